@@ -1,0 +1,41 @@
+package io.sluice.api.engine;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An engine bound to one warehouse. Used from one thread at a time; {@link #close()} releases the
+ * warehouse.
+ */
+public interface Engine extends AutoCloseable {
+  SqlDialect dialect();
+
+  /**
+   * Stages, maps and validates one batch and writes the Parquet files of its raw, clean and
+   * quarantine tables. Nothing is committed: the caller commits the returned files to the lake.
+   * Calling it again for the same input writes equal rows.
+   */
+  IngestResult ingest(IngestRequest request);
+
+  /** Makes lake tables queryable as {@code schema.name}, replacing earlier definitions. */
+  void exposeLakeRelations(List<LakeRelation> relations);
+
+  /** Materializes a model and records its state, in one warehouse transaction. */
+  void materialize(ModelRequest request);
+
+  /** Whether the warehouse has a relation of this name in its default schema. */
+  boolean relationExists(String name);
+
+  /** State recorded by {@link #materialize} under {@code stateKey}, if any. */
+  Optional<String> state(String stateKey);
+
+  /**
+   * Runs a query against the warehouse.
+   *
+   * @throws io.sluice.api.SluiceException (USER) for SQL the engine rejects, with its message
+   */
+  QueryResult query(String sql, int maxRows);
+
+  @Override
+  void close();
+}

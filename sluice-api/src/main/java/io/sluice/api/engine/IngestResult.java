@@ -1,0 +1,33 @@
+package io.sluice.api.engine;
+
+import io.sluice.api.lake.DataFile;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a batch produced.
+ *
+ * @param rowsRead records read, malformed ones included
+ * @param rowsValid rows written to clean
+ * @param rowsQuarantined rows written to quarantine ({@code rowsValid + rowsQuarantined ==
+ *     rowsRead})
+ * @param failuresByRule how many rows failed each rule (a row can fail several)
+ * @param raw files written for raw
+ * @param clean files written for clean
+ * @param quarantine files written for quarantine
+ */
+public record IngestResult(
+    long rowsRead,
+    long rowsValid,
+    long rowsQuarantined,
+    Map<String, Long> failuresByRule,
+    List<DataFile> raw,
+    List<DataFile> clean,
+    List<DataFile> quarantine) {
+  public IngestResult {
+    failuresByRule = Map.copyOf(failuresByRule);
+    raw = List.copyOf(raw);
+    clean = List.copyOf(clean);
+    quarantine = List.copyOf(quarantine);
+  }
+}

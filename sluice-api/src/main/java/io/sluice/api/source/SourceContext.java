@@ -1,0 +1,29 @@
+package io.sluice.api.source;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a connector is created with.
+ *
+ * @param sourceName the source's name in the project
+ * @param projectDirectory the project folder; relative paths in options resolve against it
+ * @param options the connector's options, already checked against the project format (values are
+ *     strings, numbers, booleans, lists or maps as written in YAML)
+ * @param fields the fields to extract from each record, in the order of {@link RecordSink} values
+ */
+public record SourceContext(
+    String sourceName,
+    Path projectDirectory,
+    Map<String, Object> options,
+    List<SourceField> fields) {
+  public SourceContext {
+    requireNonNull(sourceName, "sourceName is null");
+    requireNonNull(projectDirectory, "projectDirectory is null");
+    options = Map.copyOf(options);
+    fields = List.copyOf(fields);
+  }
+}
