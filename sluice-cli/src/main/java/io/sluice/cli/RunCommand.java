@@ -1,0 +1,123 @@
+package io.sluice.cli;
+
+import io.sluice.core.project.Project;
+import io.sluice.core.run.ProjectRuntime;
+import io.sluice.core.run.RunSummary;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code sluice run}. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run one incremental pass: land the files no earlier run landed (validated into clean and",
+      "quarantine lake tables), rebuild the models whose inputs changed, run the model tests,",
+      "and print a summary. Running it again on unchanged input does nothing."
+    })
+final class RunCommand implements Callable<Integer> {
+  @Mixin ProjectOptions options;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--progress",
+      description = "Show a progress bar: auto (when the output is a terminal), always, never.",
+      defaultValue = "auto")
+  String progress;
+
+  @Override
+  public Integer call() {
+    Project project = options.load();
+    PrintWriter out = spec.commandLine().getOut();
+    boolean bar =
+        progress.equals("always") || (progress.equals("auto") && System.console() != null);
+    RunSummary summary;
+    try (ProjectRuntime runtime = ProjectRuntime.open(project, false);
+        ProgressListener listener = new ProgressListener(out, bar)) {
+      summary = runtime.run(Clock.systemUTC(), listener);
+    }
+    printSummary(out, summary);
+    return summary.status().equals("ok") ? 0 : Main.CHECKS_FAILED;
+  }
+
+  static void printSummary(PrintWriter out, RunSummary summary) {
+    TextTable sources =
+        new TextTable(
+            List.of(
+                "source", "batch", "files", "input", "rows read", "landed", "quarantined", "score",
+                "time", "rows/s"));
+    for (RunSummary.SourceRun s : summary.sources()) {
+      sources.add(
+          List.of(
+              s.source() + (s.recovered() ? " (recovered)" : ""),
+              s.batchId().isEmpty() ? "-" : s.batchId(),
+              Format.count(s.files()),
+              Format.bytes(s.bytes()),
+              Format.count(s.rowsRead()),
+              Format.count(s.rowsValid()),
+              Format.count(s.rowsQuarantined()),
+              s.rowsRead() == 0 ? "-" : Format.percent(s.score()),
+              Format.seconds(s.millis()),
+              Format.rate(s.rowsRead(), s.millis())));
+    }
+    out.println();
+    sources.print(out);
+    for (RunSummary.SourceRun s : summary.sources()) {
+      for (String note : s.skipped()) {
+        out.println("note: " + s.source() + ": " + note);
+      }
+      if (!s.failuresByRule().isEmpty()) {
+        StringBuilder rules = new StringBuilder();
+        for (Map.Entry<String, Long> e : s.failuresByRule().entrySet()) {
+          rules.append(rules.length() == 0 ? "" : ", ").append(e.getKey()).append(" ").append(Format.count(e.getValue()));
+        }
+        out.println("quarantined in " + s.source() + ": " + rules);
+      }
+    }
+    if (!summary.models().isEmpty()) {
+      out.println();
+      TextTable models = new TextTable(List.of("model", "materialized", "action", "rows", "time"));
+      for (RunSummary.ModelRun m : summary.models()) {
+        models.add(
+            List.of(
+                m.model(),
+                m.materialization(),
+                m.action(),
+                m.rows() < 0 ? "-" : Format.count(m.rows()),
+                Format.seconds(m.millis())));
+      }
+      models.print(out);
+    }
+    if (!summary.tests().isEmpty()) {
+      long passed = summary.tests().stream().filter(RunSummary.TestRun::passed).count();
+      out.println();
+      out.printf("tests: %d passed, %d failed%n", passed, summary.tests().size() - passed);
+      for (RunSummary.TestRun t : summary.tests()) {
+        if (!t.passed()) {
+          out.println(
+              "  FAIL "
+                  + t.test()
+                  + (t.error().isEmpty() ? ": " + Format.count(t.failures()) + " failing rows" : ": " + t.error()));
+        }
+      }
+    }
+    out.println();
+    out.printf(
+        "run %s in %s: %s rows read, %s landed, %s quarantined, quality %s%n",
+        summary.status(),
+        Format.seconds(summary.millis()),
+        Format.count(summary.rowsRead()),
+        Format.count(summary.rowsValid()),
+        Format.count(summary.rowsQuarantined()),
+        Format.percent(summary.score()));
+    out.flush();
+  }
+}

@@ -1,0 +1,138 @@
+package io.sluice.cli;
+
+import io.sluice.api.lake.LakeTable;
+import io.sluice.api.lake.Snapshot;
+import io.sluice.api.lake.TableId;
+import io.sluice.core.project.Project;
+import io.sluice.core.project.SourceDef;
+import io.sluice.core.run.ProjectRuntime;
+import io.sluice.core.run.RunSummary;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code sluice status}. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = "Show each dataset (rows, quality, freshness) and the last runs.")
+final class StatusCommand implements Callable<Integer> {
+  @Mixin ProjectOptions options;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--runs", description = "How many recent runs to show (default: ${DEFAULT-VALUE}).", defaultValue = "5")
+  int runs;
+
+  @Override
+  public Integer call() {
+    Project project = options.load();
+    PrintWriter out = spec.commandLine().getOut();
+    Instant now = Instant.now();
+    try (ProjectRuntime runtime = ProjectRuntime.open(project, true)) {
+      TextTable datasets =
+          new TextTable(
+              List.of(
+                  "dataset", "batches", "rows read", "landed", "quarantined", "quality",
+                  "last landed", "latest event"));
+      for (SourceDef source : project.sources()) {
+        Optional<LakeTable> clean = runtime.lake().load(new TableId("clean", source.name()));
+        long batches = 0;
+        long read = 0;
+        long valid = 0;
+        long quarantined = 0;
+        Optional<Snapshot> last = Optional.empty();
+        if (clean.isPresent()) {
+          for (Snapshot snapshot : clean.get().snapshots()) {
+            if (snapshot.summary().containsKey("sluice.batch-id")) {
+              batches++;
+              read += Long.parseLong(snapshot.summary().getOrDefault("sluice.rows-read", "0"));
+              valid += Long.parseLong(snapshot.summary().getOrDefault("sluice.rows-valid", "0"));
+              quarantined +=
+                  Long.parseLong(snapshot.summary().getOrDefault("sluice.rows-quarantined", "0"));
+              last = Optional.of(snapshot);
+            }
+          }
+        }
+        String latestEvent = "-";
+        if (source.eventTime().isPresent() && clean.isPresent() && valid > 0) {
+          Object max =
+              runtime
+                  .engine()
+                  .query(
+                      "SELECT max("
+                          + runtime.engine().dialect().quote(source.eventTime().get())
+                          + ") FROM lake."
+                          + runtime.engine().dialect().quote(source.name()),
+                      1)
+                  .rows()
+                  .get(0)
+                  .get(0);
+          latestEvent = String.valueOf(max);
+        }
+        datasets.add(
+            List.of(
+                source.name(),
+                Long.toString(batches),
+                Format.count(read),
+                Format.count(valid),
+                Format.count(quarantined),
+                read == 0 ? "-" : Format.percent((double) valid / read),
+                last.map(s -> ago(Duration.between(Instant.ofEpochMilli(s.timestampMillis()), now)))
+                    .orElse("never"),
+                latestEvent));
+      }
+      out.println("Datasets");
+      datasets.print(out);
+
+      List<RunSummary> history = runtime.state().runs();
+      out.println();
+      out.println("Last runs");
+      TextTable table =
+          new TextTable(List.of("started", "status", "time", "rows read", "landed", "quarantined", "quality"));
+      for (RunSummary run : history.subList(Math.max(0, history.size() - runs), history.size())) {
+        table.add(
+            List.of(
+                run.startedAt(),
+                run.status(),
+                Format.seconds(run.millis()),
+                Format.count(run.rowsRead()),
+                Format.count(run.rowsValid()),
+                Format.count(run.rowsQuarantined()),
+                run.rowsRead() == 0 ? "-" : Format.percent(run.score())));
+      }
+      if (history.isEmpty()) {
+        out.println("(no runs yet: try `sluice run`)");
+      } else {
+        table.print(out);
+        RunSummary latest = history.get(history.size() - 1);
+        if (latest.status().equals("failed")) {
+          out.println("last run failed: " + latest.error());
+        }
+      }
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static String ago(Duration duration) {
+    long seconds = Math.max(0, duration.getSeconds());
+    if (seconds < 120) {
+      return seconds + "s ago";
+    }
+    if (seconds < 7200) {
+      return seconds / 60 + "m ago";
+    }
+    if (seconds < 172800) {
+      return seconds / 3600 + "h ago";
+    }
+    return seconds / 86400 + "d ago";
+  }
+}

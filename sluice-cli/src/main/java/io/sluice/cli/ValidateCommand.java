@@ -1,0 +1,31 @@
+package io.sluice.cli;
+
+import io.sluice.core.project.Project;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code sluice validate}. */
+@Command(
+    name = "validate",
+    mixinStandardHelpOptions = true,
+    description =
+        "Check the project without running it: every problem in every file is reported with its"
+            + " file and line.")
+final class ValidateCommand implements Callable<Integer> {
+  @Mixin ProjectOptions options;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    Project project = options.load();
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "Project '%s' is valid: %d sources, %d models, %d model tests.%n",
+            project.name(), project.sources().size(), project.models().size(), project.modelTests().size());
+    return 0;
+  }
+}

@@ -1,0 +1,783 @@
+package io.sluice.engine.duckdb;
+
+import static java.util.stream.Collectors.joining;
+
+import io.sluice.api.ErrorCategory;
+import io.sluice.api.SluiceException;
+import io.sluice.api.engine.CompiledRule;
+import io.sluice.api.engine.Engine;
+import io.sluice.api.engine.EngineContext;
+import io.sluice.api.engine.IngestRequest;
+import io.sluice.api.engine.IngestResult;
+import io.sluice.api.engine.LakeRelation;
+import io.sluice.api.engine.MappedColumn;
+import io.sluice.api.engine.ModelRequest;
+import io.sluice.api.engine.QueryResult;
+import io.sluice.api.engine.SourceInput;
+import io.sluice.api.engine.SqlDialect;
+import io.sluice.api.engine.TableTarget;
+import io.sluice.api.lake.DataFile;
+import io.sluice.api.lake.LakeColumn;
+import io.sluice.api.lake.PartitionField;
+import io.sluice.api.source.RecordSink;
+import io.sluice.api.source.Split;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/** The DuckDB engine. One JDBC connection to the warehouse file; staging lives in temp tables. */
+final class DuckDbEngine implements Engine {
+  private static final String STATE_TABLE = "sluice._state";
+  private static final String PARTITION_ID = "__sluice_partition";
+
+  private final DuckDBConnection connection;
+  private final DuckDbDialect dialect = new DuckDbDialect();
+  private final AtomicLong tempCounter = new AtomicLong();
+
+  private DuckDbEngine(DuckDBConnection connection) {
+    this.connection = connection;
+  }
+
+  static DuckDbEngine open(EngineContext context) {
+    try {
+      Path warehouse = Path.of(context.warehouse()).toAbsolutePath();
+      Files.createDirectories(warehouse.getParent());
+      Path tmp = context.stateDirectory().resolve("tmp");
+      Files.createDirectories(tmp);
+      Properties properties = new Properties();
+      if (context.readOnly()) {
+        properties.setProperty("duckdb.read_only", "true");
+      }
+      Connection connection =
+          DriverManager.getConnection("jdbc:duckdb:" + warehouse, properties);
+      DuckDbEngine engine = new DuckDbEngine(connection.unwrap(DuckDBConnection.class));
+      engine.execute("SET TimeZone = 'UTC'");
+      engine.execute("SET temp_directory = " + engine.dialect.literal(tmp.toString()));
+      String memory = context.options().get("memory-limit");
+      if (memory != null) {
+        engine.execute("SET memory_limit = " + engine.dialect.literal(memory));
+      }
+      String threads = context.options().get("threads");
+      if (threads != null) {
+        engine.execute("SET threads = " + Integer.parseInt(threads));
+      }
+      if (!context.readOnly()) {
+        engine.execute("CREATE SCHEMA IF NOT EXISTS sluice");
+        engine.execute(
+            "CREATE TABLE IF NOT EXISTS " + STATE_TABLE + " (key VARCHAR PRIMARY KEY, value VARCHAR)");
+      }
+      return engine;
+    } catch (SQLException e) {
+      throw new SluiceException(
+          ErrorCategory.EXTERNAL,
+          "Cannot open the DuckDB warehouse " + context.warehouse() + ": " + e.getMessage(),
+          e);
+    } catch (IOException e) {
+      throw new SluiceException(
+          ErrorCategory.EXTERNAL, "Cannot create folders for " + context.warehouse(), e);
+    }
+  }
+
+  @Override
+  public SqlDialect dialect() {
+    return dialect;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Ingest
+
+  @Override
+  public IngestResult ingest(IngestRequest request) {
+    String suffix = Long.toString(tempCounter.incrementAndGet());
+    String stage = "sluice_stage_" + suffix;
+    String mapped = "sluice_mapped_" + suffix;
+    try {
+      createStage(stage, request.fields());
+      load(stage, request);
+      createMapped(stage, mapped, request);
+      for (CompiledRule rule : request.rules()) {
+        if (rule.kind() == CompiledRule.Kind.UNIQUE) {
+          applyUnique(mapped, rule, request.existingClean());
+        }
+      }
+      long read = count("SELECT count(*) FROM " + stage);
+      long valid = count("SELECT count(*) FROM " + mapped + " WHERE len(_fails) = 0");
+      Map<String, Long> failures = new LinkedHashMap<>();
+      try (Statement statement = connection.createStatement();
+          ResultSet rs =
+              statement.executeQuery(
+                  "SELECT CASE WHEN f.\"column\" = '' THEN f.rule"
+                      + " ELSE f.rule || '(' || f.\"column\" || ')' END AS k, count(*)"
+                      + " FROM (SELECT unnest(_fails) AS f FROM "
+                      + mapped
+                      + ") GROUP BY 1 ORDER BY 1")) {
+        while (rs.next()) {
+          failures.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      String batch = dialect.literal(request.batchId());
+      List<DataFile> raw =
+          write(
+              "SELECT " + batch + " AS _batch, * FROM " + stage,
+              request.raw(),
+              Map.of());
+      List<DataFile> clean =
+          write(
+              "SELECT " + batch + " AS _batch, * FROM " + mapped + " WHERE len(_fails) = 0",
+              request.clean(),
+              typesOf(request.columns()));
+      List<DataFile> quarantine =
+          write(
+              "SELECT "
+                  + batch
+                  + " AS _batch, _file, _line, _record,"
+                  + " array_to_string(list_transform(_fails, lambda f: f.rule), ',') AS _rules,"
+                  + " CAST(to_json(_fails) AS VARCHAR) AS _errors FROM "
+                  + mapped
+                  + " WHERE len(_fails) > 0",
+              request.quarantine(),
+              Map.of());
+      return new IngestResult(read, valid, read - valid, failures, raw, clean, quarantine);
+    } catch (SQLException e) {
+      throw new SluiceException(
+          ErrorCategory.USER,
+          "Cannot process batch " + request.batchId() + " of source '" + request.source() + "': "
+              + e.getMessage(),
+          e);
+    } finally {
+      dropQuietly(stage);
+      dropQuietly(mapped);
+    }
+  }
+
+  private void createStage(String stage, List<String> fields) throws SQLException {
+    StringBuilder ddl =
+        new StringBuilder("CREATE TEMP TABLE ")
+            .append(stage)
+            .append(" (_file VARCHAR, _line BIGINT, _record VARCHAR, _malformed VARCHAR");
+    for (String field : fields) {
+      ddl.append(", ").append(dialect.quote("s$" + field)).append(" VARCHAR");
+    }
+    execute(ddl.append(")").toString());
+  }
+
+  private void load(String stage, IngestRequest request) throws SQLException {
+    SourceInput input = request.input();
+    if (input instanceof SourceInput.Pushed pushed) {
+      try (DuckDBAppender appender = connection.createAppender("temp", "main", stage)) {
+        for (Split split : pushed.splits()) {
+          pushed
+              .reader()
+              .accept(split, new AppenderSink(appender, split.key(), request.fields().size()));
+        }
+        appender.flush();
+      }
+    } else if (input instanceof SourceInput.Native nativeInput) {
+      if (!nativeInput.format().format().equals("parquet")) {
+        throw SluiceException.user(
+            "The DuckDB engine cannot read format '%s' natively", nativeInput.format().format());
+      }
+      for (Split split : nativeInput.splits()) {
+        StringBuilder sql =
+            new StringBuilder("INSERT INTO ")
+                .append(stage)
+                .append(" SELECT ")
+                .append(dialect.literal(split.key()))
+                .append(", file_row_number + 1, CAST(to_json(t) AS VARCHAR), NULL");
+        for (String field : request.fields()) {
+          sql.append(", CAST(").append(parquetPath(field, request)).append(" AS VARCHAR)");
+        }
+        sql.append(" FROM (SELECT * FROM read_parquet(")
+            .append(dialect.literal(split.location()))
+            .append(")) t POSITIONAL JOIN (SELECT file_row_number FROM read_parquet(")
+            .append(dialect.literal(split.location()))
+            .append(", file_row_number = true))");
+        execute(sql.toString());
+      }
+    }
+  }
+
+  private String parquetPath(String field, IngestRequest request) {
+    // Staging fields are named after the source field; nested Parquet fields use dotted paths.
+    return List.of(field.split("\\.")).stream()
+        .map(dialect::quote)
+        .collect(joining("."));
+  }
+
+  private void createMapped(String stage, String mapped, IngestRequest request)
+      throws SQLException {
+    StringBuilder sql = new StringBuilder("CREATE TEMP TABLE ").append(mapped).append(" AS ");
+    sql.append("WITH typed AS (SELECT *");
+    for (MappedColumn column : request.columns()) {
+      if (!column.derived()) {
+        sql.append(", CAST(")
+            .append(column.expression())
+            .append(" AS ")
+            .append(dialect.typeName(column.type()))
+            .append(") AS ")
+            .append(dialect.quote(column.name()));
+      }
+    }
+    sql.append(" FROM ").append(stage).append("), derived AS (SELECT *");
+    for (MappedColumn column : request.columns()) {
+      if (column.derived()) {
+        sql.append(", TRY_CAST(")
+            .append(column.expression())
+            .append(" AS ")
+            .append(dialect.typeName(column.type()))
+            .append(") AS ")
+            .append(dialect.quote(column.name()));
+      }
+    }
+    sql.append(" FROM typed) SELECT *, list_filter([");
+    sql.append(
+        "CASE WHEN _malformed IS NOT NULL THEN {'rule': 'parse', 'column': '', 'message': _malformed,"
+            + " 'value': NULL::VARCHAR} END");
+    for (CompiledRule rule : request.rules()) {
+      if (rule.kind() != CompiledRule.Kind.EXPRESSION) {
+        continue;
+      }
+      sql.append(", CASE WHEN _malformed IS NULL AND (")
+          .append(rule.failWhen())
+          .append(") THEN ")
+          .append(failure(rule, rule.valueExpression()))
+          .append(" END");
+    }
+    sql.append("], lambda f: f IS NOT NULL) AS _fails FROM derived");
+    execute(sql.toString());
+  }
+
+  private String failure(CompiledRule rule, String valueExpression) {
+    return "{'rule': "
+        + dialect.literal(rule.name())
+        + ", 'column': "
+        + dialect.literal(rule.column())
+        + ", 'message': "
+        + dialect.literal(rule.message())
+        + ", 'value': "
+        + (valueExpression.isEmpty() ? "NULL::VARCHAR" : "CAST(" + valueExpression + " AS VARCHAR)")
+        + "}";
+  }
+
+  private void applyUnique(String mapped, CompiledRule rule, List<DataFile> existing)
+      throws SQLException {
+    String keys = rule.uniqueColumns().stream().map(dialect::quote).collect(joining(", "));
+    String notNull =
+        rule.uniqueColumns().stream()
+            .map(c -> dialect.quote(c) + " IS NOT NULL")
+            .collect(joining(" AND "));
+    String value =
+        rule.uniqueColumns().size() == 1
+            ? dialect.quote(rule.uniqueColumns().get(0))
+            : "concat_ws(',', " + keys + ")";
+    String seen =
+        existing.isEmpty()
+            ? "FALSE"
+            : "(" + keys + ") IN (SELECT " + keys + " FROM " + readFiles(existing) + ")";
+    String ranked = mapped + "_ranked";
+    execute(
+        "CREATE TEMP TABLE "
+            + ranked
+            + " AS SELECT * EXCLUDE (_fails), CASE WHEN len(_fails) = 0 AND "
+            + notNull
+            + " AND (row_number() OVER (PARTITION BY "
+            + keys
+            + " ORDER BY _file, _line) > 1 OR "
+            + seen
+            + ") THEN list_append(_fails, "
+            + failure(rule, value)
+            + ") ELSE _fails END AS _fails FROM "
+            + mapped);
+    execute("DROP TABLE " + mapped);
+    execute("ALTER TABLE " + ranked + " RENAME TO " + mapped);
+  }
+
+  private String readFiles(List<DataFile> files) {
+    return "read_parquet(["
+        + files.stream().map(f -> dialect.literal(f.path())).collect(joining(", "))
+        + "], hive_partitioning = false)";
+  }
+
+  private Map<String, io.sluice.api.type.DataType> typesOf(List<MappedColumn> columns) {
+    Map<String, io.sluice.api.type.DataType> types = new LinkedHashMap<>();
+    for (MappedColumn column : columns) {
+      types.put(column.name(), column.type());
+    }
+    return types;
+  }
+
+  /**
+   * Writes the rows of {@code query} (whose columns include every target column by name) as Parquet
+   * files with field ids, one file per partition.
+   */
+  private List<DataFile> write(
+      String query, TableTarget target, Map<String, io.sluice.api.type.DataType> types)
+      throws SQLException {
+    String source = "sluice_out_" + tempCounter.incrementAndGet();
+    StringBuilder select = new StringBuilder("SELECT ");
+    StringBuilder fieldIds = new StringBuilder("{");
+    for (int i = 0; i < target.columns().size(); i++) {
+      LakeColumn column = target.columns().get(i);
+      if (i > 0) {
+        select.append(", ");
+        fieldIds.append(", ");
+      }
+      select
+          .append("CAST(")
+          .append(dialect.quote(column.name()))
+          .append(" AS ")
+          .append(dialect.typeName(column.type()))
+          .append(") AS ")
+          .append(dialect.quote(column.name()));
+      fieldIds.append(dialect.quote(column.name())).append(": ").append(column.fieldId());
+    }
+    fieldIds.append("}");
+    List<String> partitionExpressions = new ArrayList<>();
+    for (PartitionField field : target.partitioning()) {
+      String column = dialect.quote(field.column());
+      partitionExpressions.add(
+          switch (field.transform()) {
+            case IDENTITY -> column;
+            case DAY -> "CAST(date_diff('day', DATE '1970-01-01', CAST(" + column + " AS DATE)) AS INTEGER)";
+            case HOUR ->
+                "CAST(date_diff('hour', TIMESTAMP '1970-01-01 00:00:00', CAST("
+                    + column
+                    + " AS TIMESTAMP)) AS INTEGER)";
+          });
+    }
+    try {
+      if (partitionExpressions.isEmpty()) {
+        execute("CREATE TEMP TABLE " + source + " AS " + select + " FROM (" + query + ")");
+      } else {
+        // Partition directories are named by a dense id rather than the values themselves so that
+        // no value (NULL, '/', '=') can be misread from a path; the values are looked up below.
+        StringBuilder withPartitions = new StringBuilder(select);
+        for (int i = 0; i < partitionExpressions.size(); i++) {
+          withPartitions.append(", ").append(partitionExpressions.get(i)).append(" AS __p").append(i);
+        }
+        String order =
+            java.util.stream.IntStream.range(0, partitionExpressions.size())
+                .mapToObj(i -> "__p" + i)
+                .collect(joining(", "));
+        execute(
+            "CREATE TEMP TABLE "
+                + source
+                + " AS SELECT *, dense_rank() OVER (ORDER BY "
+                + order
+                + ") AS "
+                + PARTITION_ID
+                + " FROM ("
+                + withPartitions
+                + " FROM ("
+                + query
+                + "))");
+      }
+      if (count("SELECT count(*) FROM " + source) == 0) {
+        return List.of();
+      }
+      Map<Long, List<Object>> partitionValues = new LinkedHashMap<>();
+      if (!partitionExpressions.isEmpty()) {
+        String cols =
+            java.util.stream.IntStream.range(0, partitionExpressions.size())
+                .mapToObj(i -> "__p" + i)
+                .collect(joining(", "));
+        try (Statement statement = connection.createStatement();
+            ResultSet rs =
+                statement.executeQuery(
+                    "SELECT DISTINCT " + PARTITION_ID + ", " + cols + " FROM " + source)) {
+          while (rs.next()) {
+            List<Object> values = new ArrayList<>();
+            for (int i = 0; i < partitionExpressions.size(); i++) {
+              values.add(partitionValue(rs.getObject(i + 2), target.partitioning().get(i)));
+            }
+            partitionValues.put(rs.getLong(1), values);
+          }
+        }
+      }
+      String columns =
+          target.columns().stream().map(c -> dialect.quote(c.name())).collect(joining(", "));
+      Files.createDirectories(target.directory());
+      String copy =
+          "COPY (SELECT "
+              + columns
+              + (partitionExpressions.isEmpty() ? "" : ", " + PARTITION_ID)
+              + " FROM "
+              + source
+              + ") TO "
+              + dialect.literal(
+                  partitionExpressions.isEmpty()
+                      ? target.directory().resolve("part-0.parquet").toString()
+                      : target.directory().toString())
+              + " (FORMAT parquet, COMPRESSION zstd, FIELD_IDS "
+              + fieldIds
+              + (partitionExpressions.isEmpty()
+                  ? ""
+                  : ", PARTITION_BY (" + PARTITION_ID + "), FILENAME_PATTERN 'part-{i}'")
+              + ", RETURN_STATS)";
+      List<DataFile> files = new ArrayList<>();
+      try (Statement statement = connection.createStatement();
+          ResultSet rs = statement.executeQuery(copy)) {
+        while (rs.next()) {
+          String path = rs.getString("filename");
+          long rows = rs.getLong("count");
+          long size = rs.getLong("file_size_bytes");
+          List<Object> partition = List.of();
+          if (!partitionExpressions.isEmpty()) {
+            Object keys = rs.getObject("partition_keys");
+            long id = partitionIdOf(keys, path);
+            partition = partitionValues.get(id);
+          }
+          files.add(new DataFile(path, partition, rows, size));
+        }
+      }
+      files.sort(java.util.Comparator.comparing(DataFile::path));
+      return files;
+    } catch (IOException e) {
+      throw new SluiceException(
+          ErrorCategory.EXTERNAL, "Cannot create " + target.directory(), e);
+    } finally {
+      dropQuietly(source);
+    }
+  }
+
+  private static long partitionIdOf(Object keys, String path) {
+    // RETURN_STATS gives the partition as a map; the path is the fallback (…/__sluice_partition=N/…).
+    if (keys instanceof Map<?, ?> map && map.get(PARTITION_ID) != null) {
+      return Long.parseLong(map.get(PARTITION_ID).toString());
+    }
+    int at = path.indexOf(PARTITION_ID + "=");
+    if (at < 0) {
+      throw SluiceException.internal("DuckDB wrote " + path + " outside a partition folder", null);
+    }
+    int start = at + PARTITION_ID.length() + 1;
+    int end = path.indexOf('/', start);
+    return Long.parseLong(path.substring(start, end < 0 ? path.length() : end));
+  }
+
+  private static Object partitionValue(Object value, PartitionField field) {
+    if (value == null) {
+      return null;
+    }
+    if (field.transform() != PartitionField.Transform.IDENTITY) {
+      return ((Number) value).intValue();
+    }
+    if (value instanceof java.sql.Timestamp timestamp) {
+      return timestamp.toLocalDateTime();
+    }
+    if (value instanceof java.sql.Date date) {
+      return date.toLocalDate();
+    }
+    return value;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Lake relations, models, queries
+
+  @Override
+  public void exposeLakeRelations(List<LakeRelation> relations) {
+    try {
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(false);
+      try {
+        for (LakeRelation relation : relations) {
+          execute("CREATE SCHEMA IF NOT EXISTS " + dialect.quote(relation.schema()));
+          String columns =
+              relation.columns().stream()
+                  .map(
+                      c ->
+                          "CAST("
+                              + dialect.quote(c.name())
+                              + " AS "
+                              + dialect.typeName(c.type())
+                              + ") AS "
+                              + dialect.quote(c.name()))
+                  .collect(joining(", "));
+          String from;
+          if (relation.files().isEmpty()) {
+            from =
+                "(SELECT "
+                    + relation.columns().stream()
+                        .map(c -> "NULL AS " + dialect.quote(c.name()))
+                        .collect(joining(", "))
+                    + " WHERE FALSE)";
+          } else {
+            from =
+                "read_parquet(["
+                    + relation.files().stream().map(dialect::literal).collect(joining(", "))
+                    + "], hive_partitioning = false)";
+          }
+          execute(
+              "CREATE OR REPLACE VIEW "
+                  + dialect.quote(relation.schema())
+                  + "."
+                  + dialect.quote(relation.name())
+                  + " AS SELECT "
+                  + columns
+                  + " FROM "
+                  + from);
+        }
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw new SluiceException(
+          ErrorCategory.EXTERNAL, "Cannot expose lake tables in the warehouse: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void materialize(ModelRequest request) {
+    String name = dialect.quote(request.name());
+    String sql = stripTrailingSemicolon(request.sql());
+    try {
+      connection.setAutoCommit(false);
+      try {
+        switch (request.materialization()) {
+          case VIEW -> {
+            dropRelationOfOtherKind(request.name(), "VIEW");
+            execute("CREATE OR REPLACE VIEW " + name + " AS " + sql);
+          }
+          case TABLE -> {
+            dropRelationOfOtherKind(request.name(), "TABLE");
+            execute("CREATE OR REPLACE TABLE " + name + " AS " + sql);
+          }
+          case INCREMENTAL -> {
+            dropRelationOfOtherKind(request.name(), "TABLE");
+            if (!request.incremental()) {
+              execute("CREATE OR REPLACE TABLE " + name + " AS " + sql);
+            } else if (request.uniqueKey().isEmpty()) {
+              execute("INSERT INTO " + name + " BY NAME " + sql);
+            } else {
+              String fresh = "sluice_merge_" + tempCounter.incrementAndGet();
+              String keys =
+                  request.uniqueKey().stream().map(dialect::quote).collect(joining(", "));
+              execute("CREATE TEMP TABLE " + fresh + " AS " + sql);
+              execute(
+                  "DELETE FROM "
+                      + name
+                      + " WHERE ("
+                      + keys
+                      + ") IN (SELECT "
+                      + keys
+                      + " FROM "
+                      + fresh
+                      + ")");
+              execute("INSERT INTO " + name + " BY NAME SELECT * FROM " + fresh);
+              execute("DROP TABLE " + fresh);
+            }
+          }
+        }
+        try (var statement =
+            connection.prepareStatement("INSERT OR REPLACE INTO " + STATE_TABLE + " VALUES (?, ?)")) {
+          statement.setString(1, request.stateKey());
+          statement.setString(2, request.stateValue());
+          statement.executeUpdate();
+        }
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new SluiceException(
+          ErrorCategory.USER,
+          "Model '" + request.name() + "' failed: " + e.getMessage(),
+          e);
+    }
+  }
+
+  private void dropRelationOfOtherKind(String name, String kind) throws SQLException {
+    try (var statement =
+        connection.prepareStatement(
+            "SELECT table_type FROM information_schema.tables"
+                + " WHERE table_schema = 'main' AND table_name = ?")) {
+      statement.setString(1, name);
+      try (ResultSet rs = statement.executeQuery()) {
+        if (rs.next()) {
+          String existing = rs.getString(1).contains("VIEW") ? "VIEW" : "TABLE";
+          if (!existing.equals(kind)) {
+            execute("DROP " + existing + " " + dialect.quote(name));
+          }
+        }
+      }
+    }
+  }
+
+  private static String stripTrailingSemicolon(String sql) {
+    String trimmed = sql.strip();
+    while (trimmed.endsWith(";")) {
+      trimmed = trimmed.substring(0, trimmed.length() - 1).strip();
+    }
+    return trimmed;
+  }
+
+  @Override
+  public boolean relationExists(String name) {
+    try (var statement =
+        connection.prepareStatement(
+            "SELECT count(*) FROM information_schema.tables"
+                + " WHERE table_schema = 'main' AND table_name = ?")) {
+      statement.setString(1, name);
+      try (ResultSet rs = statement.executeQuery()) {
+        rs.next();
+        return rs.getLong(1) > 0;
+      }
+    } catch (SQLException e) {
+      throw SluiceException.external("Cannot read the warehouse catalog", e);
+    }
+  }
+
+  @Override
+  public Optional<String> state(String stateKey) {
+    try (var statement =
+        connection.prepareStatement("SELECT value FROM " + STATE_TABLE + " WHERE key = ?")) {
+      statement.setString(1, stateKey);
+      try (ResultSet rs = statement.executeQuery()) {
+        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      if (e.getMessage() != null && e.getMessage().contains("does not exist")) {
+        return Optional.empty();
+      }
+      throw SluiceException.external("Cannot read warehouse state", e);
+    }
+  }
+
+  @Override
+  public QueryResult query(String sql, int maxRows) {
+    try (Statement statement = connection.createStatement()) {
+      if (!statement.execute(stripTrailingSemicolon(sql))) {
+        return new QueryResult(List.of(), List.of(), List.of(), false);
+      }
+      try (ResultSet rs = statement.getResultSet()) {
+        ResultSetMetaData meta = rs.getMetaData();
+        List<String> names = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+          names.add(meta.getColumnLabel(i));
+          types.add(meta.getColumnTypeName(i));
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        boolean truncated = false;
+        while (rs.next()) {
+          if (rows.size() >= maxRows) {
+            truncated = true;
+            break;
+          }
+          List<Object> row = new ArrayList<>(names.size());
+          for (int i = 1; i <= names.size(); i++) {
+            row.add(rs.getObject(i));
+          }
+          rows.add(row);
+        }
+        return new QueryResult(names, types, rows, truncated);
+      }
+    } catch (SQLException e) {
+      throw new SluiceException(ErrorCategory.USER, "Query failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      throw SluiceException.external("Cannot close the DuckDB warehouse", e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private void execute(String sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  private long count(String sql) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private void dropQuietly(String table) {
+    try {
+      execute("DROP TABLE IF EXISTS " + table);
+    } catch (SQLException e) {
+      // The ingest failure (if any) is what the caller needs; a failed cleanup of a temp table
+      // cannot lose data and disappears with the connection.
+      e.addSuppressed(new IllegalStateException("while dropping temp table " + table));
+    }
+  }
+
+  /** Appends one split's records to the stage table. */
+  private static final class AppenderSink implements RecordSink {
+    private final DuckDBAppender appender;
+    private final String file;
+    private final int fieldCount;
+
+    AppenderSink(DuckDBAppender appender, String file, int fieldCount) {
+      this.appender = appender;
+      this.file = file;
+      this.fieldCount = fieldCount;
+    }
+
+    @Override
+    public void record(long position, String original, String[] values) {
+      try {
+        appender.beginRow().append(file).append(position).append(original).appendNull();
+          if (values.length != fieldCount) {
+          throw SluiceException.internal(
+              "A connector gave " + values.length + " values for " + fieldCount + " fields", null);
+        }
+        for (String value : values) {
+          if (value == null) {
+            appender.appendNull();
+          } else {
+            appender.append(value);
+          }
+        }
+        appender.endRow();
+      } catch (SQLException e) {
+        throw SluiceException.internal("Cannot stage a record of " + file, e);
+      }
+    }
+
+    @Override
+    public void malformed(long position, String original, String reason) {
+      try {
+        appender.beginRow().append(file).append(position).append(original).append(reason);
+        // A malformed record has no field values.
+        for (int i = 0; i < fieldCount; i++) {
+          appender.appendNull();
+        }
+        appender.endRow();
+      } catch (SQLException e) {
+        throw SluiceException.internal("Cannot stage a record of " + file, e);
+      }
+    }
+  }
+}
