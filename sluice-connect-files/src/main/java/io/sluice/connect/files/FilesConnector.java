@@ -1,0 +1,113 @@
+package io.sluice.connect.files;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sluice.api.ErrorCategory;
+import io.sluice.api.SluiceException;
+import io.sluice.api.source.NativeFormat;
+import io.sluice.api.source.RecordSink;
+import io.sluice.api.source.SourceConnector;
+import io.sluice.api.source.SourceContext;
+import io.sluice.api.source.SourceField;
+import io.sluice.api.source.Split;
+import io.sluice.api.source.SplitPlan;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A {@code files} source: plans files as splits and reads CSV and JSON record by record. */
+final class FilesConnector implements SourceConnector {
+  /**
+   * The largest record kept in memory: chars of a CSV record, bytes of an NDJSON line, chars of a
+   * JSON array element. Larger ones are reported malformed with their start.
+   */
+  static final int MAX_RECORD_SIZE = 16 * 1024 * 1024;
+
+  private final String sourceName;
+  private final FilesOptions options;
+  private final List<SourceField> fields;
+  private final SplitPlanner planner;
+  private final JsonReader jsonReader;
+  private final int maxRecordSize;
+
+  FilesConnector(SourceContext context, FilesOptions options, int maxRecordSize) {
+    this.sourceName = context.sourceName();
+    this.options = requireNonNull(options, "options is null");
+    this.fields = context.fields();
+    this.maxRecordSize = maxRecordSize;
+    FileLister lister = new FileLister(sourceName, context.projectDirectory(), options.path());
+    this.planner =
+        new SplitPlanner(sourceName, context.projectDirectory(), lister, options.onChange());
+    // Check field paths now, so that a bad path is a configuration error before any file is read.
+    if (options.format() == FileFormat.CSV && !options.csv().header()) {
+      CsvParser.columnsWithoutHeader(sourceName, fields);
+    }
+    this.jsonReader =
+        options.format() == FileFormat.JSON
+            ? new JsonReader(sourceName, options.json(), fields, maxRecordSize)
+            : null;
+  }
+
+  @Override
+  public SplitPlan plan(Map<String, String> committed) {
+    return planner.plan(committed);
+  }
+
+  @Override
+  public Optional<NativeFormat> nativeFormat() {
+    return options.format() == FileFormat.PARQUET
+        ? Optional.of(new NativeFormat("parquet", Map.of()))
+        : Optional.empty();
+  }
+
+  @Override
+  public void read(Split split, RecordSink sink) {
+    requireNonNull(split, "split is null");
+    requireNonNull(sink, "sink is null");
+    Path file = Path.of(split.location());
+    try {
+      switch (options.format()) {
+        case CSV:
+          try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            new CsvParser(sourceName, split.key(), options.csv(), fields, channel, maxRecordSize)
+                .parse(sink);
+          }
+          break;
+        case JSON:
+          jsonReader.read(file, sink);
+          break;
+        case PARQUET:
+          throw new SluiceException(
+              ErrorCategory.INTERNAL,
+              String.format(
+                  "Source '%s': the engine must read parquet natively (file '%s'); the files"
+                      + " connector does not read parquet record by record",
+                  sourceName, split.key()));
+      }
+    } catch (NoSuchFileException e) {
+      throw SluiceException.external(
+          String.format(
+              "Source '%s': cannot read file '%s' (%s): it no longer exists, although it did when"
+                  + " the batch was planned",
+              sourceName, split.key(), file),
+          e);
+    } catch (AccessDeniedException e) {
+      throw SluiceException.external(
+          String.format(
+              "Source '%s': cannot read file '%s' (%s): permission denied",
+              sourceName, split.key(), file),
+          e);
+    } catch (IOException e) {
+      throw SluiceException.external(
+          String.format(
+              "Source '%s': cannot read file '%s' (%s): %s", sourceName, split.key(), file, e),
+          e);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.sluice.connect.files;
+
+import io.sluice.api.source.ConnectorFactory;
+import io.sluice.api.source.SourceConnector;
+import io.sluice.api.source.SourceContext;
+
+/**
+ * The {@code files} connector: CSV, NDJSON/JSON and Parquet files from a file, a folder or a glob
+ * on local disk. Each file is one split; its position is a fingerprint ({@code
+ * size:mtimeMillis:crc32c}) so that changed files are noticed and handled by the {@code on-change}
+ * option.
+ */
+public final class FilesConnectorFactory implements ConnectorFactory {
+  /** The connector name used in source files: {@code connector: files}. */
+  public static final String NAME = "files";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public SourceConnector create(SourceContext context) {
+    return new FilesConnector(context, FilesOptions.parse(context), FilesConnector.MAX_RECORD_SIZE);
+  }
+}

@@ -1,0 +1,417 @@
+package io.sluice.connect.files;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import io.sluice.api.source.RecordSink;
+import io.sluice.api.source.SourceField;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Reads JSON files: NDJSON (one object per line), or, when the first non-blank character of the
+ * file is {@code [}, one JSON array of objects. Each NDJSON line is checked and parsed on its own,
+ * so a bad line is reported and reading goes on; in an array, a syntax error ends what can be read
+ * and the rest of the file is reported as one malformed input.
+ *
+ * <p>Thread-safe: it keeps no state between files.
+ */
+final class JsonReader {
+  private static final Pattern START_MARKER =
+      Pattern.compile("\\s*\\(start marker at \\[Source: [^\\]]*\\]\\)");
+  private static final Pattern SOURCE = Pattern.compile("\\s*(at )?\\[Source: [^\\]]*\\]");
+
+  private final String sourceName;
+  private final Charset encoding;
+  private final boolean utf8;
+  private final int maxLineBytes;
+  private final JsonFactory factory;
+  private final JsonFields fields;
+
+  JsonReader(String sourceName, JsonOptions options, List<SourceField> fields, int maxLineBytes) {
+    this.sourceName = requireNonNull(sourceName, "sourceName is null");
+    this.encoding = options.encoding();
+    this.utf8 = encoding.equals(StandardCharsets.UTF_8);
+    this.maxLineBytes = maxLineBytes;
+    this.factory =
+        JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
+    this.fields = new JsonFields(sourceName, fields, factory);
+  }
+
+  void read(Path file, RecordSink sink) throws IOException {
+    if (startsWithArray(file)) {
+      readArray(file, sink);
+    } else {
+      readLines(file, sink);
+    }
+  }
+
+  private boolean startsWithArray(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer buffer = ByteBuffer.allocate(8192);
+      long offset = 0;
+      while (channel.read(buffer) >= 0 || buffer.position() > 0) {
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+          int b = buffer.get() & 0xFF;
+          if (offset < 3 && utf8 && (b == 0xEF || b == 0xBB || b == 0xBF)) {
+            offset++;
+            continue; // a byte order mark
+          }
+          offset++;
+          if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+            return b == '[';
+          }
+        }
+        buffer.clear();
+      }
+      return false;
+    }
+  }
+
+  private void readLines(Path file, RecordSink sink) throws IOException {
+    CharsetDecoder decoder = utf8 ? null : strictDecoder();
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteLines lines = new ByteLines(channel, maxLineBytes);
+      while (lines.next()) {
+        long line = lines.lineNumber();
+        if (lines.tooLong()) {
+          sink.malformed(
+              line,
+              new String(lines.truncated(), encoding),
+              String.format(
+                  "the line is %d bytes long, more than the limit of %d bytes; only its first %d"
+                      + " bytes are kept",
+                  lines.tooLongLength(), maxLineBytes, lines.truncated().length));
+          continue;
+        }
+        byte[] bytes = lines.buffer();
+        int start = lines.start();
+        int end = lines.end();
+        if (line == 1 && utf8 && hasByteOrderMark(bytes, start, end)) {
+          start += 3;
+        }
+        if (isBlank(bytes, start, end)) {
+          continue;
+        }
+        readLine(line, bytes, start, end, lines.offset() + (start - lines.start()), decoder, sink);
+      }
+    }
+  }
+
+  private void readLine(
+      long line,
+      byte[] bytes,
+      int start,
+      int end,
+      long offset,
+      CharsetDecoder decoder,
+      RecordSink sink)
+      throws IOException {
+    String original;
+    JsonParser parser;
+    if (utf8) {
+      int bad = Utf8.firstInvalid(bytes, start, end);
+      original = new String(bytes, start, end - start, StandardCharsets.UTF_8);
+      if (bad >= 0) {
+        sink.malformed(
+            line,
+            original,
+            String.format(
+                "byte 0x%02X at byte offset %d (column %d) is not valid UTF-8",
+                bytes[bad] & 0xFF, offset + (bad - start), bad - start + 1));
+        return;
+      }
+      parser = factory.createParser(bytes, start, end - start);
+    } else {
+      decoder.reset();
+      ByteBuffer in = ByteBuffer.wrap(bytes, start, end - start);
+      CharBuffer out = CharBuffer.allocate((int) ((end - start) * decoder.maxCharsPerByte()) + 1);
+      CoderResult result = decoder.decode(in, out, true);
+      if (result.isError()) {
+        sink.malformed(
+            line,
+            new String(bytes, start, end - start, encoding),
+            String.format(
+                "byte 0x%02X at byte offset %d (column %d) is not valid %s",
+                bytes[in.position()] & 0xFF,
+                offset + (in.position() - start),
+                in.position() - start + 1,
+                encoding.name()));
+        return;
+      }
+      decoder.flush(out);
+      original = out.flip().toString();
+      parser = factory.createParser(original);
+    }
+    String[] values = null;
+    String reason;
+    try (parser) {
+      JsonToken token = parser.nextToken();
+      if (token != JsonToken.START_OBJECT) {
+        reason = "expected a JSON object, found " + kind(token);
+      } else {
+        values = fields.extract(parser);
+        reason =
+            parser.nextToken() == null
+                ? null
+                : "expected one JSON object on the line, but more follows at column "
+                    + parser.currentTokenLocation().getColumnNr();
+      }
+    } catch (JsonProcessingException e) {
+      reason = describe(e, false);
+    }
+    if (reason != null) {
+      sink.malformed(line, original, reason);
+    } else {
+      sink.record(line, original, values);
+    }
+  }
+
+  private void readArray(Path file, RecordSink sink) throws IOException {
+    try (InputStream in = Files.newInputStream(file);
+        JsonParser parser =
+            utf8
+                ? factory.createParser(in)
+                : factory.createParser(new InputStreamReader(in, strictDecoder()))) {
+      JsonLocation resume = null;
+      JsonLocation elementStart = null;
+      try {
+        if (parser.nextToken() != JsonToken.START_ARRAY) {
+          throw new IllegalStateException("the file does not start with '['");
+        }
+        while (true) {
+          resume = parser.currentLocation();
+          elementStart = null;
+          JsonToken token = parser.nextToken();
+          if (token == JsonToken.END_ARRAY) {
+            break;
+          }
+          elementStart = parser.currentTokenLocation();
+          long line = elementStart.getLineNr();
+          LimitedWriter out = new LimitedWriter(maxLineBytes, ByteLines.TRUNCATED_BYTES);
+          fields.copy(parser, out);
+          if (out.overflowed()) {
+            sink.malformed(
+                line,
+                out.toString(),
+                String.format(
+                    "the array element is longer than %d characters; only its first %d are kept",
+                    maxLineBytes, out.length()));
+          } else if (token != JsonToken.START_OBJECT) {
+            sink.malformed(line, out.toString(), "expected a JSON object, found " + kind(token));
+          } else {
+            String text = out.toString();
+            String[] values;
+            try (JsonParser copy = factory.createParser(text)) {
+              copy.nextToken();
+              values = fields.extract(copy);
+            }
+            sink.record(line, text, values);
+          }
+        }
+        elementStart = null;
+        resume = parser.currentLocation();
+        if (parser.nextToken() != null) {
+          JsonLocation at = parser.currentTokenLocation();
+          sink.malformed(
+              at.getLineNr(),
+              restOfFile(file, at),
+              String.format(
+                  "unexpected content after the end of the JSON array at line %d, column %d",
+                  at.getLineNr(), at.getColumnNr()));
+        }
+      } catch (JsonProcessingException e) {
+        JsonLocation from = elementStart != null ? elementStart : resume;
+        long line =
+            elementStart != null
+                ? elementStart.getLineNr()
+                : e.getLocation() != null ? e.getLocation().getLineNr() : 1;
+        sink.malformed(
+            line,
+            from == null ? "" : restOfFile(file, from),
+            describe(e, true) + "; the rest of the file cannot be read as JSON");
+      } catch (CharacterCodingException e) {
+        JsonLocation from = elementStart != null ? elementStart : resume;
+        sink.malformed(
+            from == null ? 1 : from.getLineNr(),
+            from == null ? "" : restOfFile(file, from),
+            "bytes that are not valid "
+                + encoding.name()
+                + " (from here on, the rest of the file cannot be read)");
+      }
+    }
+  }
+
+  /** Up to {@link ByteLines#TRUNCATED_BYTES} of the file's text from {@code location}. */
+  private String restOfFile(Path file, JsonLocation location) throws IOException {
+    int max = ByteLines.TRUNCATED_BYTES;
+    if (location.getByteOffset() >= 0) {
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        channel.position(location.getByteOffset());
+        ByteBuffer buffer = ByteBuffer.allocate(max);
+        while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+          // keep reading
+        }
+        return new String(buffer.array(), 0, buffer.position(), encoding);
+      }
+    }
+    if (location.getCharOffset() >= 0) {
+      try (Reader reader = new InputStreamReader(Files.newInputStream(file), encoding)) {
+        long toSkip = location.getCharOffset();
+        while (toSkip > 0) {
+          long skipped = reader.skip(toSkip);
+          if (skipped <= 0) {
+            return "";
+          }
+          toSkip -= skipped;
+        }
+        char[] chars = new char[max];
+        int length = 0;
+        int read;
+        while (length < max && (read = reader.read(chars, length, max - length)) > 0) {
+          length += read;
+        }
+        return new String(chars, 0, length);
+      }
+    }
+    return "";
+  }
+
+  private CharsetDecoder strictDecoder() {
+    return encoding
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+  }
+
+  /** Jackson's message without the location noise, with the column (and line) instead. */
+  static String describe(JsonProcessingException e, boolean withLine) {
+    String message = e.getOriginalMessage();
+    message = START_MARKER.matcher(message).replaceAll("");
+    message = SOURCE.matcher(message).replaceAll("");
+    JsonLocation location = e.getLocation();
+    String where = "";
+    if (location != null && location.getColumnNr() > 0) {
+      where =
+          withLine
+              ? " at line " + location.getLineNr() + ", column " + location.getColumnNr()
+              : " at column " + location.getColumnNr();
+    }
+    String hint =
+        !withLine
+                && (e instanceof JsonEOFException || message.startsWith("Unexpected end-of-input"))
+            ? " (each line must hold one whole JSON object; to spread objects over several lines,"
+                + " put them in one JSON array)"
+            : "";
+    return "invalid JSON" + where + ": " + message + hint;
+  }
+
+  private static String kind(JsonToken token) {
+    if (token == null) {
+      return "nothing";
+    }
+    switch (token) {
+      case START_ARRAY:
+        return "array";
+      case VALUE_STRING:
+        return "string";
+      case VALUE_NUMBER_INT:
+      case VALUE_NUMBER_FLOAT:
+        return "number";
+      case VALUE_TRUE:
+      case VALUE_FALSE:
+        return "boolean";
+      case VALUE_NULL:
+        return "null";
+      default:
+        return token.asString() != null ? token.asString() : token.name();
+    }
+  }
+
+  private static boolean hasByteOrderMark(byte[] bytes, int start, int end) {
+    return end - start >= 3
+        && (bytes[start] & 0xFF) == 0xEF
+        && (bytes[start + 1] & 0xFF) == 0xBB
+        && (bytes[start + 2] & 0xFF) == 0xBF;
+  }
+
+  private static boolean isBlank(byte[] bytes, int start, int end) {
+    for (int i = start; i < end; i++) {
+      byte b = bytes[i];
+      if (b != ' ' && b != '\t' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Collects text up to a limit; past it, only counts that it overflowed. */
+  private static final class LimitedWriter extends Writer {
+    private final StringBuilder text = new StringBuilder();
+    private final int limit;
+    private final int keep;
+    private boolean overflowed;
+
+    LimitedWriter(int limit, int keep) {
+      this.limit = limit;
+      this.keep = Math.min(keep, limit);
+    }
+
+    @Override
+    public void write(char[] chars, int offset, int length) {
+      if (overflowed) {
+        return;
+      }
+      if (text.length() + length > limit) {
+        overflowed = true;
+        text.append(chars, offset, Math.min(length, limit - text.length()));
+        text.setLength(Math.min(text.length(), keep));
+        return;
+      }
+      text.append(chars, offset, length);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+
+    boolean overflowed() {
+      return overflowed;
+    }
+
+    int length() {
+      return text.length();
+    }
+
+    @Override
+    public String toString() {
+      return text.toString();
+    }
+  }
+}
