@@ -63,8 +63,7 @@ final class DuckDbEngine implements Engine {
       if (context.readOnly()) {
         properties.setProperty("duckdb.read_only", "true");
       }
-      Connection connection =
-          DriverManager.getConnection("jdbc:duckdb:" + warehouse, properties);
+      Connection connection = DriverManager.getConnection("jdbc:duckdb:" + warehouse, properties);
       DuckDbEngine engine = new DuckDbEngine(connection.unwrap(DuckDBConnection.class));
       engine.execute("SET TimeZone = 'UTC'");
       engine.execute("SET temp_directory = " + engine.dialect.literal(tmp.toString()));
@@ -79,7 +78,9 @@ final class DuckDbEngine implements Engine {
       if (!context.readOnly()) {
         engine.execute("CREATE SCHEMA IF NOT EXISTS sluice");
         engine.execute(
-            "CREATE TABLE IF NOT EXISTS " + STATE_TABLE + " (key VARCHAR PRIMARY KEY, value VARCHAR)");
+            "CREATE TABLE IF NOT EXISTS "
+                + STATE_TABLE
+                + " (key VARCHAR PRIMARY KEY, value VARCHAR)");
       }
       return engine;
     } catch (SQLException e) {
@@ -132,10 +133,7 @@ final class DuckDbEngine implements Engine {
       }
       String batch = dialect.literal(request.batchId());
       List<DataFile> raw =
-          write(
-              "SELECT " + batch + " AS _batch, * FROM " + stage,
-              request.raw(),
-              Map.of());
+          write("SELECT " + batch + " AS _batch, * FROM " + stage, request.raw(), Map.of());
       List<DataFile> clean =
           write(
               "SELECT " + batch + " AS _batch, * FROM " + mapped + " WHERE len(_fails) = 0",
@@ -156,7 +154,11 @@ final class DuckDbEngine implements Engine {
     } catch (SQLException e) {
       throw new SluiceException(
           ErrorCategory.USER,
-          "Cannot process batch " + request.batchId() + " of source '" + request.source() + "': "
+          "Cannot process batch "
+              + request.batchId()
+              + " of source '"
+              + request.source()
+              + "': "
               + e.getMessage(),
           e);
     } finally {
@@ -214,9 +216,7 @@ final class DuckDbEngine implements Engine {
 
   private String parquetPath(String field, IngestRequest request) {
     // Staging fields are named after the source field; nested Parquet fields use dotted paths.
-    return List.of(field.split("\\.")).stream()
-        .map(dialect::quote)
-        .collect(joining("."));
+    return List.of(field.split("\\.")).stream().map(dialect::quote).collect(joining("."));
   }
 
   private void createMapped(String stage, String mapped, IngestRequest request)
@@ -353,7 +353,10 @@ final class DuckDbEngine implements Engine {
       partitionExpressions.add(
           switch (field.transform()) {
             case IDENTITY -> column;
-            case DAY -> "CAST(date_diff('day', DATE '1970-01-01', CAST(" + column + " AS DATE)) AS INTEGER)";
+            case DAY ->
+                "CAST(date_diff('day', DATE '1970-01-01', CAST("
+                    + column
+                    + " AS DATE)) AS INTEGER)";
             case HOUR ->
                 "CAST(date_diff('hour', TIMESTAMP '1970-01-01 00:00:00', CAST("
                     + column
@@ -368,7 +371,11 @@ final class DuckDbEngine implements Engine {
         // no value (NULL, '/', '=') can be misread from a path; the values are looked up below.
         StringBuilder withPartitions = new StringBuilder(select);
         for (int i = 0; i < partitionExpressions.size(); i++) {
-          withPartitions.append(", ").append(partitionExpressions.get(i)).append(" AS __p").append(i);
+          withPartitions
+              .append(", ")
+              .append(partitionExpressions.get(i))
+              .append(" AS __p")
+              .append(i);
         }
         String order =
             java.util.stream.IntStream.range(0, partitionExpressions.size())
@@ -448,15 +455,15 @@ final class DuckDbEngine implements Engine {
       files.sort(java.util.Comparator.comparing(DataFile::path));
       return files;
     } catch (IOException e) {
-      throw new SluiceException(
-          ErrorCategory.EXTERNAL, "Cannot create " + target.directory(), e);
+      throw new SluiceException(ErrorCategory.EXTERNAL, "Cannot create " + target.directory(), e);
     } finally {
       dropQuietly(source);
     }
   }
 
   private static long partitionIdOf(Object keys, String path) {
-    // RETURN_STATS gives the partition as a map; the path is the fallback (…/__sluice_partition=N/…).
+    // RETURN_STATS gives the partition as a map; the path is the fallback
+    // (…/__sluice_partition=N/…).
     if (keys instanceof Map<?, ?> map && map.get(PARTITION_ID) != null) {
       return Long.parseLong(map.get(PARTITION_ID).toString());
     }
@@ -540,7 +547,9 @@ final class DuckDbEngine implements Engine {
       }
     } catch (SQLException e) {
       throw new SluiceException(
-          ErrorCategory.EXTERNAL, "Cannot expose lake tables in the warehouse: " + e.getMessage(), e);
+          ErrorCategory.EXTERNAL,
+          "Cannot expose lake tables in the warehouse: " + e.getMessage(),
+          e);
     }
   }
 
@@ -568,8 +577,7 @@ final class DuckDbEngine implements Engine {
               execute("INSERT INTO " + name + " BY NAME " + sql);
             } else {
               String fresh = "sluice_merge_" + tempCounter.incrementAndGet();
-              String keys =
-                  request.uniqueKey().stream().map(dialect::quote).collect(joining(", "));
+              String keys = request.uniqueKey().stream().map(dialect::quote).collect(joining(", "));
               execute("CREATE TEMP TABLE " + fresh + " AS " + sql);
               execute(
                   "DELETE FROM "
@@ -587,7 +595,8 @@ final class DuckDbEngine implements Engine {
           }
         }
         try (var statement =
-            connection.prepareStatement("INSERT OR REPLACE INTO " + STATE_TABLE + " VALUES (?, ?)")) {
+            connection.prepareStatement(
+                "INSERT OR REPLACE INTO " + STATE_TABLE + " VALUES (?, ?)")) {
           statement.setString(1, request.stateKey());
           statement.setString(2, request.stateValue());
           statement.executeUpdate();
@@ -601,9 +610,7 @@ final class DuckDbEngine implements Engine {
       }
     } catch (SQLException e) {
       throw new SluiceException(
-          ErrorCategory.USER,
-          "Model '" + request.name() + "' failed: " + e.getMessage(),
-          e);
+          ErrorCategory.USER, "Model '" + request.name() + "' failed: " + e.getMessage(), e);
     }
   }
 
@@ -749,7 +756,7 @@ final class DuckDbEngine implements Engine {
     public void record(long position, String original, String[] values) {
       try {
         appender.beginRow().append(file).append(position).append(original).appendNull();
-          if (values.length != fieldCount) {
+        if (values.length != fieldCount) {
           throw SluiceException.internal(
               "A connector gave " + values.length + " values for " + fieldCount + " fields", null);
         }

@@ -7,9 +7,9 @@ import io.sluice.api.engine.EngineFactory;
 /**
  * The embedded engine: DuckDB in this process, with the warehouse in one DuckDB database file.
  *
- * <p>Options ({@code engine-options} in {@code sluice.yaml}): {@code memory-limit} (DuckDB's
- * {@code memory_limit}, e.g. {@code 4GB}; default DuckDB's own, 80% of RAM) and {@code threads}
- * (default: the number of cores). Spill files go to {@code <state-dir>/tmp}.
+ * <p>Options ({@code engine-options} in {@code sluice.yaml}): {@code memory-limit} (DuckDB's {@code
+ * memory_limit}, e.g. {@code 4GB}; default DuckDB's own, 80% of RAM) and {@code threads} (default:
+ * the number of cores). Spill files go to {@code <state-dir>/tmp}.
  */
 public final class DuckDbEngineFactory implements EngineFactory {
   @Override

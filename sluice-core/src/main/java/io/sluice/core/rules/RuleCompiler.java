@@ -1,0 +1,207 @@
+package io.sluice.core.rules;
+
+import static java.util.stream.Collectors.joining;
+
+import io.sluice.api.engine.CompiledRule;
+import io.sluice.api.engine.MappedColumn;
+import io.sluice.api.engine.SqlDialect;
+import io.sluice.api.source.SourceField;
+import io.sluice.api.type.DataType;
+import io.sluice.core.project.CheckDef;
+import io.sluice.core.project.ColumnDef;
+import io.sluice.core.project.SourceDef;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Compiles a source's mapping and checks to SQL, so that every engine evaluates them the same way.
+ *
+ * <p>Semantics, documented in {@code docs/rules.md}: empty or blank text is a missing value for
+ * every type but {@code string}; a value that is present but does not parse as the column's type
+ * fails rule {@code type}; {@code not_null} fails only when the value is missing (a value that
+ * failed {@code type} is reported once, as {@code type}); every other check passes on NULL.
+ */
+public final class RuleCompiler {
+  private final SqlDialect dialect;
+
+  public RuleCompiler(SqlDialect dialect) {
+    this.dialect = dialect;
+  }
+
+  public CompiledSource compile(SourceDef source) {
+    Map<String, SourceField> fields = new LinkedHashMap<>();
+    Map<String, String> rawText = new LinkedHashMap<>();
+    List<MappedColumn> columns = new ArrayList<>();
+    List<CompiledRule> rules = new ArrayList<>();
+    for (ColumnDef column : source.columns()) {
+      if (column.derived()) {
+        columns.add(
+            new MappedColumn(
+                column.name(), column.type(), column.expression().orElseThrow(), true));
+        continue;
+      }
+      String path = column.from().orElseThrow();
+      fields.computeIfAbsent(path, p -> new SourceField(p, p));
+      String text = dialect.quote("s$" + path);
+      rawText.put(column.name(), text);
+      columns.add(
+          new MappedColumn(column.name(), column.type(), valueExpression(column, text), false));
+      if (column.type().kind() != DataType.Kind.STRING) {
+        rules.add(
+            new CompiledRule(
+                "type",
+                column.name(),
+                CompiledRule.Kind.EXPRESSION,
+                guard(present(text) + " AND " + dialect.quote(column.name()) + " IS NULL"),
+                "value is not a valid "
+                    + column.type()
+                    + column.format().map(f -> " in format '" + f + "'").orElse(""),
+                text,
+                List.of()));
+      }
+    }
+    boolean eventTimeChecked = false;
+    for (ColumnDef column : source.columns()) {
+      for (CheckDef check : column.checks()) {
+        rules.add(compile(column, check, rawText.get(column.name())));
+        if (check.kind() == CheckDef.Kind.NOT_NULL
+            && source.eventTime().filter(column.name()::equals).isPresent()) {
+          eventTimeChecked = true;
+        }
+      }
+    }
+    if (source.eventTime().isPresent() && !eventTimeChecked) {
+      // Rows are partitioned by event time: a row without one cannot land in the clean table.
+      ColumnDef column =
+          source.columns().stream()
+              .filter(c -> c.name().equals(source.eventTime().get()))
+              .findFirst()
+              .orElseThrow();
+      rules.add(
+          compile(
+              column,
+              CheckDef.simple(CheckDef.Kind.NOT_NULL, column.location()),
+              rawText.get(column.name())));
+    }
+    for (SourceDef.RowCheck check : source.checks()) {
+      rules.add(
+          new CompiledRule(
+              check.name(),
+              "",
+              CompiledRule.Kind.EXPRESSION,
+              guard("NOT (" + check.expression() + ")"),
+              check.message().isEmpty()
+                  ? "row check failed: " + check.expression()
+                  : check.message(),
+              "",
+              List.of()));
+    }
+    return new CompiledSource(List.copyOf(fields.values()), columns, rules);
+  }
+
+  private String valueExpression(ColumnDef column, String text) {
+    boolean isString = column.type().kind() == DataType.Kind.STRING;
+    String value = isString ? text : "NULLIF(trim(" + text + "), '')";
+    if (column.defaultValue().isPresent()) {
+      value = "COALESCE(" + value + ", " + dialect.literal(column.defaultValue().get()) + ")";
+    }
+    return dialect.tryCast(value, column.type(), column.format());
+  }
+
+  private String present(String text) {
+    return "(" + text + " IS NOT NULL AND trim(" + text + ") <> '')";
+  }
+
+  private String guard(String condition) {
+    return "COALESCE((" + condition + "), FALSE)";
+  }
+
+  private CompiledRule compile(ColumnDef column, CheckDef check, String rawText) {
+    String col = dialect.quote(column.name());
+    String name = check.kind().yamlName();
+    return switch (check.kind()) {
+      case NOT_NULL -> {
+        String condition = col + " IS NULL";
+        if (rawText != null && column.type().kind() != DataType.Kind.STRING) {
+          condition += " AND NOT " + present(rawText);
+        }
+        yield expression(name, column, guard(condition), "value is missing", "");
+      }
+      case UNIQUE ->
+          new CompiledRule(
+              name,
+              column.name(),
+              CompiledRule.Kind.UNIQUE,
+              "",
+              "duplicate value: an earlier row already has it",
+              "",
+              List.of(column.name()));
+      case RANGE -> {
+        List<String> parts = new ArrayList<>();
+        check.min().ifPresent(min -> parts.add(col + " < " + bound(min, column.type())));
+        check.max().ifPresent(max -> parts.add(col + " > " + bound(max, column.type())));
+        String describe =
+            "value is outside the range ["
+                + check.min().orElse("")
+                + ", "
+                + check.max().orElse("")
+                + "]";
+        yield expression(name, column, guard(String.join(" OR ", parts)), describe, col);
+      }
+      case ACCEPTED_VALUES -> {
+        String text = "CAST(" + col + " AS VARCHAR)";
+        String values;
+        if (check.caseSensitive()) {
+          values = check.values().stream().map(dialect::literal).collect(joining(", "));
+        } else {
+          text = "lower(" + text + ")";
+          values =
+              check.values().stream()
+                  .map(v -> dialect.literal(v.toLowerCase(Locale.ROOT)))
+                  .collect(joining(", "));
+        }
+        yield expression(
+            name,
+            column,
+            guard(text + " NOT IN (" + values + ")"),
+            "value is not one of: " + String.join(", ", check.values()),
+            col);
+      }
+      case REGEX ->
+          expression(
+              name,
+              column,
+              guard(
+                  "NOT "
+                      + dialect.regexMatches(
+                          "CAST(" + col + " AS VARCHAR)", check.pattern().orElseThrow())),
+              "value does not match /" + check.pattern().orElseThrow() + "/",
+              col);
+    };
+  }
+
+  private CompiledRule expression(
+      String name, ColumnDef column, String failWhen, String message, String value) {
+    return new CompiledRule(
+        name, column.name(), CompiledRule.Kind.EXPRESSION, failWhen, message, value, List.of());
+  }
+
+  private String bound(String literal, DataType type) {
+    return switch (type.kind()) {
+      case DATE, TIMESTAMP, STRING ->
+          "CAST(" + dialect.literal(literal) + " AS " + dialect.typeName(type) + ")";
+      default -> {
+        try {
+          new java.math.BigDecimal(literal.trim());
+        } catch (NumberFormatException e) {
+          throw io.sluice.api.SluiceException.user(
+              "Range bound '%s' is not a number for a %s column", literal, type);
+        }
+        yield literal.trim();
+      }
+    };
+  }
+}

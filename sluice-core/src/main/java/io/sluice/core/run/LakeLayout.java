@@ -1,0 +1,75 @@
+package io.sluice.core.run;
+
+import io.sluice.api.lake.PartitionField;
+import io.sluice.api.lake.TableId;
+import io.sluice.api.lake.TableSpec;
+import io.sluice.api.type.Column;
+import io.sluice.api.type.DataType;
+import io.sluice.core.project.ColumnDef;
+import io.sluice.core.project.SourceDef;
+import io.sluice.core.rules.CompiledSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The lake tables of a source: {@code raw.<source>} (records as read), {@code clean.<source>}
+ * (mapped rows that passed every rule) and {@code quarantine.<source>} (every other row, with its
+ * reasons). Also the SQL schemas under which the warehouse sees them.
+ */
+public final class LakeLayout {
+  public static final String RAW = "raw";
+  public static final String CLEAN = "clean";
+  public static final String QUARANTINE = "quarantine";
+
+  /** The SQL schema in the warehouse for clean tables, as models see them. */
+  public static final String LAKE_SCHEMA = "lake";
+
+  private LakeLayout() {}
+
+  static TableSpec raw(SourceDef source, CompiledSource compiled) {
+    List<Column> columns = new ArrayList<>(metadata());
+    columns.add(new Column("_record", DataType.STRING));
+    for (var field : compiled.fields()) {
+      columns.add(new Column("s$" + field.name(), DataType.STRING));
+    }
+    return new TableSpec(new TableId(RAW, source.name()), columns, List.of());
+  }
+
+  static TableSpec clean(SourceDef source) {
+    List<Column> columns = new ArrayList<>();
+    for (ColumnDef column : source.columns()) {
+      columns.add(new Column(column.name(), column.type()));
+    }
+    columns.addAll(metadata());
+    List<PartitionField> partitioning = new ArrayList<>();
+    source
+        .eventTime()
+        .ifPresent(
+            eventTime ->
+                partitioning.add(
+                    new PartitionField(
+                        eventTime,
+                        source.granularity() == SourceDef.Granularity.HOUR
+                            ? PartitionField.Transform.HOUR
+                            : PartitionField.Transform.DAY)));
+    for (String column : source.partitionColumns()) {
+      partitioning.add(new PartitionField(column, PartitionField.Transform.IDENTITY));
+    }
+    return new TableSpec(new TableId(CLEAN, source.name()), columns, partitioning);
+  }
+
+  static TableSpec quarantine(SourceDef source) {
+    List<Column> columns = new ArrayList<>(metadata());
+    columns.add(new Column("_record", DataType.STRING));
+    columns.add(new Column("_rules", DataType.STRING));
+    columns.add(new Column("_errors", DataType.STRING));
+    return new TableSpec(new TableId(QUARANTINE, source.name()), columns, List.of());
+  }
+
+  private static List<Column> metadata() {
+    return List.of(
+        new Column("_batch", DataType.STRING),
+        new Column("_file", DataType.STRING),
+        new Column("_line", DataType.BIGINT));
+  }
+}

@@ -1,0 +1,507 @@
+package io.sluice.core.run;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.sluice.api.SluiceException;
+import io.sluice.api.engine.Engine;
+import io.sluice.api.engine.IngestRequest;
+import io.sluice.api.engine.IngestResult;
+import io.sluice.api.engine.LakeRelation;
+import io.sluice.api.engine.ModelRequest;
+import io.sluice.api.engine.ModelRequest.Materialization;
+import io.sluice.api.engine.SourceInput;
+import io.sluice.api.engine.TableTarget;
+import io.sluice.api.lake.DataFile;
+import io.sluice.api.lake.Lake;
+import io.sluice.api.lake.LakeTable;
+import io.sluice.api.lake.Snapshot;
+import io.sluice.api.source.SourceConnector;
+import io.sluice.api.source.Split;
+import io.sluice.api.source.SplitPlan;
+import io.sluice.core.model.ModelRenderer;
+import io.sluice.core.model.RenderContext;
+import io.sluice.core.project.ModelDef;
+import io.sluice.core.project.ModelTest;
+import io.sluice.core.project.Project;
+import io.sluice.core.project.SourceDef;
+import io.sluice.core.rules.CompiledSource;
+import io.sluice.core.rules.RuleCompiler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * One incremental pass over a project: for each source, land what is new (raw, clean and quarantine
+ * lake tables); expose the lake to the warehouse; rebuild the models whose inputs changed; run the
+ * model tests.
+ *
+ * <p><b>Exactly once.</b> Before a batch reads anything, its splits are recorded in an intent. The
+ * batch's files are committed to raw, then quarantine, then clean; each commit carries the batch
+ * id, and the clean commit also carries the consumed positions ({@code sluice.splits}). A run that
+ * finds an intent whose batch is not in the clean table redoes that batch with the same splits and
+ * commits only to the tables that do not have it yet. Models record the lake snapshots they
+ * consumed in the same warehouse transaction as their data.
+ */
+public final class PipelineRunner {
+  static final String BATCH_ID = "sluice.batch-id";
+  static final String SPLITS = "sluice.splits";
+  static final String ROWS_READ = "sluice.rows-read";
+  static final String ROWS_VALID = "sluice.rows-valid";
+  static final String ROWS_QUARANTINED = "sluice.rows-quarantined";
+  static final String FAILURES = "sluice.failures";
+
+  private final Project project;
+  private final Engine engine;
+  private final Lake lake;
+  private final Function<SourceDef, SourceConnector> connectors;
+  private final StateStore state;
+  private final Clock clock;
+  private final RunListener listener;
+  private final RuleCompiler compiler;
+  private final ModelRenderer renderer = new ModelRenderer();
+
+  public PipelineRunner(
+      Project project,
+      Engine engine,
+      Lake lake,
+      Function<SourceDef, SourceConnector> connectors,
+      Clock clock,
+      RunListener listener) {
+    this.project = project;
+    this.engine = engine;
+    this.lake = lake;
+    this.connectors = connectors;
+    this.state = new StateStore(project.stateDirectory());
+    this.clock = clock;
+    this.listener = listener;
+    this.compiler = new RuleCompiler(engine.dialect());
+  }
+
+  /** Runs one pass and records it in the run history (also when it fails). */
+  // The run lock is held for the duration of the try block and never referenced inside it.
+  @SuppressWarnings("try")
+  public RunSummary run() {
+    Instant start = clock.instant();
+    String runId = DateTimeFormatter.ISO_INSTANT.format(start);
+    List<RunSummary.SourceRun> sources = new ArrayList<>();
+    List<RunSummary.ModelRun> models = new ArrayList<>();
+    List<RunSummary.TestRun> tests = new ArrayList<>();
+    try (AutoCloseable lock = state.lock()) {
+      for (SourceDef source : project.sources()) {
+        RunSummary.SourceRun result = ingest(source);
+        sources.add(result);
+        listener.sourceFinished(result);
+      }
+      exposeLake();
+      for (ModelDef model : project.models()) {
+        RunSummary.ModelRun result = runModel(model);
+        models.add(result);
+        listener.modelFinished(result);
+      }
+      for (ModelTest test : project.modelTests()) {
+        RunSummary.TestRun result = runTest(test);
+        tests.add(result);
+        listener.testFinished(result);
+      }
+      String status = "ok";
+      if (tests.stream().anyMatch(t -> !t.passed())) {
+        status = "tests-failed";
+      } else if (sources.stream().anyMatch(s -> s.score() < project.quality().minScore())) {
+        status = "quality-failed";
+      }
+      RunSummary summary =
+          new RunSummary(runId, runId, millisSince(start), status, "", sources, models, tests);
+      state.appendRun(summary);
+      return summary;
+    } catch (Exception e) {
+      RunSummary failed =
+          new RunSummary(
+              runId,
+              runId,
+              millisSince(start),
+              "failed",
+              String.valueOf(e.getMessage()),
+              sources,
+              models,
+              tests);
+      try {
+        state.appendRun(failed);
+      } catch (RuntimeException recordFailure) {
+        e.addSuppressed(recordFailure);
+      }
+      if (e instanceof SluiceException sluice) {
+        throw sluice;
+      }
+      throw SluiceException.internal("Run failed: " + e.getMessage(), e);
+    }
+  }
+
+  private long millisSince(Instant start) {
+    return clock.instant().toEpochMilli() - start.toEpochMilli();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sources
+
+  private record Tables(LakeTable raw, LakeTable clean, LakeTable quarantine) {}
+
+  private Tables tables(SourceDef source, CompiledSource compiled) {
+    return new Tables(
+        lake.createOrLoad(LakeLayout.raw(source, compiled)),
+        lake.createOrLoad(LakeLayout.clean(source)),
+        lake.createOrLoad(LakeLayout.quarantine(source)));
+  }
+
+  private RunSummary.SourceRun ingest(SourceDef source) {
+    Instant start = clock.instant();
+    CompiledSource compiled = compiler.compile(source);
+    Tables tables = tables(source, compiled);
+    SourceConnector connector = connectors.apply(source);
+
+    Optional<StateStore.Intent> pending = state.intent(source.name());
+    if (pending.isPresent()) {
+      StateStore.Intent intent = pending.get();
+      if (hasBatch(tables.clean(), intent.batchId())) {
+        state.clearIntent(source.name());
+      } else {
+        RunSummary.SourceRun recovered =
+            runBatch(source, compiled, tables, connector, intent, List.of(), true, start);
+        state.clearIntent(source.name());
+        return recovered;
+      }
+    }
+
+    SplitPlan plan = connector.plan(committedPositions(tables.clean()));
+    if (plan.splits().isEmpty()) {
+      return new RunSummary.SourceRun(
+          source.name(), "", 0, 0, 0, 0, 0, Map.of(), plan.skipped(), false, millisSince(start));
+    }
+    StateStore.Intent intent = new StateStore.Intent(nextBatchId(tables.clean()), plan.splits());
+    state.writeIntent(source.name(), intent);
+    RunSummary.SourceRun result =
+        runBatch(source, compiled, tables, connector, intent, plan.skipped(), false, start);
+    state.clearIntent(source.name());
+    return result;
+  }
+
+  private RunSummary.SourceRun runBatch(
+      SourceDef source,
+      CompiledSource compiled,
+      Tables tables,
+      SourceConnector connector,
+      StateStore.Intent intent,
+      List<String> skipped,
+      boolean recovered,
+      Instant start) {
+    List<Split> splits = intent.splits();
+    listener.sourceStarted(source.name(), splits);
+    SourceInput input =
+        connector
+            .nativeFormat()
+            .<SourceInput>map(format -> new SourceInput.Native(splits, format))
+            .orElseGet(
+                () ->
+                    new SourceInput.Pushed(
+                        splits,
+                        (split, sink) -> {
+                          connector.read(split, sink);
+                          listener.splitRead(source.name(), split);
+                        }));
+    String tag = intent.batchId();
+    IngestRequest request =
+        new IngestRequest(
+            source.name(),
+            intent.batchId(),
+            compiled.fieldNames(),
+            input,
+            compiled.columns(),
+            compiled.rules(),
+            tables.clean().files(),
+            target(tables.raw(), tag),
+            target(tables.clean(), tag),
+            target(tables.quarantine(), tag));
+    IngestResult result = engine.ingest(request);
+
+    Map<String, String> summary = new LinkedHashMap<>();
+    summary.put(BATCH_ID, intent.batchId());
+    summary.put(ROWS_READ, Long.toString(result.rowsRead()));
+    summary.put(ROWS_VALID, Long.toString(result.rowsValid()));
+    summary.put(ROWS_QUARANTINED, Long.toString(result.rowsQuarantined()));
+    commitOnce(tables.raw(), result.raw(), summary);
+    commitOnce(tables.quarantine(), result.quarantine(), summary);
+    Map<String, String> positions = new TreeMap<>();
+    for (Split split : splits) {
+      positions.put(split.key(), split.position());
+    }
+    Map<String, String> cleanSummary = new LinkedHashMap<>(summary);
+    cleanSummary.put(SPLITS, StateStore.toJson(positions));
+    cleanSummary.put(FAILURES, StateStore.toJson(new TreeMap<>(result.failuresByRule())));
+    commitOnce(tables.clean(), result.clean(), cleanSummary);
+
+    long bytes = splits.stream().mapToLong(Split::sizeBytes).sum();
+    return new RunSummary.SourceRun(
+        source.name(),
+        intent.batchId(),
+        splits.size(),
+        bytes,
+        result.rowsRead(),
+        result.rowsValid(),
+        result.rowsQuarantined(),
+        result.failuresByRule(),
+        skipped,
+        recovered,
+        millisSince(start));
+  }
+
+  private static TableTarget target(LakeTable table, String tag) {
+    return new TableTarget(table.columns(), table.partitioning(), table.newDataDirectory(tag));
+  }
+
+  private static void commitOnce(
+      LakeTable table, List<DataFile> files, Map<String, String> summary) {
+    if (!hasBatch(table, summary.get(BATCH_ID))) {
+      table.append(files, summary);
+    }
+  }
+
+  private static boolean hasBatch(LakeTable table, String batchId) {
+    return table.snapshots().stream().anyMatch(s -> batchId.equals(s.summary().get(BATCH_ID)));
+  }
+
+  private static String nextBatchId(LakeTable clean) {
+    long last = 0;
+    for (Snapshot snapshot : clean.snapshots()) {
+      String id = snapshot.summary().get(BATCH_ID);
+      if (id != null) {
+        last = Math.max(last, Long.parseLong(id.substring(id.lastIndexOf('-') + 1)));
+      }
+    }
+    return String.format("b-%06d", last + 1);
+  }
+
+  /** The positions every committed batch consumed, later batches overriding earlier ones. */
+  static Map<String, String> committedPositions(LakeTable clean) {
+    Map<String, String> positions = new TreeMap<>();
+    for (Snapshot snapshot : clean.snapshots()) {
+      String splits = snapshot.summary().get(SPLITS);
+      if (splits != null) {
+        positions.putAll(StateStore.fromJson(splits, new TypeReference<Map<String, String>>() {}));
+      }
+    }
+    return positions;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Warehouse
+
+  private void exposeLake() {
+    List<LakeRelation> relations = new ArrayList<>();
+    for (SourceDef source : project.sources()) {
+      for (String namespace : List.of(LakeLayout.CLEAN, LakeLayout.RAW, LakeLayout.QUARANTINE)) {
+        LakeTable table =
+            lake.load(new io.sluice.api.lake.TableId(namespace, source.name())).orElseThrow();
+        String schema = namespace.equals(LakeLayout.CLEAN) ? LakeLayout.LAKE_SCHEMA : namespace;
+        relations.add(
+            new LakeRelation(
+                schema,
+                source.name(),
+                table.columns(),
+                table.files().stream().map(DataFile::path).toList()));
+      }
+    }
+    engine.exposeLakeRelations(relations);
+  }
+
+  private RunSummary.ModelRun runModel(ModelDef model) {
+    Instant start = clock.instant();
+    Map<String, Long> snapshots = new TreeMap<>();
+    for (String source : model.sources()) {
+      snapshots.put(source, cleanTable(source).currentSnapshot().map(Snapshot::id).orElse(-1L));
+    }
+    Map<String, String> refs = new TreeMap<>();
+    for (String ref : model.refs()) {
+      refs.put(ref, engine.state(stateKey(ref)).map(PipelineRunner::fingerprintOf).orElse(""));
+    }
+    String fingerprint =
+        sha256(model.template() + "\n" + snapshots + "\n" + refs + "\n" + project.vars());
+    ModelState previous =
+        engine
+            .state(stateKey(model.name()))
+            .map(json -> StateStore.fromJson(json, new TypeReference<ModelState>() {}))
+            .orElse(null);
+    boolean exists = engine.relationExists(model.name());
+    String materialization = model.materialization().name().toLowerCase(java.util.Locale.ROOT);
+    if (exists && previous != null && previous.fingerprint().equals(fingerprint)) {
+      return new RunSummary.ModelRun(
+          model.name(), materialization, "skipped", rowCount(model), millisSince(start));
+    }
+    boolean incremental =
+        model.materialization() == Materialization.INCREMENTAL
+            && exists
+            && previous != null
+            && previous.template().equals(sha256(model.template()));
+    Function<String, String> sourceRelation = this::sourceRelation;
+    if (incremental) {
+      List<LakeRelation> deltas = new ArrayList<>();
+      for (String source : model.sources()) {
+        LakeTable table = cleanTable(source);
+        Long since = previous.snapshots().get(source);
+        List<String> files =
+            table
+                .filesAddedSince(since == null || since < 0 ? Optional.empty() : Optional.of(since))
+                .stream()
+                .map(DataFile::path)
+                .toList();
+        deltas.add(
+            new LakeRelation(DELTA_SCHEMA, model.name() + "__" + source, table.columns(), files));
+      }
+      engine.exposeLakeRelations(deltas);
+      sourceRelation = source -> quoted(DELTA_SCHEMA) + "." + quoted(model.name() + "__" + source);
+    }
+    String sql =
+        renderer.render(
+            model,
+            new RenderContext(
+                ref -> quoted(ref),
+                sourceRelation,
+                incremental,
+                quoted(model.name()),
+                project.vars()));
+    ModelState next = new ModelState(fingerprint, sha256(model.template()), snapshots);
+    engine.materialize(
+        new ModelRequest(
+            model.name(),
+            sql,
+            model.materialization(),
+            model.uniqueKey(),
+            incremental,
+            stateKey(model.name()),
+            StateStore.toJson(next)));
+    return new RunSummary.ModelRun(
+        model.name(),
+        materialization,
+        incremental ? "incremental" : "built",
+        rowCount(model),
+        millisSince(start));
+  }
+
+  private static final String DELTA_SCHEMA = "sluice_delta";
+
+  /**
+   * What a model recorded about its last build.
+   *
+   * @param fingerprint hash of the template, the lake snapshots and the upstream models' states
+   * @param template hash of the template alone (an edited incremental model is rebuilt whole)
+   * @param snapshots clean-table snapshot id consumed per source (-1: empty table)
+   */
+  public record ModelState(String fingerprint, String template, Map<String, Long> snapshots) {
+    public ModelState {
+      snapshots = Map.copyOf(snapshots);
+    }
+  }
+
+  private static String fingerprintOf(String stateJson) {
+    return StateStore.fromJson(stateJson, new TypeReference<ModelState>() {}).fingerprint();
+  }
+
+  private long rowCount(ModelDef model) {
+    if (model.materialization() == Materialization.VIEW) {
+      return -1;
+    }
+    Object value =
+        engine.query("SELECT count(*) FROM " + quoted(model.name()), 1).rows().get(0).get(0);
+    return ((Number) value).longValue();
+  }
+
+  private LakeTable cleanTable(String source) {
+    return lake.load(new io.sluice.api.lake.TableId(LakeLayout.CLEAN, source)).orElseThrow();
+  }
+
+  private String sourceRelation(String source) {
+    return quoted(LakeLayout.LAKE_SCHEMA) + "." + quoted(source);
+  }
+
+  private String quoted(String identifier) {
+    return engine.dialect().quote(identifier);
+  }
+
+  private static String stateKey(String model) {
+    return "model:" + model;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Tests
+
+  private RunSummary.TestRun runTest(ModelTest test) {
+    String relation =
+        project.model(test.model()).isPresent()
+            ? quoted(test.model())
+            : sourceRelation(test.model());
+    String column = quoted(test.column());
+    String sql =
+        switch (test.kind()) {
+          case NOT_NULL -> "SELECT count(*) FROM " + relation + " WHERE " + column + " IS NULL";
+          case UNIQUE ->
+              "SELECT count(*) FROM (SELECT "
+                  + column
+                  + " FROM "
+                  + relation
+                  + " WHERE "
+                  + column
+                  + " IS NOT NULL GROUP BY 1 HAVING count(*) > 1)";
+          case ACCEPTED_VALUES ->
+              "SELECT count(*) FROM "
+                  + relation
+                  + " WHERE "
+                  + column
+                  + " IS NOT NULL AND CAST("
+                  + column
+                  + " AS VARCHAR) NOT IN ("
+                  + String.join(
+                      ", ", test.values().stream().map(engine.dialect()::literal).toList())
+                  + ")";
+          case RELATIONSHIPS -> {
+            String to = test.toModel().orElseThrow();
+            String target = project.model(to).isPresent() ? quoted(to) : sourceRelation(to);
+            String field = quoted(test.toField().orElseThrow());
+            yield "SELECT count(*) FROM "
+                + relation
+                + " c WHERE c."
+                + column
+                + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+                + target
+                + " p WHERE p."
+                + field
+                + " = c."
+                + column
+                + ")";
+          }
+        };
+    try {
+      Object value = engine.query(sql, 1).rows().get(0).get(0);
+      return new RunSummary.TestRun(test.displayName(), ((Number) value).longValue(), "");
+    } catch (SluiceException e) {
+      return new RunSummary.TestRun(test.displayName(), 0, e.getMessage());
+    }
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw SluiceException.internal("SHA-256 is missing from this JVM", e);
+    }
+  }
+}

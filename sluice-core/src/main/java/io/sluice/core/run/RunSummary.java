@@ -1,0 +1,112 @@
+package io.sluice.core.run;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one {@code sluice run} did.
+ *
+ * @param runId the run's id (start time based, sortable)
+ * @param startedAt ISO-8601 start time
+ * @param millis wall time
+ * @param status {@code ok}, {@code tests-failed}, {@code quality-failed} or {@code failed}
+ * @param error the failure message when status is {@code failed}, else empty
+ * @param sources one entry per source processed
+ * @param models one entry per model
+ * @param tests one entry per model test
+ */
+public record RunSummary(
+    String runId,
+    String startedAt,
+    long millis,
+    String status,
+    String error,
+    List<SourceRun> sources,
+    List<ModelRun> models,
+    List<TestRun> tests) {
+  public RunSummary {
+    sources = List.copyOf(sources);
+    models = List.copyOf(models);
+    tests = List.copyOf(tests);
+  }
+
+  public long rowsRead() {
+    return sources.stream().mapToLong(SourceRun::rowsRead).sum();
+  }
+
+  public long rowsValid() {
+    return sources.stream().mapToLong(SourceRun::rowsValid).sum();
+  }
+
+  public long rowsQuarantined() {
+    return sources.stream().mapToLong(SourceRun::rowsQuarantined).sum();
+  }
+
+  /** valid/read over the run, 1.0 when nothing was read. */
+  public double score() {
+    long read = rowsRead();
+    return read == 0 ? 1.0 : (double) rowsValid() / read;
+  }
+
+  /**
+   * One source's batch.
+   *
+   * @param source source name
+   * @param batchId batch id, empty when nothing was new
+   * @param files splits consumed
+   * @param bytes bytes of input
+   * @param rowsRead records read
+   * @param rowsValid rows landed in clean
+   * @param rowsQuarantined rows landed in quarantine
+   * @param failuresByRule failures per rule ({@code not_null(customer_id)})
+   * @param skipped notes about input deliberately left out
+   * @param recovered whether this batch finished one that an earlier run left incomplete
+   * @param millis wall time
+   */
+  public record SourceRun(
+      String source,
+      String batchId,
+      int files,
+      long bytes,
+      long rowsRead,
+      long rowsValid,
+      long rowsQuarantined,
+      Map<String, Long> failuresByRule,
+      List<String> skipped,
+      boolean recovered,
+      long millis) {
+    public SourceRun {
+      failuresByRule = Map.copyOf(failuresByRule);
+      skipped = List.copyOf(skipped);
+    }
+
+    public double score() {
+      return rowsRead == 0 ? 1.0 : (double) rowsValid / rowsRead;
+    }
+  }
+
+  /**
+   * One model.
+   *
+   * @param model model name
+   * @param materialization view, table or incremental
+   * @param action {@code built}, {@code incremental}, {@code skipped} (inputs unchanged)
+   * @param rows rows in the relation after the run (-1 for views)
+   * @param millis wall time
+   */
+  public record ModelRun(
+      String model, String materialization, String action, long rows, long millis) {}
+
+  /**
+   * One model test.
+   *
+   * @param test display name
+   * @param failures failing rows (0 = passed)
+   * @param error when the test could not run, else empty
+   */
+  public record TestRun(String test, long failures, String error) {
+    public boolean passed() {
+      return failures == 0 && error.isEmpty();
+    }
+  }
+}

@@ -1,0 +1,411 @@
+package io.sluice.core.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.api.SluiceException;
+import io.sluice.api.engine.Engine;
+import io.sluice.api.engine.IngestRequest;
+import io.sluice.api.engine.IngestResult;
+import io.sluice.api.engine.LakeRelation;
+import io.sluice.api.engine.ModelRequest;
+import io.sluice.api.engine.ModelRequest.Materialization;
+import io.sluice.api.engine.SourceInput;
+import io.sluice.api.engine.TableTarget;
+import io.sluice.api.lake.DataFile;
+import io.sluice.api.lake.LakeColumn;
+import io.sluice.api.lake.PartitionField;
+import io.sluice.api.source.RecordSink;
+import io.sluice.api.source.Split;
+import io.sluice.api.type.DataType;
+import io.sluice.core.project.CheckDef;
+import io.sluice.core.project.ColumnDef;
+import io.sluice.core.project.Location;
+import io.sluice.core.project.SourceDef;
+import io.sluice.core.rules.CompiledSource;
+import io.sluice.core.rules.RuleCompiler;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The engine SPI contract, written once and run against every engine: subclass it and implement
+ * {@link #createEngine}. Everything is checked through the SPI alone (files written by {@code
+ * ingest} are read back through {@code exposeLakeRelations} and {@code query}).
+ */
+public abstract class EngineContractTest {
+  @TempDir protected Path temp;
+  protected Engine engine;
+  private int directories;
+
+  /** Opens a fresh engine with its warehouse under {@code stateDirectory}. */
+  protected abstract Engine createEngine(Path stateDirectory);
+
+  @BeforeEach
+  void openEngine() {
+    engine = createEngine(temp.resolve("state"));
+  }
+
+  @AfterEach
+  void closeEngine() {
+    engine.close();
+  }
+
+  private static final Location HERE = Location.of(Path.of("sources/orders.yaml"));
+
+  private static ColumnDef column(String name, DataType type, CheckDef... checks) {
+    return new ColumnDef(
+        name,
+        type,
+        Optional.of(name),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        "",
+        List.of(checks),
+        HERE);
+  }
+
+  private static CheckDef check(CheckDef.Kind kind) {
+    return CheckDef.simple(kind, HERE);
+  }
+
+  private static SourceDef orders(List<ColumnDef> columns, Optional<String> eventTime) {
+    return new SourceDef(
+        "orders",
+        HERE,
+        "",
+        "files",
+        Map.of(),
+        eventTime,
+        SourceDef.Granularity.DAY,
+        List.of(),
+        columns,
+        List.of());
+  }
+
+  private static final List<ColumnDef> ORDER_COLUMNS =
+      List.of(
+          column("id", DataType.BIGINT, check(CheckDef.Kind.NOT_NULL), check(CheckDef.Kind.UNIQUE)),
+          column("ts", DataType.TIMESTAMP),
+          column(
+              "amount",
+              DataType.decimal(10, 2),
+              new CheckDef(
+                  CheckDef.Kind.RANGE,
+                  Optional.of("0"),
+                  Optional.empty(),
+                  List.of(),
+                  true,
+                  Optional.empty(),
+                  HERE)),
+          column(
+              "status",
+              DataType.STRING,
+              new CheckDef(
+                  CheckDef.Kind.ACCEPTED_VALUES,
+                  Optional.empty(),
+                  Optional.empty(),
+                  List.of("paid", "shipped"),
+                  true,
+                  Optional.empty(),
+                  HERE)));
+
+  /** A record of test input: position, fields in order (null = absent); or malformed. */
+  private record Row(long line, String[] values, String malformed) {}
+
+  private static Row row(long line, String... values) {
+    return new Row(line, values, null);
+  }
+
+  private static Row malformed(long line, String reason) {
+    return new Row(line, new String[0], reason);
+  }
+
+  private List<LakeColumn> withIds(List<io.sluice.api.type.Column> columns) {
+    List<LakeColumn> result = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      result.add(new LakeColumn(i + 1, columns.get(i).name(), columns.get(i).type()));
+    }
+    return result;
+  }
+
+  private TableTarget target(List<LakeColumn> columns, List<PartitionField> partitioning) {
+    return new TableTarget(
+        columns, partitioning, temp.resolve("data").resolve("d" + directories++));
+  }
+
+  private List<LakeColumn> cleanColumns(SourceDef source) {
+    List<io.sluice.api.type.Column> columns = new ArrayList<>();
+    for (ColumnDef c : source.columns()) {
+      columns.add(new io.sluice.api.type.Column(c.name(), c.type()));
+    }
+    columns.add(new io.sluice.api.type.Column("_batch", DataType.STRING));
+    columns.add(new io.sluice.api.type.Column("_file", DataType.STRING));
+    columns.add(new io.sluice.api.type.Column("_line", DataType.BIGINT));
+    return withIds(columns);
+  }
+
+  private List<LakeColumn> quarantineColumns() {
+    return withIds(
+        List.of(
+            new io.sluice.api.type.Column("_batch", DataType.STRING),
+            new io.sluice.api.type.Column("_file", DataType.STRING),
+            new io.sluice.api.type.Column("_line", DataType.BIGINT),
+            new io.sluice.api.type.Column("_record", DataType.STRING),
+            new io.sluice.api.type.Column("_rules", DataType.STRING),
+            new io.sluice.api.type.Column("_errors", DataType.STRING)));
+  }
+
+  private List<LakeColumn> rawColumns(CompiledSource compiled) {
+    List<io.sluice.api.type.Column> columns = new ArrayList<>();
+    columns.add(new io.sluice.api.type.Column("_batch", DataType.STRING));
+    columns.add(new io.sluice.api.type.Column("_file", DataType.STRING));
+    columns.add(new io.sluice.api.type.Column("_line", DataType.BIGINT));
+    columns.add(new io.sluice.api.type.Column("_record", DataType.STRING));
+    for (String field : compiled.fieldNames()) {
+      columns.add(new io.sluice.api.type.Column("s$" + field, DataType.STRING));
+    }
+    return withIds(columns);
+  }
+
+  private IngestResult ingest(
+      SourceDef source, String batch, List<Row> rows, List<DataFile> existing) {
+    CompiledSource compiled = new RuleCompiler(engine.dialect()).compile(source);
+    Split split = new Split("data/orders-1.csv", "p", "/nowhere/orders-1.csv", 0);
+    BiConsumer<Split, RecordSink> reader =
+        (s, sink) -> {
+          for (Row r : rows) {
+            if (r.malformed() != null) {
+              sink.malformed(r.line(), "broken line " + r.line(), r.malformed());
+            } else {
+              sink.record(r.line(), "line " + r.line(), r.values());
+            }
+          }
+        };
+    List<PartitionField> partitioning =
+        source.eventTime().isPresent()
+            ? List.of(new PartitionField(source.eventTime().get(), PartitionField.Transform.DAY))
+            : List.of();
+    return engine.ingest(
+        new IngestRequest(
+            source.name(),
+            batch,
+            compiled.fieldNames(),
+            new SourceInput.Pushed(List.of(split), reader),
+            compiled.columns(),
+            compiled.rules(),
+            existing,
+            target(rawColumns(compiled), List.of()),
+            target(cleanColumns(source), partitioning),
+            target(quarantineColumns(), List.of())));
+  }
+
+  private List<List<Object>> read(List<LakeColumn> columns, List<DataFile> files, String sql) {
+    engine.exposeLakeRelations(
+        List.of(new LakeRelation("t", "x", columns, files.stream().map(DataFile::path).toList())));
+    return engine.query(sql.replace("$x", "t.x"), 10_000).rows();
+  }
+
+  @Test
+  void landsValidRowsAndQuarantinesEachFailureWithItsRule() {
+    SourceDef source = orders(ORDER_COLUMNS, Optional.empty());
+    IngestResult result =
+        ingest(
+            source,
+            "b-1",
+            List.of(
+                row(2, "1", "2026-11-01T10:00:00Z", "10.50", "paid"),
+                row(3, "", "2026-11-01T10:00:00Z", "1", "paid"),
+                row(4, "3", "2026-11-01T10:00:00Z", "-1", "paid"),
+                row(5, "4", "2026-11-01T10:00:00Z", "1", "lost"),
+                row(6, "5x", "2026-11-01T10:00:00Z", "1", "paid"),
+                malformed(7, "expected 4 fields but found 3"),
+                row(8, "1", "2026-11-02T10:00:00Z", "2", "shipped")),
+            List.of());
+
+    assertThat(result.rowsRead()).isEqualTo(7);
+    assertThat(result.rowsValid()).isEqualTo(1);
+    assertThat(result.rowsQuarantined()).isEqualTo(6);
+    assertThat(result.failuresByRule())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "not_null(id)", 1L,
+                "range(amount)", 1L,
+                "accepted_values(status)", 1L,
+                "type(id)", 1L,
+                "parse", 1L,
+                "unique(id)", 1L));
+    assertThat(
+            read(
+                quarantineColumns(),
+                result.quarantine(),
+                "SELECT _line, _rules FROM $x ORDER BY _line"))
+        .containsExactly(
+            List.of(3L, "not_null"),
+            List.of(4L, "range"),
+            List.of(5L, "accepted_values"),
+            List.of(6L, "type"),
+            List.of(7L, "parse"),
+            List.of(8L, "unique"));
+    assertThat(
+            read(
+                cleanColumns(source),
+                result.clean(),
+                "SELECT id, CAST(amount AS VARCHAR), status, _batch, _file, _line FROM $x"))
+        .containsExactly(List.of(1L, "10.50", "paid", "b-1", "data/orders-1.csv", 2L));
+  }
+
+  @Test
+  void quarantineRecordKeepsTheOriginalRecordAndEveryReason() {
+    SourceDef source = orders(ORDER_COLUMNS, Optional.empty());
+    IngestResult result = ingest(source, "b-1", List.of(row(9, "", "x", "-3", "lost")), List.of());
+    List<List<Object>> rows =
+        read(quarantineColumns(), result.quarantine(), "SELECT _record, _rules, _errors FROM $x");
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0).get(0)).isEqualTo("line 9");
+    assertThat((String) rows.get(0).get(1))
+        .contains("not_null", "type", "range", "accepted_values");
+    assertThat((String) rows.get(0).get(2))
+        .contains("\"value\":\"x\"")
+        .contains("not a valid timestamp");
+  }
+
+  @Test
+  void uniqueHoldsAgainstRowsLandedByEarlierBatches() {
+    SourceDef source = orders(ORDER_COLUMNS, Optional.empty());
+    IngestResult first =
+        ingest(source, "b-1", List.of(row(2, "1", "2026-11-01T10:00:00Z", "1", "paid")), List.of());
+    IngestResult second =
+        ingest(
+            source,
+            "b-2",
+            List.of(
+                row(2, "1", "2026-11-01T10:00:00Z", "1", "paid"),
+                row(3, "2", "2026-11-01T10:00:00Z", "1", "paid")),
+            first.clean());
+    assertThat(second.rowsValid()).isEqualTo(1);
+    assertThat(second.failuresByRule()).containsExactly(Map.entry("unique(id)", 1L));
+  }
+
+  @Test
+  void writesOneFilePerEventDayWithItsPartitionValue() {
+    SourceDef source = orders(ORDER_COLUMNS, Optional.of("ts"));
+    IngestResult result =
+        ingest(
+            source,
+            "b-1",
+            List.of(
+                row(2, "1", "1970-01-02T10:00:00Z", "1", "paid"),
+                row(3, "2", "1970-01-03T00:00:00+02:00", "1", "paid"),
+                row(4, "3", "1970-01-03T10:00:00Z", "1", "paid")),
+            List.of());
+    assertThat(result.clean()).hasSize(2);
+    assertThat(result.clean().stream().map(f -> f.partition().get(0)).sorted().toList())
+        .containsExactly(1, 2);
+    assertThat(result.clean().stream().mapToLong(DataFile::recordCount).sum()).isEqualTo(3);
+    // An explicit offset is converted to UTC: 1970-01-03T00:00+02:00 is on day 1.
+    assertThat(
+            read(
+                cleanColumns(source),
+                result.clean(),
+                "SELECT id FROM $x WHERE CAST(ts AS DATE) = DATE '1970-01-02' ORDER BY id"))
+        .containsExactly(List.of(1L), List.of(2L));
+  }
+
+  @Test
+  void ingestingTheSameInputTwiceWritesEqualRows() {
+    SourceDef source = orders(ORDER_COLUMNS, Optional.empty());
+    List<Row> rows =
+        List.of(row(2, "1", "2026-11-01T10:00:00Z", "1", "paid"), row(3, "", "x", "1", "paid"));
+    IngestResult a = ingest(source, "b-1", rows, List.of());
+    IngestResult b = ingest(source, "b-1", rows, List.of());
+    assertThat(read(cleanColumns(source), b.clean(), "SELECT * FROM $x"))
+        .isEqualTo(read(cleanColumns(source), a.clean(), "SELECT * FROM $x"));
+    assertThat(read(quarantineColumns(), b.quarantine(), "SELECT * FROM $x"))
+        .isEqualTo(read(quarantineColumns(), a.quarantine(), "SELECT * FROM $x"));
+  }
+
+  @Test
+  void materializesViewsTablesAndIncrementalModelsWithState() {
+    engine.materialize(
+        model("v", "SELECT 1 AS k, 'a' AS v", Materialization.VIEW, List.of(), false));
+    engine.materialize(model("t", "SELECT * FROM v", Materialization.TABLE, List.of(), false));
+    engine.materialize(
+        model("i", "SELECT 1 AS k, 'a' AS v", Materialization.INCREMENTAL, List.of("k"), false));
+    engine.materialize(
+        model(
+            "i",
+            "SELECT 1 AS k, 'b' AS v UNION ALL SELECT 2, 'c'",
+            Materialization.INCREMENTAL,
+            List.of("k"),
+            true));
+    engine.materialize(model("a", "SELECT 1 AS k", Materialization.INCREMENTAL, List.of(), false));
+    engine.materialize(model("a", "SELECT 1 AS k", Materialization.INCREMENTAL, List.of(), true));
+
+    assertThat(engine.query("SELECT * FROM t", 10).rows()).containsExactly(List.of(1, "a"));
+    assertThat(engine.query("SELECT k, v FROM i ORDER BY k", 10).rows())
+        .containsExactly(List.of(1, "b"), List.of(2, "c"));
+    assertThat(engine.query("SELECT count(*) FROM a", 10).rows().get(0).get(0)).isEqualTo(2L);
+    assertThat(engine.state("model:i")).contains("state of i");
+    assertThat(engine.relationExists("v")).isTrue();
+    assertThat(engine.relationExists("missing")).isFalse();
+  }
+
+  @Test
+  void failedModelLeavesDataAndStateUnchanged() {
+    engine.materialize(model("t", "SELECT 1 AS k", Materialization.TABLE, List.of(), false));
+    assertThatThrownBy(
+            () ->
+                engine.materialize(
+                    new ModelRequest(
+                        "t",
+                        "SELECT no_such_column FROM t",
+                        Materialization.TABLE,
+                        List.of(),
+                        false,
+                        "model:t",
+                        "new state")))
+        .isInstanceOf(SluiceException.class)
+        .hasMessageContaining("Model 't' failed");
+    assertThat(engine.query("SELECT k FROM t", 10).rows()).containsExactly(List.of(1));
+    assertThat(engine.state("model:t")).contains("state of t");
+  }
+
+  @Test
+  void emptyLakeRelationHasTheTableColumns() {
+    engine.exposeLakeRelations(
+        List.of(
+            new LakeRelation(
+                "lake", "empty", List.of(new LakeColumn(1, "a", DataType.BIGINT)), List.of())));
+    assertThat(engine.query("SELECT count(*) FROM lake.empty", 1).rows().get(0).get(0))
+        .isEqualTo(0L);
+  }
+
+  @Test
+  void rejectedSqlIsAUserError() {
+    assertThatThrownBy(() -> engine.query("SELEC 1", 1))
+        .isInstanceOf(SluiceException.class)
+        .satisfies(
+            e ->
+                assertThat(((SluiceException) e).category())
+                    .isEqualTo(io.sluice.api.ErrorCategory.USER));
+  }
+
+  private static ModelRequest model(
+      String name,
+      String sql,
+      Materialization materialization,
+      List<String> key,
+      boolean incremental) {
+    return new ModelRequest(
+        name, sql, materialization, key, incremental, "model:" + name, "state of " + name);
+  }
+}
