@@ -39,9 +39,12 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The DuckDB engine. One JDBC connection to the warehouse file; staging lives in temp tables. */
 final class DuckDbEngine implements Engine {
+  private static final Logger LOG = LoggerFactory.getLogger(DuckDbEngine.class);
   private static final String STATE_TABLE = "sluice._state";
   private static final String PARTITION_ID = "__sluice_partition";
 
@@ -181,6 +184,7 @@ final class DuckDbEngine implements Engine {
   private void load(String stage, IngestRequest request) throws SQLException {
     SourceInput input = request.input();
     if (input instanceof SourceInput.Pushed pushed) {
+      long start = System.nanoTime();
       try (DuckDBAppender appender = connection.createAppender("temp", "main", stage)) {
         for (Split split : pushed.splits()) {
           pushed
@@ -189,6 +193,7 @@ final class DuckDbEngine implements Engine {
         }
         appender.flush();
       }
+      LOG.debug("{} ms: staged {}", (System.nanoTime() - start) / 1_000_000, request.source());
     } else if (input instanceof SourceInput.Native nativeInput) {
       if (!nativeInput.format().format().equals("parquet")) {
         throw SluiceException.user(
@@ -717,8 +722,16 @@ final class DuckDbEngine implements Engine {
   // ---------------------------------------------------------------------------------------------
 
   private void execute(String sql) throws SQLException {
+    long start = System.nanoTime();
     try (Statement statement = connection.createStatement()) {
       statement.execute(sql);
+    } finally {
+      if (LOG.isDebugEnabled()) {
+        LOG.debug(
+            "{} ms: {}",
+            (System.nanoTime() - start) / 1_000_000,
+            sql.length() > 300 ? sql.substring(0, 300) + "..." : sql);
+      }
     }
   }
 
