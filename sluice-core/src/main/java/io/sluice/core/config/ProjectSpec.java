@@ -1,0 +1,110 @@
+package io.sluice.core.config;
+
+import static io.sluice.core.config.ConfigType.anyMap;
+import static io.sluice.core.config.ConfigType.identifier;
+import static io.sluice.core.config.ConfigType.number;
+import static io.sluice.core.config.ConfigType.oneOf;
+import static io.sluice.core.config.ConfigType.section;
+import static io.sluice.core.config.ConfigType.string;
+import static io.sluice.core.config.ConfigType.stringMap;
+
+import java.util.List;
+import java.util.Map;
+
+/** The keys of {@code sluice.yaml}, the project file. */
+public final class ProjectSpec {
+  private ProjectSpec() {}
+
+  /** Event-time partition granularities, as written in YAML. */
+  public static final List<String> GRANULARITIES = List.of("day", "hour");
+
+  /** What a {@code files} source does with a file it already read that changed. */
+  public static final List<String> ON_CHANGE = List.of("fail", "skip", "append");
+
+  public static final ConfigKey<String> LAKE_TYPE =
+      ConfigKey.builder("type", string())
+          .doc("Lake plugin that stores the tables.")
+          .defaultValue("iceberg")
+          .build();
+  public static final ConfigKey<Map<String, String>> LAKE_OPTIONS =
+      ConfigKey.builder("options", stringMap())
+          .doc("Options for the lake plugin, e.g. a catalog URI.")
+          .defaultValue(Map.of())
+          .build();
+  public static final ConfigDef LAKE_DEF =
+      ConfigDef.builder("lake", "Where the lake tables are kept.")
+          .add(LAKE_TYPE, LAKE_OPTIONS)
+          .build();
+
+  public static final ConfigKey<String> WAREHOUSE_PATH =
+      ConfigKey.builder("path", string())
+          .doc("The DuckDB file of the embedded warehouse, relative to the project folder.")
+          .defaultDoc("`<state-dir>/warehouse.duckdb`")
+          .build();
+  public static final ConfigDef WAREHOUSE_DEF =
+      ConfigDef.builder("warehouse", "Where models are published for queries and dashboards.")
+          .add(WAREHOUSE_PATH)
+          .build();
+
+  public static final ConfigKey<String> DEFAULT_GRANULARITY =
+      ConfigKey.builder("granularity", oneOf(GRANULARITIES.toArray(String[]::new)))
+          .doc("Event-time partition granularity of sources that do not set their own.")
+          .defaultValue("day")
+          .build();
+  public static final ConfigKey<String> DEFAULT_ON_CHANGE =
+      ConfigKey.builder("on-change", oneOf(ON_CHANGE.toArray(String[]::new)))
+          .doc(
+              "What a files source does when a file it already read has changed, for sources"
+                  + " that do not set their own: fail the run, skip the file, or append it again.")
+          .defaultValue("fail")
+          .build();
+  public static final ConfigDef DEFAULTS_DEF =
+      ConfigDef.builder("defaults", "Defaults for the sources of the project.")
+          .add(DEFAULT_GRANULARITY, DEFAULT_ON_CHANGE)
+          .build();
+
+  public static final ConfigKey<Double> MIN_SCORE =
+      ConfigKey.builder("min-score", number(0, 1))
+          .doc(
+              "A batch whose quality score (valid rows / rows) is below this fails the run;"
+                  + " 0 never fails.")
+          .defaultValue(0.0)
+          .build();
+  public static final ConfigDef QUALITY_DEF =
+      ConfigDef.builder("quality", "Project-wide data quality settings.").add(MIN_SCORE).build();
+
+  public static final ConfigKey<String> NAME =
+      ConfigKey.builder("name", identifier()).doc("Project name.").required().build();
+  public static final ConfigKey<String> DESCRIPTION =
+      ConfigKey.builder("description", string()).doc("What the project is for.").build();
+  public static final ConfigKey<String> ENGINE =
+      ConfigKey.builder("engine", string())
+          .doc("Engine that runs the pipeline: `duckdb` (embedded) or `spark`.")
+          .defaultValue("duckdb")
+          .build();
+  public static final ConfigKey<String> STATE_DIR =
+      ConfigKey.builder("state-dir", string())
+          .doc(
+              "Folder for the lake, the warehouse and run history, relative to the project folder.")
+          .defaultValue(".sluice")
+          .build();
+  public static final ConfigKey<ConfigValues> LAKE =
+      ConfigKey.builder("lake", section(LAKE_DEF)).doc(LAKE_DEF.doc()).build();
+  public static final ConfigKey<ConfigValues> WAREHOUSE =
+      ConfigKey.builder("warehouse", section(WAREHOUSE_DEF)).doc(WAREHOUSE_DEF.doc()).build();
+  public static final ConfigKey<ConfigValues> DEFAULTS =
+      ConfigKey.builder("defaults", section(DEFAULTS_DEF)).doc(DEFAULTS_DEF.doc()).build();
+  public static final ConfigKey<ConfigValues> QUALITY =
+      ConfigKey.builder("quality", section(QUALITY_DEF)).doc(QUALITY_DEF.doc()).build();
+  public static final ConfigKey<Map<String, Object>> VARS =
+      ConfigKey.builder("vars", anyMap())
+          .doc("Values for model templates, read with `var('name')`.")
+          .defaultValue(Map.of())
+          .build();
+
+  /** The whole of {@code sluice.yaml}. */
+  public static final ConfigDef PROJECT_DEF =
+      ConfigDef.builder("sluice.yaml", "The project file, at the root of the project folder.")
+          .add(NAME, DESCRIPTION, ENGINE, STATE_DIR, LAKE, WAREHOUSE, DEFAULTS, QUALITY, VARS)
+          .build();
+}

@@ -1,0 +1,384 @@
+package io.sluice.core.config;
+
+import static io.sluice.core.config.ConfigType.bool;
+import static io.sluice.core.config.ConfigType.character;
+import static io.sluice.core.config.ConfigType.identifier;
+import static io.sluice.core.config.ConfigType.integer;
+import static io.sluice.core.config.ConfigType.listOf;
+import static io.sluice.core.config.ConfigType.nonEmptyListOf;
+import static io.sluice.core.config.ConfigType.oneOf;
+import static io.sluice.core.config.ConfigType.scalarText;
+import static io.sluice.core.config.ConfigType.section;
+import static io.sluice.core.config.ConfigType.string;
+import static io.sluice.core.config.ConfigType.tagged;
+
+import io.sluice.api.SluiceException;
+import io.sluice.api.type.DataType;
+import java.nio.charset.Charset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** The keys of a source file, {@code sources/NAME.yaml}. */
+public final class SourceSpec {
+  private SourceSpec() {}
+
+  /** Connectors known to this version. */
+  public static final List<String> CONNECTORS = List.of("files");
+
+  /** Formats of the {@code files} connector. */
+  public static final List<String> FORMATS = List.of("csv", "json", "parquet");
+
+  /** Every type name {@link DataType#parse} accepts, for did-you-mean suggestions. */
+  private static final List<String> TYPE_NAMES =
+      List.of(
+          "string",
+          "varchar",
+          "text",
+          "boolean",
+          "bool",
+          "int",
+          "integer",
+          "int32",
+          "bigint",
+          "long",
+          "int64",
+          "double",
+          "float64",
+          "float",
+          "decimal",
+          "date",
+          "timestamp",
+          "datetime");
+
+  // ---- files connector: csv and json options
+
+  public static final ConfigKey<Boolean> CSV_HEADER =
+      ConfigKey.builder("header", bool())
+          .doc("The first line holds the column names.")
+          .defaultValue(true)
+          .build();
+  public static final ConfigKey<String> CSV_DELIMITER =
+      ConfigKey.builder("delimiter", character())
+          .doc("Field separator; `\"\\t\"` for a tab.")
+          .defaultValue(",")
+          .build();
+  public static final ConfigKey<String> CSV_QUOTE =
+      ConfigKey.builder("quote", character())
+          .doc("Character that quotes a field.")
+          .defaultValue("\"")
+          .build();
+  public static final ConfigKey<String> CSV_ESCAPE =
+      ConfigKey.builder("escape", character())
+          .doc("Character that escapes a quote inside a quoted field.")
+          .defaultDoc("the `quote` character")
+          .build();
+  public static final ConfigKey<String> ENCODING =
+      ConfigKey.builder("encoding", charset())
+          .doc("Character set of the files.")
+          .defaultValue("UTF-8")
+          .build();
+  public static final ConfigKey<String> CSV_NULL_VALUE =
+      ConfigKey.builder("null-value", string())
+          .doc("Field text read as NULL.")
+          .defaultValue("")
+          .build();
+  public static final ConfigKey<Integer> CSV_SKIP_LINES =
+      ConfigKey.builder("skip-lines", integer(0))
+          .doc("Lines to skip at the start of each file, before the header.")
+          .defaultValue(0)
+          .build();
+  public static final ConfigDef CSV_DEF =
+      ConfigDef.builder("csv", "How CSV files are read (format `csv`).")
+          .add(
+              CSV_HEADER,
+              CSV_DELIMITER,
+              CSV_QUOTE,
+              CSV_ESCAPE,
+              ENCODING,
+              CSV_NULL_VALUE,
+              CSV_SKIP_LINES)
+          .build();
+  public static final ConfigDef JSON_DEF =
+      ConfigDef.builder(
+              "json",
+              "How JSON files are read (format `json`): one object per line, or an array of objects.")
+          .add(ENCODING)
+          .build();
+
+  // ---- files connector
+
+  public static final ConfigKey<String> PATH =
+      ConfigKey.builder("path", string())
+          .doc(
+              "Files to read: a path or a glob such as `data/orders/*.csv`, relative to the"
+                  + " project folder.")
+          .required()
+          .build();
+  public static final ConfigKey<String> FORMAT =
+      ConfigKey.builder("format", oneOf(FORMATS.toArray(String[]::new)))
+          .doc("File format.")
+          .defaultDoc(
+              "from the path's extension: `.csv`, `.json` / `.jsonl` / `.ndjson`, `.parquet`"
+                  + " (also with `.gz` or `.zst` after it)")
+          .build();
+  public static final ConfigKey<ConfigValues> CSV =
+      ConfigKey.builder("csv", section(CSV_DEF)).doc(CSV_DEF.doc()).build();
+  public static final ConfigKey<ConfigValues> JSON =
+      ConfigKey.builder("json", section(JSON_DEF)).doc(JSON_DEF.doc()).build();
+  public static final ConfigKey<String> ON_CHANGE =
+      ConfigKey.builder("on-change", oneOf(ProjectSpec.ON_CHANGE.toArray(String[]::new)))
+          .doc(
+              "When a file already read has changed: `fail` the run, `skip` the file, or"
+                  + " `append` its rows again.")
+          .defaultDoc("`defaults.on-change` of sluice.yaml")
+          .build();
+
+  /** Options of the {@code files} connector, written at the top level of a source file. */
+  public static final ConfigDef FILES_DEF =
+      ConfigDef.builder("files connector", "Options of the `files` connector.")
+          .add(PATH, FORMAT, CSV, JSON, ON_CHANGE)
+          .build();
+
+  // ---- column checks
+
+  public static final ConfigKey<Boolean> CHECK_ENABLED =
+      ConfigKey.builder("enabled", bool())
+          .doc("`false` turns the check off.")
+          .defaultValue(true)
+          .build();
+  public static final ConfigDef NOT_NULL_DEF =
+      ConfigDef.builder("not_null", "The value is not NULL.").add(CHECK_ENABLED).build();
+  public static final ConfigDef UNIQUE_DEF =
+      ConfigDef.builder("unique", "No two rows have the same value.").add(CHECK_ENABLED).build();
+  public static final ConfigKey<String> RANGE_MIN =
+      ConfigKey.builder("min", scalarText("number", "string"))
+          .doc("Inclusive lower bound: a number, or a date or timestamp as text.")
+          .build();
+  public static final ConfigKey<String> RANGE_MAX =
+      ConfigKey.builder("max", scalarText("number", "string"))
+          .doc("Inclusive upper bound: a number, or a date or timestamp as text.")
+          .build();
+  public static final ConfigDef RANGE_DEF =
+      ConfigDef.builder("range", "The value lies between bounds; at least one bound.")
+          .add(RANGE_MIN, RANGE_MAX)
+          .build();
+  public static final ConfigKey<List<String>> ACCEPTED_VALUES_VALUES =
+      ConfigKey.builder("values", nonEmptyListOf(scalarText("string", "number", "boolean")))
+          .doc("The accepted values.")
+          .required()
+          .build();
+  public static final ConfigKey<Boolean> ACCEPTED_VALUES_CASE_SENSITIVE =
+      ConfigKey.builder("case-sensitive", bool())
+          .doc("Compare text case-sensitively.")
+          .defaultValue(true)
+          .build();
+  public static final ConfigDef ACCEPTED_VALUES_DEF =
+      ConfigDef.builder("accepted_values", "The value is one of a list.")
+          .add(ACCEPTED_VALUES_VALUES, ACCEPTED_VALUES_CASE_SENSITIVE)
+          .build();
+  public static final ConfigKey<String> REGEX_PATTERN =
+      ConfigKey.builder("pattern", regex())
+          .doc("Java regular expression that must match the whole value.")
+          .required()
+          .build();
+  public static final ConfigDef REGEX_DEF =
+      ConfigDef.builder("regex", "The value matches a regular expression.")
+          .add(REGEX_PATTERN)
+          .build();
+
+  /** The checks a column can have; each item of a column's {@code checks}. */
+  public static final ConfigType<TaggedValue> CHECK =
+      tagged(
+          "check",
+          Variant.bare("not_null", NOT_NULL_DEF.doc(), NOT_NULL_DEF, CHECK_ENABLED.name()),
+          Variant.bare("unique", UNIQUE_DEF.doc(), UNIQUE_DEF, CHECK_ENABLED.name()),
+          Variant.withArguments("range", RANGE_DEF.doc(), RANGE_DEF, null),
+          Variant.withArguments(
+              "accepted_values",
+              ACCEPTED_VALUES_DEF.doc(),
+              ACCEPTED_VALUES_DEF,
+              ACCEPTED_VALUES_VALUES.name()),
+          Variant.withArguments("regex", REGEX_DEF.doc(), REGEX_DEF, REGEX_PATTERN.name()));
+
+  // ---- columns
+
+  public static final ConfigKey<String> COLUMN_NAME =
+      ConfigKey.builder("name", identifier()).doc("Column name in the dataset.").required().build();
+  public static final ConfigKey<DataType> COLUMN_TYPE =
+      ConfigKey.builder("type", dataType())
+          .doc(
+              "Column type: "
+                  + DataType.NAMES
+                  + " (also varchar, text, bool, integer, long, float, datetime).")
+          .defaultValue(DataType.STRING)
+          .build();
+  public static final ConfigKey<String> COLUMN_FROM =
+      ConfigKey.builder("from", string())
+          .doc("Field it is read from: a CSV header, a Parquet column or a dotted JSON path.")
+          .defaultDoc("the column name")
+          .build();
+  public static final ConfigKey<String> COLUMN_EXPR =
+      ConfigKey.builder("expr", string())
+          .doc("SQL expression over the other columns: makes a derived column (not with `from`).")
+          .build();
+  public static final ConfigKey<String> COLUMN_DEFAULT =
+      ConfigKey.builder("default", scalarText("string", "number", "boolean"))
+          .doc("Value used when the field is missing or empty, cast like a value.")
+          .build();
+  public static final ConfigKey<String> COLUMN_FORMAT =
+      ConfigKey.builder("format", string())
+          .doc("strptime pattern for a date or timestamp column, e.g. `%d/%m/%Y %H:%M`.")
+          .build();
+  public static final ConfigKey<String> COLUMN_DESCRIPTION =
+      ConfigKey.builder("description", string()).doc("Free text.").defaultValue("").build();
+  public static final ConfigKey<List<TaggedValue>> COLUMN_CHECKS =
+      ConfigKey.builder("checks", listOf(CHECK))
+          .doc("Checks on the column's values; failing rows are quarantined.")
+          .defaultValue(List.of())
+          .build();
+  public static final ConfigDef COLUMN_DEF =
+      ConfigDef.builder("column", "One column of the dataset and how it is read.")
+          .labelKey("name")
+          .add(
+              COLUMN_NAME,
+              COLUMN_TYPE,
+              COLUMN_FROM,
+              COLUMN_EXPR,
+              COLUMN_DEFAULT,
+              COLUMN_FORMAT,
+              COLUMN_DESCRIPTION,
+              COLUMN_CHECKS)
+          .build();
+
+  // ---- partition and row checks
+
+  public static final ConfigKey<String> PARTITION_GRANULARITY =
+      ConfigKey.builder("granularity", oneOf(ProjectSpec.GRANULARITIES.toArray(String[]::new)))
+          .doc("Event-time partition granularity; `hour` needs a timestamp event-time.")
+          .defaultDoc("`defaults.granularity` of sluice.yaml")
+          .build();
+  public static final ConfigKey<List<String>> PARTITION_COLUMNS =
+      ConfigKey.builder("columns", listOf(string()))
+          .doc("More columns to partition by, by value.")
+          .defaultValue(List.of())
+          .build();
+  public static final ConfigDef PARTITION_DEF =
+      ConfigDef.builder("partition", "How the dataset's lake tables are partitioned.")
+          .add(PARTITION_GRANULARITY, PARTITION_COLUMNS)
+          .build();
+
+  public static final ConfigKey<String> ROW_CHECK_NAME =
+      ConfigKey.builder("name", identifier())
+          .doc("Rule name, shown in quarantine.")
+          .required()
+          .build();
+  public static final ConfigKey<String> ROW_CHECK_EXPR =
+      ConfigKey.builder("expr", string())
+          .doc("SQL boolean over the dataset's columns, TRUE for a good row.")
+          .required()
+          .build();
+  public static final ConfigKey<String> ROW_CHECK_MESSAGE =
+      ConfigKey.builder("message", string()).doc("What a failure means.").defaultValue("").build();
+  public static final ConfigDef ROW_CHECK_DEF =
+      ConfigDef.builder("row check", "A check over whole rows.")
+          .labelKey("name")
+          .add(ROW_CHECK_NAME, ROW_CHECK_EXPR, ROW_CHECK_MESSAGE)
+          .build();
+
+  // ---- the file
+
+  public static final ConfigKey<String> NAME =
+      ConfigKey.builder("name", identifier())
+          .doc("Source name; must be the file name without its extension.")
+          .defaultDoc("the file name without its extension")
+          .build();
+  public static final ConfigKey<String> DESCRIPTION =
+      ConfigKey.builder("description", string()).doc("Free text.").defaultValue("").build();
+  public static final ConfigKey<String> CONNECTOR =
+      ConfigKey.builder("connector", string())
+          .doc("Connector that reads the source; only `files` for now.")
+          .defaultValue("files")
+          .build();
+  public static final ConfigKey<String> EVENT_TIME =
+      ConfigKey.builder("event-time", string())
+          .doc("Column (timestamp or date) holding the event time; partitions the lake tables.")
+          .build();
+  public static final ConfigKey<ConfigValues> PARTITION =
+      ConfigKey.builder("partition", section(PARTITION_DEF)).doc(PARTITION_DEF.doc()).build();
+  public static final ConfigKey<List<ConfigValues>> COLUMNS =
+      ConfigKey.builder("columns", nonEmptyListOf(section(COLUMN_DEF)))
+          .doc("The dataset's columns, in order.")
+          .required()
+          .build();
+  public static final ConfigKey<List<ConfigValues>> CHECKS =
+      ConfigKey.builder("checks", listOf(section(ROW_CHECK_DEF)))
+          .doc("Row-level checks; failing rows are quarantined.")
+          .defaultValue(List.of())
+          .build();
+
+  /** A whole source file: the common keys and the {@code files} connector's options. */
+  public static final ConfigDef SOURCE_DEF =
+      ConfigDef.builder(
+              "source", "One source: where its data comes from and the dataset it lands as.")
+          .add(NAME, DESCRIPTION, CONNECTOR)
+          .addAll(FILES_DEF)
+          .add(EVENT_TIME, PARTITION, COLUMNS, CHECKS)
+          .build();
+
+  private static ConfigType<DataType> dataType() {
+    return string().map(SourceSpec::parseType, DataType::toString).named("type");
+  }
+
+  private static DataType parseType(String text) {
+    try {
+      return DataType.parse(text);
+    } catch (SluiceException e) {
+      if (text.trim().toLowerCase(Locale.ROOT).startsWith("decimal")) {
+        throw e;
+      }
+      throw new IllegalArgumentException(
+          "unknown type '"
+              + text
+              + "'"
+              + DidYouMean.hint(text.trim().toLowerCase(Locale.ROOT), TYPE_NAMES)
+              + "; expected one of: "
+              + DataType.NAMES,
+          e);
+    }
+  }
+
+  private static ConfigType<String> regex() {
+    return string()
+        .withCheck(
+            pattern -> {
+              try {
+                Pattern.compile(pattern);
+                return Optional.empty();
+              } catch (PatternSyntaxException e) {
+                return Optional.of(
+                    "invalid regex '"
+                        + pattern
+                        + "': "
+                        + e.getDescription()
+                        + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
+              }
+            });
+  }
+
+  private static ConfigType<String> charset() {
+    return string()
+        .withCheck(
+            name -> {
+              try {
+                return Charset.isSupported(name)
+                    ? Optional.empty()
+                    : Optional.of("unknown encoding '" + name + "'");
+              } catch (IllegalArgumentException e) {
+                return Optional.of("unknown encoding '" + name + "'");
+              }
+            });
+  }
+}

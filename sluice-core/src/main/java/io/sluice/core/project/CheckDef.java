@@ -1,0 +1,60 @@
+package io.sluice.core.project;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A column check as declared in a source file.
+ *
+ * @param kind which check
+ * @param min for {@link Kind#RANGE}: inclusive lower bound as a SQL literal text (a number, or a
+ *     date/timestamp string), if any
+ * @param max for {@link Kind#RANGE}: inclusive upper bound, if any
+ * @param values for {@link Kind#ACCEPTED_VALUES}: the accepted values as text
+ * @param caseSensitive for {@link Kind#ACCEPTED_VALUES}: compare case-sensitively (default true)
+ * @param pattern for {@link Kind#REGEX}: a regular expression that must match the whole value
+ * @param location where it was declared
+ */
+public record CheckDef(
+    Kind kind,
+    Optional<String> min,
+    Optional<String> max,
+    List<String> values,
+    boolean caseSensitive,
+    Optional<String> pattern,
+    Location location) {
+  public CheckDef {
+    requireNonNull(kind, "kind is null");
+    requireNonNull(min, "min is null");
+    requireNonNull(max, "max is null");
+    values = List.copyOf(values);
+    requireNonNull(pattern, "pattern is null");
+    requireNonNull(location, "location is null");
+  }
+
+  /** Check kinds and their names in YAML. */
+  public enum Kind {
+    NOT_NULL("not_null"),
+    UNIQUE("unique"),
+    RANGE("range"),
+    ACCEPTED_VALUES("accepted_values"),
+    REGEX("regex");
+
+    private final String yamlName;
+
+    Kind(String yamlName) {
+      this.yamlName = yamlName;
+    }
+
+    public String yamlName() {
+      return yamlName;
+    }
+  }
+
+  public static CheckDef simple(Kind kind, Location location) {
+    return new CheckDef(
+        kind, Optional.empty(), Optional.empty(), List.of(), true, Optional.empty(), location);
+  }
+}

@@ -1,0 +1,63 @@
+package io.sluice.core.project;
+
+import io.sluice.core.config.ProblemReporter;
+import io.sluice.core.config.YamlNodes;
+import io.sluice.core.project.ProjectException.Problem;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Collects the problems of one project load. They are reported ordered by file (in the order the
+ * files were read: sluice.yaml, sources, models, schema.yml), then line and column.
+ */
+final class Problems {
+  private final Path directory;
+  private final List<Problem> problems = new ArrayList<>();
+  private final Map<Path, Integer> fileOrder = new LinkedHashMap<>();
+
+  Problems(Path directory) {
+    this.directory = directory;
+  }
+
+  /** Declares that {@code file} is read now, so its problems sort after earlier files'. */
+  void reading(Path file) {
+    fileOrder.putIfAbsent(file, fileOrder.size());
+  }
+
+  /** Reports problems in {@code file} at the position of YAML nodes. */
+  ProblemReporter in(Path file) {
+    reading(file);
+    return (node, message) -> add(at(file, node), message);
+  }
+
+  void add(Location location, String message) {
+    reading(location.file());
+    problems.add(new Problem(location, message));
+  }
+
+  int count() {
+    return problems.size();
+  }
+
+  static Location at(Path file, Node node) {
+    return new Location(file, YamlNodes.line(node), YamlNodes.column(node));
+  }
+
+  /** Throws every problem collected, if there is any. */
+  void throwIfAny() {
+    if (problems.isEmpty()) {
+      return;
+    }
+    List<Problem> sorted = new ArrayList<>(problems);
+    sorted.sort(
+        Comparator.comparing((Problem p) -> fileOrder.get(p.location().file()))
+            .thenComparingInt(p -> p.location().line())
+            .thenComparingInt(p -> p.location().column()));
+    throw new ProjectException(directory, sorted);
+  }
+}

@@ -1,0 +1,207 @@
+package io.sluice.core.project;
+
+import io.sluice.core.config.ConfigValues;
+import io.sluice.core.config.ProjectSpec;
+import io.sluice.core.config.SchemaSpec;
+import io.sluice.core.config.SourceSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Loads a project folder strictly. Every problem found (unknown keys with a did-you-mean, wrong
+ * types, missing references, cycles) is collected and reported together in one {@link
+ * ProjectException}, each with its file and line.
+ *
+ * <p>The layout: {@code sluice.yaml}; {@code sources/NAME.yaml} (or {@code .yml}), one source per
+ * file; {@code models/NAME.sql}, one model per file; optionally {@code models/schema.yml} (or
+ * {@code .yaml}). The keys of the YAML files are defined in {@link ProjectSpec}, {@link SourceSpec}
+ * and {@link SchemaSpec}.
+ */
+public final class ProjectLoader {
+  static final String PROJECT_FILE = "sluice.yaml";
+  static final String SOURCES = "sources";
+  static final String MODELS = "models";
+
+  private ProjectLoader() {}
+
+  /**
+   * Loads and checks the project in {@code directory}.
+   *
+   * @throws ProjectException listing every problem found
+   */
+  public static Project load(Path directory) {
+    Path root = directory.toAbsolutePath().normalize();
+    Problems problems = new Problems(root);
+    Path projectFile = root.resolve(PROJECT_FILE);
+    if (!Files.isRegularFile(projectFile)) {
+      problems.add(
+          Location.of(projectFile),
+          "not a Sluice project: no "
+              + PROJECT_FILE
+              + " in "
+              + root
+              + "; run `sluice init` to create one");
+      problems.throwIfAny();
+    }
+    Optional<ConfigValues> settings =
+        YamlFile.read(projectFile, problems)
+            .flatMap(node -> ProjectSpec.PROJECT_DEF.parse(node, problems.in(projectFile)));
+    // when sluice.yaml is broken, the rest is still checked, with the documented defaults
+    ProjectDefaults sourceDefaults =
+        settings
+            .map(values -> values.get(ProjectSpec.DEFAULTS))
+            .map(
+                defaults ->
+                    new ProjectDefaults(
+                        defaults.get(ProjectSpec.DEFAULT_GRANULARITY),
+                        defaults.get(ProjectSpec.DEFAULT_ON_CHANGE)))
+            .orElseGet(
+                () ->
+                    new ProjectDefaults(
+                        ProjectSpec.DEFAULT_GRANULARITY.defaultValue().orElseThrow(),
+                        ProjectSpec.DEFAULT_ON_CHANGE.defaultValue().orElseThrow()));
+    Map<String, Object> vars =
+        settings.map(values -> values.get(ProjectSpec.VARS)).orElse(Map.of());
+
+    // sources
+    Map<String, Path> sourceFiles = new LinkedHashMap<>();
+    List<SourceDef> sources = new ArrayList<>();
+    for (Path file : list(root, root.resolve(SOURCES), problems, ".yaml", ".yml")) {
+      String name = stem(file);
+      Path other = sourceFiles.putIfAbsent(name, file);
+      if (other != null) {
+        problems.add(
+            Location.of(file),
+            "source '"
+                + name
+                + "' is defined twice: "
+                + Location.of(other).display(root)
+                + " and "
+                + Location.of(file).display(root));
+        continue;
+      }
+      YamlFile.read(file, problems)
+          .flatMap(node -> SourceSpec.SOURCE_DEF.parse(node, problems.in(file)))
+          .flatMap(values -> SourceReader.read(file, values, sourceDefaults, problems))
+          .ifPresent(sources::add);
+    }
+
+    // models and schema.yml
+    ModelReader models = new ModelReader(root, problems);
+    List<ModelReader.ParsedModel> parsed =
+        models.read(list(root, root.resolve(MODELS), problems, ".sql"), sourceFiles, vars);
+    SchemaReader.Result schema = schema(root, parsed, sourceFiles, problems);
+    List<ModelDef> modelDefs = models.resolve(parsed, sourceFiles.keySet(), schema.descriptions());
+
+    problems.throwIfAny();
+    return project(root, settings.orElseThrow(), sources, modelDefs, schema.tests());
+  }
+
+  private static Project project(
+      Path root,
+      ConfigValues values,
+      List<SourceDef> sources,
+      List<ModelDef> models,
+      List<ModelTest> tests) {
+    Path stateDirectory = root.resolve(values.get(ProjectSpec.STATE_DIR)).normalize();
+    ConfigValues lake = values.get(ProjectSpec.LAKE);
+    Path warehouse =
+        values
+            .get(ProjectSpec.WAREHOUSE)
+            .find(ProjectSpec.WAREHOUSE_PATH)
+            .map(path -> root.resolve(path).normalize())
+            .orElse(stateDirectory.resolve("warehouse.duckdb"));
+    return new Project(
+        root,
+        values.find(ProjectSpec.NAME).orElseThrow(),
+        values.get(ProjectSpec.ENGINE),
+        stateDirectory,
+        new Project.LakeConfig(lake.get(ProjectSpec.LAKE_TYPE), lake.get(ProjectSpec.LAKE_OPTIONS)),
+        warehouse.toString(),
+        new Project.QualityConfig(values.get(ProjectSpec.QUALITY).get(ProjectSpec.MIN_SCORE)),
+        values.get(ProjectSpec.VARS),
+        sources.stream().sorted((a, b) -> a.name().compareTo(b.name())).toList(),
+        models,
+        tests);
+  }
+
+  private static SchemaReader.Result schema(
+      Path root,
+      List<ModelReader.ParsedModel> models,
+      Map<String, Path> sources,
+      Problems problems) {
+    List<Path> files =
+        Stream.of("schema.yml", "schema.yaml")
+            .map(name -> root.resolve(MODELS).resolve(name))
+            .filter(Files::isRegularFile)
+            .toList();
+    if (files.isEmpty()) {
+      return SchemaReader.Result.empty();
+    }
+    if (files.size() > 1) {
+      problems.add(
+          Location.of(files.get(1)),
+          "both models/schema.yml and models/schema.yaml exist; keep one of them");
+    }
+    Path file = files.get(0);
+    Set<String> modelNames = new TreeSet<>();
+    models.forEach(m -> modelNames.add(m.name()));
+    return YamlFile.read(file, problems)
+        .flatMap(node -> SchemaSpec.SCHEMA_DEF.parse(node, problems.in(file)))
+        .map(values -> SchemaReader.read(file, values, modelNames, sources.keySet(), problems))
+        .orElse(SchemaReader.Result.empty());
+  }
+
+  /**
+   * The files directly in {@code folder} with one of the extensions, in name order; such files in
+   * subfolders are reported, since they would otherwise be silently ignored.
+   */
+  private static List<Path> list(Path root, Path folder, Problems problems, String... extensions) {
+    if (!Files.isDirectory(folder)) {
+      return List.of();
+    }
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(folder)) {
+      for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+        String name = file.getFileName().toString();
+        if (Stream.of(extensions).noneMatch(name::endsWith) || isSchemaFile(folder, file)) {
+          continue;
+        }
+        if (file.getParent().equals(folder)) {
+          files.add(file);
+        } else {
+          String where = root.relativize(folder) + "/";
+          problems.add(
+              Location.of(file),
+              "only files directly in " + where + " are read; move this one to " + where);
+        }
+      }
+    } catch (IOException e) {
+      problems.add(Location.of(folder), "cannot list the folder: " + e);
+    }
+    return files;
+  }
+
+  private static boolean isSchemaFile(Path folder, Path file) {
+    String name = file.getFileName().toString();
+    return folder.getFileName().toString().equals(MODELS)
+        && file.getParent().equals(folder)
+        && (name.equals("schema.yml") || name.equals("schema.yaml"));
+  }
+
+  /** A file's name without its extension: a source's or model's name. */
+  static String stem(Path file) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return dot < 0 ? name : name.substring(0, dot);
+  }
+}

@@ -1,0 +1,70 @@
+package io.sluice.core.project;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One source and the dataset it lands as.
+ *
+ * @param name source (and dataset) name
+ * @param location the source file
+ * @param description free text, possibly empty
+ * @param connector connector plugin name, e.g. {@code files}
+ * @param options connector options (for {@code files}: {@code path}, {@code format}, {@code csv},
+ *     {@code json}, {@code on-change}), as written in YAML
+ * @param eventTime the dataset column holding event time, if any
+ * @param granularity event-time partition granularity
+ * @param partitionColumns extra identity partition columns
+ * @param columns the dataset's columns in order
+ * @param checks row-level checks
+ */
+public record SourceDef(
+    String name,
+    Location location,
+    String description,
+    String connector,
+    Map<String, Object> options,
+    Optional<String> eventTime,
+    Granularity granularity,
+    List<String> partitionColumns,
+    List<ColumnDef> columns,
+    List<RowCheck> checks) {
+  public SourceDef {
+    requireNonNull(name, "name is null");
+    requireNonNull(location, "location is null");
+    requireNonNull(description, "description is null");
+    requireNonNull(connector, "connector is null");
+    options = Map.copyOf(options);
+    requireNonNull(eventTime, "eventTime is null");
+    requireNonNull(granularity, "granularity is null");
+    partitionColumns = List.copyOf(partitionColumns);
+    columns = List.copyOf(columns);
+    checks = List.copyOf(checks);
+  }
+
+  /** Event-time partition granularity. */
+  public enum Granularity {
+    DAY,
+    HOUR
+  }
+
+  /**
+   * A row-level check: a SQL boolean over the dataset's columns that is TRUE for a good row.
+   *
+   * @param name rule name in quarantine
+   * @param expression SQL boolean
+   * @param message what a failure means, possibly empty
+   * @param location where it was declared
+   */
+  public record RowCheck(String name, String expression, String message, Location location) {
+    public RowCheck {
+      requireNonNull(name, "name is null");
+      requireNonNull(expression, "expression is null");
+      requireNonNull(message, "message is null");
+      requireNonNull(location, "location is null");
+    }
+  }
+}

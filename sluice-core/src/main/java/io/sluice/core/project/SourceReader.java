@@ -1,0 +1,494 @@
+package io.sluice.core.project;
+
+import static io.sluice.core.config.SourceSpec.COLUMN_CHECKS;
+import static io.sluice.core.config.SourceSpec.COLUMN_DEFAULT;
+import static io.sluice.core.config.SourceSpec.COLUMN_DESCRIPTION;
+import static io.sluice.core.config.SourceSpec.COLUMN_EXPR;
+import static io.sluice.core.config.SourceSpec.COLUMN_FORMAT;
+import static io.sluice.core.config.SourceSpec.COLUMN_FROM;
+import static io.sluice.core.config.SourceSpec.COLUMN_NAME;
+import static io.sluice.core.config.SourceSpec.COLUMN_TYPE;
+
+import io.sluice.api.type.DataType;
+import io.sluice.core.config.ConfigKey;
+import io.sluice.core.config.ConfigType;
+import io.sluice.core.config.ConfigValues;
+import io.sluice.core.config.DidYouMean;
+import io.sluice.core.config.ProblemReporter;
+import io.sluice.core.config.SourceSpec;
+import io.sluice.core.config.TaggedValue;
+import io.sluice.core.config.YamlNodes;
+import io.sluice.core.project.SourceDef.Granularity;
+import io.sluice.core.project.SourceDef.RowCheck;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.yaml.snakeyaml.nodes.Node;
+
+/** Turns a checked source file into a {@link SourceDef}, checking what spans several keys. */
+final class SourceReader {
+  private static final Set<DataType.Kind> EVENT_TIME_KINDS =
+      EnumSet.of(DataType.Kind.DATE, DataType.Kind.TIMESTAMP);
+
+  private final Path file;
+  private final String name;
+  private final ConfigValues values;
+  private final ProjectDefaults defaults;
+  private final ProblemReporter problems;
+  private final Problems allProblems;
+
+  private SourceReader(
+      Path file, ConfigValues values, ProjectDefaults defaults, Problems allProblems) {
+    this.file = file;
+    this.name = ProjectLoader.stem(file);
+    this.values = values;
+    this.defaults = defaults;
+    this.problems = allProblems.in(file);
+    this.allProblems = allProblems;
+  }
+
+  /**
+   * Reads one source.
+   *
+   * @return the source, or empty when the file has problems (reported)
+   */
+  static Optional<SourceDef> read(
+      Path file, ConfigValues values, ProjectDefaults defaults, Problems problems) {
+    return new SourceReader(file, values, defaults, problems).read();
+  }
+
+  private Optional<SourceDef> read() {
+    int before = allProblems.count();
+    if (!ConfigType.NAME.matcher(name).matches()) {
+      allProblems.add(
+          Location.of(file),
+          "invalid source name '"
+              + name
+              + "' (the file name): use letters, digits and _, not starting with a digit");
+    }
+    values
+        .find(SourceSpec.NAME)
+        .filter(written -> !written.equals(name))
+        .ifPresent(
+            written ->
+                problems.report(
+                    values.nodeOf(SourceSpec.NAME),
+                    "name '"
+                        + written
+                        + "' does not match the file name '"
+                        + file.getFileName()
+                        + "': a source is named after its file"));
+    String connector = values.get(SourceSpec.CONNECTOR);
+    if (!SourceSpec.CONNECTORS.contains(connector)) {
+      problems.report(
+          values.nodeOf(SourceSpec.CONNECTOR),
+          "unknown connector '"
+              + connector
+              + "'"
+              + DidYouMean.hint(connector, SourceSpec.CONNECTORS)
+              + "; available: "
+              + String.join(", ", SourceSpec.CONNECTORS));
+    }
+    Map<String, Object> options = filesOptions();
+    List<ColumnDef> columns = columns();
+    Map<String, ColumnDef> byName = new LinkedHashMap<>();
+    columns.forEach(c -> byName.putIfAbsent(c.name(), c));
+    Optional<String> eventTime = eventTime(byName);
+    ConfigValues partition = values.get(SourceSpec.PARTITION);
+    Granularity granularity = granularity(partition, eventTime.map(byName::get));
+    List<String> partitionColumns = partitionColumns(partition, byName);
+    List<RowCheck> checks = rowChecks();
+    if (allProblems.count() > before) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new SourceDef(
+            name,
+            Location.of(file),
+            values.get(SourceSpec.DESCRIPTION),
+            connector,
+            options,
+            eventTime,
+            granularity,
+            partitionColumns,
+            columns,
+            checks));
+  }
+
+  /** The connector options as written, with {@code format} and {@code on-change} filled in. */
+  private Map<String, Object> filesOptions() {
+    Map<String, Object> options = new LinkedHashMap<>();
+    for (ConfigKey<?> key : SourceSpec.FILES_DEF.keys()) {
+      values.rawValue(key).ifPresent(value -> options.put(key.name(), value));
+    }
+    Optional<String> format =
+        values.isSet(SourceSpec.FORMAT)
+            ? values.find(SourceSpec.FORMAT)
+            : values.find(SourceSpec.PATH).flatMap(this::formatOf);
+    format.ifPresent(f -> options.put(SourceSpec.FORMAT.name(), f));
+    options.put(
+        SourceSpec.ON_CHANGE.name(), values.find(SourceSpec.ON_CHANGE).orElse(defaults.onChange()));
+    for (ConfigKey<ConfigValues> section : List.of(SourceSpec.CSV, SourceSpec.JSON)) {
+      if (values.isSet(section) && format.isPresent() && !format.get().equals(section.name())) {
+        problems.report(
+            values.keyNodeOf(section),
+            section.name()
+                + " options apply to format "
+                + section.name()
+                + ", but the format is "
+                + format.get());
+      }
+    }
+    values
+        .find(SourceSpec.CSV)
+        .filter(csv -> csv.isSet(SourceSpec.CSV_DELIMITER) && csv.isSet(SourceSpec.CSV_QUOTE))
+        .filter(csv -> csv.get(SourceSpec.CSV_DELIMITER).equals(csv.get(SourceSpec.CSV_QUOTE)))
+        .ifPresent(
+            csv ->
+                problems.report(
+                    csv.nodeOf(SourceSpec.CSV_QUOTE),
+                    "csv: quote and delimiter cannot be the same character"));
+    return options;
+  }
+
+  private Optional<String> formatOf(String path) {
+    String fileName = path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+    for (String compression : List.of(".gz", ".zst")) {
+      if (fileName.endsWith(compression)) {
+        fileName = fileName.substring(0, fileName.length() - compression.length());
+      }
+    }
+    String extension = fileName.substring(fileName.lastIndexOf('.') + 1);
+    Optional<String> format =
+        switch (extension) {
+          case "csv" -> Optional.of("csv");
+          case "json", "jsonl", "ndjson" -> Optional.of("json");
+          case "parquet" -> Optional.of("parquet");
+          default -> Optional.empty();
+        };
+    if (format.isEmpty()) {
+      problems.report(
+          values.nodeOf(SourceSpec.PATH),
+          "cannot tell the format of '"
+              + path
+              + "' from its extension; set format to one of "
+              + String.join(", ", SourceSpec.FORMATS));
+    }
+    return format;
+  }
+
+  private List<ColumnDef> columns() {
+    List<ColumnDef> columns = new ArrayList<>();
+    Map<String, Node> seen = new HashMap<>();
+    for (ConfigValues column : values.find(SourceSpec.COLUMNS).orElse(List.of())) {
+      Optional<String> columnName = column.find(COLUMN_NAME);
+      if (columnName.isEmpty()) {
+        continue;
+      }
+      Node first =
+          seen.putIfAbsent(columnName.get().toLowerCase(Locale.ROOT), column.nodeOf(COLUMN_NAME));
+      if (first != null) {
+        problems.report(
+            column.nodeOf(COLUMN_NAME),
+            "duplicate column '"
+                + columnName.get()
+                + "' (first declared at line "
+                + YamlNodes.line(first)
+                + ")");
+        continue;
+      }
+      column(columnName.get(), column).ifPresent(columns::add);
+    }
+    return columns;
+  }
+
+  private Optional<ColumnDef> column(String columnName, ConfigValues column) {
+    String label = "column '" + columnName + "': ";
+    DataType type = column.get(COLUMN_TYPE);
+    Optional<String> expression = column.find(COLUMN_EXPR);
+    Optional<String> defaultValue = column.find(COLUMN_DEFAULT);
+    Optional<String> format = column.find(COLUMN_FORMAT);
+    boolean ok = true;
+    if (column.isSet(COLUMN_EXPR)) {
+      for (ConfigKey<String> readOnly : List.of(COLUMN_FROM, COLUMN_DEFAULT, COLUMN_FORMAT)) {
+        if (column.isSet(readOnly)) {
+          problems.report(
+              column.keyNodeOf(readOnly),
+              label
+                  + readOnly.name()
+                  + " cannot be used with expr: a derived column is computed, not read");
+          ok = false;
+        }
+      }
+    }
+    if (format.isPresent() && !EVENT_TIME_KINDS.contains(type.kind())) {
+      problems.report(
+          column.keyNodeOf(COLUMN_FORMAT),
+          label + "format applies only to date and timestamp columns, not " + type);
+      ok = false;
+    }
+    if (defaultValue.isPresent() && !fits(defaultValue.get(), type)) {
+      problems.report(
+          column.nodeOf(COLUMN_DEFAULT),
+          label + "default '" + defaultValue.get() + "' is not a valid " + type);
+      ok = false;
+    }
+    List<CheckDef> checks = checks(label, type, column);
+    if (!ok) {
+      return Optional.empty();
+    }
+    Optional<String> from =
+        expression.isPresent()
+            ? Optional.empty()
+            : Optional.of(column.find(COLUMN_FROM).orElse(columnName));
+    return Optional.of(
+        new ColumnDef(
+            columnName,
+            type,
+            from,
+            expression,
+            defaultValue,
+            format,
+            column.get(COLUMN_DESCRIPTION),
+            checks,
+            Problems.at(file, column.anchor())));
+  }
+
+  private List<CheckDef> checks(String label, DataType type, ConfigValues column) {
+    List<CheckDef> checks = new ArrayList<>();
+    Map<String, Node> seen = new HashMap<>();
+    for (TaggedValue check : column.find(COLUMN_CHECKS).orElse(List.of())) {
+      Node first = seen.putIfAbsent(check.name(), check.node());
+      if (first != null) {
+        problems.report(
+            check.node(),
+            label
+                + "duplicate check '"
+                + check.name()
+                + "' (first at line "
+                + YamlNodes.line(first)
+                + ")");
+        continue;
+      }
+      check(label, type, check).ifPresent(checks::add);
+    }
+    return checks;
+  }
+
+  private Optional<CheckDef> check(String label, DataType type, TaggedValue check) {
+    ConfigValues arguments = check.arguments();
+    Location location = Problems.at(file, check.node());
+    switch (check.name()) {
+      case "not_null", "unique" -> {
+        if (!arguments.get(SourceSpec.CHECK_ENABLED)) {
+          return Optional.empty();
+        }
+        CheckDef.Kind kind =
+            check.name().equals("unique") ? CheckDef.Kind.UNIQUE : CheckDef.Kind.NOT_NULL;
+        return Optional.of(CheckDef.simple(kind, location));
+      }
+      case "range" -> {
+        Optional<String> min = arguments.find(SourceSpec.RANGE_MIN);
+        Optional<String> max = arguments.find(SourceSpec.RANGE_MAX);
+        if (!arguments.isSet(SourceSpec.RANGE_MIN) && !arguments.isSet(SourceSpec.RANGE_MAX)) {
+          problems.report(check.node(), label + "range needs min, max or both");
+          return Optional.empty();
+        }
+        if (isNumeric(type)) {
+          Optional<BigDecimal> low = number(label, type, arguments, SourceSpec.RANGE_MIN);
+          Optional<BigDecimal> high = number(label, type, arguments, SourceSpec.RANGE_MAX);
+          if (low.isPresent() && high.isPresent() && low.get().compareTo(high.get()) > 0) {
+            problems.report(
+                check.node(),
+                label + "range min " + min.get() + " is greater than max " + max.get());
+          }
+        }
+        return Optional.of(
+            new CheckDef(
+                CheckDef.Kind.RANGE, min, max, List.of(), true, Optional.empty(), location));
+      }
+      case "accepted_values" -> {
+        return arguments
+            .find(SourceSpec.ACCEPTED_VALUES_VALUES)
+            .map(
+                accepted ->
+                    new CheckDef(
+                        CheckDef.Kind.ACCEPTED_VALUES,
+                        Optional.empty(),
+                        Optional.empty(),
+                        accepted,
+                        arguments.get(SourceSpec.ACCEPTED_VALUES_CASE_SENSITIVE),
+                        Optional.empty(),
+                        location));
+      }
+      case "regex" -> {
+        return arguments
+            .find(SourceSpec.REGEX_PATTERN)
+            .map(
+                pattern ->
+                    new CheckDef(
+                        CheckDef.Kind.REGEX,
+                        Optional.empty(),
+                        Optional.empty(),
+                        List.of(),
+                        true,
+                        Optional.of(pattern),
+                        location));
+      }
+      default -> throw new IllegalStateException("check without a mapping: " + check.name());
+    }
+  }
+
+  private Optional<BigDecimal> number(
+      String label, DataType type, ConfigValues arguments, ConfigKey<String> key) {
+    Optional<String> text = arguments.find(key);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new BigDecimal(text.get()));
+    } catch (NumberFormatException e) {
+      problems.report(
+          arguments.nodeOf(key),
+          label
+              + "range "
+              + key.name()
+              + " '"
+              + text.get()
+              + "' is not a number, but the column is "
+              + type);
+      return Optional.empty();
+    }
+  }
+
+  private Optional<String> eventTime(Map<String, ColumnDef> columns) {
+    Optional<String> eventTime = values.find(SourceSpec.EVENT_TIME);
+    if (eventTime.isEmpty() || !values.find(SourceSpec.COLUMNS).isPresent()) {
+      return eventTime;
+    }
+    Node node = values.nodeOf(SourceSpec.EVENT_TIME);
+    ColumnDef column = columns.get(eventTime.get());
+    if (column == null) {
+      problems.report(
+          node,
+          "event-time '"
+              + eventTime.get()
+              + "' is not a column"
+              + DidYouMean.hint(eventTime.get(), columns.keySet()));
+    } else if (!EVENT_TIME_KINDS.contains(column.type().kind())) {
+      problems.report(
+          node,
+          "event-time column '"
+              + eventTime.get()
+              + "' must be a timestamp or date, not "
+              + column.type());
+    }
+    return eventTime;
+  }
+
+  private Granularity granularity(ConfigValues partition, Optional<ColumnDef> eventTime) {
+    String granularity =
+        partition.find(SourceSpec.PARTITION_GRANULARITY).orElse(defaults.granularity());
+    Granularity result = Granularity.valueOf(granularity.toUpperCase(Locale.ROOT));
+    boolean timestamp =
+        eventTime.map(c -> c.type().kind() == DataType.Kind.TIMESTAMP).orElse(false);
+    if (result == Granularity.HOUR && !timestamp && values.find(SourceSpec.COLUMNS).isPresent()) {
+      problems.report(
+          partition.nodeOf(SourceSpec.PARTITION_GRANULARITY),
+          "granularity hour needs an event-time column of type timestamp"
+              + (values.isSet(SourceSpec.EVENT_TIME) ? "" : "; set event-time"));
+    }
+    return result;
+  }
+
+  private List<String> partitionColumns(ConfigValues partition, Map<String, ColumnDef> columns) {
+    List<String> names = partition.get(SourceSpec.PARTITION_COLUMNS);
+    if (!partition.isSet(SourceSpec.PARTITION_COLUMNS)
+        || values.find(SourceSpec.COLUMNS).isEmpty()) {
+      return names;
+    }
+    Node node = partition.nodeOf(SourceSpec.PARTITION_COLUMNS);
+    List<String> seen = new ArrayList<>();
+    for (String column : names) {
+      if (!columns.containsKey(column)) {
+        problems.report(
+            node,
+            "partition column '"
+                + column
+                + "' is not a column"
+                + DidYouMean.hint(column, columns.keySet()));
+      } else if (seen.contains(column)) {
+        problems.report(node, "partition column '" + column + "' is listed twice");
+      }
+      seen.add(column);
+    }
+    return names;
+  }
+
+  private List<RowCheck> rowChecks() {
+    List<RowCheck> checks = new ArrayList<>();
+    Map<String, Node> seen = new HashMap<>();
+    for (ConfigValues check : values.get(SourceSpec.CHECKS)) {
+      Optional<String> checkName = check.find(SourceSpec.ROW_CHECK_NAME);
+      Optional<String> expression = check.find(SourceSpec.ROW_CHECK_EXPR);
+      if (checkName.isEmpty() || expression.isEmpty()) {
+        continue;
+      }
+      Node first = seen.putIfAbsent(checkName.get(), check.nodeOf(SourceSpec.ROW_CHECK_NAME));
+      if (first != null) {
+        problems.report(
+            check.nodeOf(SourceSpec.ROW_CHECK_NAME),
+            "duplicate check '"
+                + checkName.get()
+                + "' (first declared at line "
+                + YamlNodes.line(first)
+                + ")");
+        continue;
+      }
+      checks.add(
+          new RowCheck(
+              checkName.get(),
+              expression.get(),
+              check.get(SourceSpec.ROW_CHECK_MESSAGE),
+              Problems.at(file, check.anchor())));
+    }
+    return checks;
+  }
+
+  private static boolean isNumeric(DataType type) {
+    return switch (type.kind()) {
+      case INT, BIGINT, DOUBLE, DECIMAL -> true;
+      default -> false;
+    };
+  }
+
+  /**
+   * Whether a default's text casts to {@code type}; dates and timestamps are left to the engine.
+   */
+  private static boolean fits(String text, DataType type) {
+    try {
+      switch (type.kind()) {
+        case INT -> Integer.parseInt(text.trim());
+        case BIGINT -> Long.parseLong(text.trim());
+        case DOUBLE, DECIMAL -> new BigDecimal(text.trim());
+        case BOOLEAN -> {
+          return List.of("true", "false").contains(text.trim().toLowerCase(Locale.ROOT));
+        }
+        default -> {
+          return true;
+        }
+      }
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package io.sluice.core.config;
+
+import static java.util.Map.entry;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every key of every file and its default, recorded (Airlift's {@code assertRecordedDefaults}):
+ * adding a key or changing a default fails here until the change is deliberate.
+ */
+class SpecDefaultsTest {
+  @Test
+  void recordsEveryKeyOfSluiceYamlWithItsDefault() {
+    assertThat(defaults(ProjectSpec.PROJECT_DEF))
+        .containsExactlyEntriesOf(
+            entries(
+                entry("name", "(required)"),
+                entry("description", ""),
+                entry("engine", "`duckdb`"),
+                entry("state-dir", "`.sluice`"),
+                entry("lake", ""),
+                entry("lake.type", "`iceberg`"),
+                entry("lake.options", "`{}`"),
+                entry("warehouse", ""),
+                entry("warehouse.path", "`<state-dir>/warehouse.duckdb`"),
+                entry("defaults", ""),
+                entry("defaults.granularity", "`day`"),
+                entry("defaults.on-change", "`fail`"),
+                entry("quality", ""),
+                entry("quality.min-score", "`0`"),
+                entry("vars", "`{}`")));
+  }
+
+  @Test
+  void recordsEveryKeyOfASourceFileWithItsDefault() {
+    assertThat(defaults(SourceSpec.SOURCE_DEF))
+        .containsExactlyEntriesOf(
+            entries(
+                entry("name", "the file name without its extension"),
+                entry("description", "`\"\"`"),
+                entry("connector", "`files`"),
+                entry("path", "(required)"),
+                entry(
+                    "format",
+                    "from the path's extension: `.csv`, `.json` / `.jsonl` / `.ndjson`, `.parquet` (also with `.gz` or `.zst` after it)"),
+                entry("csv", ""),
+                entry("csv.header", "`true`"),
+                entry("csv.delimiter", "`,`"),
+                entry("csv.quote", "`\"`"),
+                entry("csv.escape", "the `quote` character"),
+                entry("csv.encoding", "`UTF-8`"),
+                entry("csv.null-value", "`\"\"`"),
+                entry("csv.skip-lines", "`0`"),
+                entry("json", ""),
+                entry("json.encoding", "`UTF-8`"),
+                entry("on-change", "`defaults.on-change` of sluice.yaml"),
+                entry("event-time", ""),
+                entry("partition", ""),
+                entry("partition.granularity", "`defaults.granularity` of sluice.yaml"),
+                entry("partition.columns", "`[]`"),
+                entry("columns", "(required)"),
+                entry("columns[].name", "(required)"),
+                entry("columns[].type", "`string`"),
+                entry("columns[].from", "the column name"),
+                entry("columns[].expr", ""),
+                entry("columns[].default", ""),
+                entry("columns[].format", ""),
+                entry("columns[].description", "`\"\"`"),
+                entry("columns[].checks", "`[]`"),
+                entry("columns[].checks[].not_null.enabled", "`true`"),
+                entry("columns[].checks[].unique.enabled", "`true`"),
+                entry("columns[].checks[].range.min", ""),
+                entry("columns[].checks[].range.max", ""),
+                entry("columns[].checks[].accepted_values.values", "(required)"),
+                entry("columns[].checks[].accepted_values.case-sensitive", "`true`"),
+                entry("columns[].checks[].regex.pattern", "(required)"),
+                entry("checks", "`[]`"),
+                entry("checks[].name", "(required)"),
+                entry("checks[].expr", "(required)"),
+                entry("checks[].message", "`\"\"`")));
+  }
+
+  @Test
+  void recordsEveryKeyOfSchemaYmlWithItsDefault() {
+    assertThat(defaults(SchemaSpec.SCHEMA_DEF))
+        .containsExactlyEntriesOf(
+            entries(
+                entry("version", "`2`"),
+                entry("models", "`[]`"),
+                entry("models[].name", "(required)"),
+                entry("models[].description", "`\"\"`"),
+                entry("models[].columns", "`[]`"),
+                entry("models[].columns[].name", "(required)"),
+                entry("models[].columns[].description", "`\"\"`"),
+                entry("models[].columns[].tests", "`[]`"),
+                entry("models[].columns[].tests[].accepted_values.values", "(required)"),
+                entry("models[].columns[].tests[].relationships.to", "(required)"),
+                entry("models[].columns[].tests[].relationships.field", "(required)"),
+                entry("models[].columns[].data_tests", "`[]`"),
+                entry("models[].columns[].data_tests[].accepted_values.values", "(required)"),
+                entry("models[].columns[].data_tests[].relationships.to", "(required)"),
+                entry("models[].columns[].data_tests[].relationships.field", "(required)")));
+  }
+
+  @Test
+  void recordsEveryArgumentOfConfigWithItsDefault() {
+    assertThat(defaults(ModelSpec.CONFIG_DEF))
+        .containsExactlyEntriesOf(
+            entries(entry("materialized", "`view`"), entry("unique_key", "`[]`")));
+  }
+
+  @SafeVarargs
+  private static Map<String, String> entries(Map.Entry<String, String>... entries) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (Map.Entry<String, String> entry : entries) {
+      map.put(entry.getKey(), entry.getValue());
+    }
+    return map;
+  }
+
+  static Map<String, String> defaults(ConfigDef def) {
+    Map<String, String> defaults = new LinkedHashMap<>();
+    collect("", def, defaults);
+    return defaults;
+  }
+
+  private static void collect(String prefix, ConfigDef def, Map<String, String> defaults) {
+    for (ConfigKey<?> key : def.keys()) {
+      String path = prefix + key.name();
+      defaults.put(path, key.required() ? "(required)" : key.defaultText());
+      for (ConfigType.Nested nested : key.type().nested()) {
+        collect(path + nested.suffix() + ".", nested.def(), defaults);
+      }
+    }
+  }
+}
