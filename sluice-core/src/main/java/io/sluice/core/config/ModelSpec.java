@@ -48,6 +48,13 @@ public final class ModelSpec {
           "source('name')",
           "The clean lake table of a source. dbt's `source('any', 'name')` also works: the"
               + " first argument is ignored.");
+  public static final TemplateFunction CHANGES =
+      new TemplateFunction(
+          "changes",
+          "changes('name')",
+          "The rows of a source's clean table that this model has not consumed yet: in an"
+              + " incremental run, only what landed since the model last ran; otherwise the whole"
+              + " table, like `source('name')`.");
   public static final TemplateFunction CONFIG =
       new TemplateFunction(
           "config",
@@ -72,5 +79,5 @@ public final class ModelSpec {
 
   /** Everything a template can call or read, in the order of the docs. */
   public static final List<TemplateFunction> FUNCTIONS =
-      List.of(REF, SOURCE, CONFIG, IS_INCREMENTAL, VAR, THIS);
+      List.of(REF, SOURCE, CHANGES, CONFIG, IS_INCREMENTAL, VAR, THIS);
 }

@@ -89,6 +89,7 @@ final class Jinja {
     Map<String, ELFunctionDefinition> functions = new LinkedHashMap<>();
     functions.put(ModelSpec.REF.name(), function(ModelSpec.REF, "ref", Object[].class));
     functions.put(ModelSpec.SOURCE.name(), function(ModelSpec.SOURCE, "source", Object[].class));
+    functions.put(ModelSpec.CHANGES.name(), function(ModelSpec.CHANGES, "changes", Object[].class));
     functions.put(ModelSpec.CONFIG.name(), function(ModelSpec.CONFIG, "config", Object[].class));
     functions.put(
         ModelSpec.IS_INCREMENTAL.name(), function(ModelSpec.IS_INCREMENTAL, "isIncremental"));
@@ -125,6 +126,10 @@ final class Jinja {
     return hooks().source(Arrays.asList(arguments));
   }
 
+  private static String changes(Object... arguments) {
+    return hooks().changes(Arrays.asList(arguments));
+  }
+
   private static String config(Object... arguments) {
     return hooks().config(Arrays.asList(arguments));
   }
@@ -156,6 +161,15 @@ final class Jinja {
           "source() takes a source name, e.g. source('orders'), found " + show(arguments));
     }
     return (String) arguments.get(arguments.size() - 1);
+  }
+
+  /** The source name of {@code changes('name')}. */
+  static String changesName(List<Object> arguments) {
+    if (arguments.size() != 1 || !(arguments.get(0) instanceof String name)) {
+      throw new TemplateCallException(
+          "changes() takes one source name, e.g. changes('orders'), found " + show(arguments));
+    }
+    return name;
   }
 
   /** The keyword arguments of {@code config(...)}, in order. */

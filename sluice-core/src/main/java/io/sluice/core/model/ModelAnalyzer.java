@@ -96,6 +96,14 @@ public final class ModelAnalyzer {
     }
 
     @Override
+    public String changes(List<Object> arguments) {
+      String name = Jinja.changesName(arguments);
+      sources.computeIfAbsent(
+          name, n -> CallSites.locate(template, ModelSpec.CHANGES.name(), n, Jinja.currentLine()));
+      return name;
+    }
+
+    @Override
     public String config(List<Object> arguments) {
       configCall = CallSites.locateAny(template, ModelSpec.CONFIG.name(), Jinja.currentLine());
       Map<String, Object> keywords = Jinja.keywordArguments(ModelSpec.CONFIG.name(), arguments);

@@ -54,6 +54,13 @@ public final class ModelRenderer {
     }
 
     @Override
+    public String changes(List<Object> arguments) {
+      String name = Jinja.changesName(arguments);
+      return relation(
+          context.changesRelation().apply(name), ModelSpec.CHANGES.name(), "source", name);
+    }
+
+    @Override
     public String config(List<Object> arguments) {
       return "";
     }

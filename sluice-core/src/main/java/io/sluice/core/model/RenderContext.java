@@ -10,6 +10,8 @@ import java.util.function.Function;
  *
  * @param refRelation model name to the SQL text of its relation, for {@code ref('model')}
  * @param sourceRelation source name to the SQL text of its relation, for {@code source('name')}
+ * @param changesRelation source name to the SQL text of the rows this model has not consumed yet,
+ *     for {@code changes('name')}
  * @param incremental what {@code is_incremental()} returns
  * @param thisRelation the SQL text of the model's own relation, for {@code this}
  * @param vars values for {@code var('name')}
@@ -17,12 +19,14 @@ import java.util.function.Function;
 public record RenderContext(
     Function<String, String> refRelation,
     Function<String, String> sourceRelation,
+    Function<String, String> changesRelation,
     boolean incremental,
     String thisRelation,
     Map<String, Object> vars) {
   public RenderContext {
     requireNonNull(refRelation, "refRelation is null");
     requireNonNull(sourceRelation, "sourceRelation is null");
+    requireNonNull(changesRelation, "changesRelation is null");
     requireNonNull(thisRelation, "thisRelation is null");
     vars = Map.copyOf(vars);
   }

@@ -12,6 +12,8 @@ interface TemplateHooks {
 
   String source(List<Object> arguments);
 
+  String changes(List<Object> arguments);
+
   /** Renders as nothing. */
   String config(List<Object> arguments);
 

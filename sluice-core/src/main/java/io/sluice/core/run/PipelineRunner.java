@@ -350,7 +350,7 @@ public final class PipelineRunner {
             && exists
             && previous != null
             && previous.template().equals(sha256(model.template()));
-    Function<String, String> sourceRelation = this::sourceRelation;
+    Function<String, String> changesRelation = this::sourceRelation;
     if (incremental) {
       List<LakeRelation> deltas = new ArrayList<>();
       for (String source : model.sources()) {
@@ -366,14 +366,15 @@ public final class PipelineRunner {
             new LakeRelation(DELTA_SCHEMA, model.name() + "__" + source, table.columns(), files));
       }
       engine.exposeLakeRelations(deltas);
-      sourceRelation = source -> quoted(DELTA_SCHEMA) + "." + quoted(model.name() + "__" + source);
+      changesRelation = source -> quoted(DELTA_SCHEMA) + "." + quoted(model.name() + "__" + source);
     }
     String sql =
         renderer.render(
             model,
             new RenderContext(
                 ref -> quoted(ref),
-                sourceRelation,
+                this::sourceRelation,
+                changesRelation,
                 incremental,
                 quoted(model.name()),
                 project.vars()));

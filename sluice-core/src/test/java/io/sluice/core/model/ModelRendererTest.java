@@ -33,9 +33,11 @@ class ModelRendererTest {
   private static RenderContext context(boolean incremental) {
     Map<String, String> models = Map.of("orders_clean", "\"main\".\"orders_clean\"");
     Map<String, String> sources = Map.of("orders", "\"lake\".\"orders\"");
+    Map<String, String> changes = Map.of("orders", "\"delta\".\"orders\"");
     return new RenderContext(
         models::get,
         sources::get,
+        incremental ? changes::get : sources::get,
         incremental,
         "\"main\".\"daily\"",
         Map.of("currency", "EUR", "limit", 10));
@@ -96,11 +98,25 @@ class ModelRendererTest {
   }
 
   @Test
+  void changesIsTheWholeSourceOnAFullBuildAndOnlyTheNewRowsIncrementally() {
+    ModelDef model = model("SELECT * FROM {{ changes('orders') }}");
+    assertThat(renderer.render(model, context(false)))
+        .isEqualTo("SELECT * FROM \"lake\".\"orders\"");
+    assertThat(renderer.render(model, context(true)))
+        .isEqualTo("SELECT * FROM \"delta\".\"orders\"");
+  }
+
+  @Test
   void leavesTagsInsideValuesAsText() {
     ModelDef model = model("SELECT '{{ var('pattern') }}'");
     RenderContext context =
         new RenderContext(
-            name -> name, name -> name, false, "this", Map.of("pattern", "{{ ref('x') }}"));
+            name -> name,
+            name -> name,
+            name -> name,
+            false,
+            "this",
+            Map.of("pattern", "{{ ref('x') }}"));
 
     assertThat(renderer.render(model, context)).isEqualTo("SELECT '{{ ref('x') }}'");
   }
@@ -136,6 +152,7 @@ class ModelRendererTest {
             name -> {
               throw SluiceException.user("model '%s' has not been built yet", name);
             },
+            name -> name,
             name -> name,
             false,
             "this",

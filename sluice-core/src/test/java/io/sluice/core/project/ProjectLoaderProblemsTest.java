@@ -648,7 +648,7 @@ class ProjectLoaderProblemsTest {
             "models/a.sql:1: unknown var 'curency' (did you mean 'currency'?); define it under vars"
                 + " in sluice.yaml or give a default: var('curency', ...)",
             "models/a.sql:2: unknown function 'reff' (did you mean 'ref'?); models can use"
-                + " ref('model'), source('name'), config(materialized='table', unique_key='id'),"
+                + " ref('model'), source('name'), changes('name'), config(materialized='table', unique_key='id'),"
                 + " is_incremental(), var('name') or var('name', default), this",
             "models/a.sql:3: unknown variable 'thsi' (did you mean 'this'?)");
   }
