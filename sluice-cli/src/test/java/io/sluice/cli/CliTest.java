@@ -1,0 +1,175 @@
+package io.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI from a user's seat: commands, messages and exit codes, on real projects. */
+class CliTest {
+  @TempDir Path temp;
+
+  private record Result(int exit, String out, String err) {}
+
+  private static Result sluice(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  private Path initProject() {
+    Path dir = temp.resolve("p");
+    assertThat(sluice("init", dir.toString()).exit()).isZero();
+    return dir;
+  }
+
+  @Test
+  void initCreatesAProjectThatValidatesAndRuns() {
+    Path dir = initProject();
+    Result validate = sluice("validate", "-p", dir.toString());
+    assertThat(validate.exit()).isZero();
+    assertThat(validate.out()).contains("is valid: 1 sources, 1 models, 1 model tests");
+
+    Result run = sluice("run", "-p", dir.toString(), "--progress=never");
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out()).contains("4 rows read, 2 landed, 2 quarantined, quality 50.00%");
+    assertThat(run.out()).contains("quarantined in events: range(amount) 1, type(occurred_at) 1");
+
+    Result quarantine =
+        sluice(
+            "query",
+            "-p",
+            dir.toString(),
+            "--format",
+            "csv",
+            "SELECT _file, _line, _rules FROM quarantine.events ORDER BY _line");
+    assertThat(quarantine.out())
+        .isEqualTo(
+            "_file,_line,_rules\n"
+                + "data/events/events-0001.csv,4,range\n"
+                + "data/events/events-0001.csv,5,type\n");
+  }
+
+  @Test
+  void secondRunOnUnchangedInputReadsNothingAndSkipsModels() {
+    Path dir = initProject();
+    sluice("run", "-p", dir.toString(), "--progress=never");
+    Result again = sluice("run", "-p", dir.toString(), "--progress=never");
+    assertThat(again.exit()).isZero();
+    assertThat(again.out()).contains("0 rows read, 0 landed, 0 quarantined");
+    assertThat(again.out()).containsPattern("daily_events\\s+table\\s+skipped");
+  }
+
+  @Test
+  void malformedInputIsQuarantinedWithFileLineAndReasonWhileGoodRowsLand() throws IOException {
+    Path dir = initProject();
+    Files.writeString(
+        dir.resolve("data/events/events-0002.csv"),
+        "event_id,occurred_at,kind,amount\n"
+            + "10,2026-11-03T09:00:00Z,signup,0\n"
+            + "11,2026-11-03T09:00:00Z,signup\n"
+            + "12,\"2026-11-03T09:00:00Z,signup,0\n",
+        StandardCharsets.UTF_8);
+    Result run = sluice("run", "-p", dir.toString(), "--progress=never");
+    assertThat(run.exit()).as(run.err()).isZero();
+    Result parse =
+        sluice(
+            "query",
+            "-p",
+            dir.toString(),
+            "--format",
+            "csv",
+            "SELECT _line, _rules, json_extract_string(_errors, '$[0].message') AS why"
+                + " FROM quarantine.events WHERE _file LIKE '%0002.csv' ORDER BY _line");
+    assertThat(parse.out())
+        .startsWith("_line,_rules,why\n3,parse,")
+        .contains("expected 4 fields")
+        .contains("\n4,parse,");
+    Result landed =
+        sluice(
+            "query",
+            "-p",
+            dir.toString(),
+            "SELECT count(*) AS n FROM lake.events WHERE event_id = 10");
+    assertThat(landed.out()).contains("1");
+  }
+
+  @Test
+  void jsonLineThatIsNotJsonIsQuarantinedAndTheRestLands() throws IOException {
+    Path dir = temp.resolve("j");
+    Files.createDirectories(dir.resolve("sources"));
+    Files.createDirectories(dir.resolve("data"));
+    Files.writeString(dir.resolve("sluice.yaml"), "name: j\n");
+    Files.writeString(
+        dir.resolve("sources/events.yaml"),
+        "path: data/*.ndjson\ncolumns:\n  - name: id\n    type: bigint\n  - name: who\n    from: user.name\n");
+    Files.writeString(
+        dir.resolve("data/e.ndjson"),
+        "{\"id\": 1, \"user\": {\"name\": \"ada\"}}\n{\"id\": 2, \"user\": \n{\"id\": \"x\"}\n");
+    Result run = sluice("run", "-p", dir.toString(), "--progress=never");
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out()).contains("3 rows read, 1 landed, 2 quarantined");
+    assertThat(run.out()).contains("parse 1").contains("type(id) 1");
+    Result clean =
+        sluice("query", "-p", dir.toString(), "--format", "csv", "SELECT id, who FROM lake.events");
+    assertThat(clean.out()).isEqualTo("id,who\n1,ada\n");
+  }
+
+  @Test
+  void brokenConfigIsReportedWithFileLineAndSuggestionAndExitCode2() throws IOException {
+    Path dir = initProject();
+    Files.writeString(
+        dir.resolve("sources/events.yaml"),
+        Files.readString(dir.resolve("sources/events.yaml")).replace("format: csv", "formt: csv"));
+    Result validate = sluice("validate", "-p", dir.toString());
+    assertThat(validate.exit()).isEqualTo(2);
+    assertThat(validate.err())
+        .contains("sources/events.yaml:4:1: unknown key 'formt'")
+        .contains("did you mean 'format'?");
+    Result run = sluice("run", "-p", dir.toString());
+    assertThat(run.exit()).isEqualTo(2);
+  }
+
+  @Test
+  void missingProjectTellsTheUserWhatToDo() {
+    Result result = sluice("status", "-p", temp.resolve("nowhere").toString());
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.err()).contains("no sluice.yaml").contains("sluice init");
+  }
+
+  @Test
+  void badSqlIsAUserErrorWithTheEnginesMessage() {
+    Path dir = initProject();
+    sluice("run", "-p", dir.toString(), "--progress=never");
+    Result result = sluice("query", "-p", dir.toString(), "SELECT nope FROM lake.events");
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.err()).contains("Query failed").contains("nope");
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    Result result = sluice("run", "--no-such-option");
+    assertThat(result.exit()).isEqualTo(64);
+    assertThat(result.err()).contains("Unknown option");
+  }
+
+  @Test
+  void statusShowsDatasetsAndRuns() {
+    Path dir = initProject();
+    sluice("run", "-p", dir.toString(), "--progress=never");
+    Result status = sluice("status", "-p", dir.toString());
+    assertThat(status.exit()).isZero();
+    assertThat(status.out())
+        .contains("events")
+        .contains("50.00%")
+        .contains("Last runs")
+        .contains("ok");
+  }
+}
