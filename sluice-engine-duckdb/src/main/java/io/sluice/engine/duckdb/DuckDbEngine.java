@@ -114,11 +114,6 @@ final class DuckDbEngine implements Engine {
       createStage(stage, request.fields());
       load(stage, request);
       createMapped(stage, mapped, request);
-      for (CompiledRule rule : request.rules()) {
-        if (rule.kind() == CompiledRule.Kind.UNIQUE) {
-          applyUnique(mapped, rule, request.existingClean());
-        }
-      }
       long read = count("SELECT count(*) FROM " + stage);
       long valid = count("SELECT count(*) FROM " + mapped + " WHERE len(_fails) = 0");
       Map<String, Long> failures = new LinkedHashMap<>();
@@ -249,7 +244,7 @@ final class DuckDbEngine implements Engine {
             .append(dialect.quote(column.name()));
       }
     }
-    sql.append(" FROM typed) SELECT *, list_filter([");
+    sql.append(" FROM typed), checked AS (SELECT *, list_filter([");
     sql.append(
         "CASE WHEN _malformed IS NOT NULL THEN {'rule': 'parse', 'column': '', 'message': _malformed,"
             + " 'value': NULL::VARCHAR} END");
@@ -263,7 +258,21 @@ final class DuckDbEngine implements Engine {
           .append(failure(rule, rule.valueExpression()))
           .append(" END");
     }
-    sql.append("], lambda f: f IS NOT NULL) AS _fails FROM derived");
+    sql.append("], lambda f: f IS NOT NULL) AS _fails FROM derived)");
+    String last = "checked";
+    int step = 0;
+    for (CompiledRule rule : request.rules()) {
+      if (rule.kind() == CompiledRule.Kind.UNIQUE) {
+        String next = "unique" + step++;
+        sql.append(", ")
+            .append(next)
+            .append(" AS (")
+            .append(uniqueStep(last, rule, request.existingClean()))
+            .append(")");
+        last = next;
+      }
+    }
+    sql.append(" SELECT * FROM ").append(last);
     execute(sql.toString());
   }
 
@@ -279,8 +288,12 @@ final class DuckDbEngine implements Engine {
         + "}";
   }
 
-  private void applyUnique(String mapped, CompiledRule rule, List<DataFile> existing)
-      throws SQLException {
+  /**
+   * A query step that adds the failure of a unique rule: among rows with no failure so far, a row
+   * fails when an earlier row (by file, then line) or a row already in the clean table has its key.
+   * Partitioning by "has failed" keeps quarantined rows from counting as first occurrences.
+   */
+  private String uniqueStep(String input, CompiledRule rule, List<DataFile> existing) {
     String keys = rule.uniqueColumns().stream().map(dialect::quote).collect(joining(", "));
     String notNull =
         rule.uniqueColumns().stream()
@@ -294,22 +307,16 @@ final class DuckDbEngine implements Engine {
         existing.isEmpty()
             ? "FALSE"
             : "(" + keys + ") IN (SELECT " + keys + " FROM " + readFiles(existing) + ")";
-    String ranked = mapped + "_ranked";
-    execute(
-        "CREATE TEMP TABLE "
-            + ranked
-            + " AS SELECT * EXCLUDE (_fails), CASE WHEN len(_fails) = 0 AND "
-            + notNull
-            + " AND (row_number() OVER (PARTITION BY "
-            + keys
-            + " ORDER BY _file, _line) > 1 OR "
-            + seen
-            + ") THEN list_append(_fails, "
-            + failure(rule, value)
-            + ") ELSE _fails END AS _fails FROM "
-            + mapped);
-    execute("DROP TABLE " + mapped);
-    execute("ALTER TABLE " + ranked + " RENAME TO " + mapped);
+    return "SELECT * EXCLUDE (_fails), CASE WHEN len(_fails) = 0 AND "
+        + notNull
+        + " AND (row_number() OVER (PARTITION BY len(_fails) = 0, "
+        + keys
+        + " ORDER BY _file, _line) > 1 OR "
+        + seen
+        + ") THEN list_append(_fails, "
+        + failure(rule, value)
+        + ") ELSE _fails END AS _fails FROM "
+        + input;
   }
 
   private String readFiles(List<DataFile> files) {
