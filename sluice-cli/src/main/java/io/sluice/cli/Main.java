@@ -1,6 +1,7 @@
 package io.sluice.cli;
 
 import io.sluice.api.SluiceException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,8 @@ import picocli.CommandLine.Command;
     name = "sluice",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Real-time and batch data pipelines: sources -> validation -> lake -> models -> warehouse.",
+    description =
+        "Real-time and batch data pipelines: sources -> validation -> lake -> models -> warehouse.",
     subcommands = {
       InitCommand.class,
       ValidateCommand.class,
@@ -48,12 +50,25 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns its exit code (tests call this). */
   public static int execute(String... args) {
+    return newCommandLine().execute(args);
+  }
+
+  /** Runs the CLI with its output and errors going to the given writers; returns its exit code. */
+  static int execute(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine commandLine = newCommandLine();
+    commandLine.setOut(out);
+    commandLine.setErr(err);
+    return commandLine.execute(args);
+  }
+
+  private static CommandLine newCommandLine() {
     CommandLine commandLine = new CommandLine(new Main());
     commandLine.setExitCodeExceptionMapper(
         e -> e instanceof SluiceException s ? s.category().exitCode() : 70);
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
-          boolean debug = parsed.hasMatchedOption("--debug") || System.getenv("SLUICE_DEBUG") != null;
+          boolean debug =
+              parsed.hasMatchedOption("--debug") || System.getenv("SLUICE_DEBUG") != null;
           if (e instanceof SluiceException sluice) {
             cmd.getErr().println("error: " + sluice.getMessage());
             if (debug) {
@@ -71,7 +86,7 @@ public final class Main implements Runnable {
           e.getCommandLine().usage(e.getCommandLine().getErr());
           return USAGE;
         });
-    return commandLine.execute(args);
+    return commandLine;
   }
 
   /** The version from the jar manifest. */

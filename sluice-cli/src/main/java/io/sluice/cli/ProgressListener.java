@@ -51,7 +51,9 @@ final class ProgressListener implements RunListener, AutoCloseable {
     if (!bar && !result.batchId().isEmpty()) {
       out.printf(
           "%s: %s landed, %s quarantined%n",
-          result.source(), Format.count(result.rowsValid()), Format.count(result.rowsQuarantined()));
+          result.source(),
+          Format.count(result.rowsValid()),
+          Format.count(result.rowsQuarantined()));
       out.flush();
     }
   }

@@ -115,7 +115,10 @@ final class QueryCommand implements Callable<Integer> {
   }
 
   private static String csv(String value) {
-    if (value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r")) {
+    if (value.contains(",")
+        || value.contains("\"")
+        || value.contains("\n")
+        || value.contains("\r")) {
       return '"' + value.replace("\"", "\"\"") + '"';
     }
     return value;

@@ -35,8 +35,18 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Project project = options.load();
-    PrintWriter out = spec.commandLine().getOut();
+    RunSummary summary = runAndPrint(options.load(), spec.commandLine().getOut(), progress);
+    return summary.status().equals("ok") ? 0 : Main.CHECKS_FAILED;
+  }
+
+  /**
+   * Runs one pass over {@code project}, showing progress and then the summary on {@code out}, as
+   * {@code sluice run} does (also used by {@code sluice demo}).
+   *
+   * @param progress {@code auto} (a bar when the output is a terminal), {@code always} or {@code
+   *     never}
+   */
+  static RunSummary runAndPrint(Project project, PrintWriter out, String progress) {
     boolean bar =
         progress.equals("always") || (progress.equals("auto") && System.console() != null);
     RunSummary summary;
@@ -45,15 +55,23 @@ final class RunCommand implements Callable<Integer> {
       summary = runtime.run(Clock.systemUTC(), listener);
     }
     printSummary(out, summary);
-    return summary.status().equals("ok") ? 0 : Main.CHECKS_FAILED;
+    return summary;
   }
 
   static void printSummary(PrintWriter out, RunSummary summary) {
     TextTable sources =
         new TextTable(
             List.of(
-                "source", "batch", "files", "input", "rows read", "landed", "quarantined", "score",
-                "time", "rows/s"));
+                "source",
+                "batch",
+                "files",
+                "input",
+                "rows read",
+                "landed",
+                "quarantined",
+                "score",
+                "time",
+                "rows/s"));
     for (RunSummary.SourceRun s : summary.sources()) {
       sources.add(
           List.of(
@@ -77,7 +95,11 @@ final class RunCommand implements Callable<Integer> {
       if (!s.failuresByRule().isEmpty()) {
         StringBuilder rules = new StringBuilder();
         for (Map.Entry<String, Long> e : s.failuresByRule().entrySet()) {
-          rules.append(rules.length() == 0 ? "" : ", ").append(e.getKey()).append(" ").append(Format.count(e.getValue()));
+          rules
+              .append(rules.length() == 0 ? "" : ", ")
+              .append(e.getKey())
+              .append(" ")
+              .append(Format.count(e.getValue()));
         }
         out.println("quarantined in " + s.source() + ": " + rules);
       }
@@ -105,7 +127,9 @@ final class RunCommand implements Callable<Integer> {
           out.println(
               "  FAIL "
                   + t.test()
-                  + (t.error().isEmpty() ? ": " + Format.count(t.failures()) + " failing rows" : ": " + t.error()));
+                  + (t.error().isEmpty()
+                      ? ": " + Format.count(t.failures()) + " failing rows"
+                      : ": " + t.error()));
         }
       }
     }

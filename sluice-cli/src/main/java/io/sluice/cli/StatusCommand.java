@@ -28,7 +28,10 @@ final class StatusCommand implements Callable<Integer> {
   @Mixin ProjectOptions options;
   @Spec CommandSpec spec;
 
-  @Option(names = "--runs", description = "How many recent runs to show (default: ${DEFAULT-VALUE}).", defaultValue = "5")
+  @Option(
+      names = "--runs",
+      description = "How many recent runs to show (default: ${DEFAULT-VALUE}).",
+      defaultValue = "5")
   int runs;
 
   @Override
@@ -40,8 +43,14 @@ final class StatusCommand implements Callable<Integer> {
       TextTable datasets =
           new TextTable(
               List.of(
-                  "dataset", "batches", "rows read", "landed", "quarantined", "quality",
-                  "last landed", "latest event"));
+                  "dataset",
+                  "batches",
+                  "rows read",
+                  "landed",
+                  "quarantined",
+                  "quality",
+                  "last landed",
+                  "latest event"));
       for (SourceDef source : project.sources()) {
         Optional<LakeTable> clean = runtime.lake().load(new TableId("clean", source.name()));
         long batches = 0;
@@ -96,7 +105,9 @@ final class StatusCommand implements Callable<Integer> {
       out.println();
       out.println("Last runs");
       TextTable table =
-          new TextTable(List.of("started", "status", "time", "rows read", "landed", "quarantined", "quality"));
+          new TextTable(
+              List.of(
+                  "started", "status", "time", "rows read", "landed", "quarantined", "quality"));
       for (RunSummary run : history.subList(Math.max(0, history.size() - runs), history.size())) {
         table.add(
             List.of(

@@ -25,7 +25,10 @@ final class ValidateCommand implements Callable<Integer> {
         .getOut()
         .printf(
             "Project '%s' is valid: %d sources, %d models, %d model tests.%n",
-            project.name(), project.sources().size(), project.models().size(), project.modelTests().size());
+            project.name(),
+            project.sources().size(),
+            project.models().size(),
+            project.modelTests().size());
     return 0;
   }
 }

@@ -51,7 +51,7 @@ class CrashRecoveryTest {
     killed += killRepeatedly(crashed, fullRunMillis, random);
     runToCompletion(crashed);
 
-    assertThat(killed).as("runs killed before they finished").isGreaterThan(KILLS_PER_PHASE);
+    assertThat(killed).as("runs killed before they finished").isGreaterThanOrEqualTo(KILLS_PER_PHASE);
     Map<String, List<List<Object>>> actual = dump(crashed);
     assertThat(actual.keySet()).isEqualTo(expected.keySet());
     for (String table : expected.keySet()) {
@@ -71,8 +71,8 @@ class CrashRecoveryTest {
     int killed = 0;
     for (int i = 0; i < KILLS_PER_PHASE; i++) {
       Process process = start(project, "kill-" + i);
-      // Anywhere from JVM start-up to the end of a full run.
-      long delay = random.nextLong(200, Math.max(400, fullRunMillis));
+      // Anywhere from JVM start-up to near the end of a full run.
+      long delay = random.nextLong(150, Math.max(300, fullRunMillis * 8 / 10));
       if (!process.waitFor(delay, TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
