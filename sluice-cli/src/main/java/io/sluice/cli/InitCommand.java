@@ -57,7 +57,6 @@ final class InitCommand implements Callable<Integer> {
     files.put(
         "sluice.yaml",
         """
-        # yaml-language-server: $schema=https://sluice.dev/schema/sluice.schema.json
         name: %s
         engine: duckdb
         """

@@ -141,7 +141,7 @@ final class RunCommand implements Callable<Integer> {
         Format.count(summary.rowsRead()),
         Format.count(summary.rowsValid()),
         Format.count(summary.rowsQuarantined()),
-        Format.percent(summary.score()));
+        summary.rowsRead() == 0 ? "-" : Format.percent(summary.score()));
     out.flush();
   }
 }

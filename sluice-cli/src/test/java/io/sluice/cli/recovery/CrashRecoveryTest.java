@@ -51,7 +51,9 @@ class CrashRecoveryTest {
     killed += killRepeatedly(crashed, fullRunMillis, random);
     runToCompletion(crashed);
 
-    assertThat(killed).as("runs killed before they finished").isGreaterThanOrEqualTo(KILLS_PER_PHASE);
+    assertThat(killed)
+        .as("runs killed before they finished")
+        .isGreaterThanOrEqualTo(KILLS_PER_PHASE);
     Map<String, List<List<Object>>> actual = dump(crashed);
     assertThat(actual.keySet()).isEqualTo(expected.keySet());
     for (String table : expected.keySet()) {
