@@ -39,9 +39,9 @@ final class ProgressListener implements RunListener, AutoCloseable {
   }
 
   @Override
-  public void splitRead(String source, Split split) {
+  public void bytesRead(String source, long bytes) {
     if (current != null) {
-      current.stepBy(split.sizeBytes());
+      current.stepBy(bytes);
     }
   }
 

@@ -214,8 +214,11 @@ public final class PipelineRunner {
                     new SourceInput.Pushed(
                         splits,
                         (split, sink) -> {
-                          connector.read(split, sink);
-                          listener.splitRead(source.name(), split);
+                          ProgressSink counting =
+                              new ProgressSink(
+                                  sink, bytes -> listener.bytesRead(source.name(), bytes));
+                          connector.read(split, counting);
+                          counting.finish(split.sizeBytes());
                         }));
     String tag = intent.batchId();
     IngestRequest request =

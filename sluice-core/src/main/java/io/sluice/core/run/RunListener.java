@@ -9,7 +9,11 @@ public interface RunListener {
 
   default void sourceStarted(String source, List<Split> splits) {}
 
-  default void splitRead(String source, Split split) {}
+  /**
+   * Roughly {@code bytes} more of the source's input have been read (not called for input the
+   * engine reads natively).
+   */
+  default void bytesRead(String source, long bytes) {}
 
   default void sourceFinished(RunSummary.SourceRun result) {}
 
