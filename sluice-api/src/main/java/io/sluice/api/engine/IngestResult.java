@@ -11,7 +11,7 @@ import java.util.Map;
  * @param rowsValid rows written to clean
  * @param rowsQuarantined rows written to quarantine ({@code rowsValid + rowsQuarantined ==
  *     rowsRead})
- * @param failuresByRule how many rows failed each rule (a row can fail several)
+ * @param failuresByRule how many rows failed each rule (a row can fail several), sorted by key
  * @param raw files written for raw
  * @param clean files written for clean
  * @param quarantine files written for quarantine
@@ -25,7 +25,7 @@ public record IngestResult(
     List<DataFile> clean,
     List<DataFile> quarantine) {
   public IngestResult {
-    failuresByRule = Map.copyOf(failuresByRule);
+    failuresByRule = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(failuresByRule));
     raw = List.copyOf(raw);
     clean = List.copyOf(clean);
     quarantine = List.copyOf(quarantine);

@@ -76,7 +76,8 @@ public record RunSummary(
       boolean recovered,
       long millis) {
     public SourceRun {
-      failuresByRule = Map.copyOf(failuresByRule);
+      failuresByRule =
+          java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(failuresByRule));
       skipped = List.copyOf(skipped);
     }
 

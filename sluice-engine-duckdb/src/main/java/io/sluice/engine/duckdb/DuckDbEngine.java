@@ -113,7 +113,15 @@ final class DuckDbEngine implements Engine {
     try {
       createStage(stage, request.fields());
       load(stage, request);
-      createMapped(stage, mapped, request);
+      String staged = stage + "_v";
+      execute(
+          "CREATE TEMP VIEW "
+              + staged
+              + " AS SELECT "
+              + splitKeys(request.input().splits())
+              + "[_split + 1] AS _file, * EXCLUDE (_split) FROM "
+              + stage);
+      createMapped(staged, mapped, request);
       long read = count("SELECT count(*) FROM " + stage);
       long valid = count("SELECT count(*) FROM " + mapped + " WHERE len(_fails) = 0");
       Map<String, Long> failures = new LinkedHashMap<>();
@@ -130,8 +138,10 @@ final class DuckDbEngine implements Engine {
         }
       }
       String batch = dialect.literal(request.batchId());
+      // Rows of a data file need no particular order; without this DuckDB serialises the writes.
+      execute("SET preserve_insertion_order = false");
       List<DataFile> raw =
-          write("SELECT " + batch + " AS _batch, * FROM " + stage, request.raw(), Map.of());
+          write("SELECT " + batch + " AS _batch, * FROM " + staged, request.raw(), Map.of());
       List<DataFile> clean =
           write(
               "SELECT " + batch + " AS _batch, * FROM " + mapped + " WHERE len(_fails) = 0",
@@ -160,6 +170,8 @@ final class DuckDbEngine implements Engine {
               + e.getMessage(),
           e);
     } finally {
+      resetQuietly("preserve_insertion_order");
+      dropViewQuietly(stage + "_v");
       dropQuietly(stage);
       dropQuietly(mapped);
     }
@@ -169,7 +181,7 @@ final class DuckDbEngine implements Engine {
     StringBuilder ddl =
         new StringBuilder("CREATE TEMP TABLE ")
             .append(stage)
-            .append(" (_file VARCHAR, _line BIGINT, _record VARCHAR, _malformed VARCHAR");
+            .append(" (_split INTEGER, _line BIGINT, _record VARCHAR, _malformed VARCHAR");
     for (String field : fields) {
       ddl.append(", ").append(dialect.quote("s$" + field)).append(" VARCHAR");
     }
@@ -181,10 +193,13 @@ final class DuckDbEngine implements Engine {
     if (input instanceof SourceInput.Pushed pushed) {
       long start = System.nanoTime();
       try (DuckDBAppender appender = connection.createAppender("temp", "main", stage)) {
-        for (Split split : pushed.splits()) {
+        List<Split> splits = pushed.splits();
+        for (int i = 0; i < splits.size(); i++) {
           pushed
               .reader()
-              .accept(split, new AppenderSink(appender, split.key(), request.fields().size()));
+              .accept(
+                  splits.get(i),
+                  new AppenderSink(appender, splits.get(i).key(), i, request.fields().size()));
         }
         appender.flush();
       }
@@ -194,12 +209,13 @@ final class DuckDbEngine implements Engine {
         throw SluiceException.user(
             "The DuckDB engine cannot read format '%s' natively", nativeInput.format().format());
       }
-      for (Split split : nativeInput.splits()) {
+      for (int i = 0; i < nativeInput.splits().size(); i++) {
+        Split split = nativeInput.splits().get(i);
         StringBuilder sql =
             new StringBuilder("INSERT INTO ")
                 .append(stage)
                 .append(" SELECT ")
-                .append(dialect.literal(split.key()))
+                .append(i)
                 .append(", file_row_number + 1, CAST(to_json(t) AS VARCHAR), NULL");
         for (String field : request.fields()) {
           sql.append(", CAST(").append(parquetPath(field, request)).append(" AS VARCHAR)");
@@ -335,13 +351,14 @@ final class DuckDbEngine implements Engine {
 
   /**
    * Writes the rows of {@code query} (whose columns include every target column by name) as Parquet
-   * files with field ids, one file per partition.
+   * files with field ids, one file per partition. Partition folders are named by a hash of the
+   * partition values rather than the values themselves, so that no value (NULL, '/', '=') can be
+   * misread from a path; the values are looked up by hash afterwards.
    */
   private List<DataFile> write(
       String query, TableTarget target, Map<String, io.sluice.api.type.DataType> types)
       throws SQLException {
-    String source = "sluice_out_" + tempCounter.incrementAndGet();
-    StringBuilder select = new StringBuilder("SELECT ");
+    StringBuilder select = new StringBuilder();
     StringBuilder fieldIds = new StringBuilder("{");
     for (int i = 0; i < target.columns().size(); i++) {
       LakeColumn column = target.columns().get(i);
@@ -376,108 +393,115 @@ final class DuckDbEngine implements Engine {
           });
     }
     try {
-      if (partitionExpressions.isEmpty()) {
-        execute("CREATE TEMP TABLE " + source + " AS " + select + " FROM (" + query + ")");
-      } else {
-        // Partition directories are named by a dense id rather than the values themselves so that
-        // no value (NULL, '/', '=') can be misread from a path; the values are looked up below.
-        StringBuilder withPartitions = new StringBuilder(select);
-        for (int i = 0; i < partitionExpressions.size(); i++) {
-          withPartitions
-              .append(", ")
-              .append(partitionExpressions.get(i))
-              .append(" AS __p")
-              .append(i);
-        }
-        String order =
-            java.util.stream.IntStream.range(0, partitionExpressions.size())
-                .mapToObj(i -> "__p" + i)
-                .collect(joining(", "));
-        execute(
-            "CREATE TEMP TABLE "
-                + source
-                + " AS SELECT *, dense_rank() OVER (ORDER BY "
-                + order
-                + ") AS "
-                + PARTITION_ID
-                + " FROM ("
-                + withPartitions
-                + " FROM ("
-                + query
-                + "))");
-      }
-      if (count("SELECT count(*) FROM " + source) == 0) {
-        return List.of();
-      }
-      Map<Long, List<Object>> partitionValues = new LinkedHashMap<>();
-      if (!partitionExpressions.isEmpty()) {
-        String cols =
-            java.util.stream.IntStream.range(0, partitionExpressions.size())
-                .mapToObj(i -> "__p" + i)
-                .collect(joining(", "));
-        try (Statement statement = connection.createStatement();
-            ResultSet rs =
-                statement.executeQuery(
-                    "SELECT DISTINCT " + PARTITION_ID + ", " + cols + " FROM " + source)) {
-          while (rs.next()) {
-            List<Object> values = new ArrayList<>();
-            for (int i = 0; i < partitionExpressions.size(); i++) {
-              values.add(partitionValue(rs.getObject(i + 2), target.partitioning().get(i)));
-            }
-            partitionValues.put(rs.getLong(1), values);
-          }
-        }
-      }
-      String columns =
-          target.columns().stream().map(c -> dialect.quote(c.name())).collect(joining(", "));
       Files.createDirectories(target.directory());
-      String copy =
-          "COPY (SELECT "
-              + columns
-              + (partitionExpressions.isEmpty() ? "" : ", " + PARTITION_ID)
-              + " FROM "
-              + source
-              + ") TO "
-              + dialect.literal(
-                  partitionExpressions.isEmpty()
-                      ? target.directory().resolve("part-0.parquet").toString()
-                      : target.directory().toString())
-              + " (FORMAT parquet, COMPRESSION zstd, FIELD_IDS "
-              + fieldIds
-              + (partitionExpressions.isEmpty()
-                  ? ""
-                  : ", PARTITION_BY (" + PARTITION_ID + "), FILENAME_PATTERN 'part-{i}'")
-              + ", RETURN_STATS)";
-      List<DataFile> files = new ArrayList<>();
-      try (Statement statement = connection.createStatement();
-          ResultSet rs = statement.executeQuery(copy)) {
-        while (rs.next()) {
-          String path = rs.getString("filename");
-          long rows = rs.getLong("count");
-          long size = rs.getLong("file_size_bytes");
-          List<Object> partition = List.of();
-          if (!partitionExpressions.isEmpty()) {
-            Object keys = rs.getObject("partition_keys");
-            long id = partitionIdOf(keys, path);
-            partition = partitionValues.get(id);
-          }
-          files.add(new DataFile(path, partition, rows, size));
-        }
-      }
-      files.sort(java.util.Comparator.comparing(DataFile::path));
-      return files;
     } catch (IOException e) {
       throw new SluiceException(ErrorCategory.EXTERNAL, "Cannot create " + target.directory(), e);
-    } finally {
-      dropQuietly(source);
+    }
+    boolean partitioned = !partitionExpressions.isEmpty();
+    String hash = partitioned ? "hash(" + String.join(", ", partitionExpressions) + ")" : "";
+    String copy =
+        "COPY (SELECT "
+            + select
+            + (partitioned ? ", " + hash + " AS " + PARTITION_ID : "")
+            + " FROM ("
+            + query
+            + ")) TO "
+            + dialect.literal(
+                partitioned
+                    ? target.directory().toString()
+                    : target.directory().resolve("part-0.parquet").toString())
+            + " (FORMAT parquet, COMPRESSION zstd, FIELD_IDS "
+            + fieldIds
+            + (partitioned
+                ? ", PARTITION_BY (" + PARTITION_ID + "), FILENAME_PATTERN 'part-{i}'"
+                : "")
+            + ", RETURN_STATS)";
+    List<DataFile> files = new ArrayList<>();
+    List<String> partitionIds = new ArrayList<>();
+    try (Statement statement = connection.createStatement();
+        ResultSet rs = timed(statement, copy)) {
+      while (rs.next()) {
+        String path = rs.getString("filename");
+        long rows = rs.getLong("count");
+        if (rows == 0) {
+          deleteEmpty(path);
+          continue;
+        }
+        files.add(new DataFile(path, List.of(), rows, rs.getLong("file_size_bytes")));
+        if (partitioned) {
+          partitionIds.add(partitionIdOf(rs.getObject("partition_keys"), path));
+        }
+      }
+    }
+    if (!partitioned) {
+      return files;
+    }
+    Map<String, List<Object>> values = new LinkedHashMap<>();
+    String columns =
+        java.util.stream.IntStream.range(0, partitionExpressions.size())
+            .mapToObj(i -> partitionExpressions.get(i) + " AS __p" + i)
+            .collect(joining(", "));
+    try (Statement statement = connection.createStatement();
+        ResultSet rs =
+            timed(
+                statement,
+                "SELECT DISTINCT CAST("
+                    + hash
+                    + " AS VARCHAR), "
+                    + columns
+                    + " FROM ("
+                    + query
+                    + ")")) {
+      while (rs.next()) {
+        List<Object> tuple = new ArrayList<>();
+        for (int i = 0; i < partitionExpressions.size(); i++) {
+          tuple.add(partitionValue(rs.getObject(i + 2), target.partitioning().get(i)));
+        }
+        if (values.put(rs.getString(1), tuple) != null) {
+          throw SluiceException.internal(
+              "Two partitions of " + target.directory() + " have the same hash; please report",
+              null);
+        }
+      }
+    }
+    List<DataFile> result = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      DataFile file = files.get(i);
+      List<Object> partition = values.get(partitionIds.get(i));
+      if (partition == null) {
+        throw SluiceException.internal("No partition values for " + file.path(), null);
+      }
+      result.add(new DataFile(file.path(), partition, file.recordCount(), file.sizeBytes()));
+    }
+    result.sort(java.util.Comparator.comparing(DataFile::path));
+    return result;
+  }
+
+  private static void deleteEmpty(String path) {
+    try {
+      Files.deleteIfExists(Path.of(path));
+    } catch (IOException e) {
+      throw SluiceException.external("Cannot delete the empty file " + path, e);
     }
   }
 
-  private static long partitionIdOf(Object keys, String path) {
+  private ResultSet timed(Statement statement, String sql) throws SQLException {
+    long start = System.nanoTime();
+    ResultSet rs = statement.executeQuery(sql);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "{} ms: {}",
+          (System.nanoTime() - start) / 1_000_000,
+          sql.length() > 300 ? sql.substring(0, 300) + "..." : sql);
+    }
+    return rs;
+  }
+
+  private static String partitionIdOf(Object keys, String path) {
     // RETURN_STATS gives the partition as a map; the path is the fallback
     // (…/__sluice_partition=N/…).
     if (keys instanceof Map<?, ?> map && map.get(PARTITION_ID) != null) {
-      return Long.parseLong(map.get(PARTITION_ID).toString());
+      return map.get(PARTITION_ID).toString();
     }
     int at = path.indexOf(PARTITION_ID + "=");
     if (at < 0) {
@@ -485,7 +509,7 @@ final class DuckDbEngine implements Engine {
     }
     int start = at + PARTITION_ID.length() + 1;
     int end = path.indexOf('/', start);
-    return Long.parseLong(path.substring(start, end < 0 ? path.length() : end));
+    return path.substring(start, end < 0 ? path.length() : end);
   }
 
   private static Object partitionValue(Object value, PartitionField field) {
@@ -750,13 +774,39 @@ final class DuckDbEngine implements Engine {
     }
   }
 
+  private String splitKeys(List<Split> splits) {
+    return "["
+        + splits.stream().map(split -> dialect.literal(split.key())).collect(joining(", "))
+        + "]";
+  }
+
+  private void resetQuietly(String setting) {
+    try {
+      execute("RESET " + setting);
+    } catch (SQLException e) {
+      // Cleanup only: what went wrong before (if anything) is what the caller needs, and the
+      // temporary object disappears with the connection.
+      LOG.warn("Cleanup failed while resetting " + setting, e);
+    }
+  }
+
+  private void dropViewQuietly(String view) {
+    try {
+      execute("DROP VIEW IF EXISTS " + view);
+    } catch (SQLException e) {
+      // Cleanup only: what went wrong before (if anything) is what the caller needs, and the
+      // temporary object disappears with the connection.
+      LOG.warn("Cleanup failed while dropping temp view " + view, e);
+    }
+  }
+
   private void dropQuietly(String table) {
     try {
       execute("DROP TABLE IF EXISTS " + table);
     } catch (SQLException e) {
-      // The ingest failure (if any) is what the caller needs; a failed cleanup of a temp table
-      // cannot lose data and disappears with the connection.
-      e.addSuppressed(new IllegalStateException("while dropping temp table " + table));
+      // Cleanup only: what went wrong before (if anything) is what the caller needs, and the
+      // temporary object disappears with the connection.
+      LOG.warn("Cleanup failed while dropping temp table " + table, e);
     }
   }
 
@@ -764,18 +814,20 @@ final class DuckDbEngine implements Engine {
   private static final class AppenderSink implements RecordSink {
     private final DuckDBAppender appender;
     private final String file;
+    private final int split;
     private final int fieldCount;
 
-    AppenderSink(DuckDBAppender appender, String file, int fieldCount) {
+    AppenderSink(DuckDBAppender appender, String file, int split, int fieldCount) {
       this.appender = appender;
       this.file = file;
+      this.split = split;
       this.fieldCount = fieldCount;
     }
 
     @Override
     public void record(long position, String original, String[] values) {
       try {
-        appender.beginRow().append(file).append(position).append(original).appendNull();
+        appender.beginRow().append(split).append(position).append(original).appendNull();
         if (values.length != fieldCount) {
           throw SluiceException.internal(
               "A connector gave " + values.length + " values for " + fieldCount + " fields", null);
@@ -796,7 +848,7 @@ final class DuckDbEngine implements Engine {
     @Override
     public void malformed(long position, String original, String reason) {
       try {
-        appender.beginRow().append(file).append(position).append(original).append(reason);
+        appender.beginRow().append(split).append(position).append(original).append(reason);
         // A malformed record has no field values.
         for (int i = 0; i < fieldCount; i++) {
           appender.appendNull();
