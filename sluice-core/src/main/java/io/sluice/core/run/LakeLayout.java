@@ -7,14 +7,13 @@ import io.sluice.api.type.Column;
 import io.sluice.api.type.DataType;
 import io.sluice.core.project.ColumnDef;
 import io.sluice.core.project.SourceDef;
-import io.sluice.core.rules.CompiledSource;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The lake tables of a source: {@code raw.<source>} (records as read), {@code clean.<source>}
- * (mapped rows that passed every rule) and {@code quarantine.<source>} (every other row, with its
- * reasons). Also the SQL schemas under which the warehouse sees them.
+ * The lake tables of a source: {@code raw.<source>} (records verbatim, with file and line), {@code
+ * clean.<source>} (mapped rows that passed every rule) and {@code quarantine.<source>} (every other
+ * row, with its reasons). Also the SQL schemas under which the warehouse sees them.
  */
 public final class LakeLayout {
   public static final String RAW = "raw";
@@ -26,12 +25,10 @@ public final class LakeLayout {
 
   private LakeLayout() {}
 
-  static TableSpec raw(SourceDef source, CompiledSource compiled) {
+  /** Every record exactly as read, malformed ones included: what a replay starts from. */
+  static TableSpec raw(SourceDef source) {
     List<Column> columns = new ArrayList<>(metadata());
     columns.add(new Column("_record", DataType.STRING));
-    for (var field : compiled.fields()) {
-      columns.add(new Column("s$" + field.name(), DataType.STRING));
-    }
     return new TableSpec(new TableId(RAW, source.name()), columns, List.of());
   }
 

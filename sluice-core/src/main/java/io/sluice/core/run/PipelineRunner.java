@@ -155,9 +155,9 @@ public final class PipelineRunner {
 
   private record Tables(LakeTable raw, LakeTable clean, LakeTable quarantine) {}
 
-  private Tables tables(SourceDef source, CompiledSource compiled) {
+  private Tables tables(SourceDef source) {
     return new Tables(
-        lake.createOrLoad(LakeLayout.raw(source, compiled)),
+        lake.createOrLoad(LakeLayout.raw(source)),
         lake.createOrLoad(LakeLayout.clean(source)),
         lake.createOrLoad(LakeLayout.quarantine(source)));
   }
@@ -165,7 +165,7 @@ public final class PipelineRunner {
   private RunSummary.SourceRun ingest(SourceDef source) {
     Instant start = clock.instant();
     CompiledSource compiled = compiler.compile(source);
-    Tables tables = tables(source, compiled);
+    Tables tables = tables(source);
     SourceConnector connector = connectors.apply(source);
 
     Optional<StateStore.Intent> pending = state.intent(source.name());
