@@ -13,8 +13,14 @@ public interface SourceConnector {
    */
   SplitPlan plan(Map<String, String> committed);
 
-  /** How an engine may read splits natively, or empty if it must use {@link #read}. */
-  Optional<NativeFormat> nativeFormat();
+  /**
+   * How an engine may read this split itself, or empty to have it read with {@link #read}. A
+   * connector offers a native format only when the engine's reading gives exactly the records,
+   * positions and values {@link #read} would (it may inspect the split to decide). An engine that
+   * does not know the format falls back to {@link #read}, except for formats {@link #read} cannot
+   * handle (such as Parquet), which every engine must read.
+   */
+  Optional<NativeFormat> nativeFormat(Split split);
 
   /**
    * Reads one split into {@code sink}.

@@ -35,12 +35,20 @@ final class FilesConnector implements SourceConnector {
   private final SplitPlanner planner;
   private final JsonReader jsonReader;
   private final int maxRecordSize;
+  // An engine's JSON paths address object keys only; a numeric segment may mean an array index.
+  private final boolean jsonPathsAreKeys;
 
   FilesConnector(SourceContext context, FilesOptions options, int maxRecordSize) {
     this.sourceName = context.sourceName();
     this.options = requireNonNull(options, "options is null");
     this.fields = context.fields();
     this.maxRecordSize = maxRecordSize;
+    this.jsonPathsAreKeys =
+        fields.stream()
+            .allMatch(
+                f ->
+                    java.util.Arrays.stream(f.path().split("\\.", -1))
+                        .allMatch(segment -> segment.matches("[A-Za-z_][A-Za-z0-9_$-]*")));
     FileLister lister = new FileLister(sourceName, context.projectDirectory(), options.path());
     this.planner =
         new SplitPlanner(sourceName, context.projectDirectory(), lister, options.onChange());
@@ -60,10 +68,26 @@ final class FilesConnector implements SourceConnector {
   }
 
   @Override
-  public Optional<NativeFormat> nativeFormat() {
-    return options.format() == FileFormat.PARQUET
-        ? Optional.of(new NativeFormat("parquet", Map.of()))
-        : Optional.empty();
+  public Optional<NativeFormat> nativeFormat(Split split) {
+    requireNonNull(split, "split is null");
+    if (options.format() == FileFormat.PARQUET) {
+      return Optional.of(new NativeFormat("parquet", Map.of()));
+    }
+    if (options.format() == FileFormat.JSON
+        && jsonPathsAreKeys
+        && options.json().encoding().equals(java.nio.charset.StandardCharsets.UTF_8)) {
+      try {
+        if (NdjsonPrescan.engineReadable(Path.of(split.location()))) {
+          return Optional.of(new NativeFormat("ndjson", Map.of()));
+        }
+      } catch (IOException e) {
+        throw new SluiceException(
+            ErrorCategory.EXTERNAL,
+            "Cannot read " + split.key() + " of source '" + sourceName + "': " + e.getMessage(),
+            e);
+      }
+    }
+    return Optional.empty();
   }
 
   @Override

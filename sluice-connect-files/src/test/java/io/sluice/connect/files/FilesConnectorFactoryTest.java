@@ -10,7 +10,9 @@ import io.sluice.api.source.ConnectorFactory;
 import io.sluice.api.source.NativeFormat;
 import io.sluice.api.source.SourceConnector;
 import io.sluice.api.source.Split;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,10 +35,10 @@ class FilesConnectorFactoryTest {
     SourceConnector connector =
         Sources.connector(project, Map.of("path", "lake/*.parquet"), "amount");
 
-    assertThat(connector.nativeFormat()).contains(new NativeFormat("parquet", Map.of()));
-    assertThat(connector.plan(Map.of()).splits())
-        .extracting(Split::key)
-        .containsExactly("lake/p1.parquet");
+    List<Split> splits = connector.plan(Map.of()).splits();
+    assertThat(splits).extracting(Split::key).containsExactly("lake/p1.parquet");
+    assertThat(connector.nativeFormat(splits.get(0)))
+        .contains(new NativeFormat("parquet", Map.of()));
   }
 
   @Test
@@ -53,10 +55,49 @@ class FilesConnectorFactoryTest {
   }
 
   @Test
-  void csvAndJsonAreReadByTheConnector() {
-    assertThat(Sources.connector(project, Map.of("path", "a.csv"), "x").nativeFormat()).isEmpty();
-    assertThat(Sources.connector(project, Map.of("path", "a.ndjson"), "x").nativeFormat())
-        .isEmpty();
+  void csvIsReadByTheConnector() {
+    Sources.write(project, "a.csv", "x\n1\n".getBytes(StandardCharsets.UTF_8));
+    SourceConnector connector = Sources.connector(project, Map.of("path", "a.csv"), "x");
+    assertThat(connector.nativeFormat(connector.plan(Map.of()).splits().get(0))).isEmpty();
+  }
+
+  @Test
+  void cleanNdjsonIsOfferedToTheEngine() {
+    Sources.write(
+        project,
+        "a.ndjson",
+        "{\"x\": \"h\u00e9llo \u20ac \ud83d\ude00\"}\n\n  {\"x\": 2}\n[1]\n{broken\n"
+            .getBytes(StandardCharsets.UTF_8));
+    SourceConnector connector = Sources.connector(project, Map.of("path", "a.ndjson"), "x");
+    assertThat(connector.nativeFormat(connector.plan(Map.of()).splits().get(0)))
+        .contains(new NativeFormat("ndjson", Map.of()));
+  }
+
+  @Test
+  void ndjsonTheEngineCouldMisreadIsReadByTheConnector() {
+    Map<String, byte[]> files =
+        Map.of(
+            "array.json", "[{\"x\": 1}]".getBytes(StandardCharsets.UTF_8),
+            "crlf.ndjson", "{\"x\": 1}\r\n".getBytes(StandardCharsets.UTF_8),
+            "control.ndjson", "{\"x\": \"a\u001fb\"}\n".getBytes(StandardCharsets.UTF_8),
+            "latin1.ndjson", new byte[] {'{', '"', 'x', '"', ':', '"', (byte) 0xE9, '"', '}'},
+            "cut.ndjson", new byte[] {'{', '}', '\n', (byte) 0xE2, (byte) 0x82},
+            "bom.ndjson", "\ufeff{\"x\": 1}".getBytes(StandardCharsets.UTF_8));
+    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+      Sources.write(project, "j/" + file.getKey(), file.getValue());
+    }
+    SourceConnector connector =
+        Sources.connector(project, Map.of("path", "j/*", "format", "json"), "x");
+    for (Split split : connector.plan(Map.of()).splits()) {
+      assertThat(connector.nativeFormat(split)).as(split.key()).isEmpty();
+    }
+  }
+
+  @Test
+  void ndjsonWithNumericPathSegmentsIsReadByTheConnector() {
+    Sources.write(project, "a.ndjson", "{\"items\": [1]}\n".getBytes(StandardCharsets.UTF_8));
+    SourceConnector connector = Sources.connector(project, Map.of("path", "a.ndjson"), "items.0");
+    assertThat(connector.nativeFormat(connector.plan(Map.of()).splits().get(0))).isEmpty();
   }
 
   @Test

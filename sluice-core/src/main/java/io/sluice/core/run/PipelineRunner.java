@@ -206,20 +206,16 @@ public final class PipelineRunner {
     List<Split> splits = intent.splits();
     listener.sourceStarted(source.name(), splits);
     SourceInput input =
-        connector
-            .nativeFormat()
-            .<SourceInput>map(format -> new SourceInput.Native(splits, format))
-            .orElseGet(
-                () ->
-                    new SourceInput.Pushed(
-                        splits,
-                        (split, sink) -> {
-                          ProgressSink counting =
-                              new ProgressSink(
-                                  sink, bytes -> listener.bytesRead(source.name(), bytes));
-                          connector.read(split, counting);
-                          counting.finish(split.sizeBytes());
-                        }));
+        new SourceInput(
+            splits.stream()
+                .map(split -> new SourceInput.SplitInput(split, connector.nativeFormat(split)))
+                .toList(),
+            (split, sink) -> {
+              ProgressSink counting =
+                  new ProgressSink(sink, bytes -> listener.bytesRead(source.name(), bytes));
+              connector.read(split, counting);
+              counting.finish(split.sizeBytes());
+            });
     String tag = intent.batchId();
     IngestRequest request =
         new IngestRequest(

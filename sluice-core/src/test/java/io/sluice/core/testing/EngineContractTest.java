@@ -199,7 +199,7 @@ public abstract class EngineContractTest {
             source.name(),
             batch,
             compiled.fieldNames(),
-            new SourceInput.Pushed(List.of(split), reader),
+            SourceInput.pushed(List.of(split), reader),
             compiled.columns(),
             compiled.rules(),
             existing,

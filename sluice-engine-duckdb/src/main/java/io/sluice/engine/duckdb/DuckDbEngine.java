@@ -118,9 +118,13 @@ final class DuckDbEngine implements Engine {
           "CREATE TEMP VIEW "
               + staged
               + " AS SELECT "
-              + splitKeys(request.input().splits())
+              + splitKeys(
+                  request.input().splits().stream().map(SourceInput.SplitInput::split).toList())
               + "[_split + 1] AS _file, * EXCLUDE (_split) FROM "
               + stage);
+      // Staging kept the input's order (line numbers of natively read files come from it); from
+      // here on no step needs an order, and without one DuckDB does not serialise its work.
+      execute("SET preserve_insertion_order = false");
       createMapped(staged, mapped, request);
       long read = count("SELECT count(*) FROM " + stage);
       long valid = count("SELECT count(*) FROM " + mapped + " WHERE len(_fails) = 0");
@@ -138,8 +142,6 @@ final class DuckDbEngine implements Engine {
         }
       }
       String batch = dialect.literal(request.batchId());
-      // Rows of a data file need no particular order; without this DuckDB serialises the writes.
-      execute("SET preserve_insertion_order = false");
       List<DataFile> raw =
           write("SELECT " + batch + " AS _batch, * FROM " + staged, request.raw(), Map.of());
       List<DataFile> clean =
@@ -189,48 +191,100 @@ final class DuckDbEngine implements Engine {
   }
 
   private void load(String stage, IngestRequest request) throws SQLException {
-    SourceInput input = request.input();
-    if (input instanceof SourceInput.Pushed pushed) {
-      long start = System.nanoTime();
-      try (DuckDBAppender appender = connection.createAppender("temp", "main", stage)) {
-        List<Split> splits = pushed.splits();
-        for (int i = 0; i < splits.size(); i++) {
-          pushed
-              .reader()
-              .accept(
-                  splits.get(i),
-                  new AppenderSink(appender, splits.get(i).key(), i, request.fields().size()));
+    List<SourceInput.SplitInput> splits = request.input().splits();
+    long start = System.nanoTime();
+    try (DuckDBAppender appender = connection.createAppender("temp", "main", stage)) {
+      for (int i = 0; i < splits.size(); i++) {
+        Split split = splits.get(i).split();
+        if (readsNatively(splits.get(i))) {
+          continue;
         }
-        appender.flush();
+        request
+            .input()
+            .reader()
+            .accept(split, new AppenderSink(appender, split.key(), i, request.fields().size()));
       }
-      LOG.debug("{} ms: staged {}", (System.nanoTime() - start) / 1_000_000, request.source());
-    } else if (input instanceof SourceInput.Native nativeInput) {
-      if (!nativeInput.format().format().equals("parquet")) {
-        throw SluiceException.user(
-            "The DuckDB engine cannot read format '%s' natively", nativeInput.format().format());
-      }
-      for (int i = 0; i < nativeInput.splits().size(); i++) {
-        Split split = nativeInput.splits().get(i);
-        StringBuilder sql =
-            new StringBuilder("INSERT INTO ")
-                .append(stage)
-                .append(" SELECT ")
-                .append(i)
-                .append(", file_row_number + 1, CAST(to_json(t) AS VARCHAR), NULL");
-        for (String field : request.fields()) {
-          sql.append(", CAST(").append(parquetPath(field, request)).append(" AS VARCHAR)");
-        }
-        sql.append(" FROM (SELECT * FROM read_parquet(")
-            .append(dialect.literal(split.location()))
-            .append(")) t POSITIONAL JOIN (SELECT file_row_number FROM read_parquet(")
-            .append(dialect.literal(split.location()))
-            .append(", file_row_number = true))");
-        execute(sql.toString());
+      appender.flush();
+    }
+    for (int i = 0; i < splits.size(); i++) {
+      SourceInput.SplitInput input = splits.get(i);
+      if (readsNatively(input)) {
+        String format = input.nativeFormat().orElseThrow().format();
+        execute(
+            format.equals("parquet")
+                ? parquetInsert(stage, i, input.split(), request.fields())
+                : ndjsonInsert(stage, i, input.split(), request.fields()));
       }
     }
+    LOG.debug("{} ms: staged {}", (System.nanoTime() - start) / 1_000_000, request.source());
   }
 
-  private String parquetPath(String field, IngestRequest request) {
+  private static boolean readsNatively(SourceInput.SplitInput input) {
+    return input
+        .nativeFormat()
+        .map(f -> f.format().equals("parquet") || f.format().equals("ndjson"))
+        .orElse(false);
+  }
+
+  private String parquetInsert(String stage, int index, Split split, List<String> fields) {
+    StringBuilder sql =
+        new StringBuilder("INSERT INTO ")
+            .append(stage)
+            .append(" SELECT ")
+            .append(index)
+            .append(", file_row_number + 1, CAST(to_json(t) AS VARCHAR), NULL");
+    for (String field : fields) {
+      sql.append(", CAST(").append(parquetPath(field)).append(" AS VARCHAR)");
+    }
+    return sql.append(" FROM (SELECT * FROM read_parquet(")
+        .append(dialect.literal(split.location()))
+        .append(")) t POSITIONAL JOIN (SELECT file_row_number FROM read_parquet(")
+        .append(dialect.literal(split.location()))
+        .append(", file_row_number = true))")
+        .toString();
+  }
+
+  /**
+   * Reads an NDJSON file as lines (the connector checked that it holds no control character, so the
+   * unit separator never splits a line) and extracts the fields with DuckDB's JSON functions, in
+   * parallel. Line numbers come from the row order of the scan, blank lines included.
+   */
+  private String ndjsonInsert(String stage, int index, Split split, List<String> fields) {
+    String paths =
+        fields.stream()
+            .map(
+                field ->
+                    dialect.literal(
+                        "$"
+                            + java.util.Arrays.stream(field.split("\\."))
+                                .map(key -> ".\"" + key + "\"")
+                                .collect(joining())))
+            .collect(joining(", "));
+    StringBuilder sql =
+        new StringBuilder("INSERT INTO ")
+            .append(stage)
+            .append(" SELECT ")
+            .append(index)
+            .append(", ln, line, CASE WHEN kind IS NULL THEN 'not valid JSON'")
+            .append(" WHEN kind <> 'OBJECT' THEN 'expected a JSON object, found ' || lower(kind)")
+            .append(" END");
+    for (int i = 0; i < fields.size(); i++) {
+      sql.append(", v[").append(i + 1).append("]");
+    }
+    return sql.append(" FROM (SELECT ln, line, kind, CASE WHEN kind = 'OBJECT' THEN ")
+        .append(fields.isEmpty() ? "[]::VARCHAR[]" : "json_extract_string(line, [" + paths + "])")
+        .append(" END AS v FROM (SELECT ln, line,")
+        .append(" CASE WHEN json_valid(line) THEN json_type(line) END AS kind")
+        .append(" FROM (SELECT row_number() OVER () AS ln, line FROM read_csv(")
+        .append(dialect.literal(split.location()))
+        .append(", columns = {'line': 'VARCHAR'}, header = false, auto_detect = false,")
+        .append(" delim = '\u001f', quote = '', escape = '', new_line = '\\n'")
+        .append(", max_line_size = 2097152))")
+        .append(" WHERE line IS NOT NULL AND trim(line, ' \t') <> ''))")
+        .toString();
+  }
+
+  private String parquetPath(String field) {
     // Staging fields are named after the source field; nested Parquet fields use dotted paths.
     return List.of(field.split("\\.")).stream().map(dialect::quote).collect(joining("."));
   }
