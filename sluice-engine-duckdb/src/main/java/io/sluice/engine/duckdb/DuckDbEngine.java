@@ -113,19 +113,20 @@ final class DuckDbEngine implements Engine {
     try {
       createStage(stage, request.fields());
       load(stage, request);
+      String fileOf =
+          splitKeys(request.input().splits().stream().map(SourceInput.SplitInput::split).toList());
       String staged = stage + "_v";
       execute(
           "CREATE TEMP VIEW "
               + staged
               + " AS SELECT "
-              + splitKeys(
-                  request.input().splits().stream().map(SourceInput.SplitInput::split).toList())
+              + fileOf
               + "[_split + 1] AS _file, * EXCLUDE (_split) FROM "
               + stage);
       // Staging kept the input's order (line numbers of natively read files come from it); from
       // here on no step needs an order, and without one DuckDB does not serialise its work.
       execute("SET preserve_insertion_order = false");
-      createMapped(staged, mapped, request);
+      createMapped(stage, mapped, request);
       long read = count("SELECT count(*) FROM " + stage);
       long valid = count("SELECT count(*) FROM " + mapped + " WHERE len(_fails) = 0");
       Map<String, Long> failures = new LinkedHashMap<>();
@@ -146,18 +147,28 @@ final class DuckDbEngine implements Engine {
           write("SELECT " + batch + " AS _batch, * FROM " + staged, request.raw(), Map.of());
       List<DataFile> clean =
           write(
-              "SELECT " + batch + " AS _batch, * FROM " + mapped + " WHERE len(_fails) = 0",
+              "SELECT "
+                  + batch
+                  + " AS _batch, "
+                  + fileOf
+                  + "[_split + 1] AS _file, * FROM "
+                  + mapped
+                  + " WHERE len(_fails) = 0",
               request.clean(),
               typesOf(request.columns()));
       List<DataFile> quarantine =
           write(
               "SELECT "
                   + batch
-                  + " AS _batch, _file, _line, _record,"
-                  + " array_to_string(list_transform(_fails, lambda f: f.rule), ',') AS _rules,"
-                  + " CAST(to_json(_fails) AS VARCHAR) AS _errors FROM "
+                  + " AS _batch, "
+                  + fileOf
+                  + "[m._split + 1] AS _file, m._line, s._record,"
+                  + " array_to_string(list_transform(m._fails, lambda f: f.rule), ',') AS _rules,"
+                  + " CAST(to_json(m._fails) AS VARCHAR) AS _errors FROM "
                   + mapped
-                  + " WHERE len(_fails) > 0",
+                  + " m JOIN "
+                  + stage
+                  + " s ON s.rowid = m._row WHERE len(m._fails) > 0",
               request.quarantine(),
               Map.of());
       return new IngestResult(read, valid, read - valid, failures, raw, clean, quarantine);
@@ -292,7 +303,7 @@ final class DuckDbEngine implements Engine {
   private void createMapped(String stage, String mapped, IngestRequest request)
       throws SQLException {
     StringBuilder sql = new StringBuilder("CREATE TEMP TABLE ").append(mapped).append(" AS ");
-    sql.append("WITH typed AS (SELECT *");
+    sql.append("WITH typed AS (SELECT rowid AS _row, *");
     for (MappedColumn column : request.columns()) {
       if (!column.derived()) {
         sql.append(", CAST(")
@@ -342,7 +353,12 @@ final class DuckDbEngine implements Engine {
         last = next;
       }
     }
-    sql.append(" SELECT * FROM ").append(last);
+    // Only what the outputs need: the batch's text (_record, staged fields) stays in the stage.
+    sql.append(" SELECT _row, _split, _line, ");
+    for (MappedColumn column : request.columns()) {
+      sql.append(dialect.quote(column.name())).append(", ");
+    }
+    sql.append("_fails FROM ").append(last);
     execute(sql.toString());
   }
 
@@ -381,7 +397,7 @@ final class DuckDbEngine implements Engine {
         + notNull
         + " AND (row_number() OVER (PARTITION BY len(_fails) = 0, "
         + keys
-        + " ORDER BY _file, _line) > 1 OR "
+        + " ORDER BY _split, _line) > 1 OR "
         + seen
         + ") THEN list_append(_fails, "
         + failure(rule, value)
