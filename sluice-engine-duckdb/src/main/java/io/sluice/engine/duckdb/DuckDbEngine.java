@@ -47,13 +47,16 @@ final class DuckDbEngine implements Engine {
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbEngine.class);
   private static final String STATE_TABLE = "sluice._state";
   private static final String PARTITION_ID = "__sluice_partition";
+  private static final String SCRATCH = "sluice_scratch";
 
   private final DuckDBConnection connection;
   private final DuckDbDialect dialect = new DuckDbDialect();
   private final AtomicLong tempCounter = new AtomicLong();
+  private final int loaders;
 
-  private DuckDbEngine(DuckDBConnection connection) {
+  private DuckDbEngine(DuckDBConnection connection, int loaders) {
     this.connection = connection;
+    this.loaders = loaders;
   }
 
   static DuckDbEngine open(EngineContext context) {
@@ -67,18 +70,21 @@ final class DuckDbEngine implements Engine {
         properties.setProperty("duckdb.read_only", "true");
       }
       Connection connection = DriverManager.getConnection("jdbc:duckdb:" + warehouse, properties);
-      DuckDbEngine engine = new DuckDbEngine(connection.unwrap(DuckDBConnection.class));
+      String threads = context.options().get("threads");
+      int loaders =
+          threads != null ? Integer.parseInt(threads) : Runtime.getRuntime().availableProcessors();
+      DuckDbEngine engine = new DuckDbEngine(connection.unwrap(DuckDBConnection.class), loaders);
       engine.execute("SET TimeZone = 'UTC'");
       engine.execute("SET temp_directory = " + engine.dialect.literal(tmp.toString()));
       String memory = context.options().get("memory-limit");
       if (memory != null) {
         engine.execute("SET memory_limit = " + engine.dialect.literal(memory));
       }
-      String threads = context.options().get("threads");
       if (threads != null) {
         engine.execute("SET threads = " + Integer.parseInt(threads));
       }
       if (!context.readOnly()) {
+        engine.execute("ATTACH IF NOT EXISTS ':memory:' AS " + SCRATCH);
         engine.execute("CREATE SCHEMA IF NOT EXISTS sluice");
         engine.execute(
             "CREATE TABLE IF NOT EXISTS "
@@ -108,14 +114,17 @@ final class DuckDbEngine implements Engine {
   @Override
   public IngestResult ingest(IngestRequest request) {
     String suffix = Long.toString(tempCounter.incrementAndGet());
-    String stage = "sluice_stage_" + suffix;
+    // Staged in an in-memory database that every connection of this engine sees, so that several
+    // files can be loaded at once; nothing staged ever reaches the warehouse file.
+    String stageName = "sluice_stage_" + suffix;
+    String stage = SCRATCH + ".main." + stageName;
     String mapped = "sluice_mapped_" + suffix;
     try {
       createStage(stage, request.fields());
-      load(stage, request);
+      load(stageName, stage, request);
       String fileOf =
           splitKeys(request.input().splits().stream().map(SourceInput.SplitInput::split).toList());
-      String staged = stage + "_v";
+      String staged = stageName + "_v";
       execute(
           "CREATE TEMP VIEW "
               + staged
@@ -184,7 +193,7 @@ final class DuckDbEngine implements Engine {
           e);
     } finally {
       resetQuietly("preserve_insertion_order");
-      dropViewQuietly(stage + "_v");
+      dropViewQuietly(stageName + "_v");
       dropQuietly(stage);
       dropQuietly(mapped);
     }
@@ -192,7 +201,7 @@ final class DuckDbEngine implements Engine {
 
   private void createStage(String stage, List<String> fields) throws SQLException {
     StringBuilder ddl =
-        new StringBuilder("CREATE TEMP TABLE ")
+        new StringBuilder("CREATE TABLE ")
             .append(stage)
             .append(" (_split INTEGER, _line BIGINT, _record VARCHAR, _malformed VARCHAR");
     for (String field : fields) {
@@ -201,10 +210,10 @@ final class DuckDbEngine implements Engine {
     execute(ddl.append(")").toString());
   }
 
-  private void load(String stage, IngestRequest request) throws SQLException {
+  private void load(String stageName, String stage, IngestRequest request) throws SQLException {
     List<SourceInput.SplitInput> splits = request.input().splits();
     long start = System.nanoTime();
-    try (DuckDBAppender appender = connection.createAppender("temp", "main", stage)) {
+    try (DuckDBAppender appender = connection.createAppender(SCRATCH, "main", stageName)) {
       for (int i = 0; i < splits.size(); i++) {
         Split split = splits.get(i).split();
         if (readsNatively(splits.get(i))) {
@@ -217,17 +226,73 @@ final class DuckDbEngine implements Engine {
       }
       appender.flush();
     }
+    List<String> inserts = new ArrayList<>();
     for (int i = 0; i < splits.size(); i++) {
       SourceInput.SplitInput input = splits.get(i);
       if (readsNatively(input)) {
         String format = input.nativeFormat().orElseThrow().format();
-        execute(
+        inserts.add(
             format.equals("parquet")
                 ? parquetInsert(stage, i, input.split(), request.fields())
                 : ndjsonInsert(stage, i, input.split(), request.fields()));
       }
     }
+    executeInParallel(inserts);
     LOG.debug("{} ms: staged {}", (System.nanoTime() - start) / 1_000_000, request.source());
+  }
+
+  /**
+   * Runs independent statements on {@link #loaders} connections at once: loading a file keeps its
+   * rows in order, which DuckDB does on one thread, so files are loaded side by side instead.
+   */
+  private void executeInParallel(List<String> statements) throws SQLException {
+    if (statements.size() <= 1 || loaders <= 1) {
+      for (String sql : statements) {
+        execute(sql);
+      }
+      return;
+    }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(Math.min(loaders, statements.size()));
+    java.util.concurrent.ConcurrentLinkedQueue<String> queue =
+        new java.util.concurrent.ConcurrentLinkedQueue<>(statements);
+    List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
+    try {
+      for (int i = 0; i < Math.min(loaders, statements.size()); i++) {
+        workers.add(
+            pool.submit(
+                () -> {
+                  try (Connection worker = connection.duplicate();
+                      Statement statement = worker.createStatement()) {
+                    for (String sql = queue.poll(); sql != null; sql = queue.poll()) {
+                      long start = System.nanoTime();
+                      statement.execute(sql);
+                      LOG.debug(
+                          "{} ms: {}",
+                          (System.nanoTime() - start) / 1_000_000,
+                          sql.substring(0, Math.min(300, sql.length())));
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (java.util.concurrent.Future<?> worker : workers) {
+        try {
+          worker.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          queue.clear();
+          if (e.getCause() instanceof SQLException sql) {
+            throw sql;
+          }
+          throw SluiceException.internal("Loading a file failed", e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw SluiceException.internal("Interrupted while loading files", e);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private static boolean readsNatively(SourceInput.SplitInput input) {
