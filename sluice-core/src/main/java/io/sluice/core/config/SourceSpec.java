@@ -12,6 +12,7 @@ import static io.sluice.core.config.ConfigType.section;
 import static io.sluice.core.config.ConfigType.string;
 import static io.sluice.core.config.ConfigType.tagged;
 
+import io.sluice.api.DidYouMean;
 import io.sluice.api.SluiceException;
 import io.sluice.api.type.DataType;
 import java.nio.charset.Charset;

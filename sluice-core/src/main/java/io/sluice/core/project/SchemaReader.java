@@ -1,7 +1,7 @@
 package io.sluice.core.project;
 
+import io.sluice.api.DidYouMean;
 import io.sluice.core.config.ConfigValues;
-import io.sluice.core.config.DidYouMean;
 import io.sluice.core.config.ProblemReporter;
 import io.sluice.core.config.SchemaSpec;
 import io.sluice.core.config.SchemaSpec.Reference;

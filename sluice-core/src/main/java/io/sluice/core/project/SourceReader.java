@@ -9,11 +9,11 @@ import static io.sluice.core.config.SourceSpec.COLUMN_FROM;
 import static io.sluice.core.config.SourceSpec.COLUMN_NAME;
 import static io.sluice.core.config.SourceSpec.COLUMN_TYPE;
 
+import io.sluice.api.DidYouMean;
 import io.sluice.api.type.DataType;
 import io.sluice.core.config.ConfigKey;
 import io.sluice.core.config.ConfigType;
 import io.sluice.core.config.ConfigValues;
-import io.sluice.core.config.DidYouMean;
 import io.sluice.core.config.ProblemReporter;
 import io.sluice.core.config.SourceSpec;
 import io.sluice.core.config.TaggedValue;

@@ -1,4 +1,4 @@
-package io.sluice.core.config;
+package io.sluice.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

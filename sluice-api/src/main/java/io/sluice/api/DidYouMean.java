@@ -1,4 +1,4 @@
-package io.sluice.core.config;
+package io.sluice.api;
 
 import java.util.Collection;
 import java.util.Optional;
@@ -37,7 +37,7 @@ public final class DidYouMean {
   }
 
   /** Levenshtein distance, case-sensitive. */
-  static int distance(String a, String b) {
+  public static int distance(String a, String b) {
     int[] previous = new int[b.length() + 1];
     int[] current = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {
