@@ -82,6 +82,14 @@ public final class ProjectSpec {
           .doc("Engine that runs the pipeline: `duckdb` (embedded) or `spark`.")
           .defaultValue("duckdb")
           .build();
+  public static final ConfigKey<Map<String, String>> ENGINE_OPTIONS =
+      ConfigKey.builder("engine-options", stringMap())
+          .doc(
+              "Options for the engine. `duckdb`: `memory-limit` (e.g. `4GB`; DuckDB spills to"
+                  + " `<state-dir>/tmp` beyond it; default 80% of RAM) and `threads` (default:"
+                  + " the number of cores).")
+          .defaultValue(Map.of())
+          .build();
   public static final ConfigKey<String> STATE_DIR =
       ConfigKey.builder("state-dir", string())
           .doc(
@@ -105,6 +113,16 @@ public final class ProjectSpec {
   /** The whole of {@code sluice.yaml}. */
   public static final ConfigDef PROJECT_DEF =
       ConfigDef.builder("sluice.yaml", "The project file, at the root of the project folder.")
-          .add(NAME, DESCRIPTION, ENGINE, STATE_DIR, LAKE, WAREHOUSE, DEFAULTS, QUALITY, VARS)
+          .add(
+              NAME,
+              DESCRIPTION,
+              ENGINE,
+              ENGINE_OPTIONS,
+              STATE_DIR,
+              LAKE,
+              WAREHOUSE,
+              DEFAULTS,
+              QUALITY,
+              VARS)
           .build();
 }

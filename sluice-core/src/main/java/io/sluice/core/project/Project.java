@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param directory the project folder (absolute)
  * @param name project name
  * @param engine engine name, e.g. {@code duckdb}
+ * @param engineOptions options for the engine ({@code engine-options})
  * @param stateDirectory absolute path of the state folder (lake, warehouse, run history)
  * @param lake lake settings
  * @param warehouse where the warehouse lives (absolute path of the DuckDB file when embedded)
@@ -27,6 +28,7 @@ public record Project(
     Path directory,
     String name,
     String engine,
+    Map<String, String> engineOptions,
     Path stateDirectory,
     LakeConfig lake,
     String warehouse,
@@ -39,6 +41,7 @@ public record Project(
     requireNonNull(directory, "directory is null");
     requireNonNull(name, "name is null");
     requireNonNull(engine, "engine is null");
+    engineOptions = Map.copyOf(engineOptions);
     requireNonNull(stateDirectory, "stateDirectory is null");
     requireNonNull(lake, "lake is null");
     requireNonNull(warehouse, "warehouse is null");

@@ -124,6 +124,7 @@ public final class ProjectLoader {
         root,
         values.find(ProjectSpec.NAME).orElseThrow(),
         values.get(ProjectSpec.ENGINE),
+        values.get(ProjectSpec.ENGINE_OPTIONS),
         stateDirectory,
         new Project.LakeConfig(lake.get(ProjectSpec.LAKE_TYPE), lake.get(ProjectSpec.LAKE_OPTIONS)),
         warehouse.toString(),

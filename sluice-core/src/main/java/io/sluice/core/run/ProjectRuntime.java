@@ -16,7 +16,6 @@ import io.sluice.core.project.SourceDef;
 import io.sluice.core.rules.RuleCompiler;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A project with its engine and lake open. Plugins are found with {@link java.util.ServiceLoader};
@@ -47,7 +46,10 @@ public final class ProjectRuntime implements AutoCloseable {
           Plugins.find(EngineFactory.class, EngineFactory::name, project.engine())
               .create(
                   new EngineContext(
-                      project.stateDirectory(), project.warehouse(), Map.of(), readOnly));
+                      project.stateDirectory(),
+                      project.warehouse(),
+                      project.engineOptions(),
+                      readOnly));
       return new ProjectRuntime(project, engine, lake);
     } catch (RuntimeException e) {
       lake.close();

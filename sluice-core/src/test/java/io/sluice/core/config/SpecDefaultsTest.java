@@ -20,6 +20,7 @@ class SpecDefaultsTest {
                 entry("name", "(required)"),
                 entry("description", ""),
                 entry("engine", "`duckdb`"),
+                entry("engine-options", "`{}`"),
                 entry("state-dir", "`.sluice`"),
                 entry("lake", ""),
                 entry("lake.type", "`iceberg`"),

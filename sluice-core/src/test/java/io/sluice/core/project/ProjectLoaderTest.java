@@ -380,6 +380,7 @@ class ProjectLoaderTest {
                 root,
                 "shop",
                 "duckdb",
+                Map.of(),
                 root.resolve(".sluice"),
                 new Project.LakeConfig("iceberg", Map.of()),
                 root.resolve(".sluice/warehouse.duckdb").toString(),

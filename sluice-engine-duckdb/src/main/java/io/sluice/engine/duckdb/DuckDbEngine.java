@@ -48,6 +48,7 @@ final class DuckDbEngine implements Engine {
   private static final String STATE_TABLE = "sluice._state";
   private static final String PARTITION_ID = "__sluice_partition";
   private static final String SCRATCH = "sluice_scratch";
+  private static final List<String> OPTIONS = List.of("memory-limit", "threads");
 
   private final DuckDBConnection connection;
   private final DuckDbDialect dialect = new DuckDbDialect();
@@ -60,6 +61,18 @@ final class DuckDbEngine implements Engine {
   }
 
   static DuckDbEngine open(EngineContext context) {
+    for (String key : context.options().keySet()) {
+      if (!OPTIONS.contains(key)) {
+        throw SluiceException.user(
+            "Unknown DuckDB engine option '%s' in engine-options%s (known: %s)",
+            key, io.sluice.api.DidYouMean.hint(key, OPTIONS), String.join(", ", OPTIONS));
+      }
+    }
+    String threads = context.options().get("threads");
+    if (threads != null && !threads.matches("[1-9][0-9]{0,3}")) {
+      throw SluiceException.user(
+          "DuckDB engine option threads must be a whole number from 1, found '%s'", threads);
+    }
     try {
       Path warehouse = Path.of(context.warehouse()).toAbsolutePath();
       Files.createDirectories(warehouse.getParent());
@@ -70,7 +83,6 @@ final class DuckDbEngine implements Engine {
         properties.setProperty("duckdb.read_only", "true");
       }
       Connection connection = DriverManager.getConnection("jdbc:duckdb:" + warehouse, properties);
-      String threads = context.options().get("threads");
       int loaders =
           threads != null ? Integer.parseInt(threads) : Runtime.getRuntime().availableProcessors();
       DuckDbEngine engine = new DuckDbEngine(connection.unwrap(DuckDBConnection.class), loaders);
