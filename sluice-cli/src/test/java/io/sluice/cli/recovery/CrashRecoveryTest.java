@@ -30,6 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashRecoveryTest {
   private static final int KILLS_PER_PHASE = 6;
 
+  /**
+   * Runs after a kill have less left to do, so some attempts finish before their kill time; that is
+   * fine (they are uninterrupted runs), but the test means nothing unless some runs died.
+   */
+  private static final int MIN_KILLED = 3;
+
   @TempDir Path temp;
 
   @Test
@@ -51,9 +57,7 @@ class CrashRecoveryTest {
     killed += killRepeatedly(crashed, fullRunMillis, random);
     runToCompletion(crashed);
 
-    assertThat(killed)
-        .as("runs killed before they finished")
-        .isGreaterThanOrEqualTo(KILLS_PER_PHASE);
+    assertThat(killed).as("runs killed before they finished").isGreaterThanOrEqualTo(MIN_KILLED);
     Map<String, List<List<Object>>> actual = dump(crashed);
     assertThat(actual.keySet()).isEqualTo(expected.keySet());
     for (String table : expected.keySet()) {
