@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       QueryCommand.class,
       StatusCommand.class,
+      QuarantineCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },

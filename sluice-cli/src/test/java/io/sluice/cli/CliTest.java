@@ -172,4 +172,26 @@ class CliTest {
         .contains("Last runs")
         .contains("ok");
   }
+
+  @Test
+  void quarantineListAndShowExplainWhatWasQuarantined() {
+    Path dir = initProject();
+    sluice("run", "-p", dir.toString(), "--progress=never");
+    Result list = sluice("quarantine", "list", "-p", dir.toString());
+    assertThat(list.exit()).as(list.err()).isZero();
+    assertThat(list.out()).contains("range(amount)").contains("type(occurred_at)");
+
+    Result show =
+        sluice(
+            "quarantine", "show", "events", "--rule", "range", "-p", dir.toString(), "-f", "csv");
+    assertThat(show.exit()).as(show.err()).isZero();
+    assertThat(show.out())
+        .startsWith("_file,_line,_rules,_record,_errors\n")
+        .contains("data/events/events-0001.csv,4,range,\"3,2026-11-02T10:00:00Z,purchase,-5\"")
+        .doesNotContain(",5,type,");
+
+    Result unknown = sluice("quarantine", "show", "event", "-p", dir.toString());
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err()).contains("No source 'event'").contains("did you mean 'events'?");
+  }
 }

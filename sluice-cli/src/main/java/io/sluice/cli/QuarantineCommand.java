@@ -1,0 +1,145 @@
+package io.sluice.cli;
+
+import io.sluice.api.SluiceException;
+import io.sluice.api.engine.QueryResult;
+import io.sluice.core.project.Project;
+import io.sluice.core.project.SourceDef;
+import io.sluice.core.run.ProjectRuntime;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sluice quarantine}: what was quarantined, and why. */
+@Command(
+    name = "quarantine",
+    mixinStandardHelpOptions = true,
+    description =
+        "Show quarantined records: counts per source and rule, or the records themselves.",
+    subcommands = {QuarantineCommand.ListCommand.class, QuarantineCommand.ShowCommand.class})
+final class QuarantineCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code sluice quarantine list}. */
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "Quarantined records per source and failed rule.")
+  static final class ListCommand implements Callable<Integer> {
+    @Mixin ProjectOptions options;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+      Project project = options.load();
+      List<String> parts = new ArrayList<>();
+      for (SourceDef source : project.sources()) {
+        parts.add(
+            "SELECT '"
+                + source.name()
+                + "' AS source, f.rule || CASE WHEN f.\"column\" = '' THEN '' ELSE '(' || f.\"column\""
+                + " || ')' END AS rule, count(*) AS records, min(_file) AS first_file"
+                + " FROM (SELECT _file, unnest(from_json(_errors, '[{\"rule\":\"VARCHAR\","
+                + "\"column\":\"VARCHAR\"}]')) AS f FROM quarantine.\""
+                + source.name()
+                + "\") GROUP BY 1, 2");
+      }
+      if (parts.isEmpty()) {
+        spec.commandLine().getOut().println("(the project has no sources)");
+        return 0;
+      }
+      try (ProjectRuntime runtime = ProjectRuntime.open(project, true)) {
+        QueryResult result =
+            runtime
+                .engine()
+                .query(
+                    String.join(" UNION ALL ", parts) + " ORDER BY source, records DESC", 10_000);
+        QueryCommand.print(spec.commandLine().getOut(), result, QueryCommand.OutputFormat.table);
+      } catch (SluiceException e) {
+        throw notRunYet(e);
+      }
+      return 0;
+    }
+  }
+
+  /** {@code sluice quarantine show}. */
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = "The quarantined records of a source: file, line, failed rules, record.")
+  static final class ShowCommand implements Callable<Integer> {
+    @Mixin ProjectOptions options;
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "The source.")
+    String source;
+
+    @Option(names = "--rule", description = "Only records that failed this rule, e.g. not_null.")
+    String rule;
+
+    @Option(
+        names = "--limit",
+        description = "At most this many records (default: ${DEFAULT-VALUE}).",
+        defaultValue = "20")
+    int limit;
+
+    @Option(
+        names = {"-f", "--format"},
+        description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+        defaultValue = "table")
+    QueryCommand.OutputFormat format;
+
+    @Override
+    public Integer call() throws IOException {
+      Project project = options.load();
+      if (project.source(source).isEmpty()) {
+        throw SluiceException.user(
+            "No source '%s' in the project%s",
+            source,
+            io.sluice.api.DidYouMean.hint(
+                source, project.sources().stream().map(SourceDef::name).toList()));
+      }
+      String where =
+          rule == null
+              ? ""
+              : " WHERE list_contains(string_split(_rules, ','), '"
+                  + rule.replace("'", "''")
+                  + "')";
+      try (ProjectRuntime runtime = ProjectRuntime.open(project, true)) {
+        QueryResult result =
+            runtime
+                .engine()
+                .query(
+                    "SELECT _file, _line, _rules, _record, _errors FROM quarantine.\""
+                        + source
+                        + "\""
+                        + where
+                        + " ORDER BY _file, _line LIMIT "
+                        + Math.max(0, limit),
+                    Math.max(0, limit));
+        QueryCommand.print(spec.commandLine().getOut(), result, format);
+      } catch (SluiceException e) {
+        throw notRunYet(e);
+      }
+      return 0;
+    }
+  }
+
+  private static SluiceException notRunYet(SluiceException e) {
+    if (e.getMessage() != null && e.getMessage().contains("does not exist")) {
+      return SluiceException.user("Nothing has landed yet: run `sluice run` first");
+    }
+    return e;
+  }
+}
