@@ -348,27 +348,28 @@ final class DuckDbEngine implements Engine {
                                 .map(key -> ".\"" + key + "\"")
                                 .collect(joining())))
             .collect(joining(", "));
+    // One JSON parse per line: TRY turns a syntax error into NULL, and a valid line is an object
+    // exactly when it starts with a brace (json_type runs only for the rare valid non-objects).
+    String object = "starts_with(ltrim(line, ' \t'), '{')";
     StringBuilder sql =
         new StringBuilder("INSERT INTO ")
             .append(stage)
             .append(" SELECT ")
             .append(index)
-            .append(", ln, line, CASE WHEN kind IS NULL THEN 'not valid JSON'")
-            .append(" WHEN kind <> 'OBJECT' THEN 'expected a JSON object, found ' || lower(kind)")
-            .append(" END");
+            .append(", ln, line, CASE WHEN v IS NULL THEN 'not valid JSON' WHEN NOT ")
+            .append(object)
+            .append(" THEN 'expected a JSON object, found ' || lower(json_type(line)) END");
     for (int i = 0; i < fields.size(); i++) {
-      sql.append(", v[").append(i + 1).append("]");
+      sql.append(", CASE WHEN ").append(object).append(" THEN v[").append(i + 1).append("] END");
     }
-    return sql.append(" FROM (SELECT ln, line, kind, CASE WHEN kind = 'OBJECT' THEN ")
-        .append(fields.isEmpty() ? "[]::VARCHAR[]" : "json_extract_string(line, [" + paths + "])")
-        .append(" END AS v FROM (SELECT ln, line,")
-        .append(" CASE WHEN json_valid(line) THEN json_type(line) END AS kind")
-        .append(" FROM (SELECT row_number() OVER () AS ln, line FROM read_csv(")
+    return sql.append(" FROM (SELECT ln, line, TRY(json_extract_string(line, [")
+        .append(fields.isEmpty() ? "'$'" : paths)
+        .append("])) AS v FROM (SELECT row_number() OVER () AS ln, line FROM read_csv(")
         .append(dialect.literal(split.location()))
         .append(", columns = {'line': 'VARCHAR'}, header = false, auto_detect = false,")
         .append(" delim = '\u001f', quote = '', escape = '', new_line = '\\n'")
         .append(", max_line_size = 2097152))")
-        .append(" WHERE line IS NOT NULL AND trim(line, ' \t') <> ''))")
+        .append(" WHERE line IS NOT NULL AND trim(line, ' \t') <> '')")
         .toString();
   }
 
