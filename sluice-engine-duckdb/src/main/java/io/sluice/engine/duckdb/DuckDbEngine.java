@@ -164,8 +164,7 @@ final class DuckDbEngine implements Engine {
         }
       }
       String batch = dialect.literal(request.batchId());
-      List<DataFile> raw =
-          write("SELECT " + batch + " AS _batch, * FROM " + staged, request.raw(), Map.of());
+      List<DataFile> raw = write("SELECT " + batch + " AS _batch, * FROM " + staged, request.raw());
       List<DataFile> clean =
           write(
               "SELECT "
@@ -175,8 +174,7 @@ final class DuckDbEngine implements Engine {
                   + "[_split + 1] AS _file, * FROM "
                   + mapped
                   + " WHERE len(_fails) = 0",
-              request.clean(),
-              typesOf(request.columns()));
+              request.clean());
       List<DataFile> quarantine =
           write(
               "SELECT "
@@ -190,8 +188,7 @@ final class DuckDbEngine implements Engine {
                   + " m JOIN "
                   + stage
                   + " s ON s.rowid = m._row WHERE len(m._fails) > 0",
-              request.quarantine(),
-              Map.of());
+              request.quarantine());
       return new IngestResult(read, valid, read - valid, failures, raw, clean, quarantine);
     } catch (SQLException e) {
       throw new SluiceException(
@@ -489,23 +486,13 @@ final class DuckDbEngine implements Engine {
         + "], hive_partitioning = false)";
   }
 
-  private Map<String, io.sluice.api.type.DataType> typesOf(List<MappedColumn> columns) {
-    Map<String, io.sluice.api.type.DataType> types = new LinkedHashMap<>();
-    for (MappedColumn column : columns) {
-      types.put(column.name(), column.type());
-    }
-    return types;
-  }
-
   /**
    * Writes the rows of {@code query} (whose columns include every target column by name) as Parquet
    * files with field ids, one file per partition. Partition folders are named by a hash of the
    * partition values rather than the values themselves, so that no value (NULL, '/', '=') can be
    * misread from a path; the values are looked up by hash afterwards.
    */
-  private List<DataFile> write(
-      String query, TableTarget target, Map<String, io.sluice.api.type.DataType> types)
-      throws SQLException {
+  private List<DataFile> write(String query, TableTarget target) throws SQLException {
     StringBuilder select = new StringBuilder();
     StringBuilder fieldIds = new StringBuilder("{");
     for (int i = 0; i < target.columns().size(); i++) {
