@@ -5,6 +5,7 @@ import io.sluice.api.lake.Snapshot;
 import io.sluice.api.lake.TableId;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
+import io.sluice.core.run.PipelineRunner;
 import io.sluice.core.run.ProjectRuntime;
 import io.sluice.core.run.RunSummary;
 import java.io.PrintWriter;
@@ -60,12 +61,15 @@ final class StatusCommand implements Callable<Integer> {
         Optional<Snapshot> last = Optional.empty();
         if (clean.isPresent()) {
           for (Snapshot snapshot : clean.get().snapshots()) {
-            if (snapshot.summary().containsKey("sluice.batch-id")) {
+            if (snapshot.summary().containsKey(PipelineRunner.BATCH_ID)) {
               batches++;
-              read += Long.parseLong(snapshot.summary().getOrDefault("sluice.rows-read", "0"));
-              valid += Long.parseLong(snapshot.summary().getOrDefault("sluice.rows-valid", "0"));
+              read +=
+                  Long.parseLong(snapshot.summary().getOrDefault(PipelineRunner.ROWS_READ, "0"));
+              valid +=
+                  Long.parseLong(snapshot.summary().getOrDefault(PipelineRunner.ROWS_VALID, "0"));
               quarantined +=
-                  Long.parseLong(snapshot.summary().getOrDefault("sluice.rows-quarantined", "0"));
+                  Long.parseLong(
+                      snapshot.summary().getOrDefault(PipelineRunner.ROWS_QUARANTINED, "0"));
               last = Optional.of(snapshot);
             }
           }

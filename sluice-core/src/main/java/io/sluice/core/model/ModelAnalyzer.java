@@ -89,17 +89,18 @@ public final class ModelAnalyzer {
 
     @Override
     public String source(List<Object> arguments) {
-      String name = Jinja.sourceName(arguments);
-      sources.computeIfAbsent(
-          name, n -> CallSites.locate(template, ModelSpec.SOURCE.name(), n, Jinja.currentLine()));
-      return name;
+      return recordSource(Jinja.sourceName(arguments), ModelSpec.SOURCE.name());
     }
 
     @Override
     public String changes(List<Object> arguments) {
-      String name = Jinja.changesName(arguments);
+      return recordSource(Jinja.changesName(arguments), ModelSpec.CHANGES.name());
+    }
+
+    /** source() and changes() both make the model depend on the source. */
+    private String recordSource(String name, String function) {
       sources.computeIfAbsent(
-          name, n -> CallSites.locate(template, ModelSpec.CHANGES.name(), n, Jinja.currentLine()));
+          name, n -> CallSites.locate(template, function, n, Jinja.currentLine()));
       return name;
     }
 

@@ -15,6 +15,7 @@ import io.sluice.api.lake.Lake;
 import io.sluice.api.lake.LakeTable;
 import io.sluice.api.lake.Snapshot;
 import io.sluice.api.source.SourceConnector;
+import io.sluice.api.source.SourceField;
 import io.sluice.api.source.Split;
 import io.sluice.api.source.SplitPlan;
 import io.sluice.core.model.ModelRenderer;
@@ -38,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -53,17 +55,17 @@ import java.util.function.Function;
  * consumed in the same warehouse transaction as their data.
  */
 public final class PipelineRunner {
-  static final String BATCH_ID = "sluice.batch-id";
-  static final String SPLITS = "sluice.splits";
-  static final String ROWS_READ = "sluice.rows-read";
-  static final String ROWS_VALID = "sluice.rows-valid";
-  static final String ROWS_QUARANTINED = "sluice.rows-quarantined";
-  static final String FAILURES = "sluice.failures";
+  public static final String BATCH_ID = "sluice.batch-id";
+  public static final String SPLITS = "sluice.splits";
+  public static final String ROWS_READ = "sluice.rows-read";
+  public static final String ROWS_VALID = "sluice.rows-valid";
+  public static final String ROWS_QUARANTINED = "sluice.rows-quarantined";
+  public static final String FAILURES = "sluice.failures";
 
   private final Project project;
   private final Engine engine;
   private final Lake lake;
-  private final Function<SourceDef, SourceConnector> connectors;
+  private final BiFunction<SourceDef, List<SourceField>, SourceConnector> connectors;
   private final StateStore state;
   private final Clock clock;
   private final RunListener listener;
@@ -74,7 +76,7 @@ public final class PipelineRunner {
       Project project,
       Engine engine,
       Lake lake,
-      Function<SourceDef, SourceConnector> connectors,
+      BiFunction<SourceDef, List<SourceField>, SourceConnector> connectors,
       Clock clock,
       RunListener listener) {
     this.project = project;
@@ -166,7 +168,7 @@ public final class PipelineRunner {
     Instant start = clock.instant();
     CompiledSource compiled = compiler.compile(source);
     Tables tables = tables(source);
-    SourceConnector connector = connectors.apply(source);
+    SourceConnector connector = connectors.apply(source, compiled.fields());
 
     Optional<StateStore.Intent> pending = state.intent(source.name());
     if (pending.isPresent()) {

@@ -75,7 +75,11 @@ public final class ProjectRuntime implements AutoCloseable {
 
   /** Creates the connector of a source, with the fields its mapping reads. */
   public SourceConnector connector(SourceDef source) {
-    List<SourceField> fields = new RuleCompiler(engine.dialect()).compile(source).fields();
+    return connector(source, new RuleCompiler(engine.dialect()).compile(source).fields());
+  }
+
+  /** Creates the connector of a source that reads {@code fields}. */
+  public SourceConnector connector(SourceDef source, List<SourceField> fields) {
     return Plugins.find(ConnectorFactory.class, ConnectorFactory::name, source.connector())
         .create(new SourceContext(source.name(), project.directory(), source.options(), fields));
   }
