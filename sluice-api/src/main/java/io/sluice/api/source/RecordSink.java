@@ -3,8 +3,8 @@ package io.sluice.api.source;
 /**
  * Receives the records of one split. Called from one thread at a time.
  *
- * <p>Every record of the input reaches the sink exactly once, as either {@link #record} or {@link
- * #malformed}: a connector never skips input silently.
+ * <p>Every record of the input reaches the sink exactly once, as either {@link #record}, {@link
+ * #malformed} or {@link #rejected}: a connector never skips input silently.
  */
 public interface RecordSink {
   /**
@@ -24,4 +24,18 @@ public interface RecordSink {
    * @param reason why it could not be parsed, e.g. {@code unterminated quoted field}
    */
   void malformed(long position, String original, String reason);
+
+  /**
+   * A record that was read but rejected before mapping, such as one a record function dropped or
+   * failed on; it is quarantined under {@code rule}. An engine that does not record the rule may
+   * keep the default, which reports it as {@link #malformed} with the rule in the reason.
+   *
+   * @param position where it starts
+   * @param original the record as read, verbatim
+   * @param rule the rule to quarantine it under, e.g. {@code function}
+   * @param reason why, for a person
+   */
+  default void rejected(long position, String original, String rule, String reason) {
+    malformed(position, original, rule + ": " + reason);
+  }
 }

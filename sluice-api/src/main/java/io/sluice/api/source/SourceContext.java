@@ -14,16 +14,28 @@ import java.util.Map;
  * @param options the connector's options, already checked against the project format (values are
  *     strings, numbers, booleans, lists or maps as written in YAML)
  * @param fields the fields to extract from each record, in the order of {@link RecordSink} values
+ * @param transform the source's record functions, applied by connectors that read JSON records
  */
 public record SourceContext(
     String sourceName,
     Path projectDirectory,
     Map<String, Object> options,
-    List<SourceField> fields) {
+    List<SourceField> fields,
+    RecordTransform transform) {
   public SourceContext {
     requireNonNull(sourceName, "sourceName is null");
     requireNonNull(projectDirectory, "projectDirectory is null");
     options = Map.copyOf(options);
     fields = List.copyOf(fields);
+    requireNonNull(transform, "transform is null");
+  }
+
+  /** A context for a source without record functions. */
+  public SourceContext(
+      String sourceName,
+      Path projectDirectory,
+      Map<String, Object> options,
+      List<SourceField> fields) {
+    this(sourceName, projectDirectory, options, fields, RecordTransform.IDENTITY);
   }
 }

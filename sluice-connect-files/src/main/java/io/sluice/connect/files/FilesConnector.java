@@ -6,6 +6,7 @@ import io.sluice.api.ErrorCategory;
 import io.sluice.api.SluiceException;
 import io.sluice.api.source.NativeFormat;
 import io.sluice.api.source.RecordSink;
+import io.sluice.api.source.RecordTransform;
 import io.sluice.api.source.SourceConnector;
 import io.sluice.api.source.SourceContext;
 import io.sluice.api.source.SourceField;
@@ -34,6 +35,7 @@ final class FilesConnector implements SourceConnector {
   private final List<SourceField> fields;
   private final SplitPlanner planner;
   private final JsonReader jsonReader;
+  private final RecordTransform transform;
   private final int maxRecordSize;
   // An engine's JSON paths address object keys only; a numeric segment may mean an array index.
   private final boolean jsonPathsAreKeys;
@@ -42,6 +44,7 @@ final class FilesConnector implements SourceConnector {
     this.sourceName = context.sourceName();
     this.options = requireNonNull(options, "options is null");
     this.fields = context.fields();
+    this.transform = context.transform();
     this.maxRecordSize = maxRecordSize;
     this.jsonPathsAreKeys =
         fields.stream()
@@ -75,6 +78,7 @@ final class FilesConnector implements SourceConnector {
     }
     if (options.format() == FileFormat.JSON
         && jsonPathsAreKeys
+        && transform.isIdentity()
         && options.json().encoding().equals(java.nio.charset.StandardCharsets.UTF_8)) {
       try {
         if (NdjsonPrescan.engineReadable(Path.of(split.location()))) {
@@ -104,7 +108,9 @@ final class FilesConnector implements SourceConnector {
           }
           break;
         case JSON:
-          jsonReader.read(file, sink);
+          jsonReader.read(
+              file,
+              transform.isIdentity() ? sink : new TransformingSink(transform, jsonReader, sink));
           break;
         case PARQUET:
           throw new SluiceException(

@@ -69,6 +69,14 @@ final class JsonReader {
     }
   }
 
+  /** The field values of one JSON object record, given as text. */
+  String[] extract(String json) throws IOException {
+    try (JsonParser parser = factory.createParser(json)) {
+      parser.nextToken();
+      return fields.extract(parser);
+    }
+  }
+
   private boolean startsWithArray(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       ByteBuffer buffer = ByteBuffer.allocate(8192);

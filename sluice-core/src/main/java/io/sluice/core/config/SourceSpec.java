@@ -1,5 +1,6 @@
 package io.sluice.core.config;
 
+import static io.sluice.core.config.ConfigType.anyMap;
 import static io.sluice.core.config.ConfigType.bool;
 import static io.sluice.core.config.ConfigType.character;
 import static io.sluice.core.config.ConfigType.identifier;
@@ -18,6 +19,7 @@ import io.sluice.api.type.DataType;
 import java.nio.charset.Charset;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -289,6 +291,26 @@ public final class SourceSpec {
           .add(ROW_CHECK_NAME, ROW_CHECK_EXPR, ROW_CHECK_MESSAGE)
           .build();
 
+  // ---- record functions
+
+  public static final ConfigKey<String> FUNCTION_NAME =
+      ConfigKey.builder("function", string())
+          .doc(
+              "Name of the function: a built-in one (`mask`, `redact`, `hash`, `drop-when`) or one"
+                  + " from a jar in the project's `functions/` folder.")
+          .required()
+          .build();
+  public static final ConfigKey<Map<String, Object>> FUNCTION_OPTIONS =
+      ConfigKey.builder("options", anyMap())
+          .doc("The function's options; see docs/functions.md for the built-in ones.")
+          .defaultValue(Map.of())
+          .build();
+  public static final ConfigDef FUNCTION_DEF =
+      ConfigDef.builder("function", "A record function run on each record before mapping.")
+          .labelKey("function")
+          .add(FUNCTION_NAME, FUNCTION_OPTIONS)
+          .build();
+
   // ---- the file
 
   public static final ConfigKey<String> NAME =
@@ -314,6 +336,14 @@ public final class SourceSpec {
           .doc("The dataset's columns, in order.")
           .required()
           .build();
+  public static final ConfigKey<List<ConfigValues>> FUNCTIONS =
+      ConfigKey.builder("functions", listOf(section(FUNCTION_DEF)))
+          .doc(
+              "Record functions applied, in order, to each JSON record before mapping: enrich,"
+                  + " mask or redact fields, drop records with a reason. Records a function drops"
+                  + " or fails on are quarantined (rules `dropped`, `function`).")
+          .defaultValue(List.of())
+          .build();
   public static final ConfigKey<List<ConfigValues>> CHECKS =
       ConfigKey.builder("checks", listOf(section(ROW_CHECK_DEF)))
           .doc("Row-level checks; failing rows are quarantined.")
@@ -326,7 +356,7 @@ public final class SourceSpec {
               "source", "One source: where its data comes from and the dataset it lands as.")
           .add(NAME, DESCRIPTION, CONNECTOR)
           .addAll(FILES_DEF)
-          .add(EVENT_TIME, PARTITION, COLUMNS, CHECKS)
+          .add(EVENT_TIME, PARTITION, COLUMNS, CHECKS, FUNCTIONS)
           .build();
 
   private static ConfigType<DataType> dataType() {

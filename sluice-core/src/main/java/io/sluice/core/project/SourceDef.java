@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param partitionColumns extra identity partition columns
  * @param columns the dataset's columns in order
  * @param checks row-level checks
+ * @param functions record functions applied to each record before mapping, in order
  */
 public record SourceDef(
     String name,
@@ -31,7 +32,8 @@ public record SourceDef(
     Granularity granularity,
     List<String> partitionColumns,
     List<ColumnDef> columns,
-    List<RowCheck> checks) {
+    List<RowCheck> checks,
+    List<FunctionDef> functions) {
   public SourceDef {
     requireNonNull(name, "name is null");
     requireNonNull(location, "location is null");
@@ -43,6 +45,33 @@ public record SourceDef(
     partitionColumns = List.copyOf(partitionColumns);
     columns = List.copyOf(columns);
     checks = List.copyOf(checks);
+    functions = List.copyOf(functions);
+  }
+
+  /** A source without record functions. */
+  public SourceDef(
+      String name,
+      Location location,
+      String description,
+      String connector,
+      Map<String, Object> options,
+      Optional<String> eventTime,
+      Granularity granularity,
+      List<String> partitionColumns,
+      List<ColumnDef> columns,
+      List<RowCheck> checks) {
+    this(
+        name,
+        location,
+        description,
+        connector,
+        options,
+        eventTime,
+        granularity,
+        partitionColumns,
+        columns,
+        checks,
+        List.of());
   }
 
   /** Event-time partition granularity. */

@@ -106,6 +106,7 @@ final class SourceReader {
     Granularity granularity = granularity(partition, eventTime.map(byName::get));
     List<String> partitionColumns = partitionColumns(partition, byName);
     List<RowCheck> checks = rowChecks();
+    List<FunctionDef> functions = functions(connector, options);
     if (allProblems.count() > before) {
       return Optional.empty();
     }
@@ -120,7 +121,8 @@ final class SourceReader {
             granularity,
             partitionColumns,
             columns,
-            checks));
+            checks,
+            functions));
   }
 
   /** The connector options as written, with {@code format} and {@code on-change} filled in. */
@@ -461,6 +463,30 @@ final class SourceReader {
               Problems.at(file, check.anchor())));
     }
     return checks;
+  }
+
+  private List<FunctionDef> functions(String connector, Map<String, Object> options) {
+    List<FunctionDef> functions = new ArrayList<>();
+    for (ConfigValues function : values.get(SourceSpec.FUNCTIONS)) {
+      function
+          .find(SourceSpec.FUNCTION_NAME)
+          .ifPresent(
+              functionName ->
+                  functions.add(
+                      new FunctionDef(
+                          functionName,
+                          function.get(SourceSpec.FUNCTION_OPTIONS),
+                          Problems.at(file, function.anchor()))));
+    }
+    Object format = options.get(SourceSpec.FORMAT.name());
+    if (!functions.isEmpty() && connector.equals("files") && !"json".equals(format)) {
+      problems.report(
+          values.keyNodeOf(SourceSpec.FUNCTIONS),
+          "functions run on JSON records, but this source reads "
+              + (format == null ? "files of an unknown format" : format)
+              + " files");
+    }
+    return functions;
   }
 
   private static boolean isNumeric(DataType type) {

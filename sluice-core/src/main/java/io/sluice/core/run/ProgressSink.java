@@ -33,6 +33,12 @@ final class ProgressSink implements RecordSink {
     advance(original.length() + 1);
   }
 
+  @Override
+  public void rejected(long position, String original, String rule, String reason) {
+    delegate.rejected(position, original, rule, reason);
+    advance(original.length() + 1);
+  }
+
   private void advance(long bytes) {
     pending += bytes;
     if (pending >= STEP) {

@@ -8,14 +8,19 @@ import io.sluice.api.lake.Lake;
 import io.sluice.api.lake.LakeContext;
 import io.sluice.api.lake.LakeFactory;
 import io.sluice.api.source.ConnectorFactory;
+import io.sluice.api.source.RecordTransform;
 import io.sluice.api.source.SourceConnector;
 import io.sluice.api.source.SourceContext;
 import io.sluice.api.source.SourceField;
+import io.sluice.core.function.FunctionCatalog;
+import io.sluice.core.function.FunctionChain;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
 import io.sluice.core.rules.RuleCompiler;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A project with its engine and lake open. Plugins are found with {@link java.util.ServiceLoader};
@@ -25,6 +30,9 @@ public final class ProjectRuntime implements AutoCloseable {
   private final Project project;
   private final Engine engine;
   private final Lake lake;
+  // Loaded on first use; a source's function chain lives as long as the runtime.
+  private FunctionCatalog functions;
+  private final Map<String, FunctionChain> chains = new HashMap<>();
 
   private ProjectRuntime(Project project, Engine engine, Lake lake) {
     this.project = project;
@@ -81,7 +89,25 @@ public final class ProjectRuntime implements AutoCloseable {
   /** Creates the connector of a source that reads {@code fields}. */
   public SourceConnector connector(SourceDef source, List<SourceField> fields) {
     return Plugins.find(ConnectorFactory.class, ConnectorFactory::name, source.connector())
-        .create(new SourceContext(source.name(), project.directory(), source.options(), fields));
+        .create(
+            new SourceContext(
+                source.name(), project.directory(), source.options(), fields, transform(source)));
+  }
+
+  /** The record functions of a source, created once per runtime. */
+  private RecordTransform transform(SourceDef source) {
+    if (source.functions().isEmpty()) {
+      return RecordTransform.IDENTITY;
+    }
+    FunctionChain chain = chains.get(source.name());
+    if (chain == null) {
+      if (functions == null) {
+        functions = FunctionCatalog.load(project.directory());
+      }
+      chain = functions.chain(source.name(), source.functions());
+      chains.put(source.name(), chain);
+    }
+    return chain;
   }
 
   /** Runs one incremental pass. */
@@ -94,7 +120,22 @@ public final class ProjectRuntime implements AutoCloseable {
     try {
       engine.close();
     } finally {
-      lake.close();
+      try {
+        lake.close();
+      } finally {
+        closeFunctions();
+      }
+    }
+  }
+
+  private void closeFunctions() {
+    try {
+      chains.values().forEach(FunctionChain::close);
+    } finally {
+      chains.clear();
+      if (functions != null) {
+        functions.close();
+      }
     }
   }
 }

@@ -81,7 +81,10 @@ class SpecDefaultsTest {
                 entry("checks", "`[]`"),
                 entry("checks[].name", "(required)"),
                 entry("checks[].expr", "(required)"),
-                entry("checks[].message", "`\"\"`")));
+                entry("checks[].message", "`\"\"`"),
+                entry("functions", "`[]`"),
+                entry("functions[].function", "(required)"),
+                entry("functions[].options", "`{}`")));
   }
 
   @Test

@@ -212,7 +212,9 @@ final class DuckDbEngine implements Engine {
     StringBuilder ddl =
         new StringBuilder("CREATE TABLE ")
             .append(stage)
-            .append(" (_split INTEGER, _line BIGINT, _record VARCHAR, _malformed VARCHAR");
+            .append(
+                " (_split INTEGER, _line BIGINT, _record VARCHAR, _malformed VARCHAR,"
+                    + " _reject_rule VARCHAR");
     for (String field : fields) {
       ddl.append(", ").append(dialect.quote("s$" + field)).append(" VARCHAR");
     }
@@ -317,7 +319,7 @@ final class DuckDbEngine implements Engine {
             .append(stage)
             .append(" SELECT ")
             .append(index)
-            .append(", file_row_number + 1, CAST(to_json(t) AS VARCHAR), NULL");
+            .append(", file_row_number + 1, CAST(to_json(t) AS VARCHAR), NULL, NULL");
     for (String field : fields) {
       sql.append(", CAST(").append(parquetPath(field)).append(" AS VARCHAR)");
     }
@@ -355,7 +357,7 @@ final class DuckDbEngine implements Engine {
             .append(index)
             .append(", ln, line, CASE WHEN v IS NULL THEN 'not valid JSON' WHEN NOT ")
             .append(object)
-            .append(" THEN 'expected a JSON object, found ' || lower(json_type(line)) END");
+            .append(" THEN 'expected a JSON object, found ' || lower(json_type(line)) END, NULL");
     for (int i = 0; i < fields.size(); i++) {
       sql.append(", CASE WHEN ").append(object).append(" THEN v[").append(i + 1).append("] END");
     }
@@ -402,7 +404,8 @@ final class DuckDbEngine implements Engine {
     }
     sql.append(" FROM typed), checked AS (SELECT *, list_filter([");
     sql.append(
-        "CASE WHEN _malformed IS NOT NULL THEN {'rule': 'parse', 'column': '', 'message': _malformed,"
+        "CASE WHEN _malformed IS NOT NULL THEN {'rule': coalesce(_reject_rule, 'parse'), 'column':"
+            + " '', 'message': _malformed,"
             + " 'value': NULL::VARCHAR} END");
     for (CompiledRule rule : request.rules()) {
       if (rule.kind() != CompiledRule.Kind.EXPRESSION) {
@@ -962,7 +965,13 @@ final class DuckDbEngine implements Engine {
     @Override
     public void record(long position, String original, String[] values) {
       try {
-        appender.beginRow().append(split).append(position).append(original).appendNull();
+        appender
+            .beginRow()
+            .append(split)
+            .append(position)
+            .append(original)
+            .appendNull()
+            .appendNull();
         if (values.length != fieldCount) {
           throw SluiceException.internal(
               "A connector gave " + values.length + " values for " + fieldCount + " fields", null);
@@ -982,9 +991,23 @@ final class DuckDbEngine implements Engine {
 
     @Override
     public void malformed(long position, String original, String reason) {
+      reject(position, original, null, reason);
+    }
+
+    @Override
+    public void rejected(long position, String original, String rule, String reason) {
+      reject(position, original, rule, reason);
+    }
+
+    private void reject(long position, String original, String rule, String reason) {
       try {
         appender.beginRow().append(split).append(position).append(original).append(reason);
-        // A malformed record has no field values.
+        if (rule == null) {
+          appender.appendNull();
+        } else {
+          appender.append(rule);
+        }
+        // A rejected record has no field values.
         for (int i = 0; i < fieldCount; i++) {
           appender.appendNull();
         }
