@@ -2,12 +2,19 @@ package io.sluice.cli;
 
 import io.sluice.api.SluiceException;
 import io.sluice.api.engine.QueryResult;
+import io.sluice.api.lake.LakeTable;
+import io.sluice.api.lake.Snapshot;
+import io.sluice.api.lake.TableId;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
+import io.sluice.core.run.LakeLayout;
+import io.sluice.core.run.PipelineRunner;
 import io.sluice.core.run.ProjectRuntime;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,7 +84,9 @@ final class QuarantineCommand implements Runnable {
   @Command(
       name = "show",
       mixinStandardHelpOptions = true,
-      description = "The quarantined records of a source: file, line, failed rules, record.")
+      description =
+          "The quarantined records of a source: batch, ingest time, file, line, failed rules,"
+              + " record.")
   static final class ShowCommand implements Callable<Integer> {
     @Mixin ProjectOptions options;
     @Spec CommandSpec spec;
@@ -113,7 +122,7 @@ final class QuarantineCommand implements Runnable {
       String where =
           rule == null
               ? ""
-              : " WHERE list_contains(string_split(_rules, ','), '"
+              : " WHERE list_contains(string_split(q._rules, ','), '"
                   + rule.replace("'", "''")
                   + "')";
       try (ProjectRuntime runtime = ProjectRuntime.open(project, true)) {
@@ -121,11 +130,15 @@ final class QuarantineCommand implements Runnable {
             runtime
                 .engine()
                 .query(
-                    "SELECT _file, _line, _rules, _record, _errors FROM quarantine.\""
+                    "SELECT q._batch, t._ingested_at, q._file, q._line, q._rules, q._record,"
+                        + " q._errors FROM quarantine.\""
                         + source
-                        + "\""
+                        + "\" q LEFT JOIN ("
+                        + ingestTimes(
+                            runtime.lake().load(new TableId(LakeLayout.QUARANTINE, source)))
+                        + ") t ON t._batch = q._batch"
                         + where
-                        + " ORDER BY _file, _line LIMIT "
+                        + " ORDER BY q._file, q._line LIMIT "
                         + Math.max(0, limit),
                     Math.max(0, limit));
         QueryCommand.print(spec.commandLine().getOut(), result, format);
@@ -134,6 +147,33 @@ final class QuarantineCommand implements Runnable {
       }
       return 0;
     }
+  }
+
+  /**
+   * A relation {@code (_batch, _ingested_at)}: when each batch of the table was ingested, from the
+   * runner's {@code sluice.ingested-at} in the commit summary, else the commit time.
+   */
+  static String ingestTimes(Optional<LakeTable> table) {
+    StringBuilder sql =
+        new StringBuilder("SELECT NULL::VARCHAR AS _batch, NULL::VARCHAR AS _ingested_at");
+    for (Snapshot snapshot : table.map(LakeTable::snapshots).orElse(List.of())) {
+      String batch = snapshot.summary().get(PipelineRunner.BATCH_ID);
+      if (batch == null) {
+        continue;
+      }
+      String at =
+          snapshot
+              .summary()
+              .getOrDefault(
+                  PipelineRunner.INGESTED_AT,
+                  Instant.ofEpochMilli(snapshot.timestampMillis()).toString());
+      sql.append(" UNION ALL SELECT '")
+          .append(batch.replace("'", "''"))
+          .append("', '")
+          .append(at.replace("'", "''"))
+          .append("'");
+    }
+    return sql.toString();
   }
 
   private static SluiceException notRunYet(SluiceException e) {

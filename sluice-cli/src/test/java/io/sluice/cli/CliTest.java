@@ -186,8 +186,10 @@ class CliTest {
             "quarantine", "show", "events", "--rule", "range", "-p", dir.toString(), "-f", "csv");
     assertThat(show.exit()).as(show.err()).isZero();
     assertThat(show.out())
-        .startsWith("_file,_line,_rules,_record,_errors\n")
-        .contains("data/events/events-0001.csv,4,range,\"3,2026-11-02T10:00:00Z,purchase,-5\"")
+        .startsWith("_batch,_ingested_at,_file,_line,_rules,_record,_errors\n")
+        .containsPattern(
+            "b-000001,\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z,data/events/events-0001.csv,4,range,"
+                + "\"3,2026-11-02T10:00:00Z,purchase,-5\"")
         .doesNotContain(",5,type,");
 
     Result unknown = sluice("quarantine", "show", "event", "-p", dir.toString());

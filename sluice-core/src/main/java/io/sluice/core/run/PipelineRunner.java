@@ -62,6 +62,9 @@ public final class PipelineRunner {
   public static final String ROWS_QUARANTINED = "sluice.rows-quarantined";
   public static final String FAILURES = "sluice.failures";
 
+  /** When the batch was ingested (the runner's clock, ISO-8601 UTC); on every table's commit. */
+  public static final String INGESTED_AT = "sluice.ingested-at";
+
   private final Project project;
   private final Engine engine;
   private final Lake lake;
@@ -235,6 +238,7 @@ public final class PipelineRunner {
 
     Map<String, String> summary = new LinkedHashMap<>();
     summary.put(BATCH_ID, intent.batchId());
+    summary.put(INGESTED_AT, start.toString());
     summary.put(ROWS_READ, Long.toString(result.rowsRead()));
     summary.put(ROWS_VALID, Long.toString(result.rowsValid()));
     summary.put(ROWS_QUARANTINED, Long.toString(result.rowsQuarantined()));
