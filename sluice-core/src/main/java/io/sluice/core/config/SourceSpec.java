@@ -192,6 +192,29 @@ public final class SourceSpec {
           .add(REGEX_PATTERN)
           .build();
 
+  public static final ConfigKey<Integer> LENGTH_MIN =
+      ConfigKey.builder("min", integer(0))
+          .doc("Least number of characters (Unicode code points), inclusive.")
+          .build();
+  public static final ConfigKey<Integer> LENGTH_MAX =
+      ConfigKey.builder("max", integer(0))
+          .doc("Greatest number of characters (Unicode code points), inclusive.")
+          .build();
+  public static final ConfigDef LENGTH_DEF =
+      ConfigDef.builder(
+              "length", "The value's text has between min and max characters; at least one bound.")
+          .add(LENGTH_MIN, LENGTH_MAX)
+          .build();
+  public static final ConfigKey<String> FORMAT_NAME =
+      ConfigKey.builder("name", oneOf("email", "uuid", "iso-date", "url", "ip"))
+          .doc("The named format; each is defined in `docs/rules/format.md`.")
+          .required()
+          .build();
+  public static final ConfigDef FORMAT_DEF =
+      ConfigDef.builder("format", "The value has a named format (email, uuid, iso-date, url, ip).")
+          .add(FORMAT_NAME)
+          .build();
+
   /** The checks a column can have; each item of a column's {@code checks}. */
   public static final ConfigType<TaggedValue> CHECK =
       tagged(
@@ -204,7 +227,9 @@ public final class SourceSpec {
               ACCEPTED_VALUES_DEF.doc(),
               ACCEPTED_VALUES_DEF,
               ACCEPTED_VALUES_VALUES.name()),
-          Variant.withArguments("regex", REGEX_DEF.doc(), REGEX_DEF, REGEX_PATTERN.name()));
+          Variant.withArguments("regex", REGEX_DEF.doc(), REGEX_DEF, REGEX_PATTERN.name()),
+          Variant.withArguments("length", LENGTH_DEF.doc(), LENGTH_DEF, null),
+          Variant.withArguments("format", FORMAT_DEF.doc(), FORMAT_DEF, FORMAT_NAME.name()));
 
   // ---- columns
 

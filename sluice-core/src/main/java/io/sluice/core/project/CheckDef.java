@@ -10,11 +10,13 @@ import java.util.Optional;
  *
  * @param kind which check
  * @param min for {@link Kind#RANGE}: inclusive lower bound as a SQL literal text (a number, or a
- *     date/timestamp string), if any
- * @param max for {@link Kind#RANGE}: inclusive upper bound, if any
+ *     date/timestamp string), if any; for {@link Kind#LENGTH}: the least number of characters
+ * @param max for {@link Kind#RANGE}: inclusive upper bound, if any; for {@link Kind#LENGTH}: the
+ *     greatest number of characters
  * @param values for {@link Kind#ACCEPTED_VALUES}: the accepted values as text
  * @param caseSensitive for {@link Kind#ACCEPTED_VALUES}: compare case-sensitively (default true)
- * @param pattern for {@link Kind#REGEX}: a regular expression that must match the whole value
+ * @param pattern for {@link Kind#REGEX}: a regular expression that must match the whole value; for
+ *     {@link Kind#FORMAT}: the name of the format (see {@code NamedFormat})
  * @param location where it was declared
  */
 public record CheckDef(
@@ -40,7 +42,9 @@ public record CheckDef(
     UNIQUE("unique"),
     RANGE("range"),
     ACCEPTED_VALUES("accepted_values"),
-    REGEX("regex");
+    REGEX("regex"),
+    LENGTH("length"),
+    FORMAT("format");
 
     private final String yamlName;
 

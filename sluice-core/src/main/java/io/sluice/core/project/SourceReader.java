@@ -345,6 +345,43 @@ final class SourceReader {
                         Optional.of(pattern),
                         location));
       }
+      case "length" -> {
+        Optional<Integer> min = arguments.find(SourceSpec.LENGTH_MIN);
+        Optional<Integer> max = arguments.find(SourceSpec.LENGTH_MAX);
+        if (min.isEmpty() && max.isEmpty()) {
+          problems.report(check.node(), label + "length needs min, max or both");
+          return Optional.empty();
+        }
+        if (min.isPresent() && max.isPresent() && min.get() > max.get()) {
+          problems.report(
+              check.node(),
+              label + "length min " + min.get() + " is greater than max " + max.get());
+          return Optional.empty();
+        }
+        return Optional.of(
+            new CheckDef(
+                CheckDef.Kind.LENGTH,
+                min.map(String::valueOf),
+                max.map(String::valueOf),
+                List.of(),
+                true,
+                Optional.empty(),
+                location));
+      }
+      case "format" -> {
+        return arguments
+            .find(SourceSpec.FORMAT_NAME)
+            .map(
+                name ->
+                    new CheckDef(
+                        CheckDef.Kind.FORMAT,
+                        Optional.empty(),
+                        Optional.empty(),
+                        List.of(),
+                        true,
+                        Optional.of(name),
+                        location));
+      }
       default -> throw new IllegalStateException("check without a mapping: " + check.name());
     }
   }

@@ -180,6 +180,28 @@ public final class RuleCompiler {
                           "CAST(" + col + " AS VARCHAR)", check.pattern().orElseThrow())),
               "value does not match /" + check.pattern().orElseThrow() + "/",
               col);
+      case LENGTH -> {
+        String length = dialect.length("CAST(" + col + " AS VARCHAR)");
+        List<String> parts = new ArrayList<>();
+        check.min().ifPresent(min -> parts.add(length + " < " + Integer.parseInt(min)));
+        check.max().ifPresent(max -> parts.add(length + " > " + Integer.parseInt(max)));
+        String describe =
+            "value length is outside ["
+                + check.min().orElse("0")
+                + ", "
+                + check.max().orElse("")
+                + "] characters";
+        yield expression(name, column, guard(String.join(" OR ", parts)), describe, col);
+      }
+      case FORMAT -> {
+        NamedFormat format = NamedFormat.of(check.pattern().orElseThrow());
+        yield expression(
+            name,
+            column,
+            guard("NOT " + dialect.regexMatches("CAST(" + col + " AS VARCHAR)", format.regex())),
+            "value is not a valid " + format.yamlName() + " (" + format.definition() + ")",
+            col);
+      }
     };
   }
 

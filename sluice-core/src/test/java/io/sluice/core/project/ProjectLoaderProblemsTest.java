@@ -445,6 +445,31 @@ class ProjectLoaderProblemsTest {
   }
 
   @Test
+  void reportsALengthWithoutBoundsOrWithMinAboveMaxAndAnUnknownFormat() {
+    project
+        .minimal()
+        .file(
+            "sources/orders.yaml",
+            """
+            path: a.csv
+            columns:
+              - name: a
+                checks: [{length: {}}]
+              - name: b
+                checks: [{length: {min: 3, max: 2}}]
+              - name: c
+                checks: [{format: mail}]
+            """);
+
+    assertThat(project.problems())
+        .containsExactly(
+            "sources/orders.yaml:4:14: column 'a': length needs min, max or both",
+            "sources/orders.yaml:6:14: column 'b': length min 3 is greater than max 2",
+            "sources/orders.yaml:8:23: name: expected one of email, uuid, iso-date, url, ip, found"
+                + " 'mail' (did you mean 'email'?)");
+  }
+
+  @Test
   void reportsAnUnknownCheckWithADidYouMean() {
     project
         .minimal()
@@ -460,9 +485,9 @@ class ProjectLoaderProblemsTest {
     assertThat(project.problems())
         .containsExactly(
             "sources/orders.yaml:4:14: unknown check 'not_nul' (did you mean 'not_null'?); expected"
-                + " one of not_null, unique, range, accepted_values, regex",
+                + " one of not_null, unique, range, accepted_values, regex, length, format",
             "sources/orders.yaml:4:24: unknown check 'uniqe' (did you mean 'unique'?); expected one"
-                + " of not_null, unique, range, accepted_values, regex");
+                + " of not_null, unique, range, accepted_values, regex, length, format");
   }
 
   @Test

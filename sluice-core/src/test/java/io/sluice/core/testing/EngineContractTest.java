@@ -278,6 +278,81 @@ public abstract class EngineContractTest {
         .contains("not a valid timestamp");
   }
 
+  private static CheckDef format(String name) {
+    return new CheckDef(
+        CheckDef.Kind.FORMAT,
+        Optional.empty(),
+        Optional.empty(),
+        List.of(),
+        true,
+        Optional.of(name),
+        HERE);
+  }
+
+  @Test
+  void lengthAndNamedFormatsFailExactlyOutsideTheirDefinition() {
+    SourceDef source =
+        orders(
+            List.of(
+                column(
+                    "code",
+                    DataType.STRING,
+                    new CheckDef(
+                        CheckDef.Kind.LENGTH,
+                        Optional.of("2"),
+                        Optional.of("3"),
+                        List.of(),
+                        true,
+                        Optional.empty(),
+                        HERE)),
+                column("email", DataType.STRING, format("email")),
+                column("id", DataType.STRING, format("uuid")),
+                column("day", DataType.STRING, format("iso-date")),
+                column("site", DataType.STRING, format("url")),
+                column("addr", DataType.STRING, format("ip"))),
+            Optional.empty());
+    String[] valid = {
+      "ab",
+      "a.b+c@x-y.example.org",
+      "123E4567-e89b-12d3-a456-426614174000",
+      "2026-02-29",
+      "https://x.example/p?q=1",
+      "255.0.10.1"
+    };
+    List<Row> rows = new ArrayList<>();
+    rows.add(row(2, valid));
+    rows.add(row(3, "äöü", null, null, null, "ftp://h", "0.0.0.0"));
+    String[][] invalid = {
+      {"a", "abcd"},
+      {"a@b", "a b@x.org", "@x.org"},
+      {"123e4567e89b12d3a456426614174000", "123e4567-e89b-12d3-a456-42661417400g"},
+      {"2026-13-01", "2026-1-01", "2026-01-32"},
+      {"www.example.org", "http://", "mailto:a@b.org", "http://a b"},
+      {"256.1.1.1", "1.2.3", "01.2.3.4", "::1"}
+    };
+    long line = 4;
+    for (int c = 0; c < invalid.length; c++) {
+      for (String bad : invalid[c]) {
+        String[] values = valid.clone();
+        values[c] = bad;
+        rows.add(row(line++, values));
+      }
+    }
+
+    IngestResult result = ingest(source, "b-1", rows, List.of());
+
+    assertThat(result.rowsValid()).isEqualTo(2);
+    assertThat(result.failuresByRule())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "length(code)", 2L,
+                "format(email)", 3L,
+                "format(id)", 2L,
+                "format(day)", 3L,
+                "format(site)", 4L,
+                "format(addr)", 4L));
+  }
+
   @Test
   void uniqueHoldsAgainstRowsLandedByEarlierBatches() {
     SourceDef source = orders(ORDER_COLUMNS, Optional.empty());
