@@ -1,0 +1,217 @@
+package io.sluice.core.log;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sluice.api.SluiceException;
+import io.sluice.api.log.IngestLog;
+import io.sluice.api.log.IngestLogSettings;
+import io.sluice.api.log.LogRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.regex.Pattern;
+
+/**
+ * The segment-file log. Appends write their frames under the partition's lock and queue a pending
+ * acknowledgement; the flusher thread takes every pending acknowledgement there is, fsyncs each
+ * partition touched once, then completes them in order (group commit).
+ */
+final class LocalIngestLog implements IngestLog {
+  private static final Pattern STREAM_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
+  private static final Pending STOP = new Pending(null, 0, null);
+
+  private final IngestLogSettings settings;
+  private final ConcurrentHashMap<String, Partition[]> streams = new ConcurrentHashMap<>();
+  private final BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
+  private final Object queueLock = new Object();
+  private final Thread flusher;
+  private boolean closed;
+
+  LocalIngestLog(IngestLogSettings settings) {
+    this.settings = requireNonNull(settings, "settings is null");
+    this.flusher = new Thread(this::flushLoop, "sluice-log-flusher");
+    flusher.setDaemon(true);
+    flusher.start();
+  }
+
+  private record Pending(Partition partition, long end, CompletableFuture<Long> ack) {}
+
+  @Override
+  public CompletableFuture<Long> append(String stream, int partition, List<byte[]> records) {
+    if (records.isEmpty()) {
+      throw new IllegalArgumentException("no records to append to stream '" + stream + "'");
+    }
+    Partition target = partition(stream, partition);
+    CompletableFuture<Long> ack = new CompletableFuture<>();
+    synchronized (queueLock) {
+      if (closed) {
+        throw new IllegalStateException("the ingest log is closed");
+      }
+      long first;
+      try {
+        first = target.write(records);
+      } catch (IOException e) {
+        throw SluiceException.external(
+            "Cannot append to ingest log partition " + target.directory() + ": " + e.getMessage(),
+            e);
+      }
+      pending.add(new Pending(target, first + records.size(), ack));
+      return ack.thenApply(ignored -> first);
+    }
+  }
+
+  @Override
+  public List<LogRecord> read(String stream, int partition, long fromOffset, int maxRecords) {
+    try {
+      return partition(stream, partition).read(fromOffset, maxRecords);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public long endOffset(String stream, int partition) {
+    return partition(stream, partition).durableEnd();
+  }
+
+  @Override
+  public long startOffset(String stream, int partition) {
+    return partition(stream, partition).startOffset();
+  }
+
+  @Override
+  public int partitions(String stream) {
+    return partitionsOf(stream).length;
+  }
+
+  @Override
+  public void release(String stream, int partition, long committedOffset) {
+    try {
+      partition(stream, partition).release(committedOffset);
+    } catch (IOException e) {
+      throw SluiceException.external("Cannot apply retention to stream '" + stream + "'", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (queueLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      pending.add(STOP);
+    }
+    try {
+      flusher.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    IOException failure = null;
+    for (Partition[] partitions : streams.values()) {
+      for (Partition p : partitions) {
+        try {
+          p.close();
+        } catch (IOException e) {
+          failure = e;
+        }
+      }
+    }
+    if (failure != null) {
+      throw SluiceException.external("Cannot close the ingest log", failure);
+    }
+  }
+
+  private Partition partition(String stream, int partition) {
+    Partition[] partitions = partitionsOf(stream);
+    if (partition < 0 || partition >= partitions.length) {
+      throw new IllegalArgumentException(
+          "stream '"
+              + stream
+              + "' has no partition "
+              + partition
+              + " (0.."
+              + (partitions.length - 1)
+              + ")");
+    }
+    return partitions[partition];
+  }
+
+  private Partition[] partitionsOf(String stream) {
+    requireNonNull(stream, "stream is null");
+    if (!STREAM_NAME.matcher(stream).matches()) {
+      throw new IllegalArgumentException(
+          "stream name '" + stream + "' must be letters, digits, '_' or '-', at most 128");
+    }
+    return streams.computeIfAbsent(stream, this::open);
+  }
+
+  private Partition[] open(String stream) {
+    Partition[] partitions = new Partition[settings.partitions()];
+    for (int i = 0; i < partitions.length; i++) {
+      try {
+        partitions[i] =
+            Partition.open(
+                settings.directory().resolve(stream).resolve(Integer.toString(i)), settings);
+      } catch (IOException e) {
+        throw SluiceException.external(
+            "Cannot open ingest log of stream '" + stream + "' in " + settings.directory(), e);
+      }
+    }
+    return partitions;
+  }
+
+  private void flushLoop() {
+    List<Pending> batch = new ArrayList<>();
+    boolean stop = false;
+    while (!stop) {
+      batch.clear();
+      try {
+        batch.add(pending.take());
+      } catch (InterruptedException e) {
+        // Only close() ends the flusher, so that no acknowledgement is left waiting.
+        continue;
+      }
+      pending.drainTo(batch);
+      Set<Partition> touched = new LinkedHashSet<>();
+      for (Pending p : batch) {
+        if (p == STOP) {
+          stop = true;
+        } else {
+          touched.add(p.partition());
+        }
+      }
+      Set<Partition> failed = new LinkedHashSet<>();
+      IOException failure = null;
+      for (Partition p : touched) {
+        try {
+          p.sync();
+        } catch (IOException e) {
+          failed.add(p);
+          failure = e;
+        }
+      }
+      for (Pending p : batch) {
+        if (p == STOP) {
+          continue;
+        }
+        if (failed.contains(p.partition())) {
+          p.ack()
+              .completeExceptionally(
+                  SluiceException.external(
+                      "Cannot make records durable in " + p.partition().directory(), failure));
+        } else {
+          p.partition().markDurable(p.end());
+          p.ack().complete(p.end());
+        }
+      }
+    }
+  }
+}
