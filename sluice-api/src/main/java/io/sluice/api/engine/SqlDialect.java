@@ -21,7 +21,7 @@ public interface SqlDialect {
    */
   String tryCast(String textExpression, DataType type, Optional<String> format);
 
-  /** TRUE when {@code expression} matches the Java-compatible regular expression somewhere. */
+  /** TRUE when the whole of {@code expression} matches the Java-compatible regular expression. */
   String regexMatches(String expression, String regex);
 
   /** The character length of a string expression. */
