@@ -46,6 +46,24 @@ public interface LakeTable {
    */
   Snapshot append(List<DataFile> files, Map<String, String> summary);
 
+  /**
+   * Compacts small files: in every partition (of the spec each file was written with) that holds at
+   * least {@code minFilesPerPartition} data files smaller than {@code targetFileSizeBytes}, those
+   * files are read and rewritten into as few files as possible, each closed once it reaches about
+   * {@code targetFileSizeBytes}. All rewritten partitions commit together as one {@code replace}
+   * snapshot, or nothing commits.
+   *
+   * <p>Contract: the table's rows are exactly the same before and after (same values, same field
+   * ids, same partitions); the replace snapshot adds no rows, so {@link #filesAddedSince} never
+   * reports rewritten rows as new; the summaries of earlier snapshots are kept. Safe to run while
+   * another handle or process appends: files appended concurrently are kept, and a conflicting
+   * commit is retried against the latest metadata. Files written for an attempt that fails are
+   * deleted.
+   *
+   * @return what was rewritten; {@link RewriteResult#nothing()} when no partition qualified
+   */
+  RewriteResult rewriteSmallFiles(long targetFileSizeBytes, int minFilesPerPartition);
+
   /** Reloads the table's metadata from the catalog. */
   void refresh();
 }

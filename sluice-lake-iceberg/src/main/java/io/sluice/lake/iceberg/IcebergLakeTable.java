@@ -7,6 +7,7 @@ import io.sluice.api.lake.DataFile;
 import io.sluice.api.lake.LakeColumn;
 import io.sluice.api.lake.LakeTable;
 import io.sluice.api.lake.PartitionField;
+import io.sluice.api.lake.RewriteResult;
 import io.sluice.api.lake.Snapshot;
 import io.sluice.api.lake.TableId;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.RewriteFiles;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
@@ -71,6 +73,9 @@ final class IcebergLakeTable implements LakeTable {
           SnapshotSummary.REPLACED_MANIFESTS_COUNT,
           SnapshotSummary.KEPT_MANIFESTS_COUNT,
           SnapshotSummary.PROCESSED_MANIFEST_ENTRY_COUNT);
+
+  /** Snapshot summary key naming the Sluice operation that committed a snapshot. */
+  static final String OPERATION = "sluice.operation";
 
   // The tag becomes part of a folder name.
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_.-]+");
@@ -247,6 +252,99 @@ final class IcebergLakeTable implements LakeTable {
       throw Failures.wrap("Cannot append %d file(s) to table %s".formatted(files.size(), id), e);
     } finally {
       commitLock.unlock();
+    }
+  }
+
+  @Override
+  public RewriteResult rewriteSmallFiles(long targetFileSizeBytes, int minFilesPerPartition) {
+    return rewriteSmallFiles(targetFileSizeBytes, minFilesPerPartition, () -> {});
+  }
+
+  /** As {@link #rewriteSmallFiles(long, int)}; {@code beforeCommit} runs just before the commit. */
+  RewriteResult rewriteSmallFiles(
+      long targetFileSizeBytes, int minFilesPerPartition, Runnable beforeCommit) {
+    if (targetFileSizeBytes <= 0) {
+      throw Failures.internal(
+          "Cannot rewrite the small files of table %s: target file size %d is not positive",
+          id, targetFileSizeBytes);
+    }
+    if (minFilesPerPartition < 2) {
+      throw Failures.internal(
+          "Cannot rewrite the small files of table %s: min files per partition %d is below 2",
+          id, minFilesPerPartition);
+    }
+    List<String> written = new ArrayList<>();
+    boolean committed = false;
+    try {
+      table.refresh();
+      org.apache.iceberg.Snapshot start = table.currentSnapshot();
+      if (start == null) {
+        return RewriteResult.nothing();
+      }
+      SmallFileRewriter rewriter = new SmallFileRewriter(id, table);
+      List<List<org.apache.iceberg.DataFile>> groups =
+          rewriter.plan(targetFileSizeBytes, minFilesPerPartition);
+      if (groups.isEmpty()) {
+        return RewriteResult.nothing();
+      }
+      Path directory = newDataDirectory("compaction");
+      Set<org.apache.iceberg.DataFile> removed = new HashSet<>();
+      Set<org.apache.iceberg.DataFile> added = new HashSet<>();
+      long bytesRemoved = 0;
+      long bytesAdded = 0;
+      for (List<org.apache.iceberg.DataFile> group : groups) {
+        for (org.apache.iceberg.DataFile file : group) {
+          removed.add(file);
+          bytesRemoved += file.fileSizeInBytes();
+        }
+        for (org.apache.iceberg.DataFile file :
+            rewriter.rewrite(group, targetFileSizeBytes, directory, written)) {
+          added.add(file);
+          bytesAdded += file.fileSizeInBytes();
+        }
+      }
+      commitLock.lock();
+      try {
+        beforeCommit.run();
+        // Validating from the planned snapshot: a concurrent append is kept (Iceberg retries the
+        // commit on the latest metadata), a concurrent removal of a planned file fails it.
+        RewriteFiles rewrite =
+            table
+                .newRewrite()
+                .validateFromSnapshot(start.snapshotId())
+                .set(OPERATION, "compaction");
+        removed.forEach(rewrite::deleteFile);
+        added.forEach(rewrite::addFile);
+        rewrite.commit();
+        committed = true;
+      } finally {
+        commitLock.unlock();
+      }
+      return new RewriteResult(
+          groups.size(),
+          removed.size(),
+          added.size(),
+          bytesRemoved,
+          bytesAdded,
+          Optional.of(toSnapshot(table.currentSnapshot())));
+    } catch (CommitStateUnknownException e) {
+      committed = true; // the files may be referenced: never delete them
+      throw SluiceException.external(
+          "Cannot tell whether the small files of table %s were rewritten: the catalog did not"
+                  .formatted(id)
+              + " confirm the commit ("
+              + e.getMessage()
+              + "). Refresh the table; unreferenced files are removed as orphans later",
+          e);
+    } catch (IOException e) {
+      throw SluiceException.external(
+          "Cannot rewrite the small files of table %s: %s".formatted(id, e.getMessage()), e);
+    } catch (RuntimeException e) {
+      throw Failures.wrap("Cannot rewrite the small files of table " + id, e);
+    } finally {
+      if (!committed) {
+        written.forEach(location -> table.io().deleteFile(location));
+      }
     }
   }
 
