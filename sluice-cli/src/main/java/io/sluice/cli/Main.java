@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       QueryCommand.class,
       StatusCommand.class,
       QuarantineCommand.class,
+      MaintainCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },
