@@ -111,6 +111,11 @@ public final class RuleCompiler {
     return dialect.tryCast(value, column.type(), column.format());
   }
 
+  /** A column's value as text, in the engine's own name for the string type. */
+  private String asText(String column) {
+    return "CAST(" + column + " AS " + dialect.typeName(DataType.STRING) + ")";
+  }
+
   private String present(String text) {
     return "(" + text + " IS NOT NULL AND trim(" + text + ") <> '')";
   }
@@ -152,7 +157,7 @@ public final class RuleCompiler {
         yield expression(name, column, guard(String.join(" OR ", parts)), describe, col);
       }
       case ACCEPTED_VALUES -> {
-        String text = "CAST(" + col + " AS VARCHAR)";
+        String text = asText(col);
         String values;
         if (check.caseSensitive()) {
           values = check.values().stream().map(dialect::literal).collect(joining(", "));
@@ -174,14 +179,11 @@ public final class RuleCompiler {
           expression(
               name,
               column,
-              guard(
-                  "NOT "
-                      + dialect.regexMatches(
-                          "CAST(" + col + " AS VARCHAR)", check.pattern().orElseThrow())),
+              guard("NOT " + dialect.regexMatches(asText(col), check.pattern().orElseThrow())),
               "value does not match /" + check.pattern().orElseThrow() + "/",
               col);
       case LENGTH -> {
-        String length = dialect.length("CAST(" + col + " AS VARCHAR)");
+        String length = dialect.length(asText(col));
         List<String> parts = new ArrayList<>();
         check.min().ifPresent(min -> parts.add(length + " < " + Integer.parseInt(min)));
         check.max().ifPresent(max -> parts.add(length + " > " + Integer.parseInt(max)));
@@ -198,7 +200,7 @@ public final class RuleCompiler {
         yield expression(
             name,
             column,
-            guard("NOT " + dialect.regexMatches("CAST(" + col + " AS VARCHAR)", format.regex())),
+            guard("NOT " + dialect.regexMatches(asText(col), format.regex())),
             "value is not a valid " + format.yamlName() + " (" + format.definition() + ")",
             col);
       }
