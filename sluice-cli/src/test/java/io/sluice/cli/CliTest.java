@@ -1,10 +1,9 @@
 package io.sluice.cli;
 
+import static io.sluice.cli.Sluice.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,15 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CliTest {
   @TempDir Path temp;
 
-  private record Result(int exit, String out, String err) {}
-
-  private static Result sluice(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Result(exit, out.toString(), err.toString());
-  }
-
   private Path initProject() {
     Path dir = temp.resolve("p");
     assertThat(sluice("init", dir.toString()).exit()).isZero();
@@ -33,16 +23,16 @@ class CliTest {
   @Test
   void initCreatesAProjectThatValidatesAndRuns() {
     Path dir = initProject();
-    Result validate = sluice("validate", "-p", dir.toString());
+    Sluice.Result validate = sluice("validate", "-p", dir.toString());
     assertThat(validate.exit()).isZero();
     assertThat(validate.out()).contains("is valid: 1 sources, 1 models, 1 model tests");
 
-    Result run = sluice("run", "-p", dir.toString(), "--progress=never");
+    Sluice.Result run = sluice("run", "-p", dir.toString(), "--progress=never");
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.out()).contains("4 rows read, 2 landed, 2 quarantined, quality 50.00%");
     assertThat(run.out()).contains("quarantined in events: range(amount) 1, type(occurred_at) 1");
 
-    Result quarantine =
+    Sluice.Result quarantine =
         sluice(
             "query",
             "-p",
@@ -61,7 +51,7 @@ class CliTest {
   void secondRunOnUnchangedInputReadsNothingAndSkipsModels() {
     Path dir = initProject();
     sluice("run", "-p", dir.toString(), "--progress=never");
-    Result again = sluice("run", "-p", dir.toString(), "--progress=never");
+    Sluice.Result again = sluice("run", "-p", dir.toString(), "--progress=never");
     assertThat(again.exit()).isZero();
     assertThat(again.out()).contains("0 rows read, 0 landed, 0 quarantined");
     assertThat(again.out()).containsPattern("daily_events\\s+table\\s+skipped");
@@ -77,9 +67,9 @@ class CliTest {
             + "11,2026-11-03T09:00:00Z,signup\n"
             + "12,\"2026-11-03T09:00:00Z,signup,0\n",
         StandardCharsets.UTF_8);
-    Result run = sluice("run", "-p", dir.toString(), "--progress=never");
+    Sluice.Result run = sluice("run", "-p", dir.toString(), "--progress=never");
     assertThat(run.exit()).as(run.err()).isZero();
-    Result parse =
+    Sluice.Result parse =
         sluice(
             "query",
             "-p",
@@ -92,7 +82,7 @@ class CliTest {
         .startsWith("_line,_rules,why\n3,parse,")
         .contains("expected 4 fields")
         .contains("\n4,parse,");
-    Result landed =
+    Sluice.Result landed =
         sluice(
             "query",
             "-p",
@@ -113,11 +103,11 @@ class CliTest {
     Files.writeString(
         dir.resolve("data/e.ndjson"),
         "{\"id\": 1, \"user\": {\"name\": \"ada\"}}\n{\"id\": 2, \"user\": \n{\"id\": \"x\"}\n");
-    Result run = sluice("run", "-p", dir.toString(), "--progress=never");
+    Sluice.Result run = sluice("run", "-p", dir.toString(), "--progress=never");
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.out()).contains("3 rows read, 1 landed, 2 quarantined");
     assertThat(run.out()).contains("parse 1").contains("type(id) 1");
-    Result clean =
+    Sluice.Result clean =
         sluice("query", "-p", dir.toString(), "--format", "csv", "SELECT id, who FROM lake.events");
     assertThat(clean.out()).isEqualTo("id,who\n1,ada\n");
   }
@@ -128,18 +118,18 @@ class CliTest {
     Files.writeString(
         dir.resolve("sources/events.yaml"),
         Files.readString(dir.resolve("sources/events.yaml")).replace("format: csv", "formt: csv"));
-    Result validate = sluice("validate", "-p", dir.toString());
+    Sluice.Result validate = sluice("validate", "-p", dir.toString());
     assertThat(validate.exit()).isEqualTo(2);
     assertThat(validate.err())
         .contains("sources/events.yaml:4:1: unknown key 'formt'")
         .contains("did you mean 'format'?");
-    Result run = sluice("run", "-p", dir.toString());
+    Sluice.Result run = sluice("run", "-p", dir.toString());
     assertThat(run.exit()).isEqualTo(2);
   }
 
   @Test
   void missingProjectTellsTheUserWhatToDo() {
-    Result result = sluice("status", "-p", temp.resolve("nowhere").toString());
+    Sluice.Result result = sluice("status", "-p", temp.resolve("nowhere").toString());
     assertThat(result.exit()).isEqualTo(2);
     assertThat(result.err()).contains("no sluice.yaml").contains("sluice init");
   }
@@ -148,14 +138,14 @@ class CliTest {
   void badSqlIsAUserErrorWithTheEnginesMessage() {
     Path dir = initProject();
     sluice("run", "-p", dir.toString(), "--progress=never");
-    Result result = sluice("query", "-p", dir.toString(), "SELECT nope FROM lake.events");
+    Sluice.Result result = sluice("query", "-p", dir.toString(), "SELECT nope FROM lake.events");
     assertThat(result.exit()).isEqualTo(2);
     assertThat(result.err()).contains("Query failed").contains("nope");
   }
 
   @Test
   void unknownOptionIsAUsageError() {
-    Result result = sluice("run", "--no-such-option");
+    Sluice.Result result = sluice("run", "--no-such-option");
     assertThat(result.exit()).isEqualTo(64);
     assertThat(result.err()).contains("Unknown option");
   }
@@ -164,7 +154,7 @@ class CliTest {
   void statusShowsDatasetsAndRuns() {
     Path dir = initProject();
     sluice("run", "-p", dir.toString(), "--progress=never");
-    Result status = sluice("status", "-p", dir.toString());
+    Sluice.Result status = sluice("status", "-p", dir.toString());
     assertThat(status.exit()).isZero();
     assertThat(status.out())
         .contains("events")
@@ -177,11 +167,11 @@ class CliTest {
   void quarantineListAndShowExplainWhatWasQuarantined() {
     Path dir = initProject();
     sluice("run", "-p", dir.toString(), "--progress=never");
-    Result list = sluice("quarantine", "list", "-p", dir.toString());
+    Sluice.Result list = sluice("quarantine", "list", "-p", dir.toString());
     assertThat(list.exit()).as(list.err()).isZero();
     assertThat(list.out()).contains("range(amount)").contains("type(occurred_at)");
 
-    Result show =
+    Sluice.Result show =
         sluice(
             "quarantine", "show", "events", "--rule", "range", "-p", dir.toString(), "-f", "csv");
     assertThat(show.exit()).as(show.err()).isZero();
@@ -192,7 +182,7 @@ class CliTest {
                 + "\"3,2026-11-02T10:00:00Z,purchase,-5\"")
         .doesNotContain(",5,type,");
 
-    Result unknown = sluice("quarantine", "show", "event", "-p", dir.toString());
+    Sluice.Result unknown = sluice("quarantine", "show", "event", "-p", dir.toString());
     assertThat(unknown.exit()).isEqualTo(2);
     assertThat(unknown.err()).contains("No source 'event'").contains("did you mean 'events'?");
   }

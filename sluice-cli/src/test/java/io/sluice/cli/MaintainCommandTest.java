@@ -1,10 +1,9 @@
 package io.sluice.cli;
 
+import static io.sluice.cli.Sluice.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,17 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 class MaintainCommandTest {
   @TempDir Path temp;
 
-  private record Result(int exit, String out, String err) {}
-
-  private static Result sluice(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Result(exit, out.toString(), err.toString());
-  }
-
   private String query(Path dir, String sql) {
-    Result result = sluice("query", "-p", dir.toString(), "--format", "csv", sql);
+    Sluice.Result result = sluice("query", "-p", dir.toString(), "--format", "csv", sql);
     assertThat(result.exit()).as(result.err()).isZero();
     return result.out();
   }
@@ -43,7 +33,7 @@ class MaintainCommandTest {
               + (batch * 10 + 1)
               + ",2026-11-02T11:00:00Z,purchase,x\n",
           StandardCharsets.UTF_8);
-      Result run = sluice("run", "-p", dir.toString(), "--progress=never");
+      Sluice.Result run = sluice("run", "-p", dir.toString(), "--progress=never");
       assertThat(run.exit()).as(run.err()).isZero();
     }
     String everything =
@@ -53,7 +43,7 @@ class MaintainCommandTest {
             + " (SELECT count(*) FROM raw.events) AS raw";
     String before = query(dir, everything);
 
-    Result maintain = sluice("maintain", "-p", dir.toString(), "--min-files", "2");
+    Sluice.Result maintain = sluice("maintain", "-p", dir.toString(), "--min-files", "2");
     assertThat(maintain.exit()).as(maintain.err()).isZero();
     assertThat(maintain.out())
         .containsPattern("raw\\.events\\s+1\\s+5\\s+1\\s")
@@ -62,11 +52,11 @@ class MaintainCommandTest {
         .containsPattern("quarantine\\.events\\s+1\\s+5\\s+1\\s");
 
     // A run refreshes the warehouse's views over the lake: same rows, nothing read again.
-    Result again = sluice("run", "-p", dir.toString(), "--progress=never");
+    Sluice.Result again = sluice("run", "-p", dir.toString(), "--progress=never");
     assertThat(again.out()).contains("0 rows read, 0 landed, 0 quarantined");
     assertThat(query(dir, everything)).isEqualTo(before);
 
-    Result nothingLeft = sluice("maintain", "-p", dir.toString(), "--min-files", "2");
+    Sluice.Result nothingLeft = sluice("maintain", "-p", dir.toString(), "--min-files", "2");
     assertThat(nothingLeft.out()).containsPattern("clean\\.events\\s+0\\s+2\\s+2\\s");
   }
 
@@ -74,10 +64,10 @@ class MaintainCommandTest {
   void unknownSourceAndBadOptionsAreUserErrors() {
     Path dir = temp.resolve("p");
     assertThat(sluice("init", dir.toString()).exit()).isZero();
-    Result unknown = sluice("maintain", "-p", dir.toString(), "--source", "evnts");
+    Sluice.Result unknown = sluice("maintain", "-p", dir.toString(), "--source", "evnts");
     assertThat(unknown.exit()).isEqualTo(2);
     assertThat(unknown.err()).contains("No source 'evnts'").contains("did you mean 'events'?");
-    Result bad = sluice("maintain", "-p", dir.toString(), "--min-files", "1");
+    Sluice.Result bad = sluice("maintain", "-p", dir.toString(), "--min-files", "1");
     assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.err()).contains("--min-files must be at least 2, got 1");
   }

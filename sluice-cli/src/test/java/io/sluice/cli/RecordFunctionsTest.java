@@ -1,11 +1,10 @@
 package io.sluice.cli;
 
+import static io.sluice.cli.Sluice.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,17 +25,8 @@ class RecordFunctionsTest {
   @TempDir Path temp;
   private Path project;
 
-  private record Result(int exit, String out, String err) {}
-
-  private static Result sluice(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Result(exit, out.toString(), err.toString());
-  }
-
   private String query(String sql) {
-    Result result = sluice("query", "-p", project.toString(), "--format", "csv", sql);
+    Sluice.Result result = sluice("query", "-p", project.toString(), "--format", "csv", sql);
     assertThat(result.exit()).as(result.err()).isZero();
     return result.out();
   }
@@ -84,7 +74,7 @@ class RecordFunctionsTest {
             + "    options: {fields: [card], keep-last: 4}\n"
             + "  - function: country-names\n");
 
-    Result run = sluice("run", "-p", project.toString(), "--progress=never");
+    Sluice.Result run = sluice("run", "-p", project.toString(), "--progress=never");
     assertThat(run.exit()).as(run.out() + run.err()).isZero();
 
     assertThat(query("SELECT id, card, country, country_name FROM lake.signups ORDER BY id"))
@@ -112,7 +102,7 @@ class RecordFunctionsTest {
   @Test
   void unknownFunctionFailsTheRunWithASuggestionAndTheSourceFile() throws IOException {
     writeSource("functions:\n  - function: maks\n    options: {fields: [card]}\n");
-    Result run = sluice("run", "-p", project.toString(), "--progress=never");
+    Sluice.Result run = sluice("run", "-p", project.toString(), "--progress=never");
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err())
         .contains("signups.yaml:9:5")
@@ -129,7 +119,7 @@ class RecordFunctionsTest {
             + "functions:\n"
             + "  - function: mask\n"
             + "    options: {fields: [id]}\n");
-    Result validate = sluice("validate", "-p", project.toString());
+    Sluice.Result validate = sluice("validate", "-p", project.toString());
     assertThat(validate.exit()).isEqualTo(2);
     assertThat(validate.err())
         .contains("signups.yaml:4")

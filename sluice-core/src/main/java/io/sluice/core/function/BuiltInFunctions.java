@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /** The functions every project has; documented in docs/functions.md. */
 final class BuiltInFunctions {
@@ -33,20 +34,15 @@ final class BuiltInFunctions {
       if (with.codePointCount(0, with.length()) != 1) {
         throw options.error("option 'char' must be one character, found '" + with + "'");
       }
-      return record -> {
-        for (RecordPath path : fields) {
-          Optional<Map<String, Object>> parent = path.parent(record);
-          Object value = parent.map(p -> p.get(path.leaf())).orElse(null);
-          if (value != null) {
-            String text = RecordPath.scalarText("mask", path, value);
+      return replacingText(
+          "mask",
+          fields,
+          text -> {
             int length = text.codePointCount(0, text.length());
             int keep = Math.min(keepLast, length);
             int cut = text.offsetByCodePoints(0, length - keep);
-            parent.get().put(path.leaf(), with.repeat(length - keep) + text.substring(cut));
-          }
-        }
-        return FunctionResult.keep(record);
-      };
+            return with.repeat(length - keep) + text.substring(cut);
+          });
     }
   }
 
@@ -112,18 +108,12 @@ final class BuiltInFunctions {
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException("SHA-256 is always available", e);
       }
-      return record -> {
-        for (RecordPath path : fields) {
-          Optional<Map<String, Object>> parent = path.parent(record);
-          Object value = parent.map(p -> p.get(path.leaf())).orElse(null);
-          if (value != null) {
-            String text = RecordPath.scalarText("hash", path, value);
-            byte[] hash = digest.digest((prefix + text).getBytes(StandardCharsets.UTF_8));
-            parent.get().put(path.leaf(), HexFormat.of().formatHex(hash));
-          }
-        }
-        return FunctionResult.keep(record);
-      };
+      return replacingText(
+          "hash",
+          fields,
+          text ->
+              HexFormat.of()
+                  .formatHex(digest.digest((prefix + text).getBytes(StandardCharsets.UTF_8))));
     }
   }
 
@@ -167,6 +157,23 @@ final class BuiltInFunctions {
         return FunctionResult.keep(record);
       };
     }
+  }
+
+  /** A function that replaces each present field with {@code replace} applied to its text. */
+  private static RecordFunction replacingText(
+      String function, List<RecordPath> fields, UnaryOperator<String> replace) {
+    return record -> {
+      for (RecordPath path : fields) {
+        Optional<Map<String, Object>> parent = path.parent(record);
+        Object value = parent.map(p -> p.get(path.leaf())).orElse(null);
+        if (value != null) {
+          parent
+              .get()
+              .put(path.leaf(), replace.apply(RecordPath.scalarText(function, path, value)));
+        }
+      }
+      return FunctionResult.keep(record);
+    };
   }
 
   private static List<RecordPath> paths(FunctionOptions options) {
