@@ -48,32 +48,6 @@ public record SourceDef(
     functions = List.copyOf(functions);
   }
 
-  /** A source without record functions. */
-  public SourceDef(
-      String name,
-      Location location,
-      String description,
-      String connector,
-      Map<String, Object> options,
-      Optional<String> eventTime,
-      Granularity granularity,
-      List<String> partitionColumns,
-      List<ColumnDef> columns,
-      List<RowCheck> checks) {
-    this(
-        name,
-        location,
-        description,
-        connector,
-        options,
-        eventTime,
-        granularity,
-        partitionColumns,
-        columns,
-        checks,
-        List.of());
-  }
-
   /** Event-time partition granularity. */
   public enum Granularity {
     DAY,

@@ -183,6 +183,7 @@ class ProjectLoaderTest {
                 List.of(
                     column("day", DataType.DATE, "meta.day", new Location(clicks, 9, 5)),
                     column("url", DataType.STRING, "url", new Location(clicks, 12, 5))),
+                List.of(),
                 List.of()),
             new SourceDef(
                 "orders",
@@ -279,7 +280,8 @@ class ProjectLoaderTest {
                         "positive",
                         "amount > 0",
                         "amounts are positive",
-                        new Location(orders, 32, 5)))));
+                        new Location(orders, 32, 5))),
+                List.of()));
 
     assertThat(project.models())
         .containsExactly(
@@ -402,6 +404,7 @@ class ProjectLoaderTest {
                                 DataType.STRING,
                                 "id",
                                 new Location(test.path("sources/orders.yaml"), 3, 5))),
+                        List.of(),
                         List.of())),
                 List.of(),
                 List.of()));

@@ -88,6 +88,7 @@ public abstract class EngineContractTest {
         SourceDef.Granularity.DAY,
         List.of(),
         columns,
+        List.of(),
         List.of());
   }
 

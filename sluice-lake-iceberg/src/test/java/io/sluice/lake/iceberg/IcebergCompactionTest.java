@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.api.SluiceException;
 import io.sluice.api.lake.DataFile;
 import io.sluice.api.lake.Lake;
-import io.sluice.api.lake.LakeContext;
 import io.sluice.api.lake.LakeTable;
 import io.sluice.api.lake.PartitionField;
 import io.sluice.api.lake.RewriteResult;
@@ -30,12 +29,9 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class IcebergCompactionTest {
+class IcebergCompactionTest extends LakeFixture {
   private static final TableId EVENTS = new TableId("clean", "events");
   private static final List<Column> COLUMNS =
       List.of(
@@ -50,27 +46,6 @@ class IcebergCompactionTest {
           List.of(new PartitionField("ts", DAY), new PartitionField("country", IDENTITY)));
   private static final int MARCH_1 = (int) LocalDate.of(2024, 3, 1).toEpochDay();
   private static final long LARGE = 128L * 1024 * 1024;
-
-  @TempDir Path state;
-
-  private DuckDbParquet duckDb;
-  private Lake lake;
-
-  @BeforeEach
-  void open() throws Exception {
-    duckDb = new DuckDbParquet();
-    lake = openLake();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    lake.close();
-    duckDb.close();
-  }
-
-  private Lake openLake() {
-    return new IcebergLakeFactory().create(new LakeContext(state, Map.of()));
-  }
 
   @Test
   void rewritesTheSmallFilesOfEachPartitionKeepingEveryRow() throws Exception {

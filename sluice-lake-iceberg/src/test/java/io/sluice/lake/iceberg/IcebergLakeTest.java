@@ -54,12 +54,9 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.LogicalTypeAnnotation.TimestampLogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class IcebergLakeTest {
+class IcebergLakeTest extends LakeFixture {
   private static final TableId ORDERS = new TableId("raw", "orders");
 
   // Two string columns and one of every other type, so that a column swap cannot go unnoticed.
@@ -90,27 +87,6 @@ class IcebergLakeTest {
 
   private static final int MARCH_1 = (int) LocalDate.of(2024, 3, 1).toEpochDay();
   private static final int MARCH_2 = (int) LocalDate.of(2024, 3, 2).toEpochDay();
-
-  @TempDir Path state;
-
-  private DuckDbParquet duckDb;
-  private Lake lake;
-
-  @BeforeEach
-  void open() throws Exception {
-    duckDb = new DuckDbParquet();
-    lake = openLake();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    lake.close();
-    duckDb.close();
-  }
-
-  private Lake openLake() {
-    return new IcebergLakeFactory().create(new LakeContext(state, Map.of()));
-  }
 
   @Test
   void isFoundByNameThroughServiceLoader() {
