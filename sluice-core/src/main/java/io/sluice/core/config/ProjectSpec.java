@@ -2,6 +2,7 @@ package io.sluice.core.config;
 
 import static io.sluice.core.config.ConfigType.anyMap;
 import static io.sluice.core.config.ConfigType.identifier;
+import static io.sluice.core.config.ConfigType.integer;
 import static io.sluice.core.config.ConfigType.number;
 import static io.sluice.core.config.ConfigType.oneOf;
 import static io.sluice.core.config.ConfigType.section;
@@ -73,6 +74,111 @@ public final class ProjectSpec {
   public static final ConfigDef QUALITY_DEF =
       ConfigDef.builder("quality", "Project-wide data quality settings.").add(MIN_SCORE).build();
 
+  public static final ConfigKey<Integer> LOG_PARTITIONS =
+      ConfigKey.builder("partitions", integer(1))
+          .doc(
+              "Partitions of each stream: records of one partition key keep their order, and the"
+                  + " partitions of a stream are written and fsynced independently. Fixed once the"
+                  + " stream holds records.")
+          .defaultValue(4)
+          .build();
+  public static final ConfigKey<Integer> LOG_SEGMENT_MB =
+      ConfigKey.builder("segment-mb", integer(1))
+          .doc("A log segment file is closed and a new one started at this size, in MiB.")
+          .defaultValue(64)
+          .build();
+  public static final ConfigKey<Integer> LOG_RETENTION_MB =
+      ConfigKey.builder("retention-mb", integer(0))
+          .doc(
+              "Landed records are deleted while a partition holds more than this many MiB."
+                  + " Records not yet landed are never deleted.")
+          .defaultValue(1024)
+          .build();
+  public static final ConfigKey<Integer> LOG_RETENTION_HOURS =
+      ConfigKey.builder("retention-hours", integer(0))
+          .doc("Landed records older than this are deleted.")
+          .defaultValue(168)
+          .build();
+  public static final ConfigDef LOG_DEF =
+      ConfigDef.builder(
+              "log",
+              "The ingest log (`<state-dir>/log`): where pushed records are made durable before"
+                  + " they are acknowledged.")
+          .add(LOG_PARTITIONS, LOG_SEGMENT_MB, LOG_RETENTION_MB, LOG_RETENTION_HOURS)
+          .build();
+
+  public static final ConfigKey<String> SERVE_HOST =
+      ConfigKey.builder("host", string())
+          .doc("Address the HTTP server listens on; `0.0.0.0` for every interface.")
+          .defaultValue("127.0.0.1")
+          .build();
+  public static final ConfigKey<Integer> SERVE_PORT =
+      ConfigKey.builder("port", integer(0))
+          .doc("Port the HTTP server listens on; 0 picks a free one (printed at start).")
+          .defaultValue(8080)
+          .build();
+  public static final ConfigKey<Integer> SERVE_MAX_BODY_BYTES =
+      ConfigKey.builder("max-body-bytes", integer(1))
+          .doc("Largest request body, in bytes, after gzip decompression; larger ones get 413.")
+          .defaultValue(16 << 20)
+          .build();
+  public static final ConfigKey<Integer> SERVE_MAX_RECORD_BYTES =
+      ConfigKey.builder("max-record-bytes", integer(1))
+          .doc("Largest single record, in bytes of UTF-8 JSON; larger records are rejected.")
+          .defaultValue(1 << 20)
+          .build();
+  public static final ConfigKey<Integer> SERVE_MAX_RECORDS =
+      ConfigKey.builder("max-records-per-request", integer(1))
+          .doc("Most records in one request; more get 413.")
+          .defaultValue(10_000)
+          .build();
+  public static final ConfigKey<Integer> SERVE_MAX_BACKLOG =
+      ConfigKey.builder("max-backlog-records", integer(1))
+          .doc(
+              "Records of a stream pushed but not yet landed in the lake above which pushes get"
+                  + " 429 with Retry-After, until the processor catches up.")
+          .defaultValue(5_000_000)
+          .build();
+  public static final ConfigKey<Integer> SERVE_MAX_INFLIGHT_MB =
+      ConfigKey.builder("max-inflight-mb", integer(1))
+          .doc(
+              "Memory for request bodies being received and written, in MiB; a request that"
+                  + " does not fit gets 503 with Retry-After. Bounds memory under any load.")
+          .defaultValue(256)
+          .build();
+  public static final ConfigKey<Integer> SERVE_TRIGGER_MS =
+      ConfigKey.builder("trigger-interval-ms", integer(1))
+          .doc(
+              "The continuous processor starts a micro-batch this long after the previous one"
+                  + " started, when records are waiting.")
+          .defaultValue(500)
+          .build();
+  public static final ConfigKey<Integer> SERVE_TRIGGER_RECORDS =
+      ConfigKey.builder("trigger-records", integer(1))
+          .doc(
+              "The continuous processor starts a micro-batch at once when this many records are"
+                  + " waiting, without waiting for the interval.")
+          .defaultValue(200_000)
+          .build();
+  public static final ConfigKey<ConfigValues> SERVE_LOG =
+      ConfigKey.builder("log", section(LOG_DEF)).doc(LOG_DEF.doc()).build();
+  public static final ConfigDef SERVE_DEF =
+      ConfigDef.builder(
+              "serve",
+              "`sluice serve`: the HTTP ingest API, its limits, and the continuous processor.")
+          .add(
+              SERVE_HOST,
+              SERVE_PORT,
+              SERVE_MAX_BODY_BYTES,
+              SERVE_MAX_RECORD_BYTES,
+              SERVE_MAX_RECORDS,
+              SERVE_MAX_BACKLOG,
+              SERVE_MAX_INFLIGHT_MB,
+              SERVE_TRIGGER_MS,
+              SERVE_TRIGGER_RECORDS,
+              SERVE_LOG)
+          .build();
+
   public static final ConfigKey<String> NAME =
       ConfigKey.builder("name", identifier()).doc("Project name.").required().build();
   public static final ConfigKey<String> DESCRIPTION =
@@ -104,6 +210,8 @@ public final class ProjectSpec {
       ConfigKey.builder("defaults", section(DEFAULTS_DEF)).doc(DEFAULTS_DEF.doc()).build();
   public static final ConfigKey<ConfigValues> QUALITY =
       ConfigKey.builder("quality", section(QUALITY_DEF)).doc(QUALITY_DEF.doc()).build();
+  public static final ConfigKey<ConfigValues> SERVE =
+      ConfigKey.builder("serve", section(SERVE_DEF)).doc(SERVE_DEF.doc()).build();
   public static final ConfigKey<Map<String, Object>> VARS =
       ConfigKey.builder("vars", anyMap())
           .doc("Values for model templates, read with `var('name')`.")
@@ -123,6 +231,7 @@ public final class ProjectSpec {
               WAREHOUSE,
               DEFAULTS,
               QUALITY,
+              SERVE,
               VARS)
           .build();
 }

@@ -29,7 +29,7 @@ public final class SourceSpec {
   private SourceSpec() {}
 
   /** Connectors known to this version. */
-  public static final List<String> CONNECTORS = List.of("files");
+  public static final List<String> CONNECTORS = List.of("files", "stream");
 
   /** Formats of the {@code files} connector. */
   public static final List<String> FORMATS = List.of("csv", "json", "parquet");
@@ -118,7 +118,7 @@ public final class SourceSpec {
           .doc(
               "Files to read: a path or a glob such as `data/orders/*.csv`, relative to the"
                   + " project folder.")
-          .required()
+          .defaultDoc("required by the `files` connector")
           .build();
   public static final ConfigKey<String> FORMAT =
       ConfigKey.builder("format", oneOf(FORMATS.toArray(String[]::new)))
@@ -144,6 +144,51 @@ public final class SourceSpec {
       ConfigDef.builder("files connector", "Options of the `files` connector.")
           .add(PATH, FORMAT, CSV, JSON, ON_CHANGE)
           .build();
+
+  // ---- stream connector
+
+  public static final ConfigKey<String> STREAM_AUTH =
+      ConfigKey.builder("auth", oneOf("token", "none"))
+          .doc(
+              "How pushes to the stream are authenticated: `token` (a bearer token, from"
+                  + " `token-env` or `token-file`) or `none` (anyone who reaches the port may push).")
+          .defaultValue("token")
+          .build();
+  public static final ConfigKey<String> STREAM_TOKEN_ENV =
+      ConfigKey.builder("token-env", string())
+          .doc("Name of the environment variable holding the stream's bearer token.")
+          .build();
+  public static final ConfigKey<String> STREAM_TOKEN_FILE =
+      ConfigKey.builder("token-file", string())
+          .doc(
+              "File holding the stream's bearer token (surrounding whitespace ignored), relative"
+                  + " to the project folder; keep it out of version control.")
+          .build();
+  public static final ConfigKey<String> STREAM_PARTITION_KEY =
+      ConfigKey.builder("partition-key", string())
+          .doc(
+              "Dotted JSON path of each record's partition key (e.g. `user.id`): records with the"
+                  + " same key keep their order. Records without it are spread over the partitions.")
+          .build();
+  public static final ConfigKey<Integer> STREAM_MAX_BATCH_RECORDS =
+      ConfigKey.builder("max-batch-records", integer(1))
+          .doc("Most records one batch reads from the stream; the rest waits for the next batch.")
+          .defaultValue(1_000_000)
+          .build();
+  public static final ConfigDef STREAM_DEF =
+      ConfigDef.builder(
+              "stream",
+              "Options of the `stream` connector: JSON records pushed over HTTP to `sluice serve`"
+                  + " (`POST /v1/streams/<source>/records`), kept in the ingest log until landed.")
+          .add(
+              STREAM_AUTH,
+              STREAM_TOKEN_ENV,
+              STREAM_TOKEN_FILE,
+              STREAM_PARTITION_KEY,
+              STREAM_MAX_BATCH_RECORDS)
+          .build();
+  public static final ConfigKey<ConfigValues> STREAM =
+      ConfigKey.builder("stream", section(STREAM_DEF)).doc(STREAM_DEF.doc()).build();
 
   // ---- column checks
 
@@ -347,7 +392,9 @@ public final class SourceSpec {
       ConfigKey.builder("description", string()).doc("Free text.").defaultValue("").build();
   public static final ConfigKey<String> CONNECTOR =
       ConfigKey.builder("connector", string())
-          .doc("Connector that reads the source; only `files` for now.")
+          .doc(
+              "Connector that reads the source: `files` (files in a folder) or `stream` (records"
+                  + " pushed over HTTP to `sluice serve`).")
           .defaultValue("files")
           .build();
   public static final ConfigKey<String> EVENT_TIME =
@@ -381,6 +428,7 @@ public final class SourceSpec {
               "source", "One source: where its data comes from and the dataset it lands as.")
           .add(NAME, DESCRIPTION, CONNECTOR)
           .addAll(FILES_DEF)
+          .add(STREAM)
           .add(EVENT_TIME, PARTITION, COLUMNS, CHECKS, FUNCTIONS)
           .build();
 

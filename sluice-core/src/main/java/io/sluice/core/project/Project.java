@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param lake lake settings
  * @param warehouse where the warehouse lives (absolute path of the DuckDB file when embedded)
  * @param quality project-wide quality settings
+ * @param serve settings of {@code sluice serve}: HTTP ingest, its limits, the ingest log, triggers
  * @param vars variables available to model templates as {@code var('name')}
  * @param sources sources in name order
  * @param models models in dependency order (a model comes after everything it refs)
@@ -33,6 +34,7 @@ public record Project(
     LakeConfig lake,
     String warehouse,
     QualityConfig quality,
+    ServeConfig serve,
     Map<String, Object> vars,
     List<SourceDef> sources,
     List<ModelDef> models,
@@ -46,6 +48,7 @@ public record Project(
     requireNonNull(lake, "lake is null");
     requireNonNull(warehouse, "warehouse is null");
     requireNonNull(quality, "quality is null");
+    requireNonNull(serve, "serve is null");
     vars = Map.copyOf(vars);
     sources = List.copyOf(sources);
     models = List.copyOf(models);
@@ -80,4 +83,42 @@ public record Project(
    *     fails
    */
   public record QualityConfig(double minScore) {}
+
+  /**
+   * Settings of {@code sluice serve} (see {@code ProjectSpec.SERVE_DEF} for each one's meaning).
+   *
+   * @param host listen address
+   * @param port listen port, 0 for any free one
+   * @param maxBodyBytes largest request body after decompression
+   * @param maxRecordBytes largest record
+   * @param maxRecordsPerRequest most records per request
+   * @param maxBacklogRecords unlanded records per stream above which pushes get 429
+   * @param maxInflightBytes memory for bodies in flight; beyond it pushes get 503
+   * @param triggerInterval the least time between micro-batch starts while records wait
+   * @param triggerRecords waiting records that start a micro-batch at once
+   * @param logPartitions partitions per stream
+   * @param logSegmentBytes segment size
+   * @param logRetentionBytes landed bytes kept per partition
+   * @param logRetentionAge landed records kept this long
+   */
+  public record ServeConfig(
+      String host,
+      int port,
+      int maxBodyBytes,
+      int maxRecordBytes,
+      int maxRecordsPerRequest,
+      long maxBacklogRecords,
+      long maxInflightBytes,
+      java.time.Duration triggerInterval,
+      long triggerRecords,
+      int logPartitions,
+      long logSegmentBytes,
+      long logRetentionBytes,
+      java.time.Duration logRetentionAge) {
+    public ServeConfig {
+      requireNonNull(host, "host is null");
+      requireNonNull(triggerInterval, "triggerInterval is null");
+      requireNonNull(logRetentionAge, "logRetentionAge is null");
+    }
+  }
 }

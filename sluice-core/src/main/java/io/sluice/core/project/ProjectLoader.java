@@ -129,10 +129,29 @@ public final class ProjectLoader {
         new Project.LakeConfig(lake.get(ProjectSpec.LAKE_TYPE), lake.get(ProjectSpec.LAKE_OPTIONS)),
         warehouse.toString(),
         new Project.QualityConfig(values.get(ProjectSpec.QUALITY).get(ProjectSpec.MIN_SCORE)),
+        serve(values.get(ProjectSpec.SERVE)),
         values.get(ProjectSpec.VARS),
         sources.stream().sorted((a, b) -> a.name().compareTo(b.name())).toList(),
         models,
         tests);
+  }
+
+  private static Project.ServeConfig serve(ConfigValues serve) {
+    ConfigValues log = serve.get(ProjectSpec.SERVE_LOG);
+    return new Project.ServeConfig(
+        serve.get(ProjectSpec.SERVE_HOST),
+        serve.get(ProjectSpec.SERVE_PORT),
+        serve.get(ProjectSpec.SERVE_MAX_BODY_BYTES),
+        serve.get(ProjectSpec.SERVE_MAX_RECORD_BYTES),
+        serve.get(ProjectSpec.SERVE_MAX_RECORDS),
+        serve.get(ProjectSpec.SERVE_MAX_BACKLOG),
+        (long) serve.get(ProjectSpec.SERVE_MAX_INFLIGHT_MB) << 20,
+        java.time.Duration.ofMillis(serve.get(ProjectSpec.SERVE_TRIGGER_MS)),
+        serve.get(ProjectSpec.SERVE_TRIGGER_RECORDS),
+        log.get(ProjectSpec.LOG_PARTITIONS),
+        (long) log.get(ProjectSpec.LOG_SEGMENT_MB) << 20,
+        (long) log.get(ProjectSpec.LOG_RETENTION_MB) << 20,
+        java.time.Duration.ofHours(log.get(ProjectSpec.LOG_RETENTION_HOURS)));
   }
 
   private static SchemaReader.Result schema(

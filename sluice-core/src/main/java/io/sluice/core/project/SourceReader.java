@@ -97,7 +97,8 @@ final class SourceReader {
               + "; available: "
               + String.join(", ", SourceSpec.CONNECTORS));
     }
-    Map<String, Object> options = filesOptions();
+    Map<String, Object> options =
+        connector.equals("stream") ? streamOptions() : filesOptions(connector.equals("files"));
     List<ColumnDef> columns = columns();
     Map<String, ColumnDef> byName = new LinkedHashMap<>();
     columns.forEach(c -> byName.putIfAbsent(c.name(), c));
@@ -125,8 +126,70 @@ final class SourceReader {
             functions));
   }
 
+  /**
+   * The options of a {@code stream} source: its {@code stream} section with defaults filled in, and
+   * {@code format: json} (pushed records are JSON objects). The keys of the files connector are
+   * errors here.
+   */
+  private Map<String, Object> streamOptions() {
+    for (ConfigKey<?> key : SourceSpec.FILES_DEF.keys()) {
+      if (values.isSet(key)) {
+        problems.report(
+            values.keyNodeOf(key),
+            "'"
+                + key.name()
+                + "' is an option of the files connector; a stream source receives JSON records"
+                + " pushed over HTTP (set its options under 'stream:')");
+      }
+    }
+    Map<String, Object> options = new LinkedHashMap<>();
+    options.put(SourceSpec.FORMAT.name(), "json");
+    ConfigValues stream = values.get(SourceSpec.STREAM);
+    for (ConfigKey<?> key : SourceSpec.STREAM_DEF.keys()) {
+      valueOrDefault(stream, key).ifPresent(value -> options.put(key.name(), value));
+    }
+    if (stream.get(SourceSpec.STREAM_AUTH).equals("token")
+        && !stream.isSet(SourceSpec.STREAM_TOKEN_ENV)
+        && !stream.isSet(SourceSpec.STREAM_TOKEN_FILE)) {
+      problems.report(
+          values.isSet(SourceSpec.STREAM)
+              ? values.nodeOf(SourceSpec.STREAM)
+              : values.nodeOf(SourceSpec.CONNECTOR),
+          "a stream source needs a bearer token for its pushes: set stream.token-env (an"
+              + " environment variable) or stream.token-file, or stream.auth: none to accept"
+              + " pushes without one");
+    }
+    if (stream.isSet(SourceSpec.STREAM_TOKEN_ENV) && stream.isSet(SourceSpec.STREAM_TOKEN_FILE)) {
+      problems.report(
+          stream.keyNodeOf(SourceSpec.STREAM_TOKEN_FILE),
+          "set one of token-env and token-file, not both");
+    }
+    if (stream.get(SourceSpec.STREAM_AUTH).equals("none")) {
+      for (ConfigKey<String> key :
+          List.of(SourceSpec.STREAM_TOKEN_ENV, SourceSpec.STREAM_TOKEN_FILE)) {
+        if (stream.isSet(key)) {
+          problems.report(
+              stream.keyNodeOf(key), key.name() + " has no effect with auth: none; remove one");
+        }
+      }
+    }
+    return options;
+  }
+
+  private static <T> Optional<T> valueOrDefault(ConfigValues section, ConfigKey<T> key) {
+    return section.find(key).or(key::defaultValue);
+  }
+
   /** The connector options as written, with {@code format} and {@code on-change} filled in. */
-  private Map<String, Object> filesOptions() {
+  private Map<String, Object> filesOptions(boolean files) {
+    if (files && values.isSet(SourceSpec.STREAM)) {
+      problems.report(
+          values.keyNodeOf(SourceSpec.STREAM),
+          "'stream' options apply to connector: stream, but this source's connector is files");
+    }
+    if (files && !values.isSet(SourceSpec.PATH)) {
+      problems.report(values.anchor(), "missing required key 'path' in source");
+    }
     Map<String, Object> options = new LinkedHashMap<>();
     for (ConfigKey<?> key : SourceSpec.FILES_DEF.keys()) {
       values.rawValue(key).ifPresent(value -> options.put(key.name(), value));

@@ -208,8 +208,8 @@ class ProjectLoaderProblemsTest {
 
     assertThat(project.problems())
         .containsExactly(
-            "sources/orders.yaml:1:1: missing required key 'path' in source",
-            "sources/orders.yaml:1:1: missing required key 'columns' in source");
+            "sources/orders.yaml:1:1: missing required key 'columns' in source",
+            "sources/orders.yaml:1:1: missing required key 'path' in source");
   }
 
   @Test
@@ -257,6 +257,43 @@ class ProjectLoaderProblemsTest {
   }
 
   @Test
+  void reportsAStreamSourceWithoutATokenAndWithFilesOptions() {
+    project
+        .minimal()
+        .file("sources/clicks.yaml", "connector: stream\npath: a.json\ncolumns: [{name: id}]\n");
+
+    assertThat(project.problems())
+        .containsExactly(
+            "sources/clicks.yaml:1:12: a stream source needs a bearer token for its pushes: set"
+                + " stream.token-env (an environment variable) or stream.token-file, or"
+                + " stream.auth: none to accept pushes without one",
+            "sources/clicks.yaml:2:1: 'path' is an option of the files connector; a stream source"
+                + " receives JSON records pushed over HTTP (set its options under 'stream:')");
+  }
+
+  @Test
+  void reportsStreamOptionsThatContradictEachOther() {
+    project
+        .minimal()
+        .file(
+            "sources/clicks.yaml",
+            "connector: stream\n"
+                + "stream:\n"
+                + "  auth: none\n"
+                + "  token-env: CLICKS_TOKEN\n"
+                + "columns: [{name: id}]\n")
+        .file(
+            "sources/orders.yaml",
+            "path: a.csv\nstream: {token-env: X, token-file: t.txt}\ncolumns: [{name: id}]\n");
+
+    assertThat(project.problems())
+        .containsExactly(
+            "sources/clicks.yaml:4:3: token-env has no effect with auth: none; remove one",
+            "sources/orders.yaml:2:1: 'stream' options apply to connector: stream, but this"
+                + " source's connector is files");
+  }
+
+  @Test
   void reportsAnUnknownConnectorWithADidYouMean() {
     project
         .minimal()
@@ -265,7 +302,7 @@ class ProjectLoaderProblemsTest {
     assertThat(project.problem())
         .isEqualTo(
             "sources/orders.yaml:1:12: unknown connector 'file' (did you mean 'files'?); available:"
-                + " files");
+                + " files, stream");
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.sluice.api.type.DataType;
 import io.sluice.core.project.SourceDef.Granularity;
 import io.sluice.core.project.SourceDef.RowCheck;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -387,6 +388,20 @@ class ProjectLoaderTest {
                 new Project.LakeConfig("iceberg", Map.of()),
                 root.resolve(".sluice/warehouse.duckdb").toString(),
                 new Project.QualityConfig(0),
+                new Project.ServeConfig(
+                    "127.0.0.1",
+                    8080,
+                    16 << 20,
+                    1 << 20,
+                    10_000,
+                    5_000_000,
+                    256L << 20,
+                    Duration.ofMillis(500),
+                    200_000,
+                    4,
+                    64L << 20,
+                    1L << 30,
+                    Duration.ofDays(7)),
                 Map.of(),
                 List.of(
                     new SourceDef(
