@@ -39,7 +39,12 @@ public interface IngestLog extends AutoCloseable {
   /** The lowest offset still readable (above it records may have been deleted by retention). */
   long startOffset(String stream, int partition);
 
-  /** The number of partitions of a stream; streams are created on first use. */
+  /**
+   * The number of partitions of a stream; streams are created on first use.
+   *
+   * @throws io.sluice.api.SluiceException (USER) when the stream holds more partitions on disk than
+   *     the log is configured with (partitions can be added, never removed)
+   */
   int partitions(String stream);
 
   /**
@@ -48,6 +53,13 @@ public interface IngestLog extends AutoCloseable {
    * an earlier call are ignored.
    */
   void release(String stream, int partition, long committedOffset);
+
+  /**
+   * The highest offset passed to {@link #release} for the partition since the log was opened, or
+   * {@link #startOffset} when that is higher: records from here to {@link #endOffset} are the
+   * partition's backlog, not yet committed downstream as far as the log knows.
+   */
+  long releasedOffset(String stream, int partition);
 
   /** Waits for pending appends to become durable and closes files; appends then fail. */
   @Override

@@ -8,6 +8,11 @@ import io.sluice.api.log.IngestLogSettings;
 import io.sluice.api.log.LogRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The segment-file log. Appends write their frames under the partition's lock and queue a pending
@@ -32,10 +38,59 @@ final class LocalIngestLog implements IngestLog {
   private final BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
   private final Object queueLock = new Object();
   private final Thread flusher;
+  private final FileChannel lock;
   private boolean closed;
+
+  /**
+   * Takes the log folder's lock file, so that one process (and one log in it) writes the folder:
+   * another writer's torn-tail recovery would truncate records still being appended.
+   */
+  private static FileChannel lockDirectory(Path directory) {
+    FileChannel channel = null;
+    try {
+      Files.createDirectories(directory);
+      channel =
+          FileChannel.open(
+              directory.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      if (channel.tryLock() == null) {
+        throw inUse(directory, null);
+      }
+      return channel;
+    } catch (OverlappingFileLockException e) {
+      closeQuietly(channel);
+      throw inUse(directory, e);
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw SluiceException.external(
+          "Cannot open the ingest log in " + directory + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(channel);
+      throw e;
+    }
+  }
+
+  private static SluiceException inUse(Path directory, Exception cause) {
+    return new SluiceException(
+        io.sluice.api.ErrorCategory.USER,
+        "The ingest log in "
+            + directory
+            + " is in use by another process (is `sluice serve` running for this project?)",
+        cause);
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // Closing only releases the lock; nothing was written.
+      }
+    }
+  }
 
   LocalIngestLog(IngestLogSettings settings) {
     this.settings = requireNonNull(settings, "settings is null");
+    this.lock = lockDirectory(settings.directory());
     this.flusher = new Thread(this::flushLoop, "sluice-log-flusher");
     flusher.setDaemon(true);
     flusher.start();
@@ -92,6 +147,11 @@ final class LocalIngestLog implements IngestLog {
   }
 
   @Override
+  public long releasedOffset(String stream, int partition) {
+    return partition(stream, partition).releasedOffset();
+  }
+
+  @Override
   public void release(String stream, int partition, long committedOffset) {
     try {
       partition(stream, partition).release(committedOffset);
@@ -124,6 +184,7 @@ final class LocalIngestLog implements IngestLog {
         }
       }
     }
+    closeQuietly(lock);
     if (failure != null) {
       throw SluiceException.external("Cannot close the ingest log", failure);
     }
@@ -154,6 +215,7 @@ final class LocalIngestLog implements IngestLog {
   }
 
   private Partition[] open(String stream) {
+    checkPartitionCount(stream);
     Partition[] partitions = new Partition[settings.partitions()];
     for (int i = 0; i < partitions.length; i++) {
       try {
@@ -166,6 +228,33 @@ final class LocalIngestLog implements IngestLog {
       }
     }
     return partitions;
+  }
+
+  /** A partition folder beyond the configured count holds records no reader would see. */
+  private void checkPartitionCount(String stream) {
+    Path folder = settings.directory().resolve(stream);
+    if (!Files.isDirectory(folder)) {
+      return;
+    }
+    int onDisk;
+    try (Stream<Path> listing = Files.list(folder)) {
+      onDisk =
+          listing
+              .map(p -> p.getFileName().toString())
+              .filter(name -> name.matches("\\d{1,9}"))
+              .mapToInt(name -> Integer.parseInt(name) + 1)
+              .max()
+              .orElse(0);
+    } catch (IOException e) {
+      throw SluiceException.external("Cannot list the ingest log of stream '" + stream + "'", e);
+    }
+    if (onDisk > settings.partitions()) {
+      throw SluiceException.user(
+          "Stream '%s' has %d partitions in the ingest log (%s), but the log is configured with"
+              + " %d (serve.log.partitions): partitions can be added, never removed, or records"
+              + " in the others would never be read. Set serve.log.partitions to at least %d.",
+          stream, onDisk, folder, settings.partitions(), onDisk);
+    }
   }
 
   private void flushLoop() {

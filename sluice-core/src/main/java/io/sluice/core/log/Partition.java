@@ -154,6 +154,11 @@ final class Partition {
     return out;
   }
 
+  /** The highest offset released so far, or the start offset when that is higher. */
+  synchronized long releasedOffset() {
+    return Math.max(released, segments.get(0).baseOffset());
+  }
+
   synchronized void release(long committedOffset) throws IOException {
     if (committedOffset > released) {
       released = Math.min(committedOffset, durableEnd);

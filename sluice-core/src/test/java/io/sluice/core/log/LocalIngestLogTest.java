@@ -63,6 +63,50 @@ class LocalIngestLogTest {
   }
 
   @Test
+  void oneLogAtATimeWritesAFolder() {
+    try (IngestLog log = open()) {
+      log.append("orders", 0, records("a")).join();
+      assertThatThrownBy(this::open)
+          .isInstanceOf(io.sluice.api.SluiceException.class)
+          .hasMessage(
+              "The ingest log in "
+                  + dir
+                  + " is in use by another process (is `sluice serve` running for this project?)");
+    }
+    try (IngestLog reopened = open()) {
+      assertThat(texts(reopened.read("orders", 0, 0, 10))).containsExactly("a");
+    }
+  }
+
+  @Test
+  void refusesToHideRecordsOfPartitionsBeyondTheConfiguredCount() {
+    try (IngestLog log =
+        new LocalIngestLogFactory()
+            .create(new IngestLogSettings(dir, 3, 1 << 20, 1L << 30, Duration.ofDays(7), clock))) {
+      log.append("orders", 2, records("in the third partition")).join();
+    }
+    try (IngestLog fewer = open()) {
+      assertThatThrownBy(() -> fewer.partitions("orders"))
+          .hasMessageStartingWith(
+              "Stream 'orders' has 3 partitions in the ingest log ("
+                  + dir.resolve("orders")
+                  + "), but the log is configured with 2 (serve.log.partitions)");
+    }
+  }
+
+  @Test
+  void reportsTheReleasedOffsetAsTheStartOfTheBacklog() {
+    try (IngestLog log = open()) {
+      log.append("orders", 0, records("a", "b", "c")).join();
+      assertThat(log.releasedOffset("orders", 0)).isZero();
+      log.release("orders", 0, 2);
+      assertThat(log.releasedOffset("orders", 0)).isEqualTo(2);
+      log.release("orders", 0, 1);
+      assertThat(log.releasedOffset("orders", 0)).isEqualTo(2);
+    }
+  }
+
+  @Test
   void appendsAndReadsBackRecordsInOffsetOrder() {
     try (IngestLog log = open()) {
       assertThat(log.append("orders", 0, records("a", "b")).join()).isZero();
