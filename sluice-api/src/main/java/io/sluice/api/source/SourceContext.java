@@ -2,9 +2,11 @@ package io.sluice.api.source;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sluice.api.log.IngestLog;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What a connector is created with.
@@ -15,27 +17,40 @@ import java.util.Map;
  *     strings, numbers, booleans, lists or maps as written in YAML)
  * @param fields the fields to extract from each record, in the order of {@link RecordSink} values
  * @param transform the source's record functions, applied by connectors that read JSON records
+ * @param ingestLog the project's ingest log, opened on first call, for connectors that read pushed
+ *     records; it is owned (and closed) by the caller. Throws {@link io.sluice.api.SluiceException}
+ *     when the log cannot be opened, e.g. because another process has it open.
  */
 public record SourceContext(
     String sourceName,
     Path projectDirectory,
     Map<String, Object> options,
     List<SourceField> fields,
-    RecordTransform transform) {
+    RecordTransform transform,
+    Supplier<IngestLog> ingestLog) {
   public SourceContext {
     requireNonNull(sourceName, "sourceName is null");
     requireNonNull(projectDirectory, "projectDirectory is null");
     options = Map.copyOf(options);
     fields = List.copyOf(fields);
     requireNonNull(transform, "transform is null");
+    requireNonNull(ingestLog, "ingestLog is null");
   }
 
-  /** A context for a source without record functions. */
+  /** A context for a source without record functions, and without an ingest log. */
   public SourceContext(
       String sourceName,
       Path projectDirectory,
       Map<String, Object> options,
       List<SourceField> fields) {
-    this(sourceName, projectDirectory, options, fields, RecordTransform.IDENTITY);
+    this(
+        sourceName,
+        projectDirectory,
+        options,
+        fields,
+        RecordTransform.IDENTITY,
+        () -> {
+          throw new IllegalStateException("no ingest log is available to source " + sourceName);
+        });
   }
 }

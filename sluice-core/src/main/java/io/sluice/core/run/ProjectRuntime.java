@@ -7,6 +7,9 @@ import io.sluice.api.engine.EngineFactory;
 import io.sluice.api.lake.Lake;
 import io.sluice.api.lake.LakeContext;
 import io.sluice.api.lake.LakeFactory;
+import io.sluice.api.log.IngestLog;
+import io.sluice.api.log.IngestLogFactory;
+import io.sluice.api.log.IngestLogSettings;
 import io.sluice.api.source.ConnectorFactory;
 import io.sluice.api.source.RecordTransform;
 import io.sluice.api.source.SourceConnector;
@@ -33,6 +36,8 @@ public final class ProjectRuntime implements AutoCloseable {
   // Loaded on first use; a source's function chain lives as long as the runtime.
   private FunctionCatalog functions;
   private final Map<String, FunctionChain> chains = new HashMap<>();
+  // Opened on first use: only projects with stream sources have one.
+  private IngestLog ingestLog;
 
   private ProjectRuntime(Project project, Engine engine, Lake lake) {
     this.project = project;
@@ -91,7 +96,33 @@ public final class ProjectRuntime implements AutoCloseable {
     return Plugins.find(ConnectorFactory.class, ConnectorFactory::name, source.connector())
         .create(
             new SourceContext(
-                source.name(), project.directory(), source.options(), fields, transform(source)));
+                source.name(),
+                project.directory(),
+                source.options(),
+                fields,
+                transform(source),
+                this::ingestLog));
+  }
+
+  /**
+   * The project's ingest log ({@code <state-dir>/log}), opened on first call and closed with the
+   * runtime. Only one process at a time can have it open.
+   */
+  public synchronized IngestLog ingestLog() {
+    if (ingestLog == null) {
+      Project.ServeConfig serve = project.serve();
+      ingestLog =
+          Plugins.find(IngestLogFactory.class, IngestLogFactory::name, "local")
+              .create(
+                  new IngestLogSettings(
+                      project.stateDirectory().resolve("log"),
+                      serve.logPartitions(),
+                      serve.logSegmentBytes(),
+                      serve.logRetentionBytes(),
+                      serve.logRetentionAge(),
+                      Clock.systemUTC()));
+    }
+    return ingestLog;
   }
 
   /** The record functions of a source, created once per runtime. */
@@ -123,8 +154,19 @@ public final class ProjectRuntime implements AutoCloseable {
       try {
         lake.close();
       } finally {
-        closeFunctions();
+        try {
+          closeFunctions();
+        } finally {
+          closeLog();
+        }
       }
+    }
+  }
+
+  private synchronized void closeLog() {
+    if (ingestLog != null) {
+      ingestLog.close();
+      ingestLog = null;
     }
   }
 

@@ -1,0 +1,161 @@
+package io.sluice.connect.files;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+import io.sluice.api.SluiceException;
+import io.sluice.api.log.IngestLog;
+import io.sluice.api.log.LogRecord;
+import io.sluice.api.source.NativeFormat;
+import io.sluice.api.source.RecordSink;
+import io.sluice.api.source.RecordTransform;
+import io.sluice.api.source.SourceConnector;
+import io.sluice.api.source.SourceContext;
+import io.sluice.api.source.Split;
+import io.sluice.api.source.SplitPlan;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A {@code stream} source: JSON object records pushed over HTTP into the project's ingest log, one
+ * stream per source (named after it). Each partition of the stream is a split that runs from the
+ * committed offset to the end of what is durable (at most {@code max-batch-records} over all
+ * partitions); its position is the offset after its last record. A record's position is its log
+ * offset.
+ *
+ * <p>Planning releases to the log every record below the committed positions, so that retention may
+ * delete them: they are in the lake.
+ */
+final class StreamConnector implements SourceConnector {
+  static final String SPLIT_PREFIX = "partition-";
+  private static final Pattern LOCATION =
+      Pattern.compile("stream:([^/]+)/(\\d+)@(\\d+)\\.\\.(\\d+)");
+  private static final int READ_CHUNK = 8192;
+
+  private final String stream;
+  private final Supplier<IngestLog> log;
+  private final RecordTransform transform;
+  private final JsonReader json;
+  private final int maxBatchRecords;
+
+  StreamConnector(SourceContext context) {
+    this.stream = context.sourceName();
+    this.log = context.ingestLog();
+    this.transform = context.transform();
+    this.json =
+        new JsonReader(
+            stream, JsonOptions.defaults(), context.fields(), FilesConnector.MAX_RECORD_SIZE);
+    Object max = context.options().getOrDefault("max-batch-records", 1_000_000);
+    this.maxBatchRecords = ((Number) max).intValue();
+    if (maxBatchRecords < 1) {
+      throw SluiceException.user(
+          "Source '%s': max-batch-records must be at least 1, got %d", stream, maxBatchRecords);
+    }
+  }
+
+  @Override
+  public SplitPlan plan(Map<String, String> committed) {
+    IngestLog ingestLog = log.get();
+    int partitions = ingestLog.partitions(stream);
+    long[] from = new long[partitions];
+    long[] waiting = new long[partitions];
+    long total = 0;
+    for (int p = 0; p < partitions; p++) {
+      String position = committed.get(SPLIT_PREFIX + p);
+      long start = ingestLog.startOffset(stream, p);
+      if (position != null) {
+        long offset = Long.parseLong(position);
+        ingestLog.release(stream, p, offset);
+        if (offset < start) {
+          throw SluiceException.internal(
+              String.format(
+                  "Stream '%s' partition %d: the lake has records up to offset %d, but the ingest"
+                      + " log starts at %d: records were deleted before they were landed",
+                  stream, p, offset, start),
+              null);
+        }
+        start = offset;
+      }
+      from[p] = start;
+      waiting[p] = Math.max(0, ingestLog.endOffset(stream, p) - start);
+      total += waiting[p];
+    }
+    List<Split> splits = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      if (waiting[p] == 0) {
+        continue;
+      }
+      // Over the cap, every partition gets its share of the batch, in proportion to its backlog.
+      long take =
+          total <= maxBatchRecords
+              ? waiting[p]
+              : Math.max(1, (long) ((double) waiting[p] * maxBatchRecords / total));
+      long end = from[p] + take;
+      splits.add(
+          new Split(
+              SPLIT_PREFIX + p,
+              Long.toString(end),
+              "stream:" + stream + "/" + p + "@" + from[p] + ".." + end,
+              0));
+    }
+    return new SplitPlan(splits, List.of());
+  }
+
+  @Override
+  public Optional<NativeFormat> nativeFormat(Split split) {
+    return Optional.empty();
+  }
+
+  @Override
+  public void read(Split split, RecordSink sink) {
+    requireNonNull(split, "split is null");
+    Matcher location = LOCATION.matcher(split.location());
+    if (!location.matches() || !location.group(1).equals(stream)) {
+      throw SluiceException.internal(
+          "Source '" + stream + "': not a split of this stream: " + split.location(), null);
+    }
+    int partition = Integer.parseInt(location.group(2));
+    long offset = Long.parseLong(location.group(3));
+    long end = Long.parseLong(location.group(4));
+    IngestLog ingestLog = log.get();
+    while (offset < end) {
+      List<LogRecord> records =
+          ingestLog.read(stream, partition, offset, (int) Math.min(READ_CHUNK, end - offset));
+      if (records.isEmpty()) {
+        throw SluiceException.external(
+            String.format(
+                "Stream '%s' partition %d: records %d..%d are not in the ingest log",
+                stream, partition, offset, end - 1),
+            null);
+      }
+      for (LogRecord record : records) {
+        deliver(record, sink);
+      }
+      offset += records.size();
+    }
+  }
+
+  private void deliver(LogRecord record, RecordSink sink) {
+    String original = new String(record.payload(), UTF_8);
+    RecordTransform.Result result = transform.apply(original);
+    if (result instanceof RecordTransform.Reject reject) {
+      sink.rejected(record.offset(), original, reject.rule(), reject.message());
+      return;
+    }
+    String text = ((RecordTransform.Keep) result).json();
+    String[] values;
+    try {
+      values = json.extract(text);
+    } catch (IOException | RuntimeException e) {
+      sink.malformed(record.offset(), text, "not a JSON object: " + e.getMessage());
+      return;
+    }
+    sink.record(record.offset(), text, values);
+  }
+}

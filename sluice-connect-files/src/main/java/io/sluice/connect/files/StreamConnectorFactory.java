@@ -1,0 +1,25 @@
+package io.sluice.connect.files;
+
+import io.sluice.api.source.ConnectorFactory;
+import io.sluice.api.source.SourceConnector;
+import io.sluice.api.source.SourceContext;
+
+/**
+ * The {@code stream} connector: JSON records pushed to {@code sluice serve} and kept in the
+ * project's ingest log until a batch lands them. It lives beside the files connector because both
+ * read JSON records the same way (field paths, record functions).
+ */
+public final class StreamConnectorFactory implements ConnectorFactory {
+  /** The connector name used in source files: {@code connector: stream}. */
+  public static final String NAME = "stream";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public SourceConnector create(SourceContext context) {
+    return new StreamConnector(context);
+  }
+}
