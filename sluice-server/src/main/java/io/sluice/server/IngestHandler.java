@@ -1,0 +1,479 @@
+package io.sluice.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.sluice.api.log.IngestLog;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Routes requests and answers pushes; see {@link IngestServer}. */
+final class IngestHandler extends Handler.Abstract {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestHandler.class);
+  private static final Pattern RECORDS = Pattern.compile("/v1/streams/([^/]+)/records/?");
+  private static final int FIRST_BUFFER = 64 * 1024;
+  private static final int RETRY_AFTER_SECONDS = 1;
+
+  private final ServerSettings settings;
+  private final IngestLog log;
+  private final Map<String, StreamEndpoint> streams;
+  private final Supplier<Map<String, Object>> status;
+  private final JsonFactory json;
+  private final InflightBudget budget;
+  private final Map<String, AtomicInteger> turns = new ConcurrentHashMap<>();
+  private final byte[] openApi;
+
+  IngestHandler(
+      ServerSettings settings,
+      IngestLog log,
+      Map<String, StreamEndpoint> streams,
+      Supplier<Map<String, Object>> status,
+      JsonFactory json) {
+    this.settings = settings;
+    this.log = log;
+    this.streams = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(streams));
+    this.status = status;
+    this.json = json;
+    this.budget = new InflightBudget(settings.maxInflightBytes());
+    try (InputStream in = IngestHandler.class.getResourceAsStream("openapi.yaml")) {
+      this.openApi = in.readAllBytes();
+    } catch (IOException | NullPointerException e) {
+      throw new IllegalStateException("openapi.yaml is missing from the server's jar", e);
+    }
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    String path = Request.getPathInContext(request);
+    try {
+      if (path.equals("/health")) {
+        requireMethod(request, "GET");
+        health(response, callback);
+      } else if (path.equals("/v1/openapi.yaml")) {
+        requireMethod(request, "GET");
+        send(response, callback, 200, "application/yaml", openApi);
+      } else {
+        Matcher records = RECORDS.matcher(path);
+        if (!records.matches()) {
+          throw new HttpError(
+              404, "no endpoint at " + path + "; records are pushed to /v1/streams/STREAM/records");
+        }
+        requireMethod(request, "POST");
+        push(records.group(1), request, response, callback);
+      }
+    } catch (HttpError e) {
+      error(request, response, callback, e);
+    } catch (RuntimeException e) {
+      LOG.error("Request {} {} failed", request.getMethod(), path, e);
+      error(
+          request,
+          response,
+          callback,
+          new HttpError(500, "internal error: " + e.getClass().getSimpleName()));
+    }
+    return true;
+  }
+
+  private static void requireMethod(Request request, String method) throws HttpError {
+    if (!request.getMethod().equals(method)) {
+      throw new HttpError(405, "use " + method + ", not " + request.getMethod());
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Pushes
+
+  private void push(String name, Request request, Response response, Callback callback)
+      throws HttpError {
+    StreamEndpoint stream = streams.get(name);
+    if (stream == null) {
+      throw new HttpError(404, "no stream named '" + name + "'");
+    }
+    authenticate(stream, request);
+    RecordBatch.Format format = format(request.getHeaders().get(HttpHeader.CONTENT_TYPE));
+    boolean gzip = gzip(request.getHeaders().get(HttpHeader.CONTENT_ENCODING));
+    long declared = request.getLength();
+    if (declared > settings.maxBodyBytes()) {
+      throw new HttpError(
+          413,
+          "the body is "
+              + declared
+              + " bytes, more than the limit of "
+              + settings.maxBodyBytes()
+              + " (serve.max-body-bytes)");
+    }
+    checkBacklog(name);
+    Body body = new Body(declared);
+    try {
+      body.read(gzip ? gunzip(Content.Source.asInputStream(request)) : asStream(request));
+      RecordBatch batch =
+          RecordBatch.parse(
+              json,
+              body.bytes,
+              body.length,
+              format,
+              settings.maxRecordBytes(),
+              settings.maxRecordsPerRequest(),
+              stream.partitionKey().orElse(null));
+      append(name, batch);
+      int status = batch.accepted().isEmpty() ? 400 : 200;
+      send(response, callback, status, "application/json", result(batch));
+    } finally {
+      body.release();
+    }
+  }
+
+  private static InputStream asStream(Request request) {
+    return Content.Source.asInputStream(request);
+  }
+
+  private static InputStream gunzip(InputStream in) throws HttpError {
+    try {
+      return new GZIPInputStream(in, 16 * 1024);
+    } catch (ZipException | java.io.EOFException e) {
+      throw new HttpError(400, "the body is not valid gzip: " + e.getMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void authenticate(StreamEndpoint stream, Request request) throws HttpError {
+    if (stream.token().isEmpty()) {
+      return;
+    }
+    String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    if (header == null) {
+      throw new HttpError(401, "stream '" + stream.name() + "' needs a bearer token");
+    }
+    if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new HttpError(401, "the Authorization header must be 'Bearer <token>'");
+    }
+    byte[] given = header.substring(7).trim().getBytes(UTF_8);
+    if (!MessageDigest.isEqual(given, stream.token().get().getBytes(UTF_8))) {
+      throw new HttpError(401, "the bearer token is not valid for stream '" + stream.name() + "'");
+    }
+  }
+
+  private static RecordBatch.Format format(String contentType) throws HttpError {
+    if (contentType == null) {
+      throw new HttpError(
+          415, "missing Content-Type: send application/json or application/x-ndjson");
+    }
+    String[] parts = contentType.split(";");
+    String media = parts[0].trim().toLowerCase(Locale.ROOT);
+    for (int i = 1; i < parts.length; i++) {
+      String parameter = parts[i].trim().toLowerCase(Locale.ROOT);
+      if (parameter.startsWith("charset=")
+          && !parameter.substring(8).replace("\"", "").equals("utf-8")) {
+        throw new HttpError(415, "records must be UTF-8, not " + parameter.substring(8));
+      }
+    }
+    switch (media) {
+      case "application/json":
+        return RecordBatch.Format.JSON;
+      case "application/x-ndjson":
+      case "application/ndjson":
+      case "application/jsonl":
+      case "application/x-jsonlines":
+        return RecordBatch.Format.NDJSON;
+      default:
+        throw new HttpError(
+            415,
+            "unsupported Content-Type '"
+                + media
+                + "': send application/json (an array of objects) or application/x-ndjson");
+    }
+  }
+
+  private static boolean gzip(String encoding) throws HttpError {
+    if (encoding == null || encoding.equalsIgnoreCase("identity")) {
+      return false;
+    }
+    if (encoding.equalsIgnoreCase("gzip") || encoding.equalsIgnoreCase("x-gzip")) {
+      return true;
+    }
+    throw new HttpError(415, "unsupported Content-Encoding '" + encoding + "': use gzip or none");
+  }
+
+  private void checkBacklog(String stream) throws HttpError {
+    long backlog = backlog(stream);
+    if (backlog >= settings.maxBacklogRecords()) {
+      throw new HttpError(
+          429,
+          "stream '"
+              + stream
+              + "' has "
+              + backlog
+              + " records waiting to be landed (serve.max-backlog-records is "
+              + settings.maxBacklogRecords()
+              + "); retry later",
+          RETRY_AFTER_SECONDS);
+    }
+  }
+
+  private long backlog(String stream) {
+    long backlog = 0;
+    for (int p = 0, n = log.partitions(stream); p < n; p++) {
+      backlog += log.endOffset(stream, p) - log.releasedOffset(stream, p);
+    }
+    return backlog;
+  }
+
+  /** A request body read into memory against the in-flight budget. */
+  private final class Body {
+    byte[] bytes;
+    int length;
+    private long reserved;
+
+    Body(long declared) throws HttpError {
+      int first =
+          (int) Math.min(declared >= 0 ? declared + 1 : FIRST_BUFFER, settings.maxBodyBytes() + 1L);
+      reserve(first);
+      bytes = new byte[Math.max(first, 1)];
+    }
+
+    void read(InputStream in) throws HttpError {
+      try (in) {
+        while (true) {
+          if (length == bytes.length) {
+            if (length > settings.maxBodyBytes()) {
+              throw new HttpError(
+                  413,
+                  "the body is more than "
+                      + settings.maxBodyBytes()
+                      + " bytes"
+                      + " (serve.max-body-bytes; after gzip decompression)");
+            }
+            int grown = (int) Math.min((long) bytes.length * 2, settings.maxBodyBytes() + 1L);
+            reserve(grown - bytes.length);
+            bytes = java.util.Arrays.copyOf(bytes, grown);
+          }
+          int n = in.read(bytes, length, bytes.length - length);
+          if (n < 0) {
+            return;
+          }
+          length += n;
+        }
+      } catch (ZipException | java.io.EOFException e) {
+        throw new HttpError(400, "the body is not valid gzip: " + e.getMessage());
+      } catch (IOException e) {
+        throw new HttpError(400, "the body could not be read: " + e.getMessage());
+      }
+    }
+
+    /** Reserves twice the buffer: the records are copied out of it. */
+    private void reserve(long bufferBytes) throws HttpError {
+      if (!budget.tryReserve(2 * bufferBytes)) {
+        throw new HttpError(
+            503,
+            "the server is receiving too much at once (serve.max-inflight-mb); retry shortly",
+            RETRY_AFTER_SECONDS);
+      }
+      reserved += 2 * bufferBytes;
+    }
+
+    void release() {
+      budget.release(reserved);
+      reserved = 0;
+    }
+  }
+
+  /** Appends the accepted records, one append per partition, and waits until all are durable. */
+  private void append(String stream, RecordBatch batch) throws HttpError {
+    if (batch.accepted().isEmpty()) {
+      return;
+    }
+    int partitions = log.partitions(stream);
+    List<List<byte[]>> byPartition = new ArrayList<>(partitions);
+    for (int p = 0; p < partitions; p++) {
+      byPartition.add(new ArrayList<>());
+    }
+    int turn =
+        Math.floorMod(
+            turns.computeIfAbsent(stream, s -> new AtomicInteger()).getAndIncrement(), partitions);
+    for (RecordBatch.Accepted record : batch.accepted()) {
+      int p = record.key() == null ? turn : Math.floorMod(spread(record.key()), partitions);
+      byPartition.get(p).add(record.payload());
+    }
+    List<CompletableFuture<Long>> acks = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      if (!byPartition.get(p).isEmpty()) {
+        acks.add(log.append(stream, p, byPartition.get(p)));
+      }
+    }
+    try {
+      CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
+    } catch (CompletionException e) {
+      LOG.error("Cannot make records of stream {} durable", stream, e.getCause());
+      throw new HttpError(
+          503,
+          "the records could not be made durable ("
+              + e.getCause().getMessage()
+              + "); none is acknowledged, some may be stored: retry",
+          RETRY_AFTER_SECONDS);
+    }
+  }
+
+  /** Mixes a key's hash so that similar keys spread over partitions. */
+  private static int spread(String key) {
+    int h = key.hashCode() * 0x9E3779B9;
+    return h ^ (h >>> 16);
+  }
+
+  private byte[] result(RecordBatch batch) {
+    return render(
+        generator -> {
+          generator.writeStartObject();
+          generator.writeNumberField("accepted", batch.accepted().size());
+          generator.writeNumberField("failed", batch.rejected().size());
+          generator.writeArrayFieldStart("errors");
+          for (RecordBatch.Rejected rejected : batch.rejected()) {
+            generator.writeStartObject();
+            generator.writeNumberField("index", rejected.index());
+            if (rejected.line() > 0) {
+              generator.writeNumberField("line", rejected.line());
+            }
+            generator.writeStringField("reason", rejected.reason());
+            generator.writeEndObject();
+          }
+          generator.writeEndArray();
+          generator.writeEndObject();
+        });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Health, errors, rendering
+
+  private void health(Response response, Callback callback) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", "ok");
+    Map<String, Object> backlogs = new LinkedHashMap<>();
+    for (String stream : streams.keySet()) {
+      backlogs.put(stream, Map.of("backlog", backlog(stream)));
+    }
+    body.put("streams", backlogs);
+    body.putAll(status.get());
+    int code = "ok".equals(body.get("status")) ? 200 : 503;
+    send(response, callback, code, "application/json", render(g -> writeValue(g, body)));
+  }
+
+  private static void writeValue(JsonGenerator generator, Object value) throws IOException {
+    if (value instanceof Map<?, ?> map) {
+      generator.writeStartObject();
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        generator.writeFieldName(String.valueOf(entry.getKey()));
+        writeValue(generator, entry.getValue());
+      }
+      generator.writeEndObject();
+    } else if (value instanceof List<?> list) {
+      generator.writeStartArray();
+      for (Object item : list) {
+        writeValue(generator, item);
+      }
+      generator.writeEndArray();
+    } else if (value instanceof Long || value instanceof Integer) {
+      generator.writeNumber(((Number) value).longValue());
+    } else if (value instanceof Number number) {
+      generator.writeNumber(number.doubleValue());
+    } else if (value instanceof Boolean bool) {
+      generator.writeBoolean(bool);
+    } else if (value == null) {
+      generator.writeNull();
+    } else {
+      generator.writeString(value.toString());
+    }
+  }
+
+  private void error(Request request, Response response, Callback callback, HttpError error) {
+    if (error.status() == 401) {
+      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"sluice\"");
+    }
+    if (error.status() == 405) {
+      response
+          .getHeaders()
+          .put(
+              HttpHeader.ALLOW,
+              Request.getPathInContext(request).startsWith("/v1/streams/") ? "POST" : "GET");
+    }
+    drainOrClose(request, response);
+    if (error.retryAfterSeconds() > 0) {
+      response
+          .getHeaders()
+          .put(HttpHeader.RETRY_AFTER, Integer.toString(error.retryAfterSeconds()));
+    }
+    byte[] body =
+        render(
+            generator -> {
+              generator.writeStartObject();
+              generator.writeStringField("error", error.getMessage());
+              generator.writeEndObject();
+            });
+    send(response, callback, error.status(), "application/json", body);
+  }
+
+  /**
+   * Reads what is left of a refused request's body when it is small, so that the connection can
+   * serve the client's next request; otherwise tells the client the connection closes.
+   */
+  private void drainOrClose(Request request, Response response) {
+    long length = request.getLength();
+    if (length >= 0 && length <= settings.maxBodyBytes()) {
+      try {
+        Content.Source.consumeAll(request);
+        return;
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("Could not read the rest of a refused request", e);
+      }
+    }
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+  }
+
+  private static void send(
+      Response response, Callback callback, int status, String type, byte[] body) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+    response.write(true, ByteBuffer.wrap(body), callback);
+  }
+
+  private interface Writer {
+    void write(JsonGenerator generator) throws IOException;
+  }
+
+  private byte[] render(Writer writer) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator generator = json.createGenerator(out)) {
+      writer.write(generator);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+}

@@ -1,0 +1,113 @@
+package io.sluice.server;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import io.sluice.api.SluiceException;
+import io.sluice.api.log.IngestLog;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The HTTP server of {@code sluice serve}: the ingest API ({@code POST
+ * /v1/streams/{stream}/records}), {@code GET /health} and the API's OpenAPI description ({@code GET
+ * /v1/openapi.yaml}). A push is answered only once its records are durable in the ingest log.
+ */
+public final class IngestServer implements AutoCloseable {
+  private static final int MAX_THREADS = 64;
+  private static final long STOP_TIMEOUT_MILLIS = 30_000;
+
+  private final Server server;
+  private final ServerConnector connector;
+
+  private IngestServer(Server server, ServerConnector connector) {
+    this.server = server;
+    this.connector = connector;
+  }
+
+  /**
+   * Starts listening.
+   *
+   * @param status extra entries for {@code /health} (e.g. the processor's state); a {@code status}
+   *     entry other than {@code ok} makes {@code /health} answer 503
+   * @throws SluiceException (USER) when the address is in use or cannot be bound
+   */
+  public static IngestServer start(
+      ServerSettings settings,
+      IngestLog log,
+      List<StreamEndpoint> streams,
+      Supplier<Map<String, Object>> status) {
+    requireNonNull(settings, "settings is null");
+    requireNonNull(log, "log is null");
+    Map<String, StreamEndpoint> byName = new LinkedHashMap<>();
+    for (StreamEndpoint stream : streams) {
+      if (byName.put(stream.name(), stream) != null) {
+        throw new IllegalArgumentException("stream " + stream.name() + " listed twice");
+      }
+    }
+    QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 4);
+    threads.setName("sluice-http");
+    threads.setDaemon(true);
+    Server server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendDateHeader(false);
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setHost(settings.host());
+    connector.setPort(settings.port());
+    server.addConnector(connector);
+    JsonFactory json =
+        JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
+    GracefulHandler graceful = new GracefulHandler();
+    graceful.setHandler(new IngestHandler(settings, log, byName, status, json));
+    server.setHandler(graceful);
+    server.setStopTimeout(STOP_TIMEOUT_MILLIS);
+    try {
+      server.start();
+    } catch (Exception e) {
+      try {
+        server.stop();
+      } catch (Exception stopFailure) {
+        e.addSuppressed(stopFailure);
+      }
+      throw SluiceException.user(
+          "Cannot listen on %s:%d (serve.host, serve.port): %s",
+          settings.host(), settings.port(), e.getMessage());
+    }
+    return new IngestServer(server, connector);
+  }
+
+  /** The port the server listens on (the chosen one when configured as 0). */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  /** The server's base address, e.g. {@code http://127.0.0.1:8080}. */
+  public URI uri() {
+    String host = connector.getHost() == null ? "127.0.0.1" : connector.getHost();
+    return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
+  }
+
+  /**
+   * Stops accepting connections and waits (up to 30 s) for requests in flight to be answered, so
+   * that every record a client was told is durable is in the log.
+   */
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      throw SluiceException.internal("Cannot stop the HTTP server: " + e.getMessage(), e);
+    }
+  }
+}
