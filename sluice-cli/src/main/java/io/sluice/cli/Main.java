@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       QuarantineCommand.class,
       MaintainCommand.class,
+      ServeCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -28,4 +28,13 @@ public interface SourceConnector {
    * @throws io.sluice.api.SluiceException (EXTERNAL) when the split cannot be read at all
    */
   void read(Split split, RecordSink sink);
+
+  /**
+   * Called once the positions of a batch's splits are committed together with its data: the
+   * connector may let go of what is below them (a log's retention, an acknowledgement to a broker).
+   * The default does nothing.
+   *
+   * @param positions the committed position of each split of the batch, by split key
+   */
+  default void committed(Map<String, String> positions) {}
 }

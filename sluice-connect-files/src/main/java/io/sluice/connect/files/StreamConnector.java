@@ -108,6 +108,20 @@ final class StreamConnector implements SourceConnector {
   }
 
   @Override
+  public void committed(Map<String, String> positions) {
+    IngestLog ingestLog = log.get();
+    positions.forEach(
+        (key, position) -> {
+          if (key.startsWith(SPLIT_PREFIX)) {
+            ingestLog.release(
+                stream,
+                Integer.parseInt(key.substring(SPLIT_PREFIX.length())),
+                Long.parseLong(position));
+          }
+        });
+  }
+
+  @Override
   public Optional<NativeFormat> nativeFormat(Split split) {
     return Optional.empty();
   }

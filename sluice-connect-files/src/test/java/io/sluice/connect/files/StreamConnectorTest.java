@@ -95,6 +95,8 @@ class StreamConnectorTest {
         .containsExactly(new Split("partition-0", "3", "stream:clicks/0@2..3", 0));
     assertThat(read(connector, plan).values()).containsExactly(java.util.Arrays.asList("3", null));
     assertThat(log.releasedOffset("clicks", 0)).isEqualTo(2);
+    connector.committed(Map.of("partition-0", "3"));
+    assertThat(log.releasedOffset("clicks", 0)).isEqualTo(3);
     assertThat(connector.plan(Map.of("partition-0", "3")).splits()).isEmpty();
   }
 

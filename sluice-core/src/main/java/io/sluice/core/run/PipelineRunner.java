@@ -252,6 +252,7 @@ public final class PipelineRunner {
     cleanSummary.put(SPLITS, StateStore.toJson(positions));
     cleanSummary.put(FAILURES, StateStore.toJson(new TreeMap<>(result.failuresByRule())));
     commitOnce(tables.clean(), result.clean(), cleanSummary);
+    connector.committed(positions);
 
     long bytes = splits.stream().mapToLong(Split::sizeBytes).sum();
     return new RunSummary.SourceRun(

@@ -36,6 +36,8 @@ public final class ProjectRuntime implements AutoCloseable {
   // Loaded on first use; a source's function chain lives as long as the runtime.
   private FunctionCatalog functions;
   private final Map<String, FunctionChain> chains = new HashMap<>();
+  private final java.util.concurrent.locks.ReentrantLock engineLock =
+      new java.util.concurrent.locks.ReentrantLock();
   // Opened on first use: only projects with stream sources have one.
   private IngestLog ingestLog;
 
@@ -143,7 +145,21 @@ public final class ProjectRuntime implements AutoCloseable {
 
   /** Runs one incremental pass. */
   public RunSummary run(Clock clock, RunListener listener) {
-    return new PipelineRunner(project, engine, lake, this::connector, clock, listener).run();
+    return runExclusively(
+        () -> new PipelineRunner(project, engine, lake, this::connector, clock, listener).run());
+  }
+
+  /**
+   * Runs {@code work} on the engine while no pass (and no other such work) runs: the engine is used
+   * by one thread at a time, e.g. a query while {@code sluice serve} runs batches.
+   */
+  public <T> T runExclusively(java.util.function.Supplier<T> work) {
+    engineLock.lock();
+    try {
+      return work.get();
+    } finally {
+      engineLock.unlock();
+    }
   }
 
   @Override

@@ -65,6 +65,9 @@ final class IcebergLake implements Lake {
   }
 
   static IcebergLake open(IcebergLakeConfig config) {
+    // Iceberg creates its worker pool on first use and registers a JVM shutdown hook then; first
+    // used during a graceful shutdown (sluice serve landing what waits), that registration fails.
+    org.apache.iceberg.util.ThreadPools.getWorkerPool();
     try {
       if (config.sqliteFile().isPresent()) {
         Files.createDirectories(config.sqliteFile().get().getParent());

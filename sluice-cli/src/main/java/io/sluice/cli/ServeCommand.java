@@ -1,0 +1,88 @@
+package io.sluice.cli;
+
+import io.sluice.core.project.Project;
+import io.sluice.core.run.RunSummary;
+import io.sluice.server.StreamEndpoint;
+import java.io.PrintWriter;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code sluice serve}. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the project as a service: receive records pushed over HTTP to its stream sources",
+      "(POST /v1/streams/<source>/records), make them durable in the ingest log before answering,",
+      "and land them continuously in micro-batches (the same pass as sluice run). Stops gracefully",
+      "on Ctrl-C or SIGTERM: answers the pushes in flight and finishes the batch in progress;",
+      "records still waiting stay in the ingest log and land at the next start."
+    })
+final class ServeCommand implements Callable<Integer> {
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+
+  @Mixin ProjectOptions options;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--port",
+      description = "Port to listen on (default: serve.port of sluice.yaml; 0 for a free one).",
+      paramLabel = "PORT")
+  Optional<Integer> port;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    Project project = options.load();
+    ServeSession session =
+        ServeSession.start(project, port, System.getenv(), summary -> printBatch(out, summary));
+    Thread hook = new Thread(() -> session.close(false), "sluice-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    out.printf("sluice serve: project %s, listening on %s%n", project.name(), session.uri());
+    for (StreamEndpoint stream : session.streams()) {
+      out.printf(
+          "  stream %s: POST %s/v1/streams/%s/records%s%n",
+          stream.name(),
+          session.uri(),
+          stream.name(),
+          stream.token().isPresent() ? " (bearer token)" : " (no token)");
+    }
+    out.printf("  health: %s/health, API: %s/v1/openapi.yaml%n", session.uri(), session.uri());
+    out.flush();
+    session.awaitStopped();
+    out.printf(
+        "sluice serve: stopped; every acknowledged record is landed or waits in the ingest log"
+            + " for the next start%n");
+    out.flush();
+    return 0;
+  }
+
+  private static void printBatch(PrintWriter out, RunSummary summary) {
+    StringBuilder line = new StringBuilder(LocalTime.now(ZoneOffset.UTC).format(TIME));
+    for (RunSummary.SourceRun source : summary.sources()) {
+      if (source.rowsRead() > 0) {
+        line.append("  ")
+            .append(source.source())
+            .append(" +")
+            .append(Format.count(source.rowsValid()));
+        if (source.rowsQuarantined() > 0) {
+          line.append(" (").append(Format.count(source.rowsQuarantined())).append(" quarantined)");
+        }
+      }
+    }
+    line.append("  in ").append(Format.seconds(summary.millis()));
+    if (!summary.status().equals("ok")) {
+      line.append("  status ").append(summary.status());
+    }
+    out.println(line);
+    out.flush();
+  }
+}

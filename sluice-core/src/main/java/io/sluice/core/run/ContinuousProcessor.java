@@ -1,0 +1,182 @@
+package io.sluice.core.run;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sluice.api.log.IngestLog;
+import io.sluice.core.project.Project;
+import io.sluice.core.project.SourceDef;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The continuous processor of {@code sluice serve}: runs micro-batches (the same pass as {@code
+ * sluice run}: land, validate, rebuild models, test) while records wait in the ingest log. A batch
+ * starts when {@code serve.trigger-records} records wait, or when any record waits and {@code
+ * serve.trigger-interval-ms} has passed since the previous batch started.
+ *
+ * <p>Exactly once: each batch commits the log positions it consumed with its data (see {@link
+ * PipelineRunner}), so a crash at any point is recovered by the next pass. A failed pass is retried
+ * with exponential backoff (up to 30 s); pushes are still accepted meanwhile, up to the backlog
+ * bound.
+ *
+ * <p>{@link #run} runs on the caller's thread until {@link #stop}; then it drains what waits (if
+ * asked to) and returns.
+ */
+public final class ContinuousProcessor {
+  private static final Logger LOG = LoggerFactory.getLogger(ContinuousProcessor.class);
+  private static final long POLL_MILLIS = 5;
+  private static final long MAX_BACKOFF_MILLIS = 30_000;
+  private static final int MAX_DRAIN_PASSES = 100;
+
+  private final ProjectRuntime runtime;
+  private final Clock clock;
+  private final Consumer<RunSummary> onBatch;
+  private final List<String> streams;
+  private final long intervalMillis;
+  private final long triggerRecords;
+  private final Object lock = new Object();
+  private volatile boolean stopping;
+  private volatile boolean drainOnStop = true;
+
+  // Status, read by /health from other threads.
+  private volatile long batches;
+  private volatile long rowsLanded;
+  private volatile Instant lastBatchAt;
+  private volatile long lastBatchMillis;
+  private volatile String lastError;
+  private volatile int failuresInARow;
+
+  /**
+   * @param onBatch told about every pass that read something, on the processor's thread
+   */
+  public ContinuousProcessor(ProjectRuntime runtime, Clock clock, Consumer<RunSummary> onBatch) {
+    this.runtime = requireNonNull(runtime, "runtime is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.onBatch = requireNonNull(onBatch, "onBatch is null");
+    Project project = runtime.project();
+    this.streams =
+        project.sources().stream()
+            .filter(s -> s.connector().equals("stream"))
+            .map(SourceDef::name)
+            .toList();
+    this.intervalMillis = project.serve().triggerInterval().toMillis();
+    this.triggerRecords = project.serve().triggerRecords();
+  }
+
+  /** Records in the ingest log that no committed batch has landed yet, over every stream. */
+  public long waiting() {
+    IngestLog log = runtime.ingestLog();
+    long waiting = 0;
+    for (String stream : streams) {
+      for (int p = 0, n = log.partitions(stream); p < n; p++) {
+        waiting += log.endOffset(stream, p) - log.releasedOffset(stream, p);
+      }
+    }
+    return waiting;
+  }
+
+  /** Runs batches until {@link #stop} is called, then drains what waits (bounded) and returns. */
+  public void run() {
+    long lastStart = Long.MIN_VALUE / 2;
+    long retryAt = Long.MIN_VALUE;
+    // A first pass at once: it recovers a batch a crash interrupted and releases landed records.
+    pass();
+    while (true) {
+      synchronized (lock) {
+        while (!stopping) {
+          long now = clock.millis();
+          long waiting = waiting();
+          boolean due =
+              waiting >= triggerRecords || (waiting > 0 && now - lastStart >= intervalMillis);
+          if (due && now >= retryAt) {
+            break;
+          }
+          try {
+            lock.wait(POLL_MILLIS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+          }
+        }
+      }
+      if (stopping) {
+        break;
+      }
+      lastStart = clock.millis();
+      if (!pass()) {
+        long backoff = Math.min(MAX_BACKOFF_MILLIS, intervalMillis << Math.min(failuresInARow, 16));
+        retryAt = clock.millis() + backoff;
+      }
+    }
+    if (drainOnStop) {
+      drain();
+    }
+  }
+
+  private void drain() {
+    for (int i = 0; i < MAX_DRAIN_PASSES && waiting() > 0; i++) {
+      long before = waiting();
+      if (!pass() || waiting() >= before) {
+        LOG.warn("Stopping with {} records still waiting in the ingest log", waiting());
+        return;
+      }
+    }
+  }
+
+  /** One pass; returns whether it succeeded. */
+  private boolean pass() {
+    long start = clock.millis();
+    try {
+      RunSummary summary = runtime.run(clock, RunListener.NONE);
+      batches++;
+      rowsLanded += summary.rowsRead();
+      lastBatchAt = clock.instant();
+      lastBatchMillis = clock.millis() - start;
+      lastError = null;
+      failuresInARow = 0;
+      if (summary.rowsRead() > 0) {
+        onBatch.accept(summary);
+      }
+      return true;
+    } catch (RuntimeException e) {
+      failuresInARow++;
+      lastError = String.valueOf(e.getMessage());
+      LOG.error("A micro-batch failed (attempt {}); retrying with backoff", failuresInARow, e);
+      return false;
+    }
+  }
+
+  /**
+   * Asks {@link #run} to finish the batch in progress and return, after landing what waits when
+   * {@code drain}.
+   */
+  public void stop(boolean drain) {
+    drainOnStop = drain;
+    stopping = true;
+    synchronized (lock) {
+      lock.notifyAll();
+    }
+  }
+
+  /**
+   * The processor's state for {@code /health}: {@code status} is {@code failing} after a failure.
+   */
+  public Map<String, Object> status() {
+    Map<String, Object> processor = new LinkedHashMap<>();
+    processor.put("batches", batches);
+    processor.put("rows-landed", rowsLanded);
+    processor.put("last-batch-at", lastBatchAt == null ? null : lastBatchAt.toString());
+    processor.put("last-batch-ms", lastBatchMillis);
+    processor.put("last-error", lastError);
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("status", lastError == null ? "ok" : "failing");
+    status.put("processor", processor);
+    return status;
+  }
+}
