@@ -27,7 +27,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -106,7 +105,8 @@ final class IcebergLake implements Lake {
     // would verify engine-written files against checksums they never had. The raw one does not.
     // The cache is disabled because Hadoop caches file systems by scheme and user, not by
     // configuration: another component of the process could otherwise hand us its instance.
-    conf.set("fs.file.impl", RawLocalFileSystem.class.getName());
+    // NioLocalFileSystem is the raw one without a chmod fork per created file.
+    conf.set("fs.file.impl", NioLocalFileSystem.class.getName());
     conf.setBoolean("fs.file.impl.disable.cache", true);
     return conf;
   }

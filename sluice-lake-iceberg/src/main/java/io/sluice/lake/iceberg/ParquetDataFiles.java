@@ -52,6 +52,11 @@ final class ParquetDataFiles {
    * @throws SluiceException EXTERNAL when the file cannot be read, INTERNAL when it does not match
    *     the table or its description
    */
+  private static final org.apache.parquet.ParquetReadOptions READ_OPTIONS =
+      org.apache.parquet.ParquetReadOptions.builder(
+              new org.apache.parquet.conf.PlainParquetConfiguration())
+          .build();
+
   static DataFile toIceberg(
       TableId id, Table table, Configuration conf, io.sluice.api.lake.DataFile file) {
     String location = location(file.path());
@@ -61,13 +66,18 @@ final class ParquetDataFiles {
     ParquetMetadata footer;
     long length;
     try {
-      HadoopInputFile input =
-          HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(location), conf);
+      // Local files are read without Hadoop: building read options from a Hadoop configuration
+      // re-parsed Hadoop's default XML resources on every file (a sixth of a micro-batch).
+      java.util.Optional<java.nio.file.Path> local = IcebergLakeConfig.localPath(file.path());
+      org.apache.parquet.io.InputFile input =
+          local.isPresent()
+              ? new org.apache.parquet.io.LocalInputFile(local.get())
+              : HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(location), conf);
       length = input.getLength();
-      try (ParquetFileReader reader = ParquetFileReader.open(input)) {
+      try (ParquetFileReader reader = ParquetFileReader.open(input, READ_OPTIONS)) {
         footer = reader.getFooter();
       }
-    } catch (FileNotFoundException e) {
+    } catch (FileNotFoundException | java.nio.file.NoSuchFileException e) {
       throw SluiceException.external(
           "Cannot append to table %s: data file %s does not exist".formatted(id, location), e);
     } catch (IOException | RuntimeException e) {
