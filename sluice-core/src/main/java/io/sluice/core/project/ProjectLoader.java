@@ -129,10 +129,21 @@ public final class ProjectLoader {
         new Project.LakeConfig(lake.get(ProjectSpec.LAKE_TYPE), lake.get(ProjectSpec.LAKE_OPTIONS)),
         warehouse.toString(),
         new Project.QualityConfig(values.get(ProjectSpec.QUALITY).get(ProjectSpec.MIN_SCORE)),
+        maintenance(values.get(ProjectSpec.MAINTENANCE)),
         values.get(ProjectSpec.VARS),
         sources.stream().sorted((a, b) -> a.name().compareTo(b.name())).toList(),
         models,
         tests);
+  }
+
+  private static Project.MaintenanceConfig maintenance(ConfigValues values) {
+    return new Project.MaintenanceConfig(
+        values.get(ProjectSpec.TARGET_FILE_SIZE_MB),
+        values.get(ProjectSpec.MIN_FILES),
+        values.get(ProjectSpec.KEEP_SNAPSHOTS),
+        values.get(ProjectSpec.SNAPSHOT_MAX_AGE),
+        values.get(ProjectSpec.ORPHAN_MIN_AGE),
+        values.get(ProjectSpec.INTERVAL));
   }
 
   private static SchemaReader.Result schema(

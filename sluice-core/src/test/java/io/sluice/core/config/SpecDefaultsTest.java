@@ -32,6 +32,13 @@ class SpecDefaultsTest {
                 entry("defaults.on-change", "`fail`"),
                 entry("quality", ""),
                 entry("quality.min-score", "`0`"),
+                entry("maintenance", ""),
+                entry("maintenance.target-file-size-mb", "`128`"),
+                entry("maintenance.min-files", "`5`"),
+                entry("maintenance.keep-snapshots", "`10`"),
+                entry("maintenance.snapshot-max-age", "`1d`"),
+                entry("maintenance.orphan-min-age", "`1d`"),
+                entry("maintenance.interval", "`1h`"),
                 entry("vars", "`{}`")));
   }
 

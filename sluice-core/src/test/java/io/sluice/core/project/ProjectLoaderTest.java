@@ -7,6 +7,7 @@ import io.sluice.api.type.DataType;
 import io.sluice.core.project.SourceDef.Granularity;
 import io.sluice.core.project.SourceDef.RowCheck;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -387,6 +388,7 @@ class ProjectLoaderTest {
                 new Project.LakeConfig("iceberg", Map.of()),
                 root.resolve(".sluice/warehouse.duckdb").toString(),
                 new Project.QualityConfig(0),
+                Project.MaintenanceConfig.defaults(),
                 Map.of(),
                 List.of(
                     new SourceDef(
@@ -408,6 +410,24 @@ class ProjectLoaderTest {
                         List.of())),
                 List.of(),
                 List.of()));
+  }
+
+  @Test
+  void readsEveryKeyOfTheMaintenanceSection() {
+    Project project =
+        new TestProject(directory)
+            .file(
+                "sluice.yaml",
+                "name: shop\nmaintenance:\n  target-file-size-mb: 64\n  min-files: 3\n"
+                    + "  keep-snapshots: 4\n  snapshot-max-age: 6h\n  orphan-min-age: 2d\n"
+                    + "  interval: 90s\n")
+            .load();
+
+    assertThat(project.maintenance())
+        .isEqualTo(
+            new Project.MaintenanceConfig(
+                64, 3, 4, Duration.ofHours(6), Duration.ofDays(2), Duration.ofSeconds(90)));
+    assertThat(project.maintenance().targetFileSizeBytes()).isEqualTo(64L * 1024 * 1024);
   }
 
   @Test
