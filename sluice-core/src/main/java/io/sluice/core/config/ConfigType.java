@@ -231,17 +231,7 @@ public abstract class ConfigType<T> {
     return new ScalarType<>("duration", "a duration such as 30s, 15m, 6h or 7d") {
       @Override
       Duration convert(ScalarNode node) {
-        java.util.regex.Matcher matcher = DURATION.matcher(node.getValue());
-        if (!matcher.matches()) {
-          throw new IllegalArgumentException("not a duration");
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2)) {
-          case "s" -> Duration.ofSeconds(amount);
-          case "m" -> Duration.ofMinutes(amount);
-          case "h" -> Duration.ofHours(amount);
-          default -> Duration.ofDays(amount);
-        };
+        return parseDuration(node.getValue());
       }
 
       @Override
@@ -258,8 +248,28 @@ public abstract class ConfigType<T> {
 
   private static final Pattern DURATION = Pattern.compile("^([0-9]{1,9})([smhd])$");
 
+  /**
+   * Reads a duration as {@link #duration()} does, e.g. for a command-line flag.
+   *
+   * @throws IllegalArgumentException naming the expected form when {@code text} is not one
+   */
+  public static Duration parseDuration(String text) {
+    java.util.regex.Matcher matcher = DURATION.matcher(text);
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException(
+          "expected a duration such as 30s, 15m, 6h or 7d, found '" + text + "'");
+    }
+    long amount = Long.parseLong(matcher.group(1));
+    return switch (matcher.group(2)) {
+      case "s" -> Duration.ofSeconds(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      case "h" -> Duration.ofHours(amount);
+      default -> Duration.ofDays(amount);
+    };
+  }
+
   /** A duration as {@link #duration()} reads it, in the largest unit that divides it. */
-  static String formatDuration(Duration duration) {
+  public static String formatDuration(Duration duration) {
     long seconds = duration.getSeconds();
     if (seconds != 0 && seconds % 86_400 == 0) {
       return seconds / 86_400 + "d";
