@@ -1,8 +1,10 @@
 package io.sluice.cli;
 
+import io.sluice.api.DidYouMean;
 import io.sluice.api.SluiceException;
 import io.sluice.core.config.ConfigType;
 import io.sluice.core.project.Project;
+import io.sluice.core.project.SourceDef;
 import io.sluice.core.run.Maintenance;
 import io.sluice.core.run.ProjectRuntime;
 import java.io.PrintWriter;
@@ -96,6 +98,13 @@ final class MaintainCommand implements Callable<Integer> {
     Optional<Duration> maxAge = snapshotMaxAge.map(age -> duration("--snapshot-max-age", age));
     Optional<Duration> orphanAge = orphanMinAge.map(age -> duration("--orphan-min-age", age));
     Project project = options.load();
+    if (source.isPresent() && project.source(source.get()).isEmpty()) {
+      throw SluiceException.user(
+          "No source '%s' in %s%s",
+          source.get(),
+          project.directory(),
+          DidYouMean.hint(source.get(), project.sources().stream().map(SourceDef::name).toList()));
+    }
     Project.MaintenanceConfig defaults = project.maintenance();
     Project.MaintenanceConfig settings =
         new Project.MaintenanceConfig(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.sluice.api.DidYouMean;
 import io.sluice.api.SluiceException;
 import io.sluice.api.engine.Engine;
+import io.sluice.api.engine.ModelRequest;
 import io.sluice.api.lake.DataFile;
 import io.sluice.api.lake.ExpireResult;
 import io.sluice.api.lake.Lake;
@@ -82,10 +83,16 @@ public final class Maintenance {
         clock);
   }
 
-  /** Per source, the clean-table snapshot ids the project's models recorded in the warehouse. */
+  /**
+   * Per source, the clean-table snapshot ids the project's incremental models recorded in the
+   * warehouse: where they will diff from next. Other models read whole tables.
+   */
   public static Map<String, Set<Long>> modelSnapshots(Project project, Engine engine) {
     Map<String, Set<Long>> inUse = new HashMap<>();
     for (ModelDef model : project.models()) {
+      if (model.materialization() != ModelRequest.Materialization.INCREMENTAL) {
+        continue;
+      }
       Optional<String> state = engine.state("model:" + model.name());
       if (state.isEmpty()) {
         continue;
