@@ -1,16 +1,17 @@
 package io.sluice.cli;
 
+import io.sluice.api.DidYouMean;
 import io.sluice.api.SluiceException;
-import io.sluice.api.lake.DataFile;
-import io.sluice.api.lake.LakeTable;
-import io.sluice.api.lake.RewriteResult;
-import io.sluice.api.lake.TableId;
+import io.sluice.core.config.ConfigType;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
-import io.sluice.core.run.LakeLayout;
+import io.sluice.core.run.Maintenance;
 import io.sluice.core.run.ProjectRuntime;
 import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,13 +20,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code sluice maintain}: compacts the small files of the lake tables. */
+/** {@code sluice maintain}: compacts, expires old snapshots and removes orphan files. */
 @Command(
     name = "maintain",
     mixinStandardHelpOptions = true,
     description =
-        "Rewrite the small files of each lake table (raw, clean, quarantine) per partition into"
-            + " files of about the target size. Rows do not change; safe while runs append.")
+        "Maintain each lake table (raw, clean, quarantine): rewrite small files per partition into"
+            + " files of about the target size, expire old snapshots (deleting the files only they"
+            + " use) and remove orphan files. Rows do not change; safe while runs append. Defaults"
+            + " come from the maintenance section of sluice.yaml.")
 final class MaintainCommand implements Callable<Integer> {
   @Mixin ProjectOptions options;
   @Spec CommandSpec spec;
@@ -39,81 +42,155 @@ final class MaintainCommand implements Callable<Integer> {
   @Option(
       names = "--target-file-size-mb",
       description =
-          "Files smaller than this are compacted, into files of about this size"
-              + " (default: ${DEFAULT-VALUE}).",
-      defaultValue = "128")
-  int targetFileSizeMb;
+          "Files smaller than this are compacted, into files of about this size (default:"
+              + " maintenance.target-file-size-mb, 128).",
+      paramLabel = "MB")
+  Optional<Integer> targetFileSizeMb;
 
   @Option(
       names = "--min-files",
       description =
           "Compact a partition only when it has at least this many small files (default:"
-              + " ${DEFAULT-VALUE}).",
-      defaultValue = "5")
-  int minFiles;
+              + " maintenance.min-files, 5).",
+      paramLabel = "N")
+  Optional<Integer> minFiles;
+
+  @Option(
+      names = "--keep-snapshots",
+      description =
+          "Always keep this many of the newest snapshots of each table (default:"
+              + " maintenance.keep-snapshots, 10).",
+      paramLabel = "N")
+  Optional<Integer> keepSnapshots;
+
+  @Option(
+      names = "--snapshot-max-age",
+      description =
+          "Expire snapshots older than this, e.g. 6h or 7d (default: maintenance.snapshot-max-age,"
+              + " 1d).",
+      paramLabel = "AGE")
+  Optional<String> snapshotMaxAge;
+
+  @Option(
+      names = "--orphan-min-age",
+      description =
+          "Delete unreferenced files only when older than this (default:"
+              + " maintenance.orphan-min-age, 1d).",
+      paramLabel = "AGE")
+  Optional<String> orphanMinAge;
+
+  @Option(names = "--dry-run", description = "Print what would be done; change nothing.")
+  boolean dryRun;
 
   @Override
   public Integer call() {
-    if (targetFileSizeMb < 1) {
+    if (targetFileSizeMb.isPresent() && targetFileSizeMb.get() < 1) {
       throw SluiceException.user(
-          "--target-file-size-mb must be at least 1, got %d", targetFileSizeMb);
+          "--target-file-size-mb must be at least 1, got %d", targetFileSizeMb.get());
     }
-    if (minFiles < 2) {
-      throw SluiceException.user("--min-files must be at least 2, got %d", minFiles);
+    if (minFiles.isPresent() && minFiles.get() < 2) {
+      throw SluiceException.user("--min-files must be at least 2, got %d", minFiles.get());
     }
+    if (keepSnapshots.isPresent() && keepSnapshots.get() < 1) {
+      throw SluiceException.user(
+          "--keep-snapshots must be at least 1, got %d", keepSnapshots.get());
+    }
+    Optional<Duration> maxAge = snapshotMaxAge.map(age -> duration("--snapshot-max-age", age));
+    Optional<Duration> orphanAge = orphanMinAge.map(age -> duration("--orphan-min-age", age));
     Project project = options.load();
-    List<SourceDef> sources = project.sources();
-    if (source.isPresent()) {
-      sources = sources.stream().filter(s -> s.name().equals(source.get())).toList();
-      if (sources.isEmpty()) {
-        throw SluiceException.user(
-            "No source '%s' in %s%s",
-            source.get(),
-            project.directory(),
-            io.sluice.api.DidYouMean.hint(
-                source.get(), project.sources().stream().map(SourceDef::name).toList()));
-      }
+    if (source.isPresent() && project.source(source.get()).isEmpty()) {
+      throw SluiceException.user(
+          "No source '%s' in %s%s",
+          source.get(),
+          project.directory(),
+          DidYouMean.hint(source.get(), project.sources().stream().map(SourceDef::name).toList()));
     }
+    Project.MaintenanceConfig defaults = project.maintenance();
+    Project.MaintenanceConfig settings =
+        new Project.MaintenanceConfig(
+            targetFileSizeMb.orElse(defaults.targetFileSizeMb()),
+            minFiles.orElse(defaults.minFiles()),
+            keepSnapshots.orElse(defaults.keepSnapshots()),
+            maxAge.orElse(defaults.snapshotMaxAge()),
+            orphanAge.orElse(defaults.orphanMinAge()),
+            defaults.interval());
     PrintWriter out = spec.commandLine().getOut();
     TextTable table =
         new TextTable(
             List.of(
-                "table", "partitions", "files before", "files after", "size before", "size after"));
-    long target = targetFileSizeMb * 1024L * 1024L;
+                "table",
+                "partitions",
+                "files before",
+                "files after",
+                "size before",
+                "size after",
+                "snapshots expired",
+                "snapshots kept",
+                "files deleted",
+                "orphans"));
+    List<Maintenance.TableResult> results;
     try (ProjectRuntime runtime = ProjectRuntime.open(project, true)) {
-      for (SourceDef each : sources) {
-        for (String namespace : List.of(LakeLayout.RAW, LakeLayout.CLEAN, LakeLayout.QUARANTINE)) {
-          TableId id = new TableId(namespace, each.name());
-          Optional<LakeTable> lakeTable = runtime.lake().load(id);
-          if (lakeTable.isEmpty()) {
-            continue;
-          }
-          List<DataFile> before = lakeTable.get().files();
-          RewriteResult result = lakeTable.get().rewriteSmallFiles(target, minFiles);
-          List<DataFile> after = runtime.lake().load(id).orElseThrow().files();
-          table.add(
-              List.of(
-                  id.namespace() + "." + id.name(),
-                  Integer.toString(result.partitionsRewritten()),
-                  Integer.toString(before.size()),
-                  Integer.toString(after.size()),
-                  size(before),
-                  size(after)));
+      results = Maintenance.of(runtime, Clock.systemUTC()).run(settings, source, dryRun);
+    }
+    for (Maintenance.TableResult result : results) {
+      table.add(
+          List.of(
+              result.table().namespace() + "." + result.table().name(),
+              Integer.toString(result.rewrite().partitionsRewritten()),
+              Integer.toString(result.filesBefore()),
+              dryRun ? "-" : Integer.toString(result.filesAfter()),
+              size(result.bytesBefore()),
+              dryRun ? "-" : size(result.bytesAfter()),
+              Integer.toString(result.expiry().snapshotsExpired()),
+              Integer.toString(result.expiry().snapshotsKept()),
+              result.expiry().dataFilesDeleted()
+                  + " ("
+                  + size(result.expiry().dataBytesDeleted())
+                  + ")",
+              result.orphans().files().size() + " (" + size(result.orphans().bytes()) + ")"));
+    }
+    table.print(out);
+    if (dryRun) {
+      out.println();
+      out.println("Dry run: nothing was changed. Maintenance would:");
+      for (Maintenance.TableResult result : results) {
+        out.printf(
+            Locale.ROOT,
+            "  %s.%s: rewrite %d small files (%s) in %d partitions; expire %d snapshots, deleting"
+                + " %d data files (%s); delete %d orphan files (%s)%n",
+            result.table().namespace(),
+            result.table().name(),
+            result.rewrite().filesRemoved(),
+            size(result.rewrite().bytesRemoved()),
+            result.rewrite().partitionsRewritten(),
+            result.expiry().snapshotsExpired(),
+            result.expiry().dataFilesDeleted(),
+            size(result.expiry().dataBytesDeleted()),
+            result.orphans().files().size(),
+            size(result.orphans().bytes()));
+        for (String orphan : result.orphans().files()) {
+          out.println("    orphan " + orphan);
         }
       }
     }
-    table.print(out);
     return 0;
   }
 
-  private static String size(List<DataFile> files) {
-    long bytes = files.stream().mapToLong(DataFile::sizeBytes).sum();
+  private static Duration duration(String flag, String text) {
+    try {
+      return ConfigType.parseDuration(text);
+    } catch (IllegalArgumentException e) {
+      throw SluiceException.user("%s: %s", flag, e.getMessage());
+    }
+  }
+
+  private static String size(long bytes) {
     if (bytes < 1024) {
       return bytes + " B";
     }
     if (bytes < 1024 * 1024) {
-      return String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+      return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
     }
-    return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
+    return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
   }
 }

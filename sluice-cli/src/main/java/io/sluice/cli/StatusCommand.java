@@ -1,11 +1,10 @@
 package io.sluice.cli;
 
 import io.sluice.api.lake.LakeTable;
-import io.sluice.api.lake.Snapshot;
 import io.sluice.api.lake.TableId;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
-import io.sluice.core.run.PipelineRunner;
+import io.sluice.core.run.BatchHistory;
 import io.sluice.core.run.ProjectRuntime;
 import io.sluice.core.run.RunSummary;
 import java.io.PrintWriter;
@@ -54,26 +53,12 @@ final class StatusCommand implements Callable<Integer> {
                   "latest event"));
       for (SourceDef source : project.sources()) {
         Optional<LakeTable> clean = runtime.lake().load(new TableId("clean", source.name()));
-        long batches = 0;
-        long read = 0;
-        long valid = 0;
-        long quarantined = 0;
-        Optional<Snapshot> last = Optional.empty();
-        if (clean.isPresent()) {
-          for (Snapshot snapshot : clean.get().snapshots()) {
-            if (snapshot.summary().containsKey(PipelineRunner.BATCH_ID)) {
-              batches++;
-              read +=
-                  Long.parseLong(snapshot.summary().getOrDefault(PipelineRunner.ROWS_READ, "0"));
-              valid +=
-                  Long.parseLong(snapshot.summary().getOrDefault(PipelineRunner.ROWS_VALID, "0"));
-              quarantined +=
-                  Long.parseLong(
-                      snapshot.summary().getOrDefault(PipelineRunner.ROWS_QUARANTINED, "0"));
-              last = Optional.of(snapshot);
-            }
-          }
-        }
+        BatchHistory history = BatchHistory.of(clean.map(LakeTable::snapshots).orElse(List.of()));
+        long batches = history.batches();
+        long read = history.rowsRead();
+        long valid = history.rowsValid();
+        long quarantined = history.rowsQuarantined();
+        Optional<Instant> last = history.lastBatchAt();
         String latestEvent = "-";
         if (source.eventTime().isPresent() && clean.isPresent() && valid > 0) {
           Object max =
@@ -98,8 +83,7 @@ final class StatusCommand implements Callable<Integer> {
                 Format.count(valid),
                 Format.count(quarantined),
                 read == 0 ? "-" : Format.percent((double) valid / read),
-                last.map(s -> ago(Duration.between(Instant.ofEpochMilli(s.timestampMillis()), now)))
-                    .orElse("never"),
+                last.map(at -> ago(Duration.between(at, now))).orElse("never"),
                 latestEvent));
       }
       out.println("Datasets");

@@ -1,6 +1,7 @@
 package io.sluice.api.lake;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,6 +64,49 @@ public interface LakeTable {
    * @return what was rewritten; {@link RewriteResult#nothing()} when no partition qualified
    */
   RewriteResult rewriteSmallFiles(long targetFileSizeBytes, int minFilesPerPartition);
+
+  /**
+   * What {@link #rewriteSmallFiles} would rewrite now, without writing or committing anything: the
+   * partitions and the files and bytes it would remove; {@code filesAdded}, {@code bytesAdded} are
+   * 0 and the snapshot is empty.
+   */
+  RewriteResult planSmallFileRewrite(long targetFileSizeBytes, int minFilesPerPartition);
+
+  /**
+   * Expires the snapshots of the history that {@code retention} does not keep, and deletes the
+   * files that only they referenced: data files replaced by a compaction or an overwrite, their
+   * manifests and manifest lists. The table's rows do not change.
+   *
+   * <p>Contract: the kept snapshots are an unbroken run at the end of the history (see {@link
+   * SnapshotRetention}), so {@link #filesAddedSince} keeps working from any kept snapshot and
+   * {@link #snapshots()} lists exactly the kept ones afterwards. The summaries of expired snapshots
+   * are gone: a caller that keeps bookkeeping in summaries must carry it forward first (Sluice's
+   * runner commits a checkpoint snapshot). Safe to run while another handle or process appends: the
+   * snapshots to expire are chosen before the commit and a concurrent append is kept; only files
+   * that no snapshot of the committed metadata references are deleted. A file a concurrent reader
+   * is still scanning may be deleted under it when its snapshot expires: keep snapshots at least as
+   * long as the longest read.
+   *
+   * @param dryRun report what would be expired and deleted, change nothing
+   * @return what was expired; {@link ExpireResult#nothing(int)} when nothing qualified
+   */
+  ExpireResult expireSnapshots(SnapshotRetention retention, boolean dryRun);
+
+  /**
+   * Deletes the files in the table's data folders that no snapshot references and that were last
+   * modified before {@code olderThan}: leftovers of batches that crashed before their commit, of
+   * failed compactions, or of expiries that did not finish deleting. Empty data directories last
+   * modified before {@code olderThan} are removed too.
+   *
+   * <p>Contract: a file that any snapshot of the table references is never deleted. A file being
+   * written for a commit that has not happened yet looks exactly like an orphan: {@code olderThan}
+   * must be earlier than the start of the oldest write still in flight (a safety age of a day is
+   * usual). Only tables whose data folder is on the local file system are supported; for others
+   * this reports a USER error.
+   *
+   * @param dryRun report what would be deleted, delete nothing
+   */
+  OrphanResult removeOrphanFiles(Instant olderThan, boolean dryRun);
 
   /** Reloads the table's metadata from the catalog. */
   void refresh();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.api.DidYouMean;
 import io.sluice.api.SluiceException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -223,6 +224,63 @@ public abstract class ConfigType<T> {
         return json.objectNode().put("type", "number").put("minimum", min).put("maximum", max);
       }
     };
+  }
+
+  /** A duration: a whole number and a unit, {@code 30s}, {@code 15m}, {@code 6h} or {@code 7d}. */
+  public static ConfigType<Duration> duration() {
+    return new ScalarType<>("duration", "a duration such as 30s, 15m, 6h or 7d") {
+      @Override
+      Duration convert(ScalarNode node) {
+        return parseDuration(node.getValue());
+      }
+
+      @Override
+      Object toJson(Duration value) {
+        return formatDuration(value);
+      }
+
+      @Override
+      ObjectNode jsonSchema(JsonNodeFactory json) {
+        return json.objectNode().put("type", "string").put("pattern", DURATION.pattern());
+      }
+    };
+  }
+
+  private static final Pattern DURATION = Pattern.compile("^([0-9]{1,9})([smhd])$");
+
+  /**
+   * Reads a duration as {@link #duration()} does, e.g. for a command-line flag.
+   *
+   * @throws IllegalArgumentException naming the expected form when {@code text} is not one
+   */
+  public static Duration parseDuration(String text) {
+    java.util.regex.Matcher matcher = DURATION.matcher(text);
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException(
+          "expected a duration such as 30s, 15m, 6h or 7d, found '" + text + "'");
+    }
+    long amount = Long.parseLong(matcher.group(1));
+    return switch (matcher.group(2)) {
+      case "s" -> Duration.ofSeconds(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      case "h" -> Duration.ofHours(amount);
+      default -> Duration.ofDays(amount);
+    };
+  }
+
+  /** A duration as {@link #duration()} reads it, in the largest unit that divides it. */
+  private static String formatDuration(Duration duration) {
+    long seconds = duration.getSeconds();
+    if (seconds != 0 && seconds % 86_400 == 0) {
+      return seconds / 86_400 + "d";
+    }
+    if (seconds != 0 && seconds % 3_600 == 0) {
+      return seconds / 3_600 + "h";
+    }
+    if (seconds != 0 && seconds % 60 == 0) {
+      return seconds / 60 + "m";
+    }
+    return seconds + "s";
   }
 
   /** A string of exactly one character, e.g. a CSV delimiter ({@code "\t"} for a tab). */

@@ -1,6 +1,7 @@
 package io.sluice.core.config;
 
 import static io.sluice.core.config.ConfigType.anyMap;
+import static io.sluice.core.config.ConfigType.duration;
 import static io.sluice.core.config.ConfigType.identifier;
 import static io.sluice.core.config.ConfigType.integer;
 import static io.sluice.core.config.ConfigType.number;
@@ -9,6 +10,7 @@ import static io.sluice.core.config.ConfigType.section;
 import static io.sluice.core.config.ConfigType.string;
 import static io.sluice.core.config.ConfigType.stringMap;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -179,6 +181,59 @@ public final class ProjectSpec {
               SERVE_LOG)
           .build();
 
+  public static final ConfigKey<Integer> TARGET_FILE_SIZE_MB =
+      ConfigKey.builder("target-file-size-mb", integer(1))
+          .doc(
+              "Compaction rewrites the data files smaller than this (MiB) into files of about this"
+                  + " size.")
+          .defaultValue(128)
+          .build();
+  public static final ConfigKey<Integer> MIN_FILES =
+      ConfigKey.builder("min-files", integer(2))
+          .doc("Compaction rewrites a partition only when it holds at least this many small files.")
+          .defaultValue(5)
+          .build();
+  public static final ConfigKey<Integer> KEEP_SNAPSHOTS =
+      ConfigKey.builder("keep-snapshots", integer(1))
+          .doc("Expiry always keeps at least this many of the newest snapshots of each table.")
+          .defaultValue(10)
+          .build();
+  public static final ConfigKey<Duration> SNAPSHOT_MAX_AGE =
+      ConfigKey.builder("snapshot-max-age", duration())
+          .doc(
+              "Expiry removes snapshots older than this (and deletes the files only they use, such"
+                  + " as files replaced by compaction). Keep it longer than the longest query and"
+                  + " than the time between runs: the warehouse reads the files listed at the last"
+                  + " run.")
+          .defaultValue(Duration.ofDays(1))
+          .build();
+  public static final ConfigKey<Duration> ORPHAN_MIN_AGE =
+      ConfigKey.builder("orphan-min-age", duration())
+          .doc(
+              "Orphan removal deletes unreferenced files in the lake's data folders only when they"
+                  + " are older than this; it must exceed the longest batch, whose files are"
+                  + " unreferenced until it commits.")
+          .defaultValue(Duration.ofDays(1))
+          .build();
+  public static final ConfigKey<Duration> INTERVAL =
+      ConfigKey.builder("interval", duration())
+          .doc("How often `sluice serve` runs maintenance (compaction, expiry, orphan removal).")
+          .defaultValue(Duration.ofHours(1))
+          .build();
+  public static final ConfigDef MAINTENANCE_DEF =
+      ConfigDef.builder(
+              "maintenance",
+              "Lake maintenance: small-file compaction, snapshot expiry and orphan-file removal,"
+                  + " run by `sluice maintain` and on a schedule by `sluice serve`.")
+          .add(
+              TARGET_FILE_SIZE_MB,
+              MIN_FILES,
+              KEEP_SNAPSHOTS,
+              SNAPSHOT_MAX_AGE,
+              ORPHAN_MIN_AGE,
+              INTERVAL)
+          .build();
+
   public static final ConfigKey<String> NAME =
       ConfigKey.builder("name", identifier()).doc("Project name.").required().build();
   public static final ConfigKey<String> DESCRIPTION =
@@ -212,6 +267,8 @@ public final class ProjectSpec {
       ConfigKey.builder("quality", section(QUALITY_DEF)).doc(QUALITY_DEF.doc()).build();
   public static final ConfigKey<ConfigValues> SERVE =
       ConfigKey.builder("serve", section(SERVE_DEF)).doc(SERVE_DEF.doc()).build();
+  public static final ConfigKey<ConfigValues> MAINTENANCE =
+      ConfigKey.builder("maintenance", section(MAINTENANCE_DEF)).doc(MAINTENANCE_DEF.doc()).build();
   public static final ConfigKey<Map<String, Object>> VARS =
       ConfigKey.builder("vars", anyMap())
           .doc("Values for model templates, read with `var('name')`.")
@@ -232,6 +289,7 @@ public final class ProjectSpec {
               DEFAULTS,
               QUALITY,
               SERVE,
+              MAINTENANCE,
               VARS)
           .build();
 }

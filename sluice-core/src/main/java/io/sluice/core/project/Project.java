@@ -2,7 +2,9 @@ package io.sluice.core.project;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sluice.core.config.ProjectSpec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +22,7 @@ import java.util.Optional;
  * @param warehouse where the warehouse lives (absolute path of the DuckDB file when embedded)
  * @param quality project-wide quality settings
  * @param serve settings of {@code sluice serve}: HTTP ingest, its limits, the ingest log, triggers
+ * @param maintenance lake maintenance settings
  * @param vars variables available to model templates as {@code var('name')}
  * @param sources sources in name order
  * @param models models in dependency order (a model comes after everything it refs)
@@ -35,6 +38,7 @@ public record Project(
     String warehouse,
     QualityConfig quality,
     ServeConfig serve,
+    MaintenanceConfig maintenance,
     Map<String, Object> vars,
     List<SourceDef> sources,
     List<ModelDef> models,
@@ -49,6 +53,7 @@ public record Project(
     requireNonNull(warehouse, "warehouse is null");
     requireNonNull(quality, "quality is null");
     requireNonNull(serve, "serve is null");
+    requireNonNull(maintenance, "maintenance is null");
     vars = Map.copyOf(vars);
     sources = List.copyOf(sources);
     models = List.copyOf(models);
@@ -119,6 +124,52 @@ public record Project(
       requireNonNull(host, "host is null");
       requireNonNull(triggerInterval, "triggerInterval is null");
       requireNonNull(logRetentionAge, "logRetentionAge is null");
+    }
+  }
+
+  /**
+   * Lake maintenance settings ({@code maintenance} of sluice.yaml).
+   *
+   * @param targetFileSizeMb compaction rewrites files smaller than this (MiB) into files of about
+   *     this size
+   * @param minFiles compaction rewrites a partition when it has at least this many small files
+   * @param keepSnapshots expiry keeps at least this many of the newest snapshots of a table
+   * @param snapshotMaxAge expiry removes snapshots older than this
+   * @param orphanMinAge orphan removal deletes unreferenced files older than this
+   * @param interval how often a long-running server runs maintenance
+   */
+  public record MaintenanceConfig(
+      int targetFileSizeMb,
+      int minFiles,
+      int keepSnapshots,
+      Duration snapshotMaxAge,
+      Duration orphanMinAge,
+      Duration interval) {
+    public MaintenanceConfig {
+      requireNonNull(snapshotMaxAge, "snapshotMaxAge is null");
+      requireNonNull(orphanMinAge, "orphanMinAge is null");
+      requireNonNull(interval, "interval is null");
+      if (targetFileSizeMb < 1 || minFiles < 2 || keepSnapshots < 1) {
+        throw new IllegalArgumentException(
+            "target file size %d MiB must be at least 1, min files %d at least 2, keep snapshots %d at least 1"
+                .formatted(targetFileSizeMb, minFiles, keepSnapshots));
+      }
+    }
+
+    /** The documented defaults, as {@link ProjectSpec} defines them. */
+    public static MaintenanceConfig defaults() {
+      return new MaintenanceConfig(
+          ProjectSpec.TARGET_FILE_SIZE_MB.defaultValue().orElseThrow(),
+          ProjectSpec.MIN_FILES.defaultValue().orElseThrow(),
+          ProjectSpec.KEEP_SNAPSHOTS.defaultValue().orElseThrow(),
+          ProjectSpec.SNAPSHOT_MAX_AGE.defaultValue().orElseThrow(),
+          ProjectSpec.ORPHAN_MIN_AGE.defaultValue().orElseThrow(),
+          ProjectSpec.INTERVAL.defaultValue().orElseThrow());
+    }
+
+    /** The compaction target in bytes. */
+    public long targetFileSizeBytes() {
+      return targetFileSizeMb * 1024L * 1024L;
     }
   }
 }

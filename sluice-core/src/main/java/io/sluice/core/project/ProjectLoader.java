@@ -130,6 +130,7 @@ public final class ProjectLoader {
         warehouse.toString(),
         new Project.QualityConfig(values.get(ProjectSpec.QUALITY).get(ProjectSpec.MIN_SCORE)),
         serve(values.get(ProjectSpec.SERVE)),
+        maintenance(values.get(ProjectSpec.MAINTENANCE)),
         values.get(ProjectSpec.VARS),
         sources.stream().sorted((a, b) -> a.name().compareTo(b.name())).toList(),
         models,
@@ -152,6 +153,16 @@ public final class ProjectLoader {
         (long) log.get(ProjectSpec.LOG_SEGMENT_MB) << 20,
         (long) log.get(ProjectSpec.LOG_RETENTION_MB) << 20,
         java.time.Duration.ofHours(log.get(ProjectSpec.LOG_RETENTION_HOURS)));
+  }
+
+  private static Project.MaintenanceConfig maintenance(ConfigValues values) {
+    return new Project.MaintenanceConfig(
+        values.get(ProjectSpec.TARGET_FILE_SIZE_MB),
+        values.get(ProjectSpec.MIN_FILES),
+        values.get(ProjectSpec.KEEP_SNAPSHOTS),
+        values.get(ProjectSpec.SNAPSHOT_MAX_AGE),
+        values.get(ProjectSpec.ORPHAN_MIN_AGE),
+        values.get(ProjectSpec.INTERVAL));
   }
 
   private static SchemaReader.Result schema(

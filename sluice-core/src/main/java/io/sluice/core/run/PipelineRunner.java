@@ -281,30 +281,16 @@ public final class PipelineRunner {
   }
 
   private static boolean hasBatch(LakeTable table, String batchId) {
-    return table.snapshots().stream().anyMatch(s -> batchId.equals(s.summary().get(BATCH_ID)));
+    return BatchHistory.of(table.snapshots()).contains(batchId);
   }
 
   private static String nextBatchId(LakeTable clean) {
-    long last = 0;
-    for (Snapshot snapshot : clean.snapshots()) {
-      String id = snapshot.summary().get(BATCH_ID);
-      if (id != null) {
-        last = Math.max(last, Long.parseLong(id.substring(id.lastIndexOf('-') + 1)));
-      }
-    }
-    return String.format("b-%06d", last + 1);
+    return BatchHistory.of(clean.snapshots()).nextBatchId();
   }
 
   /** The positions every committed batch consumed, later batches overriding earlier ones. */
   static Map<String, String> committedPositions(LakeTable clean) {
-    Map<String, String> positions = new TreeMap<>();
-    for (Snapshot snapshot : clean.snapshots()) {
-      String splits = snapshot.summary().get(SPLITS);
-      if (splits != null) {
-        positions.putAll(StateStore.fromJson(splits, new TypeReference<Map<String, String>>() {}));
-      }
-    }
-    return positions;
+    return BatchHistory.of(clean.snapshots()).positions();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -355,7 +341,8 @@ public final class PipelineRunner {
         model.materialization() == Materialization.INCREMENTAL
             && exists
             && previous != null
-            && previous.template().equals(sha256(model.template()));
+            && previous.template().equals(sha256(model.template()))
+            && stillInHistory(model, previous);
     Function<String, String> changesRelation = this::sourceRelation;
     if (incremental) {
       List<LakeRelation> deltas = new ArrayList<>();
@@ -403,6 +390,23 @@ public final class PipelineRunner {
   }
 
   private static final String DELTA_SCHEMA = "sluice_delta";
+
+  /**
+   * Whether every snapshot the model consumed is still in its clean table's history. Maintenance
+   * keeps them, but one can be gone (expired by another tool, or the table was recreated): the
+   * model is then rebuilt whole, which gives the same rows as diffing.
+   */
+  private boolean stillInHistory(ModelDef model, ModelState previous) {
+    for (String source : model.sources()) {
+      Long since = previous.snapshots().get(source);
+      if (since != null
+          && since >= 0
+          && cleanTable(source).snapshots().stream().noneMatch(s -> s.id() == since)) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /**
    * What a model recorded about its last build.

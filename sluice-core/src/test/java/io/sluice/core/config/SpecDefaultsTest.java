@@ -47,6 +47,13 @@ class SpecDefaultsTest {
                 entry("serve.log.segment-mb", "`64`"),
                 entry("serve.log.retention-mb", "`1024`"),
                 entry("serve.log.retention-hours", "`168`"),
+                entry("maintenance", ""),
+                entry("maintenance.target-file-size-mb", "`128`"),
+                entry("maintenance.min-files", "`5`"),
+                entry("maintenance.keep-snapshots", "`10`"),
+                entry("maintenance.snapshot-max-age", "`1d`"),
+                entry("maintenance.orphan-min-age", "`1d`"),
+                entry("maintenance.interval", "`1h`"),
                 entry("vars", "`{}`")));
   }
 

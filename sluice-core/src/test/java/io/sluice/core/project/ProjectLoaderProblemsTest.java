@@ -120,6 +120,18 @@ class ProjectLoaderProblemsTest {
   }
 
   @Test
+  void reportsADurationWithoutAUnitAndAMinimumNotMet() {
+    project.file(
+        "sluice.yaml", "name: shop\nmaintenance:\n  snapshot-max-age: 90\n  min-files: 1\n");
+
+    assertThat(project.problems())
+        .containsExactly(
+            "sluice.yaml:3:21: snapshot-max-age: expected a duration such as 30s, 15m, 6h or 7d,"
+                + " found '90'",
+            "sluice.yaml:4:14: min-files: expected an integer ≥ 2, found '1'");
+  }
+
+  @Test
   void reportsASectionThatIsNotAMapping() {
     project.file("sluice.yaml", "name: shop\nlake: iceberg\nvars: [a, b]\n");
 

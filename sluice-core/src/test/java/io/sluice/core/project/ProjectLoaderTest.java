@@ -402,6 +402,7 @@ class ProjectLoaderTest {
                     64L << 20,
                     1L << 30,
                     Duration.ofDays(7)),
+                Project.MaintenanceConfig.defaults(),
                 Map.of(),
                 List.of(
                     new SourceDef(
@@ -423,6 +424,24 @@ class ProjectLoaderTest {
                         List.of())),
                 List.of(),
                 List.of()));
+  }
+
+  @Test
+  void readsEveryKeyOfTheMaintenanceSection() {
+    Project project =
+        new TestProject(directory)
+            .file(
+                "sluice.yaml",
+                "name: shop\nmaintenance:\n  target-file-size-mb: 64\n  min-files: 3\n"
+                    + "  keep-snapshots: 4\n  snapshot-max-age: 6h\n  orphan-min-age: 2d\n"
+                    + "  interval: 90s\n")
+            .load();
+
+    assertThat(project.maintenance())
+        .isEqualTo(
+            new Project.MaintenanceConfig(
+                64, 3, 4, Duration.ofHours(6), Duration.ofDays(2), Duration.ofSeconds(90)));
+    assertThat(project.maintenance().targetFileSizeBytes()).isEqualTo(64L * 1024 * 1024);
   }
 
   @Test

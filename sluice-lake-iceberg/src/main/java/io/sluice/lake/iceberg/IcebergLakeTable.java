@@ -4,28 +4,44 @@ import static java.util.Objects.requireNonNull;
 
 import io.sluice.api.SluiceException;
 import io.sluice.api.lake.DataFile;
+import io.sluice.api.lake.ExpireResult;
 import io.sluice.api.lake.LakeColumn;
 import io.sluice.api.lake.LakeTable;
+import io.sluice.api.lake.OrphanResult;
 import io.sluice.api.lake.PartitionField;
 import io.sluice.api.lake.RewriteResult;
 import io.sluice.api.lake.Snapshot;
+import io.sluice.api.lake.SnapshotRetention;
 import io.sluice.api.lake.TableId;
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.ExpireSnapshots;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.ManifestFile;
+import org.apache.iceberg.ManifestFiles;
+import org.apache.iceberg.ManifestReader;
 import org.apache.iceberg.RewriteFiles;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
@@ -120,18 +136,7 @@ final class IcebergLakeTable implements LakeTable {
           "Invalid data directory tag '%s' for table %s: it must match %s and not start with a dot",
           tag, id, TAG.pattern());
     }
-    String dataLocation =
-        table
-            .properties()
-            .getOrDefault(TableProperties.WRITE_DATA_LOCATION, table.location() + "/data");
-    Path data =
-        IcebergLakeConfig.localPath(dataLocation)
-            .orElseThrow(
-                () ->
-                    SluiceException.user(
-                        "Cannot create a data directory for table %s: its data location %s is not"
-                            + " on the local file system",
-                        id, dataLocation));
+    Path data = dataDirectory();
     Path directory = data.resolve(tag + "-" + UUID.randomUUID());
     try {
       Files.createDirectories(data);
@@ -140,6 +145,21 @@ final class IcebergLakeTable implements LakeTable {
       throw SluiceException.external(
           "Cannot create data directory %s for table %s: %s".formatted(directory, id, e), e);
     }
+  }
+
+  /** The local folder the table's data files are written to. */
+  private Path dataDirectory() {
+    String dataLocation =
+        table
+            .properties()
+            .getOrDefault(TableProperties.WRITE_DATA_LOCATION, table.location() + "/data");
+    return IcebergLakeConfig.localPath(dataLocation)
+        .orElseThrow(
+            () ->
+                SluiceException.user(
+                    "Cannot use the data folder of table %s: its data location %s is not on the"
+                        + " local file system",
+                    id, dataLocation));
   }
 
   @Override
@@ -263,16 +283,7 @@ final class IcebergLakeTable implements LakeTable {
   /** As {@link #rewriteSmallFiles(long, int)}; {@code beforeCommit} runs just before the commit. */
   RewriteResult rewriteSmallFiles(
       long targetFileSizeBytes, int minFilesPerPartition, Runnable beforeCommit) {
-    if (targetFileSizeBytes <= 0) {
-      throw Failures.internal(
-          "Cannot rewrite the small files of table %s: target file size %d is not positive",
-          id, targetFileSizeBytes);
-    }
-    if (minFilesPerPartition < 2) {
-      throw Failures.internal(
-          "Cannot rewrite the small files of table %s: min files per partition %d is below 2",
-          id, minFilesPerPartition);
-    }
+    checkRewriteArguments(targetFileSizeBytes, minFilesPerPartition);
     List<String> written = new ArrayList<>();
     boolean committed = false;
     try {
@@ -349,11 +360,216 @@ final class IcebergLakeTable implements LakeTable {
   }
 
   @Override
+  public RewriteResult planSmallFileRewrite(long targetFileSizeBytes, int minFilesPerPartition) {
+    checkRewriteArguments(targetFileSizeBytes, minFilesPerPartition);
+    try {
+      table.refresh();
+      if (table.currentSnapshot() == null) {
+        return RewriteResult.nothing();
+      }
+      List<List<org.apache.iceberg.DataFile>> groups =
+          new SmallFileRewriter(id, table).plan(targetFileSizeBytes, minFilesPerPartition);
+      int files = 0;
+      long bytes = 0;
+      for (List<org.apache.iceberg.DataFile> group : groups) {
+        files += group.size();
+        for (org.apache.iceberg.DataFile file : group) {
+          bytes += file.fileSizeInBytes();
+        }
+      }
+      return new RewriteResult(groups.size(), files, 0, bytes, 0, Optional.empty());
+    } catch (RuntimeException e) {
+      throw Failures.wrap("Cannot plan the rewrite of the small files of table " + id, e);
+    }
+  }
+
+  @Override
+  public ExpireResult expireSnapshots(SnapshotRetention retention, boolean dryRun) {
+    requireNonNull(retention, "retention is null");
+    try {
+      table.refresh();
+      List<org.apache.iceberg.Snapshot> history = new ArrayList<>();
+      SnapshotUtil.currentAncestors(table).forEach(history::add);
+      Collections.reverse(history);
+      int keepFrom = Math.max(0, history.size() - retention.retainLast());
+      long olderThan = retention.expireOlderThan().toEpochMilli();
+      for (int i = 0; i < keepFrom; i++) {
+        org.apache.iceberg.Snapshot snapshot = history.get(i);
+        if (snapshot.timestampMillis() >= olderThan
+            || retention.retain().contains(snapshot.snapshotId())) {
+          keepFrom = i;
+          break;
+        }
+      }
+      if (keepFrom == 0) {
+        return ExpireResult.nothing(history.size());
+      }
+      List<org.apache.iceberg.Snapshot> expired = List.copyOf(history.subList(0, keepFrom));
+      Set<Long> expiredIds = new HashSet<>();
+      expired.forEach(snapshot -> expiredIds.add(snapshot.snapshotId()));
+      List<org.apache.iceberg.Snapshot> others = new ArrayList<>();
+      for (org.apache.iceberg.Snapshot snapshot : table.snapshots()) {
+        if (!expiredIds.contains(snapshot.snapshotId())) {
+          others.add(snapshot);
+        }
+      }
+      // Planned for the report; what is deleted is decided again by Iceberg from the committed
+      // metadata, so a snapshot committed meanwhile keeps its files.
+      Map<String, Long> onlyExpired = liveDataFiles(expired);
+      onlyExpired.keySet().removeAll(liveDataFiles(others).keySet());
+      int kept = history.size() - expired.size();
+      if (dryRun) {
+        return new ExpireResult(
+            expired.size(),
+            kept,
+            onlyExpired.size(),
+            onlyExpired.values().stream().mapToLong(Long::longValue).sum(),
+            0);
+      }
+      AtomicInteger dataFiles = new AtomicInteger();
+      AtomicLong dataBytes = new AtomicLong();
+      AtomicInteger metadataFiles = new AtomicInteger();
+      commitLock.lock();
+      try {
+        // Only the chosen ids: with "older than the beginning of time" Iceberg's own age and
+        // count policy keeps every other snapshot, also when a retry sees a concurrent append.
+        ExpireSnapshots expire = table.expireSnapshots().expireOlderThan(Long.MIN_VALUE);
+        expiredIds.forEach(expire::expireSnapshotId);
+        expire
+            .deleteWith(
+                location -> {
+                  table.io().deleteFile(location);
+                  Long size = onlyExpired.get(location);
+                  if (size != null) {
+                    dataFiles.incrementAndGet();
+                    dataBytes.addAndGet(size);
+                  } else {
+                    metadataFiles.incrementAndGet();
+                  }
+                })
+            .commit();
+      } finally {
+        commitLock.unlock();
+      }
+      return new ExpireResult(
+          expired.size(), kept, dataFiles.get(), dataBytes.get(), metadataFiles.get());
+    } catch (CommitStateUnknownException e) {
+      throw SluiceException.external(
+          ("Cannot tell whether the snapshots of table %s were expired: the catalog did not"
+                  + " confirm the commit (%s). Refresh the table and expire again")
+              .formatted(id, e.getMessage()),
+          e);
+    } catch (IOException e) {
+      throw SluiceException.external(
+          "Cannot expire the snapshots of table %s: %s".formatted(id, e.getMessage()), e);
+    } catch (RuntimeException e) {
+      throw Failures.wrap("Cannot expire the snapshots of table " + id, e);
+    }
+  }
+
+  /** Location and size of every data file live in one of {@code snapshots}. */
+  private Map<String, Long> liveDataFiles(Iterable<org.apache.iceberg.Snapshot> snapshots)
+      throws IOException {
+    Map<String, Long> files = new HashMap<>();
+    Set<String> manifests = new HashSet<>();
+    for (org.apache.iceberg.Snapshot snapshot : snapshots) {
+      for (ManifestFile manifest : snapshot.dataManifests(table.io())) {
+        if (!manifests.add(manifest.path())) {
+          continue;
+        }
+        try (ManifestReader<org.apache.iceberg.DataFile> reader =
+            ManifestFiles.read(manifest, table.io(), table.specs())) {
+          for (org.apache.iceberg.DataFile file : reader) {
+            files.put(file.location(), file.fileSizeInBytes());
+          }
+        }
+      }
+    }
+    return files;
+  }
+
+  @Override
+  public OrphanResult removeOrphanFiles(Instant olderThan, boolean dryRun) {
+    requireNonNull(olderThan, "olderThan is null");
+    Path data = dataDirectory();
+    try {
+      table.refresh();
+      if (!Files.isDirectory(data)) {
+        return OrphanResult.nothing();
+      }
+      Set<Path> referenced = new HashSet<>();
+      for (String location : liveDataFiles(table.snapshots()).keySet()) {
+        IcebergLakeConfig.localPath(location)
+            .ifPresent(path -> referenced.add(path.toAbsolutePath().normalize()));
+      }
+      long cutoff = olderThan.toEpochMilli();
+      List<Path> orphans = new ArrayList<>();
+      List<Path> oldDirectories = new ArrayList<>();
+      long bytes = 0;
+      try (Stream<Path> walk = Files.walk(data)) {
+        for (Path path : (Iterable<Path>) walk::iterator) {
+          BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+          boolean old = attributes.lastModifiedTime().toMillis() < cutoff;
+          if (attributes.isDirectory()) {
+            // Judged before any file in it is deleted, which would make it look new.
+            if (old && !path.equals(data)) {
+              oldDirectories.add(path);
+            }
+          } else if (old && !referenced.contains(path.toAbsolutePath().normalize())) {
+            orphans.add(path);
+            bytes += attributes.size();
+          }
+        }
+      }
+      orphans.sort(null);
+      List<String> files = orphans.stream().map(Path::toString).toList();
+      if (dryRun) {
+        return new OrphanResult(files, bytes, 0);
+      }
+      for (Path orphan : orphans) {
+        Files.deleteIfExists(orphan);
+      }
+      int directories = 0;
+      // Deepest first, so that a folder emptied by removing its subfolders goes too.
+      oldDirectories.sort(Comparator.comparingInt(Path::getNameCount).reversed());
+      for (Path directory : oldDirectories) {
+        try {
+          Files.delete(directory);
+          directories++;
+        } catch (DirectoryNotEmptyException | NoSuchFileException inUse) {
+          // holds referenced or young files: kept
+        }
+      }
+      return new OrphanResult(files, bytes, directories);
+    } catch (IOException e) {
+      throw SluiceException.external(
+          "Cannot remove the orphan files of table %s under %s: %s"
+              .formatted(id, data, e.getMessage()),
+          e);
+    } catch (RuntimeException e) {
+      throw Failures.wrap("Cannot remove the orphan files of table " + id, e);
+    }
+  }
+
+  @Override
   public void refresh() {
     try {
       table.refresh();
     } catch (RuntimeException e) {
       throw Failures.wrap("Cannot refresh table " + id, e);
+    }
+  }
+
+  private void checkRewriteArguments(long targetFileSizeBytes, int minFilesPerPartition) {
+    if (targetFileSizeBytes <= 0) {
+      throw Failures.internal(
+          "Cannot rewrite the small files of table %s: target file size %d is not positive",
+          id, targetFileSizeBytes);
+    }
+    if (minFilesPerPartition < 2) {
+      throw Failures.internal(
+          "Cannot rewrite the small files of table %s: min files per partition %d is below 2",
+          id, minFilesPerPartition);
     }
   }
 

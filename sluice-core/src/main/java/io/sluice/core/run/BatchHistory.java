@@ -1,0 +1,194 @@
+package io.sluice.core.run;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.sluice.api.lake.Snapshot;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What a lake table's snapshot history says about the batches committed to it: the positions
+ * consumed ({@code sluice.splits} of the clean table), which batches are committed, the next batch
+ * id, and running totals.
+ *
+ * <p><b>Checkpoints.</b> Expiring snapshots would lose their summaries, so before it expires any,
+ * maintenance commits a checkpoint: an empty snapshot whose summary folds every snapshot up to a
+ * sequence number {@code S} ({@link #CHECKPOINT_SEQUENCE}) into cumulative values. The history is
+ * read as the checkpoint covering the highest {@code S}, then every snapshot with a sequence number
+ * above {@code S}, oldest first. A batch committed while the checkpoint is being written lands
+ * above {@code S} and is read on top of it, whatever order the two commits end in; expiry keeps
+ * every snapshot above {@code S}. Without a checkpoint, every snapshot is read, as before
+ * checkpoints existed.
+ */
+public final class BatchHistory {
+  /** The sequence number up to which a checkpoint folds the history (inclusive). */
+  public static final String CHECKPOINT_SEQUENCE = "sluice.checkpoint.sequence";
+
+  /** Cumulative positions (JSON map, split key to position) up to the checkpoint. */
+  public static final String CHECKPOINT_SPLITS = "sluice.checkpoint.splits";
+
+  /** The highest batch id committed up to the checkpoint; absent when there was none. */
+  public static final String CHECKPOINT_BATCH_ID = "sluice.checkpoint.batch-id";
+
+  /** Batches committed up to the checkpoint. */
+  public static final String CHECKPOINT_BATCHES = "sluice.checkpoint.batches";
+
+  public static final String CHECKPOINT_ROWS_READ = "sluice.checkpoint.rows-read";
+  public static final String CHECKPOINT_ROWS_VALID = "sluice.checkpoint.rows-valid";
+  public static final String CHECKPOINT_ROWS_QUARANTINED = "sluice.checkpoint.rows-quarantined";
+
+  /** Commit time (epoch millis) of the last batch up to the checkpoint. */
+  public static final String CHECKPOINT_LAST_BATCH_AT = "sluice.checkpoint.last-batch-at";
+
+  /** {@code sluice.operation} of a checkpoint snapshot. */
+  public static final String CHECKPOINT_OPERATION = "checkpoint";
+
+  private static final String OPERATION = "sluice.operation";
+
+  private final Map<String, String> positions = new TreeMap<>();
+  private final Set<String> batchIds = new HashSet<>();
+  private long checkpointedBatch; // number of the highest batch id a checkpoint covers, 0: none
+  private long lastBatch;
+  private long batches;
+  private long rowsRead;
+  private long rowsValid;
+  private long rowsQuarantined;
+  private Optional<Instant> lastBatchAt = Optional.empty();
+
+  private BatchHistory() {}
+
+  /** Reads {@code history} (a table's snapshots, oldest first). */
+  public static BatchHistory of(List<Snapshot> history) {
+    BatchHistory result = new BatchHistory();
+    long covered = 0;
+    Snapshot checkpoint = null;
+    for (Snapshot snapshot : history) {
+      String sequence = snapshot.summary().get(CHECKPOINT_SEQUENCE);
+      if (sequence != null && Long.parseLong(sequence) >= covered) {
+        covered = Long.parseLong(sequence);
+        checkpoint = snapshot;
+      }
+    }
+    if (checkpoint != null) {
+      result.start(checkpoint.summary());
+    }
+    for (Snapshot snapshot : history) {
+      if (snapshot.sequence() > covered) {
+        result.add(snapshot);
+      }
+    }
+    return result;
+  }
+
+  private void start(Map<String, String> checkpoint) {
+    positions.putAll(
+        StateStore.fromJson(
+            checkpoint.getOrDefault(CHECKPOINT_SPLITS, "{}"),
+            new TypeReference<Map<String, String>>() {}));
+    String batchId = checkpoint.get(CHECKPOINT_BATCH_ID);
+    if (batchId != null) {
+      checkpointedBatch = number(batchId);
+      lastBatch = checkpointedBatch;
+    }
+    batches = count(checkpoint, CHECKPOINT_BATCHES);
+    rowsRead = count(checkpoint, CHECKPOINT_ROWS_READ);
+    rowsValid = count(checkpoint, CHECKPOINT_ROWS_VALID);
+    rowsQuarantined = count(checkpoint, CHECKPOINT_ROWS_QUARANTINED);
+    lastBatchAt =
+        Optional.ofNullable(checkpoint.get(CHECKPOINT_LAST_BATCH_AT))
+            .map(millis -> Instant.ofEpochMilli(Long.parseLong(millis)));
+  }
+
+  private void add(Snapshot snapshot) {
+    Map<String, String> summary = snapshot.summary();
+    String batchId = summary.get(PipelineRunner.BATCH_ID);
+    if (batchId != null) {
+      batchIds.add(batchId);
+      lastBatch = Math.max(lastBatch, number(batchId));
+      batches++;
+      rowsRead += count(summary, PipelineRunner.ROWS_READ);
+      rowsValid += count(summary, PipelineRunner.ROWS_VALID);
+      rowsQuarantined += count(summary, PipelineRunner.ROWS_QUARANTINED);
+      lastBatchAt = Optional.of(Instant.ofEpochMilli(snapshot.timestampMillis()));
+    }
+    String splits = summary.get(PipelineRunner.SPLITS);
+    if (splits != null) {
+      positions.putAll(StateStore.fromJson(splits, new TypeReference<Map<String, String>>() {}));
+    }
+  }
+
+  private static long count(Map<String, String> summary, String key) {
+    return Long.parseLong(summary.getOrDefault(key, "0"));
+  }
+
+  /** The number of a batch id {@code b-000042}. */
+  private static long number(String batchId) {
+    return Long.parseLong(batchId.substring(batchId.lastIndexOf('-') + 1));
+  }
+
+  /** The positions every committed batch consumed, later batches overriding earlier ones. */
+  public Map<String, String> positions() {
+    return Map.copyOf(positions);
+  }
+
+  /**
+   * Whether batch {@code batchId} is committed to the table. Batch ids grow with every batch of a
+   * source, so a batch at or below the highest one a checkpoint covers is committed.
+   */
+  public boolean contains(String batchId) {
+    return batchIds.contains(batchId)
+        || (checkpointedBatch > 0 && number(batchId) <= checkpointedBatch);
+  }
+
+  /** The id for the next batch: one above the highest committed. */
+  public String nextBatchId() {
+    return String.format("b-%06d", lastBatch + 1);
+  }
+
+  public long batches() {
+    return batches;
+  }
+
+  public long rowsRead() {
+    return rowsRead;
+  }
+
+  public long rowsValid() {
+    return rowsValid;
+  }
+
+  public long rowsQuarantined() {
+    return rowsQuarantined;
+  }
+
+  /** When the last batch was committed, if any was. */
+  public Optional<Instant> lastBatchAt() {
+    return lastBatchAt;
+  }
+
+  /**
+   * The summary of a checkpoint snapshot that folds this history, read from snapshots up to and
+   * including sequence number {@code upToSequence}.
+   */
+  public Map<String, String> checkpoint(long upToSequence) {
+    Map<String, String> summary = new LinkedHashMap<>();
+    summary.put(OPERATION, CHECKPOINT_OPERATION);
+    summary.put(CHECKPOINT_SEQUENCE, Long.toString(upToSequence));
+    summary.put(CHECKPOINT_SPLITS, StateStore.toJson(positions));
+    if (lastBatch > 0) {
+      summary.put(CHECKPOINT_BATCH_ID, String.format("b-%06d", lastBatch));
+    }
+    summary.put(CHECKPOINT_BATCHES, Long.toString(batches));
+    summary.put(CHECKPOINT_ROWS_READ, Long.toString(rowsRead));
+    summary.put(CHECKPOINT_ROWS_VALID, Long.toString(rowsValid));
+    summary.put(CHECKPOINT_ROWS_QUARANTINED, Long.toString(rowsQuarantined));
+    lastBatchAt.ifPresent(
+        at -> summary.put(CHECKPOINT_LAST_BATCH_AT, Long.toString(at.toEpochMilli())));
+    return summary;
+  }
+}
