@@ -167,6 +167,11 @@ public final class ServeSession implements AutoCloseable {
     return streams;
   }
 
+  /** What {@code /health} reports about the processor and maintenance. */
+  public Map<String, Object> status() {
+    return processor.status();
+  }
+
   /** Records pushed but not yet landed, over every stream. */
   public long waiting() {
     return processor.waiting();

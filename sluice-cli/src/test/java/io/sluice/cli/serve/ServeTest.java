@@ -61,6 +61,49 @@ class ServeTest {
   }
 
   @Test
+  void maintainsTheLakeBetweenBatchesCompactingWhatEarlierBatchesLeft() throws Exception {
+    StreamProject.create(dir);
+    HttpClient client = HttpClient.newHttpClient();
+    for (int batch = 0; batch < 3; batch++) {
+      try (ServeSession session =
+          ServeSession.start(ProjectLoader.load(dir), Optional.empty(), Map.of(), s -> {})) {
+        StreamProject.push(client, session.uri(), StreamProject.event("e" + batch, "ann", "1.00"));
+      }
+    }
+    assertThat(cleanFiles()).as("3 files, fewer than maintenance.min-files (5)").isEqualTo(3);
+    Files.writeString(
+        dir.resolve("sluice.yaml"),
+        Files.readString(dir.resolve("sluice.yaml")) + "maintenance:\n  min-files: 2\n");
+
+    ServeSession session =
+        ServeSession.start(ProjectLoader.load(dir), Optional.empty(), Map.of(), s -> {});
+    try {
+      StreamProject.push(client, session.uri(), StreamProject.event("e3", "bob", "1.00"));
+    } finally {
+      session.close();
+    }
+    Map<String, Object> status = session.status();
+
+    assertThat(status.get("maintenance").toString()).contains("runs=1", "last-error=null");
+    // The 3 files became 1; the last batch's file is compacted with them or added after,
+    // depending on whether it landed before the first maintenance.
+    assertThat(cleanFiles()).isBetween(1L, 2L);
+    assertThat(StreamProject.query(dir, "SELECT count(*) FROM lake.events").get(0))
+        .containsExactly(4L);
+  }
+
+  private long cleanFiles() {
+    try (var runtime = io.sluice.core.run.ProjectRuntime.open(ProjectLoader.load(dir), true)) {
+      return runtime
+          .lake()
+          .load(new io.sluice.api.lake.TableId("clean", "events"))
+          .orElseThrow()
+          .files()
+          .size();
+    }
+  }
+
+  @Test
   void refusesToStartWithoutAStreamsToken() throws Exception {
     StreamProject.create(dir);
     Files.writeString(

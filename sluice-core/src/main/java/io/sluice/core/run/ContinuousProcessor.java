@@ -51,6 +51,13 @@ public final class ContinuousProcessor {
   private volatile long lastBatchMillis;
   private volatile String lastError;
   private volatile int failuresInARow;
+  private volatile long maintenanceRuns;
+  private volatile Instant lastMaintenanceAt;
+  private volatile String lastMaintenanceError;
+
+  private final Maintenance maintenance;
+  private final Project.MaintenanceConfig maintenanceSettings;
+  private long nextMaintenance;
 
   /**
    * @param onBatch told about every pass that read something, on the processor's thread
@@ -67,6 +74,8 @@ public final class ContinuousProcessor {
             .toList();
     this.intervalMillis = project.serve().triggerInterval().toMillis();
     this.triggerRecords = project.serve().triggerRecords();
+    this.maintenance = Maintenance.of(runtime, clock);
+    this.maintenanceSettings = project.maintenance();
   }
 
   /** Records in the ingest log that no committed batch has landed yet, over every stream. */
@@ -87,14 +96,16 @@ public final class ContinuousProcessor {
     long retryAt = Long.MIN_VALUE;
     // A first pass at once: it recovers a batch a crash interrupted and releases landed records.
     pass();
+    nextMaintenance = clock.millis();
     while (true) {
+      maintainIfDue();
       synchronized (lock) {
         while (!stopping) {
           long now = clock.millis();
           long waiting = waiting();
           boolean due =
               waiting >= triggerRecords || (waiting > 0 && now - lastStart >= intervalMillis);
-          if (due && now >= retryAt) {
+          if ((due && now >= retryAt) || now >= nextMaintenance) {
             break;
           }
           try {
@@ -107,6 +118,9 @@ public final class ContinuousProcessor {
       }
       if (stopping) {
         break;
+      }
+      if (clock.millis() >= nextMaintenance) {
+        continue; // maintenance first, at the top of the loop
       }
       lastStart = clock.millis();
       if (!pass()) {
@@ -126,6 +140,32 @@ public final class ContinuousProcessor {
         LOG.warn("Stopping with {} records still waiting in the ingest log", waiting());
         return;
       }
+    }
+  }
+
+  /**
+   * Compacts, expires and removes orphans ({@code maintenance} of sluice.yaml) every {@code
+   * maintenance.interval}, first right after the first pass, between batches: pushes go on, batches
+   * wait while it runs. A failure is logged and retried at the next interval.
+   */
+  private void maintainIfDue() {
+    long now = clock.millis();
+    if (now < nextMaintenance) {
+      return;
+    }
+    nextMaintenance = now + Math.max(1, maintenanceSettings.interval().toMillis());
+    try {
+      List<Maintenance.TableResult> results =
+          runtime.runExclusively(
+              () -> maintenance.run(maintenanceSettings, java.util.Optional.empty(), false));
+      maintenanceRuns++;
+      lastMaintenanceAt = clock.instant();
+      lastMaintenanceError = null;
+      long rewritten = results.stream().mapToLong(r -> r.filesBefore() - r.filesAfter()).sum();
+      LOG.info("Maintenance: {} tables, {} fewer data files", results.size(), rewritten);
+    } catch (RuntimeException e) {
+      lastMaintenanceError = String.valueOf(e.getMessage());
+      LOG.error("Lake maintenance failed; retrying in {}", maintenanceSettings.interval(), e);
     }
   }
 
@@ -174,9 +214,14 @@ public final class ContinuousProcessor {
     processor.put("last-batch-at", lastBatchAt == null ? null : lastBatchAt.toString());
     processor.put("last-batch-ms", lastBatchMillis);
     processor.put("last-error", lastError);
+    Map<String, Object> maintained = new LinkedHashMap<>();
+    maintained.put("runs", maintenanceRuns);
+    maintained.put("last-at", lastMaintenanceAt == null ? null : lastMaintenanceAt.toString());
+    maintained.put("last-error", lastMaintenanceError);
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("status", lastError == null ? "ok" : "failing");
     status.put("processor", processor);
+    status.put("maintenance", maintained);
     return status;
   }
 }
