@@ -269,7 +269,7 @@ public abstract class ConfigType<T> {
   }
 
   /** A duration as {@link #duration()} reads it, in the largest unit that divides it. */
-  private static String formatDuration(Duration duration) {
+  public static String formatDuration(Duration duration) {
     long seconds = duration.getSeconds();
     if (seconds != 0 && seconds % 86_400 == 0) {
       return seconds / 86_400 + "d";

@@ -190,6 +190,32 @@ public final class SourceSpec {
   public static final ConfigKey<ConfigValues> STREAM =
       ConfigKey.builder("stream", section(STREAM_DEF)).doc(STREAM_DEF.doc()).build();
 
+  // ---- late events
+
+  public static final ConfigKey<java.time.Duration> LATE_ALLOWED =
+      ConfigKey.builder("allowed-lateness", ConfigType.duration())
+          .doc(
+              "An event is late when its event time is more than this before the time its batch"
+                  + " is ingested, e.g. `1h`, `2d`.")
+          .required()
+          .build();
+  public static final ConfigKey<String> LATE_POLICY =
+      ConfigKey.builder("policy", oneOf("accept", "quarantine"))
+          .doc(
+              "What happens to a late event: `accept` lands it in its (old) partition, as if on"
+                  + " time; `quarantine` quarantines it under rule `late`.")
+          .defaultValue("accept")
+          .build();
+  public static final ConfigDef LATE_DEF =
+      ConfigDef.builder(
+              "late-events",
+              "The declared policy for events that arrive late (needs `event-time`); without it"
+                  + " every event lands whatever its event time.")
+          .add(LATE_ALLOWED, LATE_POLICY)
+          .build();
+  public static final ConfigKey<ConfigValues> LATE_EVENTS =
+      ConfigKey.builder("late-events", section(LATE_DEF)).doc(LATE_DEF.doc()).build();
+
   // ---- column checks
 
   public static final ConfigKey<Boolean> CHECK_ENABLED =
@@ -429,7 +455,7 @@ public final class SourceSpec {
           .add(NAME, DESCRIPTION, CONNECTOR)
           .addAll(FILES_DEF)
           .add(STREAM)
-          .add(EVENT_TIME, PARTITION, COLUMNS, CHECKS, FUNCTIONS)
+          .add(EVENT_TIME, PARTITION, LATE_EVENTS, COLUMNS, CHECKS, FUNCTIONS)
           .build();
 
   private static ConfigType<DataType> dataType() {

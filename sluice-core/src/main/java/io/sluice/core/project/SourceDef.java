@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param columns the dataset's columns in order
  * @param checks row-level checks
  * @param functions record functions applied to each record before mapping, in order
+ * @param late the policy for late events; {@link LatePolicy#ACCEPT} when none is declared
  */
 public record SourceDef(
     String name,
@@ -33,7 +34,8 @@ public record SourceDef(
     List<String> partitionColumns,
     List<ColumnDef> columns,
     List<RowCheck> checks,
-    List<FunctionDef> functions) {
+    List<FunctionDef> functions,
+    LatePolicy late) {
   public SourceDef {
     requireNonNull(name, "name is null");
     requireNonNull(location, "location is null");
@@ -46,6 +48,23 @@ public record SourceDef(
     columns = List.copyOf(columns);
     checks = List.copyOf(checks);
     functions = List.copyOf(functions);
+    requireNonNull(late, "late is null");
+  }
+
+  /**
+   * What happens to events whose event time is more than {@code allowedLateness} before their batch
+   * is ingested.
+   *
+   * @param allowedLateness how late an event may be
+   * @param quarantine quarantine late events (rule {@code late}); otherwise they land
+   */
+  public record LatePolicy(java.time.Duration allowedLateness, boolean quarantine) {
+    /** Every event lands, however late. */
+    public static final LatePolicy ACCEPT = new LatePolicy(java.time.Duration.ZERO, false);
+
+    public LatePolicy {
+      requireNonNull(allowedLateness, "allowedLateness is null");
+    }
   }
 
   /** Event-time partition granularity. */

@@ -123,7 +123,8 @@ final class SourceReader {
             partitionColumns,
             columns,
             checks,
-            functions));
+            functions,
+            latePolicy(eventTime)));
   }
 
   /**
@@ -469,6 +470,25 @@ final class SourceReader {
               + type);
       return Optional.empty();
     }
+  }
+
+  private SourceDef.LatePolicy latePolicy(Optional<String> eventTime) {
+    Optional<ConfigValues> late = values.find(SourceSpec.LATE_EVENTS);
+    if (late.isEmpty()) {
+      return SourceDef.LatePolicy.ACCEPT;
+    }
+    if (eventTime.isEmpty()) {
+      problems.report(
+          values.keyNodeOf(SourceSpec.LATE_EVENTS),
+          "late-events needs event-time: lateness is measured on the event-time column");
+    }
+    return late.get()
+        .find(SourceSpec.LATE_ALLOWED)
+        .map(
+            allowed ->
+                new SourceDef.LatePolicy(
+                    allowed, late.get().get(SourceSpec.LATE_POLICY).equals("quarantine")))
+        .orElse(SourceDef.LatePolicy.ACCEPT);
   }
 
   private Optional<String> eventTime(Map<String, ColumnDef> columns) {

@@ -7,6 +7,7 @@ import io.sluice.api.engine.MappedColumn;
 import io.sluice.api.engine.SqlDialect;
 import io.sluice.api.source.SourceField;
 import io.sluice.api.type.DataType;
+import io.sluice.core.config.ConfigType;
 import io.sluice.core.project.CheckDef;
 import io.sluice.core.project.ColumnDef;
 import io.sluice.core.project.SourceDef;
@@ -205,6 +206,43 @@ public final class RuleCompiler {
             col);
       }
     };
+  }
+
+  /**
+   * The rule that quarantines late events of a batch ingested at {@code ingestedAt}, when the
+   * source's late-event policy says so: fails when the event time is more than the allowed lateness
+   * before {@code ingestedAt}. Event times are UTC; a date counts as its midnight.
+   */
+  public java.util.Optional<CompiledRule> late(SourceDef source, java.time.Instant ingestedAt) {
+    SourceDef.LatePolicy policy = source.late();
+    if (!policy.quarantine() || source.eventTime().isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    String column = source.eventTime().get();
+    java.time.LocalDateTime cutoff =
+        java.time.LocalDateTime.ofInstant(
+            ingestedAt.minus(policy.allowedLateness()), java.time.ZoneOffset.UTC);
+    String timestamp = dialect.typeName(DataType.TIMESTAMP);
+    String eventTime = "CAST(" + dialect.quote(column) + " AS " + timestamp + ")";
+    return java.util.Optional.of(
+        new CompiledRule(
+            "late",
+            column,
+            CompiledRule.Kind.EXPRESSION,
+            guard(
+                eventTime
+                    + " < CAST("
+                    + dialect.literal(cutoff.toString().replace('T', ' '))
+                    + " AS "
+                    + timestamp
+                    + ")"),
+            "event time is more than "
+                + ConfigType.formatDuration(policy.allowedLateness())
+                + " before the batch was ingested ("
+                + ingestedAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + "); late-events.policy is quarantine",
+            asText(dialect.quote(column)),
+            List.of()));
   }
 
   private CompiledRule expression(

@@ -229,7 +229,7 @@ public final class PipelineRunner {
             compiled.fieldNames(),
             input,
             compiled.columns(),
-            compiled.rules(),
+            rulesAt(source, compiled, start),
             tables.clean().files(),
             target(tables.raw(), tag),
             target(tables.clean(), tag),
@@ -267,6 +267,18 @@ public final class PipelineRunner {
         skipped,
         recovered,
         millisSince(start));
+  }
+
+  /** The source's rules, with the late-event rule for a batch ingested at {@code ingestedAt}. */
+  private List<io.sluice.api.engine.CompiledRule> rulesAt(
+      SourceDef source, CompiledSource compiled, Instant ingestedAt) {
+    Optional<io.sluice.api.engine.CompiledRule> late = compiler.late(source, ingestedAt);
+    if (late.isEmpty()) {
+      return compiled.rules();
+    }
+    List<io.sluice.api.engine.CompiledRule> rules = new ArrayList<>(compiled.rules());
+    rules.add(late.get());
+    return rules;
   }
 
   private static TableTarget target(LakeTable table, String tag) {

@@ -284,6 +284,21 @@ class ProjectLoaderProblemsTest {
   }
 
   @Test
+  void reportsLateEventsWithoutAnEventTime() {
+    project
+        .minimal()
+        .file(
+            "sources/orders.yaml",
+            "path: a.csv\nlate-events: {allowed-lateness: 1h, policy: quarantine}\n"
+                + "columns: [{name: id}]\n");
+
+    assertThat(project.problem())
+        .isEqualTo(
+            "sources/orders.yaml:2:1: late-events needs event-time: lateness is measured on the"
+                + " event-time column");
+  }
+
+  @Test
   void reportsStreamOptionsThatContradictEachOther() {
     project
         .minimal()

@@ -185,7 +185,8 @@ class ProjectLoaderTest {
                     column("day", DataType.DATE, "meta.day", new Location(clicks, 9, 5)),
                     column("url", DataType.STRING, "url", new Location(clicks, 12, 5))),
                 List.of(),
-                List.of()),
+                List.of(),
+                SourceDef.LatePolicy.ACCEPT),
             new SourceDef(
                 "orders",
                 Location.of(orders),
@@ -282,7 +283,8 @@ class ProjectLoaderTest {
                         "amount > 0",
                         "amounts are positive",
                         new Location(orders, 32, 5))),
-                List.of()));
+                List.of(),
+                SourceDef.LatePolicy.ACCEPT));
 
     assertThat(project.models())
         .containsExactly(
@@ -421,7 +423,8 @@ class ProjectLoaderTest {
                                 "id",
                                 new Location(test.path("sources/orders.yaml"), 3, 5))),
                         List.of(),
-                        List.of())),
+                        List.of(),
+                        SourceDef.LatePolicy.ACCEPT)),
                 List.of(),
                 List.of()));
   }

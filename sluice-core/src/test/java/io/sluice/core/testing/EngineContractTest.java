@@ -89,7 +89,8 @@ public abstract class EngineContractTest {
         List.of(),
         columns,
         List.of(),
-        List.of());
+        List.of(),
+        SourceDef.LatePolicy.ACCEPT);
   }
 
   private static final List<ColumnDef> ORDER_COLUMNS =
