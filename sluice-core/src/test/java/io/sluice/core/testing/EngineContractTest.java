@@ -373,6 +373,40 @@ public abstract class EngineContractTest {
   }
 
   @Test
+  void aBatchRedoneAfterACrashIsNotADuplicateOfItself() {
+    SourceDef source = orders(ORDER_COLUMNS, Optional.empty());
+    List<Row> rows = List.of(row(2, "1", "2026-11-01T10:00:00Z", "1", "paid"));
+    // The first attempt got as far as computing its clean rows, then the process died before the
+    // clean commit: the lake has no file of it, and the batch is redone with the same id.
+    ingest(source, "b-1", rows, List.of());
+    IngestResult redo = ingest(source, "b-1", rows, List.of());
+    assertThat(redo.rowsValid()).isEqualTo(1);
+
+    // A batch that was never redone (its intent lost) leaves keys no clean file has.
+    IngestResult next =
+        ingest(source, "b-2", List.of(row(2, "1", "2026-11-01T10:00:00Z", "1", "paid")), List.of());
+    assertThat(next.rowsValid()).isEqualTo(1);
+  }
+
+  @Test
+  void uniqueHoldsAcrossManyBatches() {
+    SourceDef source = orders(ORDER_COLUMNS, Optional.empty());
+    List<DataFile> clean = new java.util.ArrayList<>();
+    for (int batch = 1; batch <= 5; batch++) {
+      IngestResult result =
+          ingest(
+              source,
+              "b-" + batch,
+              List.of(
+                  row(2, Integer.toString(batch), "2026-11-01T10:00:00Z", "1", "paid"),
+                  row(3, Integer.toString(batch - 1), "2026-11-01T10:00:00Z", "1", "paid")),
+              clean);
+      assertThat(result.rowsValid()).as("batch %d", batch).isEqualTo(batch == 1 ? 2 : 1);
+      clean.addAll(result.clean());
+    }
+  }
+
+  @Test
   void writesOneFilePerEventDayWithItsPartitionValue() {
     SourceDef source = orders(ORDER_COLUMNS, Optional.of("ts"));
     IngestResult result =

@@ -148,6 +148,7 @@ final class DuckDbEngine implements Engine {
       // here on no step needs an order, and without one DuckDB does not serialise its work.
       execute("SET preserve_insertion_order = false");
       createMapped(stage, mapped, request);
+      indexKeys(request, mapped);
       long read = count("SELECT count(*) FROM " + stage);
       long valid = count("SELECT count(*) FROM " + mapped + " WHERE len(_fails) = 0");
       Map<String, Long> failures = new LinkedHashMap<>();
@@ -426,7 +427,7 @@ final class DuckDbEngine implements Engine {
         sql.append(", ")
             .append(next)
             .append(" AS (")
-            .append(uniqueStep(last, rule, request.existingClean()))
+            .append(uniqueStep(last, rule, keyIndex(request, rule)))
             .append(")");
         last = next;
       }
@@ -453,11 +454,91 @@ final class DuckDbEngine implements Engine {
   }
 
   /**
-   * A query step that adds the failure of a unique rule: among rows with no failure so far, a row
-   * fails when an earlier row (by file, then line) or a row already in the clean table has its key.
-   * Partitioning by "has failed" keeps quarantined rows from counting as first occurrences.
+   * The key index of a unique rule, ready for this batch: a warehouse table ({@code sluice_keys})
+   * holding the key of every row of the clean table with the batch that landed it, so that a batch
+   * checks its keys against one compact column instead of re-reading every clean data file.
+   *
+   * <p>It is kept equal to the clean table's keys: rows of this batch id left by an attempt that
+   * crashed before its clean commit are deleted first, and when its row count is not the clean
+   * table's (a lost warehouse, a crash at another moment, an older version of Sluice) it is rebuilt
+   * from the clean files, once. The batch's own keys are added by {@link #indexKeys} once its clean
+   * rows are known.
    */
-  private String uniqueStep(String input, CompiledRule rule, List<DataFile> existing) {
+  private String keyIndex(IngestRequest request, CompiledRule rule) throws SQLException {
+    StringBuilder columns = new StringBuilder();
+    for (String key : rule.uniqueColumns()) {
+      columns.append(dialect.quote(key)).append(' ').append(keyType(request, key)).append(", ");
+    }
+    String index = indexName(request, rule);
+    execute("CREATE SCHEMA IF NOT EXISTS sluice_keys");
+    execute("CREATE TABLE IF NOT EXISTS " + index + " (" + columns + "_batch VARCHAR)");
+    execute("DELETE FROM " + index + " WHERE _batch = " + dialect.literal(request.batchId()));
+    long expected = request.existingClean().stream().mapToLong(DataFile::recordCount).sum();
+    if (count("SELECT count(*) FROM " + index) != expected) {
+      String keys = rule.uniqueColumns().stream().map(dialect::quote).collect(joining(", "));
+      execute("DELETE FROM " + index);
+      if (!request.existingClean().isEmpty()) {
+        execute(
+            "INSERT INTO "
+                + index
+                + " SELECT "
+                + keys
+                + ", '' FROM "
+                + readFiles(request.existingClean()));
+      }
+    }
+    return index;
+  }
+
+  /** The key index table of a unique rule; its name changes with the key columns' types. */
+  private String indexName(IngestRequest request, CompiledRule rule) {
+    StringBuilder signature = new StringBuilder();
+    for (String key : rule.uniqueColumns()) {
+      signature.append(key).append(':').append(keyType(request, key)).append(';');
+    }
+    return "sluice_keys."
+        + dialect.quote(
+            request.source()
+                + "__"
+                + String.join("__", rule.uniqueColumns())
+                + "__"
+                + Integer.toHexString(signature.toString().hashCode()));
+  }
+
+  private String keyType(IngestRequest request, String key) {
+    return request.columns().stream()
+        .filter(c -> c.name().equals(key))
+        .findFirst()
+        .map(c -> dialect.typeName(c.type()))
+        .orElseThrow(() -> new IllegalStateException("unique key " + key + " is not mapped"));
+  }
+
+  /** Adds the keys of the batch's clean rows to the key index of each unique rule. */
+  private void indexKeys(IngestRequest request, String mapped) throws SQLException {
+    for (CompiledRule rule : request.rules()) {
+      if (rule.kind() == CompiledRule.Kind.UNIQUE) {
+        String keys = rule.uniqueColumns().stream().map(dialect::quote).collect(joining(", "));
+        execute(
+            "INSERT INTO "
+                + indexName(request, rule)
+                + " SELECT "
+                + keys
+                + ", "
+                + dialect.literal(request.batchId())
+                + " FROM "
+                + mapped
+                + " WHERE len(_fails) = 0");
+      }
+    }
+  }
+
+  /**
+   * A query step that adds the failure of a unique rule: among rows with no failure so far, a row
+   * fails when an earlier row (by file, then line) or a row already in the clean table (its key
+   * index) has its key. Partitioning by "has failed" keeps quarantined rows from counting as first
+   * occurrences.
+   */
+  private String uniqueStep(String input, CompiledRule rule, String index) {
     String keys = rule.uniqueColumns().stream().map(dialect::quote).collect(joining(", "));
     String notNull =
         rule.uniqueColumns().stream()
@@ -467,10 +548,7 @@ final class DuckDbEngine implements Engine {
         rule.uniqueColumns().size() == 1
             ? dialect.quote(rule.uniqueColumns().get(0))
             : "concat_ws(',', " + keys + ")";
-    String seen =
-        existing.isEmpty()
-            ? "FALSE"
-            : "(" + keys + ") IN (SELECT " + keys + " FROM " + readFiles(existing) + ")";
+    String seen = "(" + keys + ") IN (SELECT " + keys + " FROM " + index + ")";
     return "SELECT * EXCLUDE (_fails), CASE WHEN len(_fails) = 0 AND "
         + notNull
         + " AND (row_number() OVER (PARTITION BY len(_fails) = 0, "
