@@ -3,12 +3,12 @@ package io.sluice.cli.recovery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.api.engine.QueryResult;
+import io.sluice.cli.ChildSluice;
 import io.sluice.cli.demo.ExampleProject;
 import io.sluice.cli.demo.ShopGenerator;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.ProjectLoader;
 import io.sluice.core.run.ProjectRuntime;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,21 +100,8 @@ class CrashRecoveryTest {
   }
 
   private Process start(Path project, String name) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>();
-    command.add(java);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("io.sluice.cli.Main");
-    command.add("run");
-    command.add("--progress=never");
-    command.add("-p");
-    command.add(project.toString());
-    File out = log(project, name).toFile();
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(out))
-        .start();
+    return ChildSluice.start(
+        log(project, name), "run", "--progress=never", "-p", project.toString());
   }
 
   private Path log(Path project, String name) {

@@ -2,7 +2,7 @@ package io.sluice.cli.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
+import io.sluice.cli.ChildSluice;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -197,26 +198,10 @@ class ServeCrashTest {
   }
 
   private Process start(Path project, int port, String name) throws IOException {
-    String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>();
-    command.add(javaBinary);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("io.sluice.cli.Main");
-    command.add("serve");
-    command.add("--port=" + port);
-    command.add("-p");
-    command.add(project.toString());
-    File out = project.resolveSibling("serve.log").toFile();
+    Path log = project.resolveSibling("serve.log");
     Files.writeString(
-        out.toPath(),
-        "---- " + name + "\n",
-        java.nio.file.StandardOpenOption.CREATE,
-        java.nio.file.StandardOpenOption.APPEND);
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(out))
-        .start();
+        log, "---- " + name + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    return ChildSluice.start(log, "serve", "--port=" + port, "-p", project.toString());
   }
 
   private String output(Path project) throws IOException {
