@@ -104,6 +104,22 @@ final class RunCommand implements Callable<Integer> {
         out.println("quarantined in " + s.source() + ": " + rules);
       }
     }
+    for (RunSummary.SourceRun s : summary.sources()) {
+      for (RunSummary.CheckRun c : s.checks()) {
+        if (!c.passed()) {
+          out.printf(
+              "%s check %s.%s (%s): %s%n",
+              c.severity().equals("fail") ? "FAILED" : "warning:",
+              s.source(),
+              c.check(),
+              c.kind(),
+              c.message());
+        }
+      }
+    }
+    if (summary.status().equals("checks-failed")) {
+      out.println("a check of severity fail failed: the models were not rebuilt");
+    }
     if (!summary.models().isEmpty()) {
       out.println();
       TextTable models = new TextTable(List.of("model", "materialized", "action", "rows", "time"));

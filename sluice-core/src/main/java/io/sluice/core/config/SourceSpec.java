@@ -7,6 +7,7 @@ import static io.sluice.core.config.ConfigType.identifier;
 import static io.sluice.core.config.ConfigType.integer;
 import static io.sluice.core.config.ConfigType.listOf;
 import static io.sluice.core.config.ConfigType.nonEmptyListOf;
+import static io.sluice.core.config.ConfigType.number;
 import static io.sluice.core.config.ConfigType.oneOf;
 import static io.sluice.core.config.ConfigType.scalarText;
 import static io.sluice.core.config.ConfigType.section;
@@ -387,6 +388,103 @@ public final class SourceSpec {
           .add(ROW_CHECK_NAME, ROW_CHECK_EXPR, ROW_CHECK_MESSAGE)
           .build();
 
+  // ---- dataset checks
+
+  /** Kinds of dataset-level checks. */
+  public static final List<String> DATASET_CHECK_KINDS =
+      List.of("freshness", "volume", "null-rate", "distinct-count", "assertion");
+
+  public static final ConfigKey<String> DATASET_CHECK_NAME =
+      ConfigKey.builder("name", identifier())
+          .doc("Check name, shown in reports.")
+          .required()
+          .build();
+  public static final ConfigKey<String> DATASET_CHECK_KIND =
+      ConfigKey.builder("kind", oneOf(DATASET_CHECK_KINDS.toArray(String[]::new)))
+          .doc(
+              "`freshness` (max-lag), `volume` (min-rows, max-rows, window + k), `null-rate`"
+                  + " (column, max-rate, max-change), `distinct-count` (column, min, max-change),"
+                  + " `assertion` (sql).")
+          .required()
+          .build();
+  public static final ConfigKey<String> DATASET_CHECK_SEVERITY =
+      ConfigKey.builder("severity", oneOf("warn", "fail"))
+          .doc(
+              "`warn` reports a failed check; `fail` also fails the run (exit code 1) and stops it"
+                  + " before the models are rebuilt.")
+          .defaultValue("warn")
+          .build();
+  public static final ConfigKey<java.time.Duration> DATASET_MAX_LAG =
+      ConfigKey.builder("max-lag", ConfigType.duration())
+          .doc("freshness: the batch's newest event time is at most this before its ingest time.")
+          .build();
+  public static final ConfigKey<Integer> DATASET_MIN_ROWS =
+      ConfigKey.builder("min-rows", integer(0))
+          .doc("volume: a batch lands at least this many rows.")
+          .build();
+  public static final ConfigKey<Integer> DATASET_MAX_ROWS =
+      ConfigKey.builder("max-rows", integer(0))
+          .doc("volume: a batch lands at most this many rows.")
+          .build();
+  public static final ConfigKey<Integer> DATASET_WINDOW =
+      ConfigKey.builder("window", integer(2))
+          .doc(
+              "volume, null-rate, distinct-count: the number of earlier batches the drift rules"
+                  + " compare with (`k`, `max-change`); they pass until that many exist.")
+          .defaultValue(7)
+          .build();
+  public static final ConfigKey<Double> DATASET_K =
+      ConfigKey.builder("k", number(0, 1000))
+          .doc(
+              "volume: a batch's row count must lie within mean ± k·σ of the earlier `window`"
+                  + " batches.")
+          .build();
+  public static final ConfigKey<String> DATASET_COLUMN =
+      ConfigKey.builder("column", identifier())
+          .doc("null-rate, distinct-count: the column.")
+          .build();
+  public static final ConfigKey<Double> DATASET_MAX_RATE =
+      ConfigKey.builder("max-rate", number(0, 1))
+          .doc("null-rate: the share of NULLs among the batch's landed rows is at most this.")
+          .build();
+  public static final ConfigKey<Double> DATASET_MAX_CHANGE =
+      ConfigKey.builder("max-change", number(0, 1000))
+          .doc(
+              "null-rate: the batch's rate differs from the mean of the earlier `window` batches"
+                  + " by at most this (absolute, e.g. 0.05); distinct-count: the count differs from"
+                  + " their mean by at most this fraction of it (e.g. 0.5).")
+          .build();
+  public static final ConfigKey<Integer> DATASET_MIN =
+      ConfigKey.builder("min", integer(0))
+          .doc("distinct-count: the batch has at least this many distinct values.")
+          .build();
+  public static final ConfigKey<String> DATASET_SQL =
+      ConfigKey.builder("sql", string())
+          .doc(
+              "assertion: a query over `{{ batch }}` (the batch's landed rows) returning the rows"
+                  + " that break the assertion; it passes when it returns none.")
+          .build();
+  public static final ConfigDef DATASET_CHECK_DEF =
+      ConfigDef.builder(
+              "dataset check",
+              "A check over a whole batch of landed rows, evaluated after it lands.")
+          .labelKey("name")
+          .add(
+              DATASET_CHECK_NAME,
+              DATASET_CHECK_KIND,
+              DATASET_CHECK_SEVERITY,
+              DATASET_MAX_LAG,
+              DATASET_MIN_ROWS,
+              DATASET_MAX_ROWS,
+              DATASET_WINDOW,
+              DATASET_K,
+              DATASET_COLUMN,
+              DATASET_MAX_RATE,
+              DATASET_MAX_CHANGE,
+              DATASET_MIN,
+              DATASET_SQL)
+          .build();
+
   // ---- record functions
 
   public static final ConfigKey<String> FUNCTION_NAME =
@@ -442,6 +540,13 @@ public final class SourceSpec {
                   + " or fails on are quarantined (rules `dropped`, `function`).")
           .defaultValue(List.of())
           .build();
+  public static final ConfigKey<List<ConfigValues>> DATASET_CHECKS =
+      ConfigKey.builder("dataset-checks", listOf(section(DATASET_CHECK_DEF)))
+          .doc(
+              "Checks over each whole batch (freshness, volume, null rate, distinct count, SQL"
+                  + " assertions), with a severity; see docs/rules/dataset-checks.md.")
+          .defaultValue(List.of())
+          .build();
   public static final ConfigKey<List<ConfigValues>> CHECKS =
       ConfigKey.builder("checks", listOf(section(ROW_CHECK_DEF)))
           .doc("Row-level checks; failing rows are quarantined.")
@@ -455,7 +560,7 @@ public final class SourceSpec {
           .add(NAME, DESCRIPTION, CONNECTOR)
           .addAll(FILES_DEF)
           .add(STREAM)
-          .add(EVENT_TIME, PARTITION, LATE_EVENTS, COLUMNS, CHECKS, FUNCTIONS)
+          .add(EVENT_TIME, PARTITION, LATE_EVENTS, COLUMNS, CHECKS, DATASET_CHECKS, FUNCTIONS)
           .build();
 
   private static ConfigType<DataType> dataType() {

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param checks row-level checks
  * @param functions record functions applied to each record before mapping, in order
  * @param late the policy for late events; {@link LatePolicy#ACCEPT} when none is declared
+ * @param datasetChecks checks over each whole batch
  */
 public record SourceDef(
     String name,
@@ -35,7 +36,8 @@ public record SourceDef(
     List<ColumnDef> columns,
     List<RowCheck> checks,
     List<FunctionDef> functions,
-    LatePolicy late) {
+    LatePolicy late,
+    List<DatasetCheck> datasetChecks) {
   public SourceDef {
     requireNonNull(name, "name is null");
     requireNonNull(location, "location is null");
@@ -49,6 +51,49 @@ public record SourceDef(
     checks = List.copyOf(checks);
     functions = List.copyOf(functions);
     requireNonNull(late, "late is null");
+    datasetChecks = List.copyOf(datasetChecks);
+  }
+
+  /**
+   * A check over a whole batch of landed rows (see {@code SourceSpec.DATASET_CHECK_DEF}); the
+   * settings that do not apply to its kind are empty.
+   *
+   * @param name check name
+   * @param kind {@code freshness}, {@code volume}, {@code null-rate}, {@code distinct-count} or
+   *     {@code assertion}
+   * @param fail whether a failure fails the run (severity {@code fail}); else it warns
+   * @param maxLag freshness bound
+   * @param minRows volume lower bound
+   * @param maxRows volume upper bound
+   * @param window earlier batches the drift bounds compare with
+   * @param k volume: allowed standard deviations from the mean
+   * @param column null-rate and distinct-count column
+   * @param maxRate null-rate bound
+   * @param maxChange null-rate (absolute) or distinct-count (relative) drift bound
+   * @param min distinct-count lower bound
+   * @param sql assertion query, with {@code {{ batch }}} for the batch's rows
+   * @param location where it was declared
+   */
+  public record DatasetCheck(
+      String name,
+      String kind,
+      boolean fail,
+      Optional<java.time.Duration> maxLag,
+      Optional<Long> minRows,
+      Optional<Long> maxRows,
+      int window,
+      Optional<Double> k,
+      Optional<String> column,
+      Optional<Double> maxRate,
+      Optional<Double> maxChange,
+      Optional<Long> min,
+      Optional<String> sql,
+      Location location) {
+    public DatasetCheck {
+      requireNonNull(name, "name is null");
+      requireNonNull(kind, "kind is null");
+      requireNonNull(location, "location is null");
+    }
   }
 
   /**

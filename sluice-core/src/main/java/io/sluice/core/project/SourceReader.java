@@ -124,7 +124,8 @@ final class SourceReader {
             columns,
             checks,
             functions,
-            latePolicy(eventTime)));
+            latePolicy(eventTime),
+            datasetChecks(eventTime, byName)));
   }
 
   /**
@@ -470,6 +471,116 @@ final class SourceReader {
               + type);
       return Optional.empty();
     }
+  }
+
+  /** The keys each dataset check kind takes, besides name, kind and severity. */
+  private static final Map<String, List<ConfigKey<?>>> DATASET_KEYS =
+      Map.of(
+          "freshness", List.of(SourceSpec.DATASET_MAX_LAG),
+          "volume",
+              List.of(
+                  SourceSpec.DATASET_MIN_ROWS,
+                  SourceSpec.DATASET_MAX_ROWS,
+                  SourceSpec.DATASET_WINDOW,
+                  SourceSpec.DATASET_K),
+          "null-rate",
+              List.of(
+                  SourceSpec.DATASET_COLUMN,
+                  SourceSpec.DATASET_MAX_RATE,
+                  SourceSpec.DATASET_MAX_CHANGE,
+                  SourceSpec.DATASET_WINDOW),
+          "distinct-count",
+              List.of(
+                  SourceSpec.DATASET_COLUMN,
+                  SourceSpec.DATASET_MIN,
+                  SourceSpec.DATASET_MAX_CHANGE,
+                  SourceSpec.DATASET_WINDOW),
+          "assertion", List.of(SourceSpec.DATASET_SQL));
+
+  /** What each kind needs at least one of. */
+  private static final Map<String, List<ConfigKey<?>>> DATASET_NEEDS =
+      Map.of(
+          "freshness", List.of(SourceSpec.DATASET_MAX_LAG),
+          "volume",
+              List.of(
+                  SourceSpec.DATASET_MIN_ROWS, SourceSpec.DATASET_MAX_ROWS, SourceSpec.DATASET_K),
+          "null-rate", List.of(SourceSpec.DATASET_MAX_RATE, SourceSpec.DATASET_MAX_CHANGE),
+          "distinct-count", List.of(SourceSpec.DATASET_MIN, SourceSpec.DATASET_MAX_CHANGE),
+          "assertion", List.of(SourceSpec.DATASET_SQL));
+
+  private List<SourceDef.DatasetCheck> datasetChecks(
+      Optional<String> eventTime, Map<String, ColumnDef> columns) {
+    List<SourceDef.DatasetCheck> checks = new ArrayList<>();
+    Map<String, Node> seen = new HashMap<>();
+    for (ConfigValues check : values.get(SourceSpec.DATASET_CHECKS)) {
+      Optional<String> checkName = check.find(SourceSpec.DATASET_CHECK_NAME);
+      Optional<String> kind = check.find(SourceSpec.DATASET_CHECK_KIND);
+      if (checkName.isEmpty() || kind.isEmpty()) {
+        continue; // reported by the config parser
+      }
+      if (seen.putIfAbsent(checkName.get(), check.nodeOf(SourceSpec.DATASET_CHECK_NAME)) != null) {
+        problems.report(
+            check.nodeOf(SourceSpec.DATASET_CHECK_NAME),
+            "dataset check '" + checkName.get() + "' is declared twice");
+        continue;
+      }
+      List<ConfigKey<?>> allowed = DATASET_KEYS.get(kind.get());
+      for (ConfigKey<?> key : SourceSpec.DATASET_CHECK_DEF.keys()) {
+        if (check.isSet(key)
+            && !allowed.contains(key)
+            && key != SourceSpec.DATASET_CHECK_NAME
+            && key != SourceSpec.DATASET_CHECK_KIND
+            && key != SourceSpec.DATASET_CHECK_SEVERITY) {
+          problems.report(
+              check.keyNodeOf(key),
+              "'" + key.name() + "' does not apply to a " + kind.get() + " check");
+        }
+      }
+      if (DATASET_NEEDS.get(kind.get()).stream().noneMatch(check::isSet)) {
+        problems.report(
+            check.anchor(),
+            "a "
+                + kind.get()
+                + " check needs "
+                + (DATASET_NEEDS.get(kind.get()).size() == 1 ? "" : "one of ")
+                + String.join(
+                    ", ", DATASET_NEEDS.get(kind.get()).stream().map(ConfigKey::name).toList()));
+      }
+      if (kind.get().equals("freshness") && eventTime.isEmpty()) {
+        problems.report(
+            check.anchor(), "a freshness check needs event-time: it measures event-time lag");
+      }
+      Optional<String> column = check.find(SourceSpec.DATASET_COLUMN);
+      if (allowed.contains(SourceSpec.DATASET_COLUMN)) {
+        if (column.isEmpty()) {
+          problems.report(check.anchor(), "a " + kind.get() + " check needs a column");
+        } else if (!columns.containsKey(column.get())) {
+          problems.report(
+              check.nodeOf(SourceSpec.DATASET_COLUMN),
+              "'"
+                  + column.get()
+                  + "' is not a column"
+                  + DidYouMean.hint(column.get(), columns.keySet()));
+        }
+      }
+      checks.add(
+          new SourceDef.DatasetCheck(
+              checkName.get(),
+              kind.get(),
+              check.get(SourceSpec.DATASET_CHECK_SEVERITY).equals("fail"),
+              check.find(SourceSpec.DATASET_MAX_LAG),
+              check.find(SourceSpec.DATASET_MIN_ROWS).map(Integer::longValue),
+              check.find(SourceSpec.DATASET_MAX_ROWS).map(Integer::longValue),
+              check.get(SourceSpec.DATASET_WINDOW),
+              check.find(SourceSpec.DATASET_K),
+              column,
+              check.find(SourceSpec.DATASET_MAX_RATE),
+              check.find(SourceSpec.DATASET_MAX_CHANGE),
+              check.find(SourceSpec.DATASET_MIN).map(Integer::longValue),
+              check.find(SourceSpec.DATASET_SQL),
+              Problems.at(file, check.anchor())));
+    }
+    return checks;
   }
 
   private SourceDef.LatePolicy latePolicy(Optional<String> eventTime) {

@@ -74,6 +74,7 @@ public final class PipelineRunner {
   private final RunListener listener;
   private final RuleCompiler compiler;
   private final ModelRenderer renderer = new ModelRenderer();
+  private final DatasetChecks datasetChecks;
 
   public PipelineRunner(
       Project project,
@@ -90,6 +91,7 @@ public final class PipelineRunner {
     this.clock = clock;
     this.listener = listener;
     this.compiler = new RuleCompiler(engine.dialect());
+    this.datasetChecks = new DatasetChecks(engine);
   }
 
   /** Runs one pass and records it in the run history (also when it fails). */
@@ -108,18 +110,23 @@ public final class PipelineRunner {
         listener.sourceFinished(result);
       }
       exposeLake();
-      for (ModelDef model : project.models()) {
+      // A failed check of severity fail stops the pipeline: what landed stays (quarantine and
+      // clean), but no model publishes it.
+      boolean stopped = sources.stream().anyMatch(RunSummary.SourceRun::checkFailed);
+      for (ModelDef model : stopped ? List.<ModelDef>of() : project.models()) {
         RunSummary.ModelRun result = runModel(model);
         models.add(result);
         listener.modelFinished(result);
       }
-      for (ModelTest test : project.modelTests()) {
+      for (ModelTest test : stopped ? List.<ModelTest>of() : project.modelTests()) {
         RunSummary.TestRun result = runTest(test);
         tests.add(result);
         listener.testFinished(result);
       }
       String status = "ok";
-      if (tests.stream().anyMatch(t -> !t.passed())) {
+      if (stopped) {
+        status = "checks-failed";
+      } else if (tests.stream().anyMatch(t -> !t.passed())) {
         status = "tests-failed";
       } else if (sources.stream().anyMatch(s -> s.score() < project.quality().minScore())) {
         status = "quality-failed";
@@ -188,8 +195,24 @@ public final class PipelineRunner {
 
     SplitPlan plan = connector.plan(committedPositions(tables.clean()));
     if (plan.splits().isEmpty()) {
+      List<RunSummary.CheckRun> checks =
+          source.datasetChecks().isEmpty()
+              ? List.of()
+              : datasetChecks.evaluate(
+                  source, null, null, DatasetChecks.history(tables.clean()), start);
       return new RunSummary.SourceRun(
-          source.name(), "", 0, 0, 0, 0, 0, Map.of(), plan.skipped(), false, millisSince(start));
+          source.name(),
+          "",
+          0,
+          0,
+          0,
+          0,
+          0,
+          Map.of(),
+          plan.skipped(),
+          false,
+          millisSince(start),
+          checks);
     }
     StateStore.Intent intent = new StateStore.Intent(nextBatchId(tables.clean()), plan.splits());
     state.writeIntent(source.name(), intent);
@@ -249,6 +272,16 @@ public final class PipelineRunner {
       positions.put(split.key(), split.position());
     }
     Map<String, String> cleanSummary = new LinkedHashMap<>(summary);
+    List<RunSummary.CheckRun> checks = List.of();
+    if (!source.datasetChecks().isEmpty()) {
+      // Judged on the batch's files before they are committed, so that its statistics are
+      // committed with them for later batches to compare with.
+      List<DatasetChecks.Stats> earlier = DatasetChecks.history(tables.clean());
+      String relation = datasetChecks.expose(source, tables.clean(), result.clean());
+      DatasetChecks.Stats stats = datasetChecks.stats(source, relation);
+      checks = datasetChecks.evaluate(source, stats, relation, earlier, start);
+      cleanSummary.put(DatasetChecks.STATS, StateStore.toJson(stats));
+    }
     cleanSummary.put(SPLITS, StateStore.toJson(positions));
     cleanSummary.put(FAILURES, StateStore.toJson(new TreeMap<>(result.failuresByRule())));
     commitOnce(tables.clean(), result.clean(), cleanSummary);
@@ -266,7 +299,8 @@ public final class PipelineRunner {
         result.failuresByRule(),
         skipped,
         recovered,
-        millisSince(start));
+        millisSince(start),
+        checks);
   }
 
   /** The source's rules, with the late-event rule for a batch ingested at {@code ingestedAt}. */

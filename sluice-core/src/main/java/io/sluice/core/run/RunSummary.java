@@ -62,6 +62,7 @@ public record RunSummary(
    * @param skipped notes about input deliberately left out
    * @param recovered whether this batch finished one that an earlier run left incomplete
    * @param millis wall time
+   * @param checks the source's dataset-level checks evaluated in this run
    */
   public record SourceRun(
       String source,
@@ -74,17 +75,36 @@ public record RunSummary(
       Map<String, Long> failuresByRule,
       List<String> skipped,
       boolean recovered,
-      long millis) {
+      long millis,
+      List<CheckRun> checks) {
     public SourceRun {
       failuresByRule =
           java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(failuresByRule));
       skipped = List.copyOf(skipped);
+      checks = checks == null ? List.of() : List.copyOf(checks); // null in older run history
+    }
+
+    /** Whether a check of severity {@code fail} failed. */
+    public boolean checkFailed() {
+      return checks.stream().anyMatch(c -> !c.passed() && c.severity().equals("fail"));
     }
 
     public double score() {
       return rowsRead == 0 ? 1.0 : (double) rowsValid / rowsRead;
     }
   }
+
+  /**
+   * One dataset-level check.
+   *
+   * @param check check name
+   * @param kind freshness, volume, null-rate, distinct-count or assertion
+   * @param severity {@code warn} or {@code fail}
+   * @param passed whether it passed
+   * @param message why it failed, else empty
+   */
+  public record CheckRun(
+      String check, String kind, String severity, boolean passed, String message) {}
 
   /**
    * One model.

@@ -284,6 +284,28 @@ class ProjectLoaderProblemsTest {
   }
 
   @Test
+  void reportsDatasetChecksThatCannotBeEvaluated() {
+    project
+        .minimal()
+        .file(
+            "sources/orders.yaml",
+            "path: a.csv\n"
+                + "columns: [{name: id}, {name: email}]\n"
+                + "dataset-checks:\n"
+                + "  - {name: fresh, kind: freshness, max-lag: 1h}\n"
+                + "  - {name: nulls, kind: null-rate, column: emial, max-rate: 0.1}\n"
+                + "  - {name: volume, kind: volume, max-lag: 1h}\n");
+
+    assertThat(project.problems())
+        .containsExactly(
+            "sources/orders.yaml:4:5: a freshness check needs event-time: it measures event-time"
+                + " lag",
+            "sources/orders.yaml:5:44: 'emial' is not a column (did you mean 'email'?)",
+            "sources/orders.yaml:6:5: a volume check needs one of min-rows, max-rows, k",
+            "sources/orders.yaml:6:34: 'max-lag' does not apply to a volume check");
+  }
+
+  @Test
   void reportsLateEventsWithoutAnEventTime() {
     project
         .minimal()

@@ -186,7 +186,8 @@ class ProjectLoaderTest {
                     column("url", DataType.STRING, "url", new Location(clicks, 12, 5))),
                 List.of(),
                 List.of(),
-                SourceDef.LatePolicy.ACCEPT),
+                SourceDef.LatePolicy.ACCEPT,
+                List.of()),
             new SourceDef(
                 "orders",
                 Location.of(orders),
@@ -284,7 +285,8 @@ class ProjectLoaderTest {
                         "amounts are positive",
                         new Location(orders, 32, 5))),
                 List.of(),
-                SourceDef.LatePolicy.ACCEPT));
+                SourceDef.LatePolicy.ACCEPT,
+                List.of()));
 
     assertThat(project.models())
         .containsExactly(
@@ -424,7 +426,8 @@ class ProjectLoaderTest {
                                 new Location(test.path("sources/orders.yaml"), 3, 5))),
                         List.of(),
                         List.of(),
-                        SourceDef.LatePolicy.ACCEPT)),
+                        SourceDef.LatePolicy.ACCEPT,
+                        List.of())),
                 List.of(),
                 List.of()));
   }

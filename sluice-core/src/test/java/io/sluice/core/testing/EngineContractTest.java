@@ -90,7 +90,8 @@ public abstract class EngineContractTest {
         columns,
         List.of(),
         List.of(),
-        SourceDef.LatePolicy.ACCEPT);
+        SourceDef.LatePolicy.ACCEPT,
+        List.of());
   }
 
   private static final List<ColumnDef> ORDER_COLUMNS =
