@@ -120,6 +120,10 @@ class QuarantineReplayTest {
         .isEqualTo("n,d\n3,3\n");
     assertThat(query(project, "SELECT count(*) AS n FROM quarantine.orders")).isEqualTo("n\n2\n");
 
+    // Status counts the landed rows as valid, no longer as quarantined; the replay is a batch.
+    assertThat(sluice("status", "-p", project.toString()).out())
+        .containsPattern("orders\\s+2\\s+5\\s+3\\s+2\\s");
+
     // A normal run afterwards reads nothing again and keeps counting batches.
     Sluice.Result run = sluice("run", "-p", project.toString(), "--progress=never");
     assertThat(run.exit()).as(run.out() + run.err()).isZero();
@@ -260,6 +264,49 @@ class QuarantineReplayTest {
     assertThat(result.exit()).isNotZero();
     assertThat(result.err())
         .contains("Source 'orders' has an unfinished batch b-000002: run `sluice run`");
+  }
+
+  @Test
+  void replayRunsTheFunctionsOnlyOnRecordsTheyDidNotKeep() throws Exception {
+    Path project = temp.resolve("functions");
+    Files.createDirectories(project.resolve("sources"));
+    Files.createDirectories(project.resolve("data"));
+    Files.writeString(project.resolve("sluice.yaml"), "name: functions\n");
+    Files.writeString(
+        project.resolve("data/orders.ndjson"),
+        "{\"id\":1,\"status\":\"paid\",\"card\":\"4111111111111111\"}\n"
+            + "{\"id\":2,\"status\":\"refunded\",\"card\":\"5500000000000004\"}\n"
+            + "{\"id\":3,\"status\":\"lost\",\"card\":\"340000000000009\"}\n");
+    String source =
+        "path: data/orders.ndjson\n"
+            + "columns:\n"
+            + "  - {name: id, type: bigint}\n"
+            + "  - {name: status, type: string, checks: [{accepted_values: STATUSES}]}\n"
+            + "  - {name: card, type: string}\n"
+            + "functions:\n"
+            + "  - function: drop-when\n"
+            + "    options: {field: status, values: [DROPPED]}\n"
+            + "  - function: mask\n"
+            + "    options: {fields: [card], keep-last: 4}\n";
+    Files.writeString(
+        project.resolve("sources/orders.yaml"),
+        source.replace("STATUSES", "[paid, refunded]").replace("DROPPED", "refunded"));
+    Sluice.Result run = sluice("run", "-p", project.toString(), "--progress=never");
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    assertThat(query(project, "SELECT _line, _rules FROM quarantine.orders ORDER BY _line"))
+        .isEqualTo("_line,_rules\n2,dropped\n3,accepted_values\n");
+
+    Files.writeString(
+        project.resolve("sources/orders.yaml"),
+        source.replace("STATUSES", "[paid, refunded, lost]").replace("DROPPED", "test"));
+    Sluice.Result result = replay(project);
+
+    assertThat(result.out()).contains("2 of 2 quarantined records landed");
+    // The dropped record was kept whole in quarantine: the functions mask it now. The other one
+    // was quarantined as the functions left it, masked already.
+    assertThat(query(project, "SELECT id, card FROM lake.orders ORDER BY id"))
+        .isEqualTo("id,card\n1,************1111\n2,************0004\n3,***********0009\n");
+    assertThat(query(project, "SELECT count(*) AS n FROM quarantine.orders")).isEqualTo("n\n0\n");
   }
 
   @Test
