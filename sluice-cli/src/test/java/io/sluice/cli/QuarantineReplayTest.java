@@ -310,6 +310,47 @@ class QuarantineReplayTest {
   }
 
   @Test
+  void aRecordTheFunctionsNowKeepButARuleFailsStaysQuarantined() throws Exception {
+    Path project = temp.resolve("kept");
+    Files.createDirectories(project.resolve("sources"));
+    Files.createDirectories(project.resolve("data"));
+    Files.writeString(project.resolve("sluice.yaml"), "name: kept\n");
+    Files.writeString(
+        project.resolve("data/orders.ndjson"),
+        "{\"id\":1,\"status\":\"lost\",\"card\":\"4111111111111111\"}\n"
+            + "{\"id\":2,\"status\":\"paid\",\"card\":\"5500000000000004\"}\n");
+    String source =
+        "path: data/orders.ndjson\n"
+            + "columns:\n"
+            + "  - {name: id, type: bigint}\n"
+            + "  - {name: status, type: string, checks: [{accepted_values: [paid]}]}\n"
+            + "  - {name: card, type: string}\n"
+            + "functions:\n"
+            + "  - function: drop-when\n"
+            + "    options: {field: status, values: [DROPPED]}\n"
+            + "  - function: mask\n"
+            + "    options: {fields: [card], keep-last: 4}\n";
+    Files.writeString(
+        project.resolve("sources/orders.yaml"), source.replace("DROPPED", "lost, paid"));
+    Sluice.Result run = sluice("run", "-p", project.toString(), "--progress=never");
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+
+    Files.writeString(project.resolve("sources/orders.yaml"), source.replace("DROPPED", "test"));
+    Sluice.Result result = replay(project);
+
+    // The functions now keep (and mask) the record, but its status still fails: it stays, and is
+    // replayed again next time, not taken for landed.
+    assertThat(result.out())
+        .contains("1 of 2 quarantined records landed")
+        .contains("still failing in orders: accepted_values(status) 1");
+    assertThat(query(project, "SELECT id, card FROM lake.orders"))
+        .isEqualTo("id,card\n2,************0004\n");
+    assertThat(query(project, "SELECT _line, _rules FROM quarantine.orders"))
+        .isEqualTo("_line,_rules\n1,dropped\n");
+    assertThat(replay(project).out()).contains("0 of 1 quarantined records landed");
+  }
+
+  @Test
   void unknownSourceIsAUserError() throws Exception {
     Path project = project("unknown", JSON, "data/orders.ndjson", STRICT);
 

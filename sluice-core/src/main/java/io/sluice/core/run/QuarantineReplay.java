@@ -15,6 +15,7 @@ import io.sluice.api.lake.Lake;
 import io.sluice.api.lake.LakeTable;
 import io.sluice.api.lake.Snapshot;
 import io.sluice.api.lake.TableId;
+import io.sluice.api.source.RecordSink;
 import io.sluice.api.source.SourceConnector;
 import io.sluice.api.source.SourceField;
 import io.sluice.api.source.Split;
@@ -342,7 +343,70 @@ public final class QuarantineReplay {
     List<Split> splits =
         byFile.keySet().stream().map(file -> new Split(file, "", file, 0)).toList();
     return SourceInput.pushed(
-        splits, (split, sink) -> connector.reread(split.key(), byFile.get(split.key()), sink));
+        splits,
+        (split, sink) -> {
+          List<SourceConnector.Original> originals = byFile.get(split.key());
+          StoredText stored = new StoredText(split.key(), originals, sink);
+          connector.reread(split.key(), originals, stored);
+          stored.finish();
+        });
+  }
+
+  /**
+   * Stages every record with the text it has in quarantine, whatever the connector made of it (the
+   * functions may rewrite a record they rejected before), so that a row quarantined again has the
+   * key of the row it came from. Checks the {@link SourceConnector#reread} contract: one event per
+   * original, in order.
+   */
+  private static final class StoredText implements RecordSink {
+    private final String split;
+    private final List<SourceConnector.Original> originals;
+    private final RecordSink delegate;
+    private int next;
+
+    StoredText(String split, List<SourceConnector.Original> originals, RecordSink delegate) {
+      this.split = split;
+      this.originals = originals;
+      this.delegate = delegate;
+    }
+
+    private String text(long position) {
+      if (next >= originals.size() || originals.get(next).position() != position) {
+        throw SluiceException.internal(
+            String.format(
+                "The connector re-read record %d of '%s' out of turn (expected %s)",
+                position,
+                split,
+                next < originals.size() ? "position " + originals.get(next).position() : "none"),
+            null);
+      }
+      return originals.get(next++).text();
+    }
+
+    @Override
+    public void record(long position, String original, String[] values) {
+      delegate.record(position, text(position), values);
+    }
+
+    @Override
+    public void malformed(long position, String original, String reason) {
+      delegate.malformed(position, text(position), reason);
+    }
+
+    @Override
+    public void rejected(long position, String original, String rule, String reason) {
+      delegate.rejected(position, text(position), rule, reason);
+    }
+
+    void finish() {
+      if (next != originals.size()) {
+        throw SluiceException.internal(
+            String.format(
+                "The connector re-read %d of the %d quarantined records of '%s'",
+                next, originals.size(), split),
+            null);
+      }
+    }
   }
 
   /** The keys of the rows an engine quarantined again (as keys of batch {@code original}). */
