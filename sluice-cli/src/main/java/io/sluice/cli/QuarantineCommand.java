@@ -10,7 +10,10 @@ import io.sluice.core.project.SourceDef;
 import io.sluice.core.run.LakeLayout;
 import io.sluice.core.run.PipelineRunner;
 import io.sluice.core.run.ProjectRuntime;
+import io.sluice.core.run.QuarantineReplay;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +31,13 @@ import picocli.CommandLine.Spec;
     name = "quarantine",
     mixinStandardHelpOptions = true,
     description =
-        "Show quarantined records: counts per source and rule, or the records themselves.",
-    subcommands = {QuarantineCommand.ListCommand.class, QuarantineCommand.ShowCommand.class})
+        "Show quarantined records (counts per source and rule, or the records themselves), or"
+            + " replay them after a fix.",
+    subcommands = {
+      QuarantineCommand.ListCommand.class,
+      QuarantineCommand.ShowCommand.class,
+      QuarantineCommand.ReplayCommand.class
+    })
 final class QuarantineCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -145,6 +153,87 @@ final class QuarantineCommand implements Runnable {
       } catch (SluiceException e) {
         throw notRunYet(e);
       }
+      return 0;
+    }
+  }
+
+  /** {@code sluice quarantine replay}. */
+  @Command(
+      name = "replay",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Validate the quarantined records of a source again with its current functions, mapping",
+        "and rules: land those that now pass in clean (once: a second replay finds them landed),",
+        "leave the others in quarantine. Models are rebuilt by the next `sluice run`."
+      })
+  static final class ReplayCommand implements Callable<Integer> {
+    @Mixin ProjectOptions options;
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "The source.")
+    String source;
+
+    @Option(names = "--rule", description = "Only records that failed this rule, e.g. range.")
+    String rule;
+
+    @Option(
+        names = "--dry-run",
+        description = "Show what would land and what would stay; commit nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+      Project project = options.load();
+      QuarantineReplay.Result result;
+      try (ProjectRuntime runtime = ProjectRuntime.open(project, false)) {
+        result = runtime.replay(Clock.systemUTC(), source, Optional.ofNullable(rule), dryRun);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      TextTable table =
+          new TextTable(
+              List.of("source", "batch", "replayed", "landed", "still quarantined", "time"));
+      table.add(
+          List.of(
+              result.source(),
+              result.batchId().isEmpty() ? "-" : result.batchId(),
+              Format.count(result.replayed()),
+              Format.count(result.landed()),
+              Format.count(result.stillQuarantined()),
+              Format.seconds(result.millis())));
+      out.println();
+      table.print(out);
+      if (!result.failuresByRule().isEmpty()) {
+        StringBuilder rules = new StringBuilder();
+        result
+            .failuresByRule()
+            .forEach(
+                (name, count) ->
+                    rules
+                        .append(rules.length() == 0 ? "" : ", ")
+                        .append(name)
+                        .append(" ")
+                        .append(Format.count(count)));
+        out.println("still failing in " + result.source() + ": " + rules);
+      }
+      out.println();
+      if (result.dryRun()) {
+        out.printf(
+            "dry run: %s of %s quarantined records would land, %s would stay; nothing committed%n",
+            Format.count(result.landed()),
+            Format.count(result.replayed()),
+            Format.count(result.stillQuarantined()));
+      } else if (result.replayed() == 0) {
+        out.println(
+            "nothing to replay: no quarantined record" + (rule == null ? "" : " failed " + rule));
+      } else {
+        out.printf(
+            "replay %s: %s of %s quarantined records landed, %s stay quarantined%n",
+            result.batchId().isEmpty() ? "committed nothing" : result.batchId(),
+            Format.count(result.landed()),
+            Format.count(result.replayed()),
+            Format.count(result.stillQuarantined()));
+      }
+      out.flush();
       return 0;
     }
   }

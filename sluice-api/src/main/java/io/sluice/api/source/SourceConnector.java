@@ -1,5 +1,9 @@
 package io.sluice.api.source;
 
+import static java.util.Objects.requireNonNull;
+
+import io.sluice.api.SluiceException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -37,4 +41,37 @@ public interface SourceConnector {
    * @param positions the committed position of each split of the batch, by split key
    */
   default void committed(Map<String, String> positions) {}
+
+  /**
+   * Reads records again from the text this connector once read them as, kept in quarantine (a
+   * replay after a rule, mapping or function was fixed). Each original is parsed as one record of
+   * split {@code splitKey} would be, and reaches {@code sink} exactly once, as {@link
+   * RecordSink#record}, {@link RecordSink#malformed} or {@link RecordSink#rejected}, with its given
+   * position, in order. Called from one thread; the split need not exist any more unless the format
+   * needs it (a CSV header).
+   *
+   * <p>The default reports a USER error: the connector cannot replay.
+   *
+   * @param splitKey the key of the split the records were read from
+   * @param originals the records' texts with their positions
+   */
+  default void reread(String splitKey, List<Original> originals, RecordSink sink) {
+    throw SluiceException.user(
+        "The connector of split '%s' cannot read quarantined records again", splitKey);
+  }
+
+  /**
+   * A record's text as a connector gave it to a {@link RecordSink}.
+   *
+   * @param position its position in its split
+   * @param text the text, verbatim
+   * @param transformed whether the text is what the source's record functions produced (a record
+   *     kept by the functions) rather than what was read (a record the functions rejected, or input
+   *     that could not be parsed): the functions then do not run again
+   */
+  record Original(long position, String text, boolean transformed) {
+    public Original {
+      requireNonNull(text, "text is null");
+    }
+  }
 }

@@ -72,11 +72,13 @@ class HourOfMicroBatchesTest {
   @Test
   void filesPerPartitionStayBoundedAndEveryMaintenanceKeepsTheRows() {
     TickProject project = new TickProject(dir, false);
-    // Iceberg stamps snapshots and the file system stamps files with the wall clock: starting the
-    // injected clock there keeps their ages meaningful (it then runs ahead of the wall clock).
+    // Iceberg stamps snapshots and the file system stamps files with the wall clock: the injected
+    // clock must run ahead of it for their ages to be meaningful. Half past the next hour is
+    // ahead at any time of day (half past the current hour is behind in an hour's second half,
+    // when nothing would be old enough to expire).
     TickProject.MutableClock clock =
         new TickProject.MutableClock(
-            Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofMinutes(30)));
+            Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofMinutes(90)));
     try (ProjectRuntime runtime = project.open()) {
       clock.advance(BATCH_EVERY);
       project.drop(clock.instant(), ROWS_PER_BATCH);

@@ -211,6 +211,36 @@ final class CsvParser {
     }
   }
 
+  /**
+   * The text of the file's header record (after the skipped and blank lines), as it appears in the
+   * file; empty when the file holds no record.
+   *
+   * @throws SluiceException (DATA) when the header cannot be read
+   */
+  java.util.Optional<String> header() throws IOException {
+    fill();
+    if (pos < limit && buf[pos] == '\uFEFF') {
+      pos++;
+    }
+    skipLines(options.skipLines());
+    while (nextRecord()) {
+      String decodeError = takeDecodeError();
+      if (decodeError == null && isBlank()) {
+        continue;
+      }
+      String reason = reason(decodeError);
+      if (reason != null) {
+        throw new SluiceException(
+            ErrorCategory.DATA,
+            String.format(
+                "Source '%s': the header of file '%s' (line %d) cannot be read: %s",
+                sourceName, fileKey, recLine, reason));
+      }
+      return java.util.Optional.of(original());
+    }
+    return java.util.Optional.empty();
+  }
+
   private String reason(String decodeError) {
     if (overflowed) {
       return (decodeError != null ? decodeError + "; " : error != null ? error + "; " : "")

@@ -140,4 +140,133 @@ final class FilesConnector implements SourceConnector {
           e);
     }
   }
+
+  /**
+   * JSON: each original is parsed on its own; records the functions have not seen yet (rejected by
+   * them, or unparseable) go through the functions first. CSV: each original is parsed on its own
+   * after the header of its file (read again from the file, which must still exist when the source
+   * has a header), so that fields are found by header name exactly as in the first read.
+   */
+  @Override
+  public void reread(String splitKey, List<Original> originals, RecordSink sink) {
+    requireNonNull(splitKey, "splitKey is null");
+    requireNonNull(sink, "sink is null");
+    try {
+      switch (options.format()) {
+        case JSON:
+          for (Original original : originals) {
+            RecordSink target =
+                original.transformed() || transform.isIdentity()
+                    ? sink
+                    : new TransformingSink(transform, jsonReader, sink);
+            jsonReader.readRecord(original.position(), original.text(), target);
+          }
+          break;
+        case CSV:
+          rereadCsv(splitKey, originals, sink);
+          break;
+        case PARQUET:
+          throw SluiceException.user(
+              "Source '%s' reads Parquet files: its quarantined records cannot be replayed (only"
+                  + " CSV and JSON records can)",
+              sourceName);
+      }
+    } catch (IOException e) {
+      throw SluiceException.external(
+          String.format(
+              "Source '%s': cannot read the quarantined records of '%s' again: %s",
+              sourceName, splitKey, e),
+          e);
+    }
+  }
+
+  private void rereadCsv(String splitKey, List<Original> originals, RecordSink sink)
+      throws IOException {
+    CsvOptions csv = options.csv();
+    String header = "";
+    if (csv.header()) {
+      Path file = planner.location(splitKey);
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        header =
+            new CsvParser(sourceName, splitKey, csv, fields, channel, maxRecordSize)
+                    .header()
+                    .orElseThrow(
+                        () ->
+                            SluiceException.user(
+                                "Source '%s': cannot replay the records of '%s': the file has no"
+                                    + " header any more",
+                                sourceName, splitKey))
+                + "\n";
+      } catch (NoSuchFileException e) {
+        throw SluiceException.user(
+            "Source '%s': cannot replay the quarantined CSV records of '%s': the file is gone, and"
+                + " its header is needed to find the columns",
+            sourceName, splitKey);
+      }
+    }
+    CsvOptions single =
+        new CsvOptions(
+            csv.header(),
+            csv.delimiter(),
+            csv.quote(),
+            csv.escape(),
+            csv.encoding(),
+            csv.nullValue(),
+            0);
+    for (Original original : originals) {
+      byte[] text = (header + original.text() + "\n").getBytes(csv.encoding());
+      OneRecordSink one = new OneRecordSink(original, sink);
+      new CsvParser(
+              sourceName,
+              splitKey,
+              single,
+              fields,
+              java.nio.channels.Channels.newChannel(new java.io.ByteArrayInputStream(text)),
+              maxRecordSize)
+          .parse(one);
+      one.finish();
+    }
+  }
+
+  /**
+   * Passes on what the parser made of one original, at the original's position; anything but
+   * exactly one record (the text held none, or several) is reported malformed.
+   */
+  private static final class OneRecordSink implements RecordSink {
+    private final Original original;
+    private final RecordSink delegate;
+    private int seen;
+    private String[] values;
+    private String reason;
+
+    OneRecordSink(Original original, RecordSink delegate) {
+      this.original = original;
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void record(long position, String text, String[] values) {
+      seen++;
+      this.values = values;
+    }
+
+    @Override
+    public void malformed(long position, String text, String reason) {
+      seen++;
+      this.reason = reason;
+    }
+
+    void finish() {
+      if (seen != 1) {
+        delegate.malformed(
+            original.position(),
+            original.text(),
+            seen == 0 ? "the record is empty" : "the text holds " + seen + " CSV records, not one");
+      } else if (reason != null) {
+        delegate.malformed(original.position(), original.text(), reason);
+      } else {
+        delegate.record(original.position(), original.text(), values);
+      }
+    }
+  }
 }

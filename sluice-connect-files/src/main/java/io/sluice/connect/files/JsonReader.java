@@ -175,6 +175,19 @@ final class JsonReader {
       original = out.flip().toString();
       parser = factory.createParser(original);
     }
+    parseObject(line, original, parser, sink);
+  }
+
+  /**
+   * Parses one record from its text, as a line of an NDJSON file would be (the text may span lines:
+   * an element of a JSON array). Invalid JSON or a non-object is reported malformed.
+   */
+  void readRecord(long position, String original, RecordSink sink) throws IOException {
+    parseObject(position, original, factory.createParser(original), sink);
+  }
+
+  private void parseObject(long line, String original, JsonParser parser, RecordSink sink)
+      throws IOException {
     String[] values = null;
     String reason;
     try (parser) {

@@ -99,6 +99,11 @@ final class SplitPlanner {
   }
 
   /** The split key: the path relative to the project with {@code /}, or absolute if outside. */
+  /** The file a split key names. */
+  Path location(String key) {
+    return projectDirectory.resolve(key);
+  }
+
   String key(Path file) {
     Path path = file.startsWith(projectDirectory) ? projectDirectory.relativize(file) : file;
     String separator = path.getFileSystem().getSeparator();

@@ -155,11 +155,24 @@ final class StreamConnector implements SourceConnector {
     }
   }
 
+  /** Each original is parsed on its own, through the functions unless they already ran on it. */
+  @Override
+  public void reread(String splitKey, List<Original> originals, RecordSink sink) {
+    requireNonNull(sink, "sink is null");
+    for (Original original : originals) {
+      deliver(original.position(), original.text(), original.transformed(), sink);
+    }
+  }
+
   private void deliver(LogRecord record, RecordSink sink) {
-    String original = new String(record.payload(), UTF_8);
-    RecordTransform.Result result = transform.apply(original);
+    deliver(record.offset(), new String(record.payload(), UTF_8), false, sink);
+  }
+
+  private void deliver(long offset, String original, boolean transformed, RecordSink sink) {
+    RecordTransform.Result result =
+        transformed ? new RecordTransform.Keep(original) : transform.apply(original);
     if (result instanceof RecordTransform.Reject reject) {
-      sink.rejected(record.offset(), original, reject.rule(), reject.message());
+      sink.rejected(offset, original, reject.rule(), reject.message());
       return;
     }
     String text = ((RecordTransform.Keep) result).json();
@@ -167,9 +180,9 @@ final class StreamConnector implements SourceConnector {
     try {
       values = json.extract(text);
     } catch (IOException | RuntimeException e) {
-      sink.malformed(record.offset(), text, "not a JSON object: " + e.getMessage());
+      sink.malformed(offset, text, "not a JSON object: " + e.getMessage());
       return;
     }
-    sink.record(record.offset(), text, values);
+    sink.record(offset, text, values);
   }
 }

@@ -14,7 +14,7 @@ import java.util.TreeMap;
 /**
  * What a lake table's snapshot history says about the batches committed to it: the positions
  * consumed ({@code sluice.splits} of the clean table), which batches are committed, the next batch
- * id, and running totals.
+ * id, the quarantined rows replays landed ({@link QuarantineReplay#RESOLVED}), and running totals.
  *
  * <p><b>Checkpoints.</b> Expiring snapshots would lose their summaries, so before it expires any,
  * maintenance commits a checkpoint: an empty snapshot whose summary folds every snapshot up to a
@@ -42,6 +42,9 @@ public final class BatchHistory {
   public static final String CHECKPOINT_ROWS_VALID = "sluice.checkpoint.rows-valid";
   public static final String CHECKPOINT_ROWS_QUARANTINED = "sluice.checkpoint.rows-quarantined";
 
+  /** Every quarantined row replayed into the table up to the checkpoint (JSON array of keys). */
+  public static final String CHECKPOINT_RESOLVED = "sluice.checkpoint.resolved";
+
   /** Commit time (epoch millis) of the last batch up to the checkpoint. */
   public static final String CHECKPOINT_LAST_BATCH_AT = "sluice.checkpoint.last-batch-at";
 
@@ -52,6 +55,7 @@ public final class BatchHistory {
 
   private final Map<String, String> positions = new TreeMap<>();
   private final Set<String> batchIds = new HashSet<>();
+  private final Set<String> resolved = new java.util.TreeSet<>();
   private long checkpointedBatch; // number of the highest batch id a checkpoint covers, 0: none
   private long lastBatch;
   private long batches;
@@ -95,6 +99,10 @@ public final class BatchHistory {
       checkpointedBatch = number(batchId);
       lastBatch = checkpointedBatch;
     }
+    String keys = checkpoint.get(CHECKPOINT_RESOLVED);
+    if (keys != null) {
+      resolved.addAll(StateStore.fromJson(keys, new TypeReference<List<String>>() {}));
+    }
     batches = count(checkpoint, CHECKPOINT_BATCHES);
     rowsRead = count(checkpoint, CHECKPOINT_ROWS_READ);
     rowsValid = count(checkpoint, CHECKPOINT_ROWS_VALID);
@@ -114,7 +122,15 @@ public final class BatchHistory {
       rowsRead += count(summary, PipelineRunner.ROWS_READ);
       rowsValid += count(summary, PipelineRunner.ROWS_VALID);
       rowsQuarantined += count(summary, PipelineRunner.ROWS_QUARANTINED);
+      // A replay reads nothing new: the rows it lands move from quarantined to valid.
+      long landed = count(summary, QuarantineReplay.ROWS_LANDED);
+      rowsValid += landed;
+      rowsQuarantined -= landed;
       lastBatchAt = Optional.of(Instant.ofEpochMilli(snapshot.timestampMillis()));
+    }
+    String keys = summary.get(QuarantineReplay.RESOLVED);
+    if (keys != null) {
+      resolved.addAll(StateStore.fromJson(keys, new TypeReference<List<String>>() {}));
     }
     String splits = summary.get(PipelineRunner.SPLITS);
     if (splits != null) {
@@ -143,6 +159,14 @@ public final class BatchHistory {
   public boolean contains(String batchId) {
     return batchIds.contains(batchId)
         || (checkpointedBatch > 0 && number(batchId) <= checkpointedBatch);
+  }
+
+  /**
+   * The keys of the quarantined rows that replays landed in the table (see {@link
+   * QuarantineReplay}), sorted.
+   */
+  public Set<String> resolved() {
+    return java.util.Collections.unmodifiableSet(resolved);
   }
 
   /** The id for the next batch: one above the highest committed. */
@@ -182,6 +206,9 @@ public final class BatchHistory {
     summary.put(CHECKPOINT_SPLITS, StateStore.toJson(positions));
     if (lastBatch > 0) {
       summary.put(CHECKPOINT_BATCH_ID, String.format("b-%06d", lastBatch));
+    }
+    if (!resolved.isEmpty()) {
+      summary.put(CHECKPOINT_RESOLVED, StateStore.toJson(resolved));
     }
     summary.put(CHECKPOINT_BATCHES, Long.toString(batches));
     summary.put(CHECKPOINT_ROWS_READ, Long.toString(rowsRead));

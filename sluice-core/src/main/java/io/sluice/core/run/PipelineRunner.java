@@ -343,21 +343,7 @@ public final class PipelineRunner {
   // Warehouse
 
   private void exposeLake() {
-    List<LakeRelation> relations = new ArrayList<>();
-    for (SourceDef source : project.sources()) {
-      for (String namespace : List.of(LakeLayout.CLEAN, LakeLayout.RAW, LakeLayout.QUARANTINE)) {
-        LakeTable table =
-            lake.load(new io.sluice.api.lake.TableId(namespace, source.name())).orElseThrow();
-        String schema = namespace.equals(LakeLayout.CLEAN) ? LakeLayout.LAKE_SCHEMA : namespace;
-        relations.add(
-            new LakeRelation(
-                schema,
-                source.name(),
-                table.columns(),
-                table.files().stream().map(DataFile::path).toList()));
-      }
-    }
-    engine.exposeLakeRelations(relations);
+    LakeViews.expose(project, lake, engine);
   }
 
   private RunSummary.ModelRun runModel(ModelDef model) {

@@ -150,6 +150,20 @@ public final class ProjectRuntime implements AutoCloseable {
   }
 
   /**
+   * Replays the quarantined rows of a source (see {@link QuarantineReplay}).
+   *
+   * @param rule only rows that failed this rule
+   * @param dryRun report what would land and what would stay, commit nothing
+   */
+  public QuarantineReplay.Result replay(
+      Clock clock, String source, java.util.Optional<String> rule, boolean dryRun) {
+    return runExclusively(
+        () ->
+            new QuarantineReplay(project, engine, lake, this::connector, clock)
+                .replay(source, rule, dryRun));
+  }
+
+  /**
    * Runs {@code work} on the engine while no pass (and no other such work) runs: the engine is used
    * by one thread at a time, e.g. a query while {@code sluice serve} runs batches.
    */
