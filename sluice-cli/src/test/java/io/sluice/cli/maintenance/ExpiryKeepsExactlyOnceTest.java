@@ -56,7 +56,11 @@ class ExpiryKeepsExactlyOnceTest {
           Maintenance.of(runtime, later()).run(AGGRESSIVE, Optional.empty(), false);
 
       assertThat(results).hasSize(3);
+      // Raw and clean have a snapshot per batch; quarantine only one per batch that quarantined
+      // something (one here), so there is nothing of it to expire.
       assertThat(results)
+          .filteredOn(r -> !r.table().namespace().equals("quarantine"))
+          .hasSize(2)
           .allSatisfy(
               r -> {
                 assertThat(r.checkpointed()).as(r.table().toString()).isTrue();
