@@ -104,6 +104,26 @@ class ServeTest {
   }
 
   @Test
+  void saysWhenItsPortIsTakenAndLeavesTheProjectUsable() throws Exception {
+    StreamProject.create(dir);
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      assertThatThrownBy(
+              () ->
+                  ServeSession.start(
+                      ProjectLoader.load(dir), Optional.of(port), Map.of(), summary -> {}))
+          .hasMessageStartingWith(
+              "Cannot listen on 127.0.0.1:" + port + " (serve.host, serve.port): ");
+    }
+    // The failed start closed the project: its log and warehouse open again.
+    try (ServeSession session =
+        ServeSession.start(ProjectLoader.load(dir), Optional.empty(), Map.of(), summary -> {})) {
+      assertThat(session.waiting()).isZero();
+    }
+  }
+
+  @Test
   void refusesToStartWithoutAStreamsToken() throws Exception {
     StreamProject.create(dir);
     Files.writeString(
