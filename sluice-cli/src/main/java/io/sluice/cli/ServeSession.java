@@ -96,7 +96,12 @@ public final class ServeSession implements AutoCloseable {
       ContinuousProcessor processor =
           new ContinuousProcessor(runtime, Clock.systemUTC(), requireNonNull(onBatch));
       IngestServer server =
-          IngestServer.start(settings, runtime.ingestLog(), streams, processor::status);
+          IngestServer.start(
+              settings,
+              runtime.ingestLog(),
+              streams,
+              processor::status,
+              queryEndpoint(project, runtime, env));
       ServeSession session = new ServeSession(runtime, processor, server, streams);
       session.processorThread.start();
       return session;
@@ -130,33 +135,80 @@ public final class ServeSession implements AutoCloseable {
   private static String token(
       Project project, SourceDef source, Map<String, Object> options, Map<String, String> env) {
     String variable = (String) options.get(SourceSpec.STREAM_TOKEN_ENV.name());
-    if (variable != null) {
-      String value = env.get(variable);
+    String file = (String) options.get(SourceSpec.STREAM_TOKEN_FILE.name());
+    return token(
+        "Source '" + source.name() + "'",
+        "stream.",
+        source.location().toString(),
+        "pushes to the stream",
+        java.util.Optional.ofNullable(variable),
+        java.util.Optional.ofNullable(file).map(f -> project.directory().resolve(f).normalize()),
+        env);
+  }
+
+  /**
+   * A bearer token from an environment variable or a file.
+   *
+   * @param owner what it is for, to start messages, e.g. {@code Source 'events'}
+   * @param prefix the keys' section, e.g. {@code stream.}
+   * @param where where the keys are declared
+   * @param carriers who carries it, e.g. {@code pushes to the stream}
+   */
+  private static String token(
+      String owner,
+      String prefix,
+      String where,
+      String carriers,
+      java.util.Optional<String> variable,
+      java.util.Optional<Path> file,
+      Map<String, String> env) {
+    if (variable.isPresent()) {
+      String value = env.get(variable.get());
       if (value == null || value.isBlank()) {
         throw SluiceException.user(
-            "Source '%s': the environment variable %s (stream.token-env, %s) is not set; it must"
-                + " hold the bearer token that pushes to the stream carry",
-            source.name(), variable, source.location());
+            "%s: the environment variable %s (%stoken-env, %s) is not set; it must hold the bearer"
+                + " token that %s carry",
+            owner, variable.get(), prefix, where, carriers);
       }
       return value.trim();
     }
-    String file = (String) options.get(SourceSpec.STREAM_TOKEN_FILE.name());
-    Path path = project.directory().resolve(file).normalize();
+    Path path = file.orElseThrow();
     try {
       String value = Files.readString(path, StandardCharsets.UTF_8).trim();
       if (value.isEmpty()) {
         throw SluiceException.user(
-            "Source '%s': the token file %s (stream.token-file) is empty", source.name(), path);
+            "%s: the token file %s (%stoken-file) is empty", owner, path, prefix);
       }
       return value;
     } catch (NoSuchFileException e) {
       throw SluiceException.user(
-          "Source '%s': the token file %s (stream.token-file, %s) does not exist",
-          source.name(), path, source.location());
+          "%s: the token file %s (%stoken-file, %s) does not exist", owner, path, prefix, where);
     } catch (IOException e) {
       throw SluiceException.user(
-          "Source '%s': cannot read the token file %s: %s", source.name(), path, e.getMessage());
+          "%s: cannot read the token file %s: %s", owner, path, e.getMessage());
     }
+  }
+
+  /** The query endpoint, when the project gives it a token. */
+  private static java.util.Optional<io.sluice.server.QueryEndpoint> queryEndpoint(
+      Project project, ProjectRuntime runtime, Map<String, String> env) {
+    Project.ServeConfig serve = project.serve();
+    if (serve.queryTokenEnv().isEmpty() && serve.queryTokenFile().isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    String token =
+        token(
+            "The query endpoint",
+            "serve.query-",
+            project.directory().resolve("sluice.yaml").toString(),
+            "queries",
+            serve.queryTokenEnv(),
+            serve.queryTokenFile(),
+            env);
+    return java.util.Optional.of(
+        new io.sluice.server.QueryEndpoint(
+            token,
+            (sql, maxRows) -> runtime.runExclusively(() -> runtime.engine().query(sql, maxRows))));
   }
 
   public URI uri() {

@@ -49,19 +49,22 @@ final class IngestHandler extends Handler.Abstract {
   private final InflightBudget budget;
   private final Map<String, AtomicInteger> turns = new ConcurrentHashMap<>();
   private final byte[] openApi;
+  private final java.util.Optional<QueryEndpoint> query;
 
   IngestHandler(
       ServerSettings settings,
       IngestLog log,
       Map<String, StreamEndpoint> streams,
       Supplier<Map<String, Object>> status,
-      JsonFactory json) {
+      JsonFactory json,
+      java.util.Optional<QueryEndpoint> query) {
     this.settings = settings;
     this.log = log;
     this.streams = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(streams));
     this.status = status;
     this.json = json;
     this.budget = new InflightBudget(settings.maxInflightBytes());
+    this.query = query;
     try (InputStream in = IngestHandler.class.getResourceAsStream("openapi.yaml")) {
       this.openApi = in.readAllBytes();
     } catch (IOException | NullPointerException e) {
@@ -76,6 +79,9 @@ final class IngestHandler extends Handler.Abstract {
       if (path.equals("/health")) {
         requireMethod(request, "GET");
         health(response, callback);
+      } else if (path.equals("/v1/query")) {
+        requireMethod(request, "POST");
+        query(request, response, callback);
       } else if (path.equals("/v1/openapi.yaml")) {
         requireMethod(request, "GET");
         send(response, callback, 200, "application/yaml", openApi);
@@ -369,6 +375,110 @@ final class IngestHandler extends Handler.Abstract {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Queries
+
+  private static final int DEFAULT_QUERY_ROWS = 10_000;
+  private static final int MAX_QUERY_ROWS = 1_000_000;
+
+  private void query(Request request, Response response, Callback callback) throws HttpError {
+    if (query.isEmpty()) {
+      throw new HttpError(
+          404,
+          "the query endpoint is off: set serve.query-token-env or serve.query-token-file in"
+              + " sluice.yaml");
+    }
+    String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    if (header == null
+        || !header.regionMatches(true, 0, "Bearer ", 0, 7)
+        || !MessageDigest.isEqual(
+            header.substring(7).trim().getBytes(UTF_8), query.get().token().getBytes(UTF_8))) {
+      throw new HttpError(401, "queries need the query bearer token");
+    }
+    int maxRows = DEFAULT_QUERY_ROWS;
+    String limit = Request.extractQueryParameters(request).getValue("max-rows");
+    if (limit != null) {
+      try {
+        maxRows = Integer.parseInt(limit);
+      } catch (NumberFormatException e) {
+        maxRows = -1;
+      }
+      if (maxRows < 1 || maxRows > MAX_QUERY_ROWS) {
+        throw new HttpError(400, "max-rows must be between 1 and " + MAX_QUERY_ROWS);
+      }
+    }
+    Body body = new Body(request.getLength());
+    String sql;
+    try {
+      body.read(Content.Source.asInputStream(request));
+      int bad = Utf8.firstInvalid(body.bytes, 0, body.length);
+      if (bad >= 0) {
+        throw new HttpError(400, "the query is not valid UTF-8 (at byte " + (bad + 1) + ")");
+      }
+      sql = new String(body.bytes, 0, body.length, UTF_8).trim();
+    } finally {
+      body.release();
+    }
+    if (sql.isEmpty()) {
+      throw new HttpError(400, "the body must hold a SQL query");
+    }
+    io.sluice.api.engine.QueryResult result;
+    try {
+      result = query.get().engine().query(sql, maxRows);
+    } catch (io.sluice.api.SluiceException e) {
+      throw new HttpError(400, e.getMessage());
+    }
+    io.sluice.api.engine.QueryResult rows = result;
+    send(
+        response,
+        callback,
+        200,
+        "application/json",
+        render(
+            generator -> {
+              generator.writeStartObject();
+              generator.writeArrayFieldStart("columns");
+              for (String column : rows.columns()) {
+                generator.writeString(column);
+              }
+              generator.writeEndArray();
+              generator.writeArrayFieldStart("types");
+              for (String type : rows.types()) {
+                generator.writeString(type);
+              }
+              generator.writeEndArray();
+              generator.writeArrayFieldStart("rows");
+              for (List<Object> row : rows.rows()) {
+                generator.writeStartArray();
+                for (Object value : row) {
+                  writeCell(generator, value);
+                }
+                generator.writeEndArray();
+              }
+              generator.writeEndArray();
+              generator.writeBooleanField("truncated", rows.truncated());
+              generator.writeEndObject();
+            }));
+  }
+
+  private static void writeCell(JsonGenerator generator, Object value) throws IOException {
+    if (value == null) {
+      generator.writeNull();
+    } else if (value instanceof java.math.BigDecimal decimal) {
+      generator.writeNumber(decimal);
+    } else if (value instanceof java.math.BigInteger integer) {
+      generator.writeNumber(integer);
+    } else if (value instanceof Long || value instanceof Integer || value instanceof Short) {
+      generator.writeNumber(((Number) value).longValue());
+    } else if (value instanceof Double || value instanceof Float) {
+      generator.writeNumber(((Number) value).doubleValue());
+    } else if (value instanceof Boolean bool) {
+      generator.writeBoolean(bool);
+    } else {
+      generator.writeString(value.toString());
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Health, errors, rendering
 
   private void health(Response response, Callback callback) {
@@ -420,7 +530,10 @@ final class IngestHandler extends Handler.Abstract {
           .getHeaders()
           .put(
               HttpHeader.ALLOW,
-              Request.getPathInContext(request).startsWith("/v1/streams/") ? "POST" : "GET");
+              Request.getPathInContext(request).startsWith("/v1/streams/")
+                      || Request.getPathInContext(request).equals("/v1/query")
+                  ? "POST"
+                  : "GET");
     }
     drainOrClose(request, response);
     if (error.retryAfterSeconds() > 0) {

@@ -47,6 +47,20 @@ public final class IngestServer implements AutoCloseable {
       IngestLog log,
       List<StreamEndpoint> streams,
       Supplier<Map<String, Object>> status) {
+    return start(settings, log, streams, status, java.util.Optional.empty());
+  }
+
+  /**
+   * Starts listening, with the warehouse query endpoint when {@code query} is present.
+   *
+   * @see #start(ServerSettings, IngestLog, List, Supplier)
+   */
+  public static IngestServer start(
+      ServerSettings settings,
+      IngestLog log,
+      List<StreamEndpoint> streams,
+      Supplier<Map<String, Object>> status,
+      java.util.Optional<QueryEndpoint> query) {
     requireNonNull(settings, "settings is null");
     requireNonNull(log, "log is null");
     Map<String, StreamEndpoint> byName = new LinkedHashMap<>();
@@ -69,7 +83,7 @@ public final class IngestServer implements AutoCloseable {
     JsonFactory json =
         JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
     GracefulHandler graceful = new GracefulHandler();
-    graceful.setHandler(new IngestHandler(settings, log, byName, status, json));
+    graceful.setHandler(new IngestHandler(settings, log, byName, status, json, query));
     server.setHandler(graceful);
     server.setStopTimeout(STOP_TIMEOUT_MILLIS);
     try {

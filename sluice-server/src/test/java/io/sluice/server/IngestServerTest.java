@@ -233,6 +233,14 @@ class IngestServerTest {
         server.get("/v2/things"),
         404,
         "no endpoint at /v2/things; records are pushed to /v1/streams/STREAM/records");
+    assertError(
+        server.send(
+            java.net.http.HttpRequest.newBuilder(server.uri().resolve("/v1/query"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("SELECT 1"))
+                .build()),
+        404,
+        "the query endpoint is off: set serve.query-token-env or serve.query-token-file in"
+            + " sluice.yaml");
     HttpResponse<String> get = server.get("/v1/streams/clicks/records");
     assertError(get, 405, "use POST, not GET");
     assertThat(get.headers().firstValue("Allow")).contains("POST");

@@ -124,6 +124,48 @@ class ServeTest {
   }
 
   @Test
+  void answersWarehouseQueriesWithTheQueryToken() throws Exception {
+    StreamProject.create(dir);
+    Files.writeString(dir.resolve("secrets/query.token"), "q-token\n");
+    Files.writeString(
+        dir.resolve("sluice.yaml"),
+        Files.readString(dir.resolve("sluice.yaml"))
+            .replace("serve:\n", "serve:\n  query-token-file: secrets/query.token\n"));
+    HttpClient client = HttpClient.newHttpClient();
+    try (ServeSession session =
+        ServeSession.start(ProjectLoader.load(dir), Optional.empty(), Map.of(), s -> {})) {
+      java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> query =
+          (token, sql) -> {
+            try {
+              java.net.http.HttpRequest.Builder request =
+                  java.net.http.HttpRequest.newBuilder(
+                          session.uri().resolve("/v1/query?max-rows=1"))
+                      .POST(java.net.http.HttpRequest.BodyPublishers.ofString(sql));
+              if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+              }
+              return client.send(
+                  request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          };
+
+      assertThat(query.apply("q-token", "SELECT 42 AS answer, 'x' AS t FROM range(3)").body())
+          .isEqualTo(
+              "{\"columns\":[\"answer\",\"t\"],\"types\":[\"INTEGER\",\"VARCHAR\"],"
+                  + "\"rows\":[[42,\"x\"]],\"truncated\":true}");
+      assertThat(query.apply(null, "SELECT 1").statusCode()).isEqualTo(401);
+      assertThat(query.apply("q-token", "SELECT * FROM nowhere"))
+          .satisfies(
+              r -> {
+                assertThat(r.statusCode()).isEqualTo(400);
+                assertThat(r.body()).contains("nowhere");
+              });
+    }
+  }
+
+  @Test
   void refusesToStartWithoutAStreamsToken() throws Exception {
     StreamProject.create(dir);
     Files.writeString(

@@ -162,6 +162,17 @@ public final class ProjectSpec {
                   + " waiting, without waiting for the interval.")
           .defaultValue(200_000)
           .build();
+  public static final ConfigKey<String> SERVE_QUERY_TOKEN_ENV =
+      ConfigKey.builder("query-token-env", string())
+          .doc(
+              "Environment variable holding the bearer token of `POST /v1/query` (SQL on the"
+                  + " warehouse while serve holds it); without it or `query-token-file` the query"
+                  + " endpoint is off. The token reads anything the server process can read.")
+          .build();
+  public static final ConfigKey<String> SERVE_QUERY_TOKEN_FILE =
+      ConfigKey.builder("query-token-file", string())
+          .doc("File holding the query endpoint's bearer token, relative to the project folder.")
+          .build();
   public static final ConfigKey<ConfigValues> SERVE_LOG =
       ConfigKey.builder("log", section(LOG_DEF)).doc(LOG_DEF.doc()).build();
   public static final ConfigDef SERVE_DEF =
@@ -178,6 +189,8 @@ public final class ProjectSpec {
               SERVE_MAX_INFLIGHT_MB,
               SERVE_TRIGGER_MS,
               SERVE_TRIGGER_RECORDS,
+              SERVE_QUERY_TOKEN_ENV,
+              SERVE_QUERY_TOKEN_FILE,
               SERVE_LOG)
           .build();
 

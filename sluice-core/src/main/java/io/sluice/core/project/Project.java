@@ -101,6 +101,8 @@ public record Project(
    * @param maxInflightBytes memory for bodies in flight; beyond it pushes get 503
    * @param triggerInterval the least time between micro-batch starts while records wait
    * @param triggerRecords waiting records that start a micro-batch at once
+   * @param queryTokenEnv environment variable of the query endpoint's token, if any
+   * @param queryTokenFile file of the query endpoint's token (absolute), if any
    * @param logPartitions partitions per stream
    * @param logSegmentBytes segment size
    * @param logRetentionBytes landed bytes kept per partition
@@ -116,6 +118,8 @@ public record Project(
       long maxInflightBytes,
       java.time.Duration triggerInterval,
       long triggerRecords,
+      Optional<String> queryTokenEnv,
+      Optional<Path> queryTokenFile,
       int logPartitions,
       long logSegmentBytes,
       long logRetentionBytes,
@@ -123,6 +127,8 @@ public record Project(
     public ServeConfig {
       requireNonNull(host, "host is null");
       requireNonNull(triggerInterval, "triggerInterval is null");
+      requireNonNull(queryTokenEnv, "queryTokenEnv is null");
+      requireNonNull(queryTokenFile, "queryTokenFile is null");
       requireNonNull(logRetentionAge, "logRetentionAge is null");
     }
   }

@@ -129,7 +129,7 @@ public final class ProjectLoader {
         new Project.LakeConfig(lake.get(ProjectSpec.LAKE_TYPE), lake.get(ProjectSpec.LAKE_OPTIONS)),
         warehouse.toString(),
         new Project.QualityConfig(values.get(ProjectSpec.QUALITY).get(ProjectSpec.MIN_SCORE)),
-        serve(values.get(ProjectSpec.SERVE)),
+        serve(root, values.get(ProjectSpec.SERVE)),
         maintenance(values.get(ProjectSpec.MAINTENANCE)),
         values.get(ProjectSpec.VARS),
         sources.stream().sorted((a, b) -> a.name().compareTo(b.name())).toList(),
@@ -137,7 +137,7 @@ public final class ProjectLoader {
         tests);
   }
 
-  private static Project.ServeConfig serve(ConfigValues serve) {
+  private static Project.ServeConfig serve(Path root, ConfigValues serve) {
     ConfigValues log = serve.get(ProjectSpec.SERVE_LOG);
     return new Project.ServeConfig(
         serve.get(ProjectSpec.SERVE_HOST),
@@ -149,6 +149,8 @@ public final class ProjectLoader {
         (long) serve.get(ProjectSpec.SERVE_MAX_INFLIGHT_MB) << 20,
         java.time.Duration.ofMillis(serve.get(ProjectSpec.SERVE_TRIGGER_MS)),
         serve.get(ProjectSpec.SERVE_TRIGGER_RECORDS),
+        serve.find(ProjectSpec.SERVE_QUERY_TOKEN_ENV),
+        serve.find(ProjectSpec.SERVE_QUERY_TOKEN_FILE).map(f -> root.resolve(f).normalize()),
         log.get(ProjectSpec.LOG_PARTITIONS),
         (long) log.get(ProjectSpec.LOG_SEGMENT_MB) << 20,
         (long) log.get(ProjectSpec.LOG_RETENTION_MB) << 20,

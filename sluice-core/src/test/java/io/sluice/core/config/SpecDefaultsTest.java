@@ -42,6 +42,8 @@ class SpecDefaultsTest {
                 entry("serve.max-inflight-mb", "`256`"),
                 entry("serve.trigger-interval-ms", "`500`"),
                 entry("serve.trigger-records", "`200000`"),
+                entry("serve.query-token-env", ""),
+                entry("serve.query-token-file", ""),
                 entry("serve.log", ""),
                 entry("serve.log.partitions", "`4`"),
                 entry("serve.log.segment-mb", "`64`"),

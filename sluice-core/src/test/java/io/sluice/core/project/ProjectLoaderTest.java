@@ -402,6 +402,8 @@ class ProjectLoaderTest {
                     256L << 20,
                     Duration.ofMillis(500),
                     200_000,
+                    Optional.empty(),
+                    Optional.empty(),
                     4,
                     64L << 20,
                     1L << 30,
