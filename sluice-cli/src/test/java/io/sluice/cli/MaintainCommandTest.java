@@ -25,14 +25,7 @@ class MaintainCommandTest {
     Path dir = temp.resolve("p");
     assertThat(sluice("init", dir.toString()).exit()).isZero();
     for (int batch = 2; batch <= 6; batch++) {
-      Files.writeString(
-          dir.resolve("data/events/events-000" + batch + ".csv"),
-          "event_id,occurred_at,kind,amount\n"
-              + (batch * 10)
-              + ",2026-11-02T10:00:00Z,signup,1\n"
-              + (batch * 10 + 1)
-              + ",2026-11-02T11:00:00Z,purchase,x\n",
-          StandardCharsets.UTF_8);
+      writeBatch(dir, batch);
       Sluice.Result run = sluice("run", "-p", dir.toString(), "--progress=never");
       assertThat(run.exit()).as(run.err()).isZero();
     }

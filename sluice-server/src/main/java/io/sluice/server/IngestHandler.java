@@ -181,10 +181,15 @@ final class IngestHandler extends Handler.Abstract {
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new HttpError(401, "the Authorization header must be 'Bearer <token>'");
     }
-    byte[] given = header.substring(7).trim().getBytes(UTF_8);
-    if (!MessageDigest.isEqual(given, stream.token().get().getBytes(UTF_8))) {
+    if (!carries(header, stream.token().get())) {
       throw new HttpError(401, "the bearer token is not valid for stream '" + stream.name() + "'");
     }
+  }
+
+  /** Whether a {@code Bearer} Authorization header carries {@code token} (constant time). */
+  private static boolean carries(String header, String token) {
+    return header.regionMatches(true, 0, "Bearer ", 0, 7)
+        && MessageDigest.isEqual(header.substring(7).trim().getBytes(UTF_8), token.getBytes(UTF_8));
   }
 
   private static RecordBatch.Format format(String contentType) throws HttpError {
@@ -388,10 +393,7 @@ final class IngestHandler extends Handler.Abstract {
               + " sluice.yaml");
     }
     String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-    if (header == null
-        || !header.regionMatches(true, 0, "Bearer ", 0, 7)
-        || !MessageDigest.isEqual(
-            header.substring(7).trim().getBytes(UTF_8), query.get().token().getBytes(UTF_8))) {
+    if (header == null || !carries(header, query.get().token())) {
       throw new HttpError(401, "queries need the query bearer token");
     }
     int maxRows = DEFAULT_QUERY_ROWS;

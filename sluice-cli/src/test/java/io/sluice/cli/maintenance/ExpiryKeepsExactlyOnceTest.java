@@ -101,12 +101,7 @@ class ExpiryKeepsExactlyOnceTest {
           .isEqualTo(21);
       assertThat(TickProject.scalar(runtime, "SELECT count(*) FROM raw.ticks")).isEqualTo(22);
       assertThat(TickProject.scalar(runtime, "SELECT count(*) FROM ticks_copy")).isEqualTo(21);
-      assertThat(
-              TickProject.scalar(
-                  runtime,
-                  "SELECT count(*) FROM (SELECT id, ts, value FROM lake.ticks"
-                      + " EXCEPT SELECT id, ts, value FROM ticks_copy)"))
-          .isZero();
+      assertModelHoldsTheLake(runtime);
     }
   }
 
@@ -114,10 +109,7 @@ class ExpiryKeepsExactlyOnceTest {
   void anIncrementalModelWhoseSnapshotWasExpiredIsRebuiltWhole() {
     TickProject project = new TickProject(dir, true);
     try (ProjectRuntime runtime = project.open()) {
-      for (int batch = 1; batch <= 3; batch++) {
-        project.drop(START.plusSeconds(batch), 2);
-        TickProject.run(runtime, START.plusSeconds(batch));
-      }
+      runBatches(project, runtime, 3);
       long modelSnapshot = table(runtime, "clean").currentSnapshot().orElseThrow().id();
 
       // Nothing in use: the model's snapshot is expired like any other.
@@ -134,12 +126,7 @@ class ExpiryKeepsExactlyOnceTest {
           .singleElement()
           .satisfies(m -> assertThat(m.action()).isEqualTo("built"));
       assertThat(TickProject.scalar(runtime, "SELECT count(*) FROM ticks_copy")).isEqualTo(8);
-      assertThat(
-              TickProject.scalar(
-                  runtime,
-                  "SELECT count(*) FROM (SELECT id, ts, value FROM lake.ticks"
-                      + " EXCEPT SELECT id, ts, value FROM ticks_copy)"))
-          .isZero();
+      assertModelHoldsTheLake(runtime);
     }
   }
 
@@ -147,10 +134,7 @@ class ExpiryKeepsExactlyOnceTest {
   void aDryRunReportsWithoutChangingAnything() {
     TickProject project = new TickProject(dir, false);
     try (ProjectRuntime runtime = project.open()) {
-      for (int batch = 1; batch <= 3; batch++) {
-        project.drop(START.plusSeconds(batch), 2);
-        TickProject.run(runtime, START.plusSeconds(batch));
-      }
+      runBatches(project, runtime, 3);
       List<Snapshot> before = table(runtime, "clean").snapshots();
 
       List<Maintenance.TableResult> results =
@@ -171,5 +155,23 @@ class ExpiryKeepsExactlyOnceTest {
 
   private static LakeTable table(ProjectRuntime runtime, String namespace) {
     return runtime.lake().load(new TableId(namespace, "ticks")).orElseThrow();
+  }
+
+  /** Drops {@code count} batches of 2 ticks, one second apart, and runs each. */
+  private static void runBatches(TickProject project, ProjectRuntime runtime, int count) {
+    for (int batch = 1; batch <= count; batch++) {
+      project.drop(START.plusSeconds(batch), 2);
+      TickProject.run(runtime, START.plusSeconds(batch));
+    }
+  }
+
+  /** The model {@code ticks_copy} holds every row of the lake table. */
+  private static void assertModelHoldsTheLake(ProjectRuntime runtime) {
+    assertThat(
+            TickProject.scalar(
+                runtime,
+                "SELECT count(*) FROM (SELECT id, ts, value FROM lake.ticks"
+                    + " EXCEPT SELECT id, ts, value FROM ticks_copy)"))
+        .isZero();
   }
 }
