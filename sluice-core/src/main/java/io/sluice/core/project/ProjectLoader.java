@@ -119,7 +119,9 @@ public final class ProjectLoader {
             .get(ProjectSpec.WAREHOUSE)
             .find(ProjectSpec.WAREHOUSE_PATH)
             .map(path -> root.resolve(path).normalize())
-            .orElse(stateDirectory.resolve("warehouse.duckdb"));
+            // Named after the engine: a DuckDB file, a Spark folder; switching engines does not
+            // make one engine open the other's warehouse.
+            .orElse(stateDirectory.resolve("warehouse." + values.get(ProjectSpec.ENGINE)));
     return new Project(
         root,
         values.find(ProjectSpec.NAME).orElseThrow(),

@@ -6,6 +6,7 @@ import io.sluice.api.engine.SourceInput;
 import io.sluice.api.source.RecordSink;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -35,17 +36,118 @@ final class SparkStaging {
     return DataTypes.createStructType(columns);
   }
 
+  /**
+   * Stages every split: NDJSON files are read by Spark in parallel, other splits are pushed by the
+   * connector and collected in the driver (fine for what one batch of a pushed source holds; files
+   * meant for scale are read natively).
+   */
   static Dataset<Row> stage(SparkSession spark, IngestRequest request) {
     StructType schema = schema(request.fields());
     List<Row> pushed = new ArrayList<>();
+    List<Dataset<Row>> parts = new ArrayList<>();
     List<SourceInput.SplitInput> splits = request.input().splits();
     for (int i = 0; i < splits.size(); i++) {
-      request
-          .input()
-          .reader()
-          .accept(splits.get(i).split(), new CollectingSink(pushed, i, request.fields().size()));
+      SourceInput.SplitInput input = splits.get(i);
+      if (readsNatively(input)) {
+        parts.add(ndjson(spark, i, input.split().location(), request.fields()));
+      } else {
+        request
+            .input()
+            .reader()
+            .accept(input.split(), new CollectingSink(pushed, i, request.fields().size()));
+      }
     }
-    return spark.createDataFrame(pushed, schema);
+    Dataset<Row> staged = spark.createDataFrame(pushed, schema);
+    for (Dataset<Row> part : parts) {
+      staged = staged.unionByName(part);
+    }
+    return staged;
+  }
+
+  private static boolean readsNatively(SourceInput.SplitInput input) {
+    return input.nativeFormat().map(f -> f.format().equals("ndjson")).orElse(false);
+  }
+
+  /**
+   * Reads an NDJSON file as the DuckDB engine does: lines split at LF and numbered from 1 (blank
+   * lines counted, then dropped), fields extracted with {@code get_json_object} (which gives the
+   * same text as DuckDB's {@code json_extract_string}: strings unquoted, numbers and nested values
+   * as compact JSON), a line that is not one JSON value is {@code not valid JSON}, and a valid
+   * non-object is named with DuckDB's {@code json_type}.
+   */
+  private static Dataset<Row> ndjson(
+      SparkSession spark, int split, String location, List<String> fields) {
+    StructType lines =
+        DataTypes.createStructType(
+            List.of(
+                DataTypes.createStructField("ln", DataTypes.LongType, false),
+                DataTypes.createStructField("line", DataTypes.StringType, true)));
+    JavaRDD<Row> numbered =
+        spark
+            .read()
+            .option("lineSep", "\n")
+            .text(location)
+            .javaRDD()
+            .zipWithIndex()
+            .map(pair -> RowFactory.create(pair._2() + 1, pair._1().getString(0)));
+    String view = "sluice_ndjson_" + split + "_" + System.nanoTime();
+    spark.createDataFrame(numbered, lines).createOrReplaceTempView(view);
+    String object = "startswith(trim(LEADING ' \t' FROM line), '{')";
+    String trimmed = "trim(BOTH ' \t' FROM line)";
+    StringBuilder sql =
+        new StringBuilder("SELECT ")
+            .append(split)
+            .append(
+                " AS _split, ln AS _line, line AS _record, CASE WHEN json_array_length(concat('[',")
+            .append(" line, ']')) IS DISTINCT FROM 1 THEN 'not valid JSON' WHEN NOT ")
+            .append(object)
+            .append(" THEN concat('expected a JSON object, found ', ")
+            .append(jsonType(trimmed))
+            .append(") END AS _malformed, CAST(NULL AS STRING) AS _reject_rule");
+    for (String field : fields) {
+      sql.append(", CASE WHEN ")
+          .append(object)
+          .append(" AND json_array_length(concat('[', line, ']')) = 1 THEN get_json_object(line, ")
+          .append(literal(jsonPath(field)))
+          .append(") END AS `s$")
+          .append(field.replace("`", "``"))
+          .append('`');
+    }
+    sql.append(" FROM ").append(view).append(" WHERE ").append(trimmed).append(" <> ''");
+    Dataset<Row> result = spark.sql(sql.toString());
+    // The plan keeps what it needs; the name is not used again.
+    spark.catalog().dropTempView(view);
+    return result;
+  }
+
+  /** DuckDB's {@code json_type} of a valid JSON value that is not an object, lower case. */
+  private static String jsonType(String value) {
+    return "CASE WHEN startswith("
+        + value
+        + ", '[') THEN 'array' WHEN startswith("
+        + value
+        + ", '\"') THEN 'varchar' WHEN "
+        + value
+        + " IN ('true', 'false') THEN 'boolean' WHEN "
+        + value
+        + " = 'null' THEN 'null' WHEN "
+        + value
+        + " RLIKE '^-[0-9]+$' THEN 'bigint' WHEN "
+        + value
+        + " RLIKE '^[0-9]+$' THEN 'ubigint' ELSE 'double' END";
+  }
+
+  /** A JSONPath naming each dotted part as a key: {@code user.id} is {@code $['user']['id']}. */
+  private static String jsonPath(String field) {
+    StringBuilder path = new StringBuilder("$");
+    for (String key : field.split("\\.")) {
+      path.append("['").append(key).append("']");
+    }
+    return path.toString();
+  }
+
+  private static String literal(String value) {
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
   /** Collects one split's records as staging rows. */

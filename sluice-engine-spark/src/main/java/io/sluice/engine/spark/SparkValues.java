@@ -34,7 +34,10 @@ final class SparkValues {
     if (fields.length == 0) {
       return new QueryResult(names, types, List.of(), false);
     }
-    List<Row> collected = rows.limit(maxRows + 1).collectAsList();
+    List<Row> collected =
+        maxRows == Integer.MAX_VALUE
+            ? rows.collectAsList()
+            : rows.limit(maxRows + 1).collectAsList();
     List<List<Object>> result = new ArrayList<>();
     for (int r = 0; r < Math.min(maxRows, collected.size()); r++) {
       Row row = collected.get(r);
