@@ -126,12 +126,28 @@ public record SourceDef(
    * @param message what a failure means, possibly empty
    * @param location where it was declared
    */
-  public record RowCheck(String name, String expression, String message, Location location) {
+  public record RowCheck(
+      String name,
+      String expression,
+      String message,
+      Location location,
+      io.sluice.api.engine.CompiledRule.Severity severity) {
     public RowCheck {
       requireNonNull(name, "name is null");
       requireNonNull(expression, "expression is null");
       requireNonNull(message, "message is null");
       requireNonNull(location, "location is null");
+      requireNonNull(severity, "severity is null");
+    }
+
+    /** A row check of severity quarantine. */
+    public RowCheck(String name, String expression, String message, Location location) {
+      this(
+          name,
+          expression,
+          message,
+          location,
+          io.sluice.api.engine.CompiledRule.Severity.QUARANTINE);
     }
   }
 }

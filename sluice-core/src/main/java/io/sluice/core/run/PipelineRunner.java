@@ -212,7 +212,8 @@ public final class PipelineRunner {
           plan.skipped(),
           false,
           millisSince(start),
-          checks);
+          checks,
+          0);
     }
     StateStore.Intent intent = new StateStore.Intent(nextBatchId(tables.clean()), plan.splits());
     state.writeIntent(source.name(), intent);
@@ -232,6 +233,10 @@ public final class PipelineRunner {
       boolean recovered,
       Instant start) {
     List<Split> splits = intent.splits();
+    if (hasRelationships(source)) {
+      // Its relationships rules read the referenced datasets (processed before it) as lake.<name>.
+      exposeLake();
+    }
     listener.sourceStarted(source.name(), splits);
     SourceInput input =
         new SourceInput(
@@ -304,7 +309,43 @@ public final class PipelineRunner {
         skipped,
         recovered,
         millisSince(start),
-        checks);
+        withRuleSeverities(request.rules(), result.failuresByRule(), checks),
+        result.rowsWarned());
+  }
+
+  /**
+   * {@code checks} plus one entry per rule of severity warn or fail that rows failed: a failed
+   * entry of severity fail stops the pipeline like a failed dataset check.
+   */
+  private static List<RunSummary.CheckRun> withRuleSeverities(
+      List<io.sluice.api.engine.CompiledRule> rules,
+      Map<String, Long> failures,
+      List<RunSummary.CheckRun> checks) {
+    List<RunSummary.CheckRun> all = new ArrayList<>(checks);
+    for (io.sluice.api.engine.CompiledRule rule : rules) {
+      if (rule.severity() == io.sluice.api.engine.CompiledRule.Severity.QUARANTINE) {
+        continue;
+      }
+      String key = rule.column().isEmpty() ? rule.name() : rule.name() + "(" + rule.column() + ")";
+      long failed = failures.getOrDefault(key, 0L);
+      if (failed > 0) {
+        boolean warn = rule.severity() == io.sluice.api.engine.CompiledRule.Severity.WARN;
+        all.add(
+            new RunSummary.CheckRun(
+                key,
+                "rule",
+                warn ? "warn" : "fail",
+                false,
+                failed
+                    + (failed == 1 ? " row" : " rows")
+                    + " failed "
+                    + key
+                    + " ("
+                    + rule.message()
+                    + (warn ? "); they landed, severity is warn" : "); severity is fail")));
+      }
+    }
+    return all;
   }
 
   /** The source's rules, with the late-event rule for a batch ingested at {@code ingestedAt}. */
@@ -345,6 +386,12 @@ public final class PipelineRunner {
 
   // ---------------------------------------------------------------------------------------------
   // Warehouse
+
+  static boolean hasRelationships(SourceDef source) {
+    return source.columns().stream()
+        .flatMap(column -> column.checks().stream())
+        .anyMatch(check -> check.kind() == io.sluice.core.project.CheckDef.Kind.RELATIONSHIPS);
+  }
 
   private void exposeLake() {
     LakeViews.expose(project, lake, engine);

@@ -187,6 +187,10 @@ public final class QuarantineReplay {
     Map<String, Long> failures = new TreeMap<>();
     long stillQuarantined = 0;
     boolean committed = false;
+    if (PipelineRunner.hasRelationships(source)) {
+      // Rows that failed a relationships rule pass once the referenced rows have landed.
+      LakeViews.expose(project, lake, engine);
+    }
     try {
       List<DataFile> existing = new ArrayList<>(clean.files());
       int call = 0;

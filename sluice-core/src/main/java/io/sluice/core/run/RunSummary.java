@@ -62,7 +62,9 @@ public record RunSummary(
    * @param skipped notes about input deliberately left out
    * @param recovered whether this batch finished one that an earlier run left incomplete
    * @param millis wall time
-   * @param checks the source's dataset-level checks evaluated in this run
+   * @param checks the source's dataset-level checks evaluated in this run, and one entry (kind
+   *     {@code rule}) per row rule of severity warn or fail that some rows failed
+   * @param rowsWarned rows landed in clean that failed a rule of severity warn
    */
   public record SourceRun(
       String source,
@@ -76,7 +78,8 @@ public record RunSummary(
       List<String> skipped,
       boolean recovered,
       long millis,
-      List<CheckRun> checks) {
+      List<CheckRun> checks,
+      long rowsWarned) {
     public SourceRun {
       failuresByRule =
           java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(failuresByRule));
