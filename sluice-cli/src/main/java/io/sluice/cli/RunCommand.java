@@ -92,6 +92,9 @@ final class RunCommand implements Callable<Integer> {
       for (String note : s.skipped()) {
         out.println("note: " + s.source() + ": " + note);
       }
+      for (io.sluice.core.run.SchemaDrift.Event event : s.drift()) {
+        out.println("schema drift in " + s.source() + ": " + event.describe());
+      }
       // Rules of severity warn are reported with the checks below: their rows landed.
       java.util.Set<String> warned =
           s.checks().stream()

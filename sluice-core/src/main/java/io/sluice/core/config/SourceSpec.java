@@ -217,6 +217,28 @@ public final class SourceSpec {
   public static final ConfigKey<ConfigValues> LATE_EVENTS =
       ConfigKey.builder("late-events", section(LATE_DEF)).doc(LATE_DEF.doc()).build();
 
+  public static final ConfigKey<String> DRIFT_POLICY =
+      ConfigKey.builder("policy", oneOf("ignore", "evolve", "quarantine", "fail"))
+          .doc(
+              "What a batch whose input differs from the declared columns does (new fields,"
+                  + " missing fields, changed types; see docs/schema-drift.md): `ignore` (record"
+                  + " the drift, read as declared: new fields are left out, missing ones are"
+                  + " NULL); `evolve` (also add new fields as columns of the clean table and widen"
+                  + " types where Iceberg can, keeping history readable); `quarantine` (every row"
+                  + " of a file that drifted goes to quarantine under rule `schema_drift`);"
+                  + " `fail` (stop the run before the batch lands anything).")
+          .defaultValue("ignore")
+          .build();
+  public static final ConfigDef DRIFT_DEF =
+      ConfigDef.builder(
+              "schema-drift",
+              "How differences between a file's fields and the declared columns are handled."
+                  + " Every drift is recorded with its batch either way.")
+          .add(DRIFT_POLICY)
+          .build();
+  public static final ConfigKey<ConfigValues> SCHEMA_DRIFT =
+      ConfigKey.builder("schema-drift", section(DRIFT_DEF)).doc(DRIFT_DEF.doc()).build();
+
   // ---- column checks
 
   public static final ConfigKey<Boolean> CHECK_ENABLED =
@@ -592,7 +614,15 @@ public final class SourceSpec {
           .add(NAME, DESCRIPTION, CONNECTOR)
           .addAll(FILES_DEF)
           .add(STREAM)
-          .add(EVENT_TIME, PARTITION, LATE_EVENTS, COLUMNS, CHECKS, DATASET_CHECKS, FUNCTIONS)
+          .add(
+              EVENT_TIME,
+              PARTITION,
+              LATE_EVENTS,
+              SCHEMA_DRIFT,
+              COLUMNS,
+              CHECKS,
+              DATASET_CHECKS,
+              FUNCTIONS)
           .build();
 
   private static ConfigType<DataType> dataType() {

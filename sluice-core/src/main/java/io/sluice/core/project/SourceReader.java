@@ -126,7 +126,14 @@ final class SourceReader {
             checks,
             functions,
             latePolicy(eventTime),
-            datasetChecks(eventTime, byName)));
+            datasetChecks(eventTime, byName),
+            values
+                .find(SourceSpec.SCHEMA_DRIFT)
+                .map(
+                    drift ->
+                        SourceDef.DriftPolicy.valueOf(
+                            drift.get(SourceSpec.DRIFT_POLICY).toUpperCase(java.util.Locale.ROOT)))
+                .orElse(SourceDef.DriftPolicy.IGNORE)));
   }
 
   /**

@@ -45,7 +45,10 @@ public final class RuleCompiler {
         continue;
       }
       String path = column.from().orElseThrow();
-      fields.computeIfAbsent(path, p -> new SourceField(p, p));
+      // Unless drift fails the run, input without a field reads NULL for it (schema drift is
+      // observed and reported separately).
+      boolean optional = source.drift() != SourceDef.DriftPolicy.FAIL;
+      fields.computeIfAbsent(path, p -> new SourceField(p, p, optional));
       String text = dialect.quote("s$" + path);
       rawText.put(column.name(), text);
       columns.add(

@@ -168,6 +168,8 @@ public final class QuarantineReplay {
       throw SluiceException.user(
           "Nothing of source '%s' has landed yet: run `sluice run` first", source.name());
     }
+    // With the columns schema evolution added: replayed rows read them too.
+    source = SchemaDrift.effective(source, cleanTable.get().columns());
     LakeTable clean = lake.createOrLoad(LakeLayout.clean(source));
     LakeTable quarantine = quarantineTable.get();
     LakeTable raw = lake.createOrLoad(LakeLayout.raw(source));

@@ -95,6 +95,8 @@ class SpecDefaultsTest {
                 entry("late-events", ""),
                 entry("late-events.allowed-lateness", "(required)"),
                 entry("late-events.policy", "`accept`"),
+                entry("schema-drift", ""),
+                entry("schema-drift.policy", "`ignore`"),
                 entry("columns", "(required)"),
                 entry("columns[].name", "(required)"),
                 entry("columns[].type", "`string`"),

@@ -496,7 +496,7 @@ final class DuckDbEngine implements Engine {
                 + " SELECT "
                 + keys
                 + ", '' FROM "
-                + readFiles(request.existingClean()));
+                + readFiles(request.existingClean(), request.clean().columns()));
       }
     }
     return index;
@@ -582,10 +582,30 @@ final class DuckDbEngine implements Engine {
         + input;
   }
 
-  private String readFiles(List<DataFile> files) {
+  private String readFiles(List<DataFile> files, List<LakeColumn> columns) {
+    return parquetScan(files.stream().map(DataFile::path).toList(), columns);
+  }
+
+  /**
+   * A scan of lake data files that finds columns by Iceberg field id, as Iceberg readers do: a
+   * column added by schema evolution reads NULL from files written before it, and a widened column
+   * reads its older, narrower values converted.
+   */
+  private String parquetScan(List<String> paths, List<LakeColumn> columns) {
     return "read_parquet(["
-        + files.stream().map(f -> dialect.literal(f.path())).collect(joining(", "))
-        + "], hive_partitioning = false)";
+        + paths.stream().map(dialect::literal).collect(joining(", "))
+        + "], hive_partitioning = false, schema = map {"
+        + columns.stream()
+            .map(
+                c ->
+                    c.fieldId()
+                        + ": {name: "
+                        + dialect.literal(c.name())
+                        + ", type: "
+                        + dialect.literal(dialect.typeName(c.type()))
+                        + ", default_value: NULL}")
+            .collect(joining(", "))
+        + "})";
   }
 
   /**
@@ -796,10 +816,7 @@ final class DuckDbEngine implements Engine {
                         .collect(joining(", "))
                     + " WHERE FALSE)";
           } else {
-            from =
-                "read_parquet(["
-                    + relation.files().stream().map(dialect::literal).collect(joining(", "))
-                    + "], hive_partitioning = false)";
+            from = parquetScan(relation.files(), relation.columns());
           }
           execute(
               "CREATE OR REPLACE VIEW "
