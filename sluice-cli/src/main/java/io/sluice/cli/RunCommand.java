@@ -92,9 +92,21 @@ final class RunCommand implements Callable<Integer> {
       for (String note : s.skipped()) {
         out.println("note: " + s.source() + ": " + note);
       }
-      if (!s.failuresByRule().isEmpty()) {
+      for (io.sluice.core.run.SchemaDrift.Event event : s.drift()) {
+        out.println("schema drift in " + s.source() + ": " + event.describe());
+      }
+      // Rules of severity warn are reported with the checks below: their rows landed.
+      java.util.Set<String> warned =
+          s.checks().stream()
+              .filter(c -> c.kind().equals("rule") && c.severity().equals("warn"))
+              .map(RunSummary.CheckRun::check)
+              .collect(java.util.stream.Collectors.toSet());
+      if (s.failuresByRule().keySet().stream().anyMatch(k -> !warned.contains(k))) {
         StringBuilder rules = new StringBuilder();
         for (Map.Entry<String, Long> e : s.failuresByRule().entrySet()) {
+          if (warned.contains(e.getKey())) {
+            continue;
+          }
           rules
               .append(rules.length() == 0 ? "" : ", ")
               .append(e.getKey())
@@ -108,7 +120,7 @@ final class RunCommand implements Callable<Integer> {
       for (RunSummary.CheckRun c : s.checks()) {
         if (!c.passed()) {
           out.printf(
-              "%s check %s.%s (%s): %s%n",
+              c.kind().equals("rule") ? "%s rule %s.%s: %5$s%n" : "%s check %s.%s (%s): %s%n",
               c.severity().equals("fail") ? "FAILED" : "warning:",
               s.source(),
               c.check(),
@@ -118,7 +130,7 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     if (summary.status().equals("checks-failed")) {
-      out.println("a check of severity fail failed: the models were not rebuilt");
+      out.println("a check or rule of severity fail failed: the models were not rebuilt");
     }
     if (!summary.models().isEmpty()) {
       out.println();

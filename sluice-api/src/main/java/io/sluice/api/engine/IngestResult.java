@@ -15,6 +15,7 @@ import java.util.Map;
  * @param raw files written for raw
  * @param clean files written for clean
  * @param quarantine files written for quarantine
+ * @param rowsWarned rows written to clean that failed at least one rule of severity warn
  */
 public record IngestResult(
     long rowsRead,
@@ -23,11 +24,24 @@ public record IngestResult(
     Map<String, Long> failuresByRule,
     List<DataFile> raw,
     List<DataFile> clean,
-    List<DataFile> quarantine) {
+    List<DataFile> quarantine,
+    long rowsWarned) {
   public IngestResult {
     failuresByRule = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(failuresByRule));
     raw = List.copyOf(raw);
     clean = List.copyOf(clean);
     quarantine = List.copyOf(quarantine);
+  }
+
+  /** A result with no warned rows. */
+  public IngestResult(
+      long rowsRead,
+      long rowsValid,
+      long rowsQuarantined,
+      Map<String, Long> failuresByRule,
+      List<DataFile> raw,
+      List<DataFile> clean,
+      List<DataFile> quarantine) {
+    this(rowsRead, rowsValid, rowsQuarantined, failuresByRule, raw, clean, quarantine, 0);
   }
 }

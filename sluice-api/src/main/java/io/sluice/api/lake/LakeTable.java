@@ -1,5 +1,6 @@
 package io.sluice.api.lake;
 
+import io.sluice.api.type.DataType;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +30,21 @@ public interface LakeTable {
 
   /** All snapshots of the current history, oldest first. */
   List<Snapshot> snapshots();
+
+  /**
+   * Evolves the table's schema in one metadata commit: adds {@code added} as optional columns, in
+   * order, just before column {@code before} (or at the end when it is empty), with new field ids
+   * (files written before read NULL for them); and widens the type of each column in {@code
+   * widened} (only widenings every reader can apply: {@code int} to {@code bigint}, a decimal to a
+   * greater precision with the same scale). History stays readable; no data file is rewritten.
+   *
+   * @throws io.sluice.api.SluiceException (USER) for a column that already exists or a widening
+   *     that is not one of those
+   */
+  void evolveSchema(
+      List<io.sluice.api.type.Column> added,
+      java.util.Optional<String> before,
+      Map<String, DataType> widened);
 
   /** Every data file of the current snapshot. */
   List<DataFile> files();

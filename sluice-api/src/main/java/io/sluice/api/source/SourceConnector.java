@@ -43,6 +43,15 @@ public interface SourceConnector {
   default void committed(Map<String, String> positions) {}
 
   /**
+   * The fields a split's input has, in input order, for comparing with the declared ones (schema
+   * drift). Empty when the connector cannot tell (the default), e.g. for formats without a schema
+   * it can read cheaply.
+   */
+  default Optional<List<ObservedField>> observe(Split split) {
+    return Optional.empty();
+  }
+
+  /**
    * Reads records again from the text this connector once read them as, kept in quarantine (a
    * replay after a rule, mapping or function was fixed). Each original is parsed as one record of
    * split {@code splitKey} would be, and reaches {@code sink} exactly once, as {@link

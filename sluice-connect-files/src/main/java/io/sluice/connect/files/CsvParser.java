@@ -205,7 +205,7 @@ final class CsvParser {
       }
       String[] values = new String[columns.length];
       for (int i = 0; i < columns.length; i++) {
-        values[i] = value(columns[i]);
+        values[i] = columns[i] < 0 ? null : value(columns[i]);
       }
       sink.record(recLine, original(), values);
     }
@@ -239,6 +239,22 @@ final class CsvParser {
       return java.util.Optional.of(original());
     }
     return java.util.Optional.empty();
+  }
+
+  /**
+   * The column names of the file's header record, in order; empty when the file holds no record.
+   *
+   * @throws SluiceException (DATA) when the header cannot be read
+   */
+  java.util.Optional<List<String>> headerNames() throws IOException {
+    if (header().isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    List<String> names = new ArrayList<>(fieldCount);
+    for (int f = 0; f < fieldCount; f++) {
+      names.add(text(f));
+    }
+    return java.util.Optional.of(names);
   }
 
   private String reason(String decodeError) {
@@ -287,7 +303,10 @@ final class CsvParser {
     for (int i = 0; i < columns.length; i++) {
       SourceField field = fields.get(i);
       Integer column = index.get(field.path());
-      if (column == null) {
+      if (column == null && field.optional()) {
+        // Schema drift is judged (and reported) by the runtime; here the field reads NULL.
+        columns[i] = -1;
+      } else if (column == null) {
         String suggestion =
             Suggestions.closest(field.path(), names)
                 .map(name -> "; did you mean '" + name + "'?")

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.sluice.api.ErrorCategory;
 import io.sluice.api.SluiceException;
 import io.sluice.api.source.NativeFormat;
+import io.sluice.api.source.ObservedField;
 import io.sluice.api.source.RecordSink;
 import io.sluice.api.source.RecordTransform;
 import io.sluice.api.source.SourceConnector;
@@ -92,6 +93,46 @@ final class FilesConnector implements SourceConnector {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * CSV: the header's column names (type {@code text}); none for a file without a header. JSON:
+   * every leaf path with the widest kind of value seen, scanning the whole file (its records as
+   * read, before record functions). Parquet: not observed.
+   */
+  @Override
+  public Optional<List<ObservedField>> observe(Split split) {
+    requireNonNull(split, "split is null");
+    Path file = Path.of(split.location());
+    try {
+      switch (options.format()) {
+        case CSV:
+          if (!options.csv().header()) {
+            return Optional.empty();
+          }
+          try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return new CsvParser(
+                    sourceName, split.key(), options.csv(), fields, channel, maxRecordSize)
+                .headerNames()
+                .map(names -> names.stream().map(n -> new ObservedField(n, "text")).toList());
+          }
+        case JSON:
+          if (!transform.isIdentity()) {
+            // Functions reshape records: the raw file's fields are not what the columns read.
+            return Optional.empty();
+          }
+          return Optional.of(
+              new JsonSchemaScanner(options.json().encoding(), maxRecordSize)
+                  .scan(file, jsonReader.startsWithArray(file)));
+        default:
+          return Optional.empty();
+      }
+    } catch (IOException e) {
+      throw SluiceException.external(
+          String.format(
+              "Source '%s': cannot read file '%s' (%s): %s", sourceName, split.key(), file, e),
+          e);
+    }
   }
 
   @Override

@@ -77,7 +77,7 @@ final class JsonReader {
     }
   }
 
-  private boolean startsWithArray(Path file) throws IOException {
+  boolean startsWithArray(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       ByteBuffer buffer = ByteBuffer.allocate(8192);
       long offset = 0;

@@ -217,6 +217,28 @@ public final class SourceSpec {
   public static final ConfigKey<ConfigValues> LATE_EVENTS =
       ConfigKey.builder("late-events", section(LATE_DEF)).doc(LATE_DEF.doc()).build();
 
+  public static final ConfigKey<String> DRIFT_POLICY =
+      ConfigKey.builder("policy", oneOf("ignore", "evolve", "quarantine", "fail"))
+          .doc(
+              "What a batch whose input differs from the declared columns does (new fields,"
+                  + " missing fields, changed types; see docs/schema-drift.md): `ignore` (record"
+                  + " the drift, read as declared: new fields are left out, missing ones are"
+                  + " NULL); `evolve` (also add new fields as columns of the clean table and widen"
+                  + " types where Iceberg can, keeping history readable); `quarantine` (every row"
+                  + " of a file that drifted goes to quarantine under rule `schema_drift`);"
+                  + " `fail` (stop the run before the batch lands anything).")
+          .defaultValue("ignore")
+          .build();
+  public static final ConfigDef DRIFT_DEF =
+      ConfigDef.builder(
+              "schema-drift",
+              "How differences between a file's fields and the declared columns are handled."
+                  + " Every drift is recorded with its batch either way.")
+          .add(DRIFT_POLICY)
+          .build();
+  public static final ConfigKey<ConfigValues> SCHEMA_DRIFT =
+      ConfigKey.builder("schema-drift", section(DRIFT_DEF)).doc(DRIFT_DEF.doc()).build();
+
   // ---- column checks
 
   public static final ConfigKey<Boolean> CHECK_ENABLED =
@@ -224,10 +246,22 @@ public final class SourceSpec {
           .doc("`false` turns the check off.")
           .defaultValue(true)
           .build();
+  public static final ConfigKey<String> CHECK_SEVERITY =
+      ConfigKey.builder("severity", oneOf("quarantine", "warn", "fail"))
+          .doc(
+              "What a failing row does: `quarantine` it; `warn` (count and report it, the row still"
+                  + " lands); `fail` (quarantine it and stop the run after the batch, exit code"
+                  + " 1). See docs/rules/severity.md.")
+          .defaultValue("quarantine")
+          .build();
   public static final ConfigDef NOT_NULL_DEF =
-      ConfigDef.builder("not_null", "The value is not NULL.").add(CHECK_ENABLED).build();
+      ConfigDef.builder("not_null", "The value is not NULL.")
+          .add(CHECK_ENABLED, CHECK_SEVERITY)
+          .build();
   public static final ConfigDef UNIQUE_DEF =
-      ConfigDef.builder("unique", "No two rows have the same value.").add(CHECK_ENABLED).build();
+      ConfigDef.builder("unique", "No two rows have the same value.")
+          .add(CHECK_ENABLED, CHECK_SEVERITY)
+          .build();
   public static final ConfigKey<String> RANGE_MIN =
       ConfigKey.builder("min", scalarText("number", "string"))
           .doc("Inclusive lower bound: a number, or a date or timestamp as text.")
@@ -238,7 +272,7 @@ public final class SourceSpec {
           .build();
   public static final ConfigDef RANGE_DEF =
       ConfigDef.builder("range", "The value lies between bounds; at least one bound.")
-          .add(RANGE_MIN, RANGE_MAX)
+          .add(RANGE_MIN, RANGE_MAX, CHECK_SEVERITY)
           .build();
   public static final ConfigKey<List<String>> ACCEPTED_VALUES_VALUES =
       ConfigKey.builder("values", nonEmptyListOf(scalarText("string", "number", "boolean")))
@@ -252,7 +286,7 @@ public final class SourceSpec {
           .build();
   public static final ConfigDef ACCEPTED_VALUES_DEF =
       ConfigDef.builder("accepted_values", "The value is one of a list.")
-          .add(ACCEPTED_VALUES_VALUES, ACCEPTED_VALUES_CASE_SENSITIVE)
+          .add(ACCEPTED_VALUES_VALUES, ACCEPTED_VALUES_CASE_SENSITIVE, CHECK_SEVERITY)
           .build();
   public static final ConfigKey<String> REGEX_PATTERN =
       ConfigKey.builder("pattern", regex())
@@ -261,7 +295,7 @@ public final class SourceSpec {
           .build();
   public static final ConfigDef REGEX_DEF =
       ConfigDef.builder("regex", "The value matches a regular expression.")
-          .add(REGEX_PATTERN)
+          .add(REGEX_PATTERN, CHECK_SEVERITY)
           .build();
 
   public static final ConfigKey<Integer> LENGTH_MIN =
@@ -275,7 +309,7 @@ public final class SourceSpec {
   public static final ConfigDef LENGTH_DEF =
       ConfigDef.builder(
               "length", "The value's text has between min and max characters; at least one bound.")
-          .add(LENGTH_MIN, LENGTH_MAX)
+          .add(LENGTH_MIN, LENGTH_MAX, CHECK_SEVERITY)
           .build();
   public static final ConfigKey<String> FORMAT_NAME =
       ConfigKey.builder("name", oneOf("email", "uuid", "iso-date", "url", "ip"))
@@ -284,7 +318,26 @@ public final class SourceSpec {
           .build();
   public static final ConfigDef FORMAT_DEF =
       ConfigDef.builder("format", "The value has a named format (email, uuid, iso-date, url, ip).")
-          .add(FORMAT_NAME)
+          .add(FORMAT_NAME, CHECK_SEVERITY)
+          .build();
+
+  public static final ConfigKey<String> RELATIONSHIPS_TO =
+      ConfigKey.builder("to", identifier())
+          .doc("The referenced dataset: another source of the project.")
+          .required()
+          .build();
+  public static final ConfigKey<String> RELATIONSHIPS_FIELD =
+      ConfigKey.builder("field", identifier())
+          .doc("The referenced column of that dataset.")
+          .required()
+          .build();
+  public static final ConfigDef RELATIONSHIPS_DEF =
+      ConfigDef.builder(
+              "relationships",
+              "The value exists in a column of another dataset (a foreign key): checked against"
+                  + " the referenced dataset's clean rows as of the batch, which is processed"
+                  + " first.")
+          .add(RELATIONSHIPS_TO, RELATIONSHIPS_FIELD, CHECK_SEVERITY)
           .build();
 
   /** The checks a column can have; each item of a column's {@code checks}. */
@@ -301,7 +354,8 @@ public final class SourceSpec {
               ACCEPTED_VALUES_VALUES.name()),
           Variant.withArguments("regex", REGEX_DEF.doc(), REGEX_DEF, REGEX_PATTERN.name()),
           Variant.withArguments("length", LENGTH_DEF.doc(), LENGTH_DEF, null),
-          Variant.withArguments("format", FORMAT_DEF.doc(), FORMAT_DEF, FORMAT_NAME.name()));
+          Variant.withArguments("format", FORMAT_DEF.doc(), FORMAT_DEF, FORMAT_NAME.name()),
+          Variant.withArguments("relationships", RELATIONSHIPS_DEF.doc(), RELATIONSHIPS_DEF, null));
 
   // ---- columns
 
@@ -385,7 +439,7 @@ public final class SourceSpec {
   public static final ConfigDef ROW_CHECK_DEF =
       ConfigDef.builder("row check", "A check over whole rows.")
           .labelKey("name")
-          .add(ROW_CHECK_NAME, ROW_CHECK_EXPR, ROW_CHECK_MESSAGE)
+          .add(ROW_CHECK_NAME, ROW_CHECK_EXPR, ROW_CHECK_MESSAGE, CHECK_SEVERITY)
           .build();
 
   // ---- dataset checks
@@ -560,7 +614,15 @@ public final class SourceSpec {
           .add(NAME, DESCRIPTION, CONNECTOR)
           .addAll(FILES_DEF)
           .add(STREAM)
-          .add(EVENT_TIME, PARTITION, LATE_EVENTS, COLUMNS, CHECKS, DATASET_CHECKS, FUNCTIONS)
+          .add(
+              EVENT_TIME,
+              PARTITION,
+              LATE_EVENTS,
+              SCHEMA_DRIFT,
+              COLUMNS,
+              CHECKS,
+              DATASET_CHECKS,
+              FUNCTIONS)
           .build();
 
   private static ConfigType<DataType> dataType() {

@@ -2,6 +2,7 @@ package io.sluice.core.project;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sluice.api.engine.CompiledRule;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +19,9 @@ import java.util.Optional;
  * @param pattern for {@link Kind#REGEX}: a regular expression that must match the whole value; for
  *     {@link Kind#FORMAT}: the name of the format (see {@code NamedFormat})
  * @param location where it was declared
+ * @param severity what a failure does to the row
+ * @param toDataset for {@link Kind#RELATIONSHIPS}: the referenced source
+ * @param toField for {@link Kind#RELATIONSHIPS}: the referenced column
  */
 public record CheckDef(
     Kind kind,
@@ -26,7 +30,10 @@ public record CheckDef(
     List<String> values,
     boolean caseSensitive,
     Optional<String> pattern,
-    Location location) {
+    Location location,
+    CompiledRule.Severity severity,
+    Optional<String> toDataset,
+    Optional<String> toField) {
   public CheckDef {
     requireNonNull(kind, "kind is null");
     requireNonNull(min, "min is null");
@@ -34,6 +41,36 @@ public record CheckDef(
     values = List.copyOf(values);
     requireNonNull(pattern, "pattern is null");
     requireNonNull(location, "location is null");
+    requireNonNull(severity, "severity is null");
+    requireNonNull(toDataset, "toDataset is null");
+    requireNonNull(toField, "toField is null");
+  }
+
+  /** A check of severity quarantine that references nothing. */
+  public CheckDef(
+      Kind kind,
+      Optional<String> min,
+      Optional<String> max,
+      List<String> values,
+      boolean caseSensitive,
+      Optional<String> pattern,
+      Location location) {
+    this(
+        kind,
+        min,
+        max,
+        values,
+        caseSensitive,
+        pattern,
+        location,
+        CompiledRule.Severity.QUARANTINE,
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  public CheckDef withSeverity(CompiledRule.Severity newSeverity) {
+    return new CheckDef(
+        kind, min, max, values, caseSensitive, pattern, location, newSeverity, toDataset, toField);
   }
 
   /** Check kinds and their names in YAML. */
@@ -44,7 +81,8 @@ public record CheckDef(
     ACCEPTED_VALUES("accepted_values"),
     REGEX("regex"),
     LENGTH("length"),
-    FORMAT("format");
+    FORMAT("format"),
+    RELATIONSHIPS("relationships");
 
     private final String yamlName;
 

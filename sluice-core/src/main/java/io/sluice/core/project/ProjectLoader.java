@@ -95,6 +95,8 @@ public final class ProjectLoader {
           .ifPresent(sources::add);
     }
 
+    sources = Relationships.ordered(sources, problems);
+
     // models and schema.yml
     ModelReader models = new ModelReader(root, problems);
     List<ModelReader.ParsedModel> parsed =
@@ -134,7 +136,7 @@ public final class ProjectLoader {
         serve(root, values.get(ProjectSpec.SERVE)),
         maintenance(values.get(ProjectSpec.MAINTENANCE)),
         values.get(ProjectSpec.VARS),
-        sources.stream().sorted((a, b) -> a.name().compareTo(b.name())).toList(),
+        sources,
         models,
         tests);
   }

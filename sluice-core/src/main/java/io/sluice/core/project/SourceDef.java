@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param functions record functions applied to each record before mapping, in order
  * @param late the policy for late events; {@link LatePolicy#ACCEPT} when none is declared
  * @param datasetChecks checks over each whole batch
+ * @param drift what a batch whose input drifted from the declared columns does
  */
 public record SourceDef(
     String name,
@@ -37,7 +38,8 @@ public record SourceDef(
     List<RowCheck> checks,
     List<FunctionDef> functions,
     LatePolicy late,
-    List<DatasetCheck> datasetChecks) {
+    List<DatasetCheck> datasetChecks,
+    DriftPolicy drift) {
   public SourceDef {
     requireNonNull(name, "name is null");
     requireNonNull(location, "location is null");
@@ -52,6 +54,66 @@ public record SourceDef(
     functions = List.copyOf(functions);
     requireNonNull(late, "late is null");
     datasetChecks = List.copyOf(datasetChecks);
+    requireNonNull(drift, "drift is null");
+  }
+
+  /** A source with the default schema drift policy, {@link DriftPolicy#IGNORE}. */
+  public SourceDef(
+      String name,
+      Location location,
+      String description,
+      String connector,
+      Map<String, Object> options,
+      Optional<String> eventTime,
+      Granularity granularity,
+      List<String> partitionColumns,
+      List<ColumnDef> columns,
+      List<RowCheck> checks,
+      List<FunctionDef> functions,
+      LatePolicy late,
+      List<DatasetCheck> datasetChecks) {
+    this(
+        name,
+        location,
+        description,
+        connector,
+        options,
+        eventTime,
+        granularity,
+        partitionColumns,
+        columns,
+        checks,
+        functions,
+        late,
+        datasetChecks,
+        DriftPolicy.IGNORE);
+  }
+
+  /** This source with other columns (the declared ones plus those schema evolution added). */
+  public SourceDef withColumns(List<ColumnDef> newColumns) {
+    return new SourceDef(
+        name,
+        location,
+        description,
+        connector,
+        options,
+        eventTime,
+        granularity,
+        partitionColumns,
+        newColumns,
+        checks,
+        functions,
+        late,
+        datasetChecks,
+        drift);
+  }
+
+  /** What a batch whose input drifted from the declared columns does; see {@code schema-drift}. */
+  public enum DriftPolicy {
+    IGNORE,
+    EVOLVE,
+    QUARANTINE,
+    FAIL
   }
 
   /**
@@ -126,12 +188,28 @@ public record SourceDef(
    * @param message what a failure means, possibly empty
    * @param location where it was declared
    */
-  public record RowCheck(String name, String expression, String message, Location location) {
+  public record RowCheck(
+      String name,
+      String expression,
+      String message,
+      Location location,
+      io.sluice.api.engine.CompiledRule.Severity severity) {
     public RowCheck {
       requireNonNull(name, "name is null");
       requireNonNull(expression, "expression is null");
       requireNonNull(message, "message is null");
       requireNonNull(location, "location is null");
+      requireNonNull(severity, "severity is null");
+    }
+
+    /** A row check of severity quarantine. */
+    public RowCheck(String name, String expression, String message, Location location) {
+      this(
+          name,
+          expression,
+          message,
+          location,
+          io.sluice.api.engine.CompiledRule.Severity.QUARANTINE);
     }
   }
 }

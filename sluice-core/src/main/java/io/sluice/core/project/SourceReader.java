@@ -10,6 +10,7 @@ import static io.sluice.core.config.SourceSpec.COLUMN_NAME;
 import static io.sluice.core.config.SourceSpec.COLUMN_TYPE;
 
 import io.sluice.api.DidYouMean;
+import io.sluice.api.engine.CompiledRule;
 import io.sluice.api.type.DataType;
 import io.sluice.core.config.ConfigKey;
 import io.sluice.core.config.ConfigType;
@@ -125,7 +126,14 @@ final class SourceReader {
             checks,
             functions,
             latePolicy(eventTime),
-            datasetChecks(eventTime, byName)));
+            datasetChecks(eventTime, byName),
+            values
+                .find(SourceSpec.SCHEMA_DRIFT)
+                .map(
+                    drift ->
+                        SourceDef.DriftPolicy.valueOf(
+                            drift.get(SourceSpec.DRIFT_POLICY).toUpperCase(java.util.Locale.ROOT)))
+                .orElse(SourceDef.DriftPolicy.IGNORE)));
   }
 
   /**
@@ -345,7 +353,9 @@ final class SourceReader {
                 + ")");
         continue;
       }
-      check(label, type, check).ifPresent(checks::add);
+      check(label, type, check)
+          .map(c -> c.withSeverity(severity(check.arguments().get(SourceSpec.CHECK_SEVERITY))))
+          .ifPresent(checks::add);
     }
     return checks;
   }
@@ -446,6 +456,27 @@ final class SourceReader {
                         true,
                         Optional.of(name),
                         location));
+      }
+      case "relationships" -> {
+        Optional<String> to = arguments.find(SourceSpec.RELATIONSHIPS_TO);
+        Optional<String> field = arguments.find(SourceSpec.RELATIONSHIPS_FIELD);
+        if (to.isEmpty() || field.isEmpty()) {
+          return Optional.empty();
+        }
+        // Whether the dataset and column exist is checked by the project loader, which sees
+        // every source.
+        return Optional.of(
+            new CheckDef(
+                CheckDef.Kind.RELATIONSHIPS,
+                Optional.empty(),
+                Optional.empty(),
+                List.of(),
+                true,
+                Optional.empty(),
+                location,
+                CompiledRule.Severity.QUARANTINE,
+                to,
+                field));
       }
       default -> throw new IllegalStateException("check without a mapping: " + check.name());
     }
@@ -666,6 +697,10 @@ final class SourceReader {
     return names;
   }
 
+  static CompiledRule.Severity severity(String name) {
+    return CompiledRule.Severity.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+  }
+
   private List<RowCheck> rowChecks() {
     List<RowCheck> checks = new ArrayList<>();
     Map<String, Node> seen = new HashMap<>();
@@ -691,7 +726,8 @@ final class SourceReader {
               checkName.get(),
               expression.get(),
               check.get(SourceSpec.ROW_CHECK_MESSAGE),
-              Problems.at(file, check.anchor())));
+              Problems.at(file, check.anchor()),
+              severity(check.get(SourceSpec.CHECK_SEVERITY))));
     }
     return checks;
   }

@@ -45,7 +45,10 @@ public final class RuleCompiler {
         continue;
       }
       String path = column.from().orElseThrow();
-      fields.computeIfAbsent(path, p -> new SourceField(p, p));
+      // Unless drift fails the run, input without a field reads NULL for it (schema drift is
+      // observed and reported separately).
+      boolean optional = source.drift() != SourceDef.DriftPolicy.FAIL;
+      fields.computeIfAbsent(path, p -> new SourceField(p, p, optional));
       String text = dialect.quote("s$" + path);
       rawText.put(column.name(), text);
       columns.add(
@@ -67,7 +70,8 @@ public final class RuleCompiler {
     boolean eventTimeChecked = false;
     for (ColumnDef column : source.columns()) {
       for (CheckDef check : column.checks()) {
-        rules.add(compile(column, check, rawText.get(column.name())));
+        rules.add(
+            compile(column, check, rawText.get(column.name())).withSeverity(check.severity()));
         if (check.kind() == CheckDef.Kind.NOT_NULL
             && source.eventTime().filter(column.name()::equals).isPresent()) {
           eventTimeChecked = true;
@@ -98,7 +102,8 @@ public final class RuleCompiler {
                   ? "row check failed: " + check.expression()
                   : check.message(),
               "",
-              List.of()));
+              List.of(),
+              check.severity()));
     }
     return new CompiledSource(List.copyOf(fields.values()), columns, rules);
   }
@@ -195,6 +200,28 @@ public final class RuleCompiler {
                 + check.max().orElse("")
                 + "] characters";
         yield expression(name, column, guard(String.join(" OR ", parts)), describe, col);
+      }
+      case RELATIONSHIPS -> {
+        String to = check.toDataset().orElseThrow();
+        String field = dialect.quote(check.toField().orElseThrow());
+        // An uncorrelated IN over the referenced dataset's clean rows (its NULLs left out, or NOT
+        // IN would be NULL for every row), exposed as lake.<to> before this source's batch.
+        String referenced =
+            "SELECT "
+                + field
+                + " FROM "
+                + dialect.quote("lake")
+                + "."
+                + dialect.quote(to)
+                + " WHERE "
+                + field
+                + " IS NOT NULL";
+        yield expression(
+            name,
+            column,
+            guard(col + " IS NOT NULL AND " + col + " NOT IN (" + referenced + ")"),
+            "value has no match in " + to + "." + check.toField().orElseThrow(),
+            col);
       }
       case FORMAT -> {
         NamedFormat format = NamedFormat.of(check.pattern().orElseThrow());

@@ -14,6 +14,7 @@ import io.sluice.api.lake.DataFile;
 import io.sluice.api.lake.Lake;
 import io.sluice.api.lake.LakeTable;
 import io.sluice.api.lake.Snapshot;
+import io.sluice.api.source.RecordSink;
 import io.sluice.api.source.SourceConnector;
 import io.sluice.api.source.SourceField;
 import io.sluice.api.source.Split;
@@ -61,6 +62,9 @@ public final class PipelineRunner {
   public static final String ROWS_VALID = "sluice.rows-valid";
   public static final String ROWS_QUARANTINED = "sluice.rows-quarantined";
   public static final String FAILURES = "sluice.failures";
+
+  /** The schema drift a batch showed (a JSON array of {@link SchemaDrift.Event}), when any. */
+  public static final String SCHEMA_DRIFT = "sluice.schema-drift";
 
   /** When the batch was ingested (the runner's clock, ISO-8601 UTC); on every table's commit. */
   public static final String INGESTED_AT = "sluice.ingested-at";
@@ -174,8 +178,16 @@ public final class PipelineRunner {
         lake.createOrLoad(LakeLayout.quarantine(source)));
   }
 
-  private RunSummary.SourceRun ingest(SourceDef source) {
+  /** The source with the columns schema evolution added to its clean table. */
+  private SourceDef effective(SourceDef declared) {
+    return lake.load(new io.sluice.api.lake.TableId(LakeLayout.CLEAN, declared.name()))
+        .map(table -> SchemaDrift.effective(declared, table.columns()))
+        .orElse(declared);
+  }
+
+  private RunSummary.SourceRun ingest(SourceDef declared) {
     Instant start = clock.instant();
+    SourceDef source = effective(declared);
     CompiledSource compiled = compiler.compile(source);
     Tables tables = tables(source);
     SourceConnector connector = connectors.apply(source, compiled.fields());
@@ -212,7 +224,9 @@ public final class PipelineRunner {
           plan.skipped(),
           false,
           millisSince(start),
-          checks);
+          checks,
+          0,
+          List.of());
     }
     StateStore.Intent intent = new StateStore.Intent(nextBatchId(tables.clean()), plan.splits());
     state.writeIntent(source.name(), intent);
@@ -232,16 +246,63 @@ public final class PipelineRunner {
       boolean recovered,
       Instant start) {
     List<Split> splits = intent.splits();
+    List<SchemaDrift.Event> drift = observe(source, connector, splits);
+    java.util.Set<String> driftedSplits = new java.util.HashSet<>();
+    if (!drift.isEmpty()) {
+      switch (source.drift()) {
+        case FAIL ->
+            throw SluiceException.user(
+                "Source '%s': the input of batch %s differs from the declared columns, and"
+                    + " schema-drift.policy is fail, so nothing of it landed:%n  %s%nDeclare the"
+                    + " change in %s, or choose another schema-drift policy (ignore, evolve,"
+                    + " quarantine), then run again.",
+                source.name(),
+                intent.batchId(),
+                drift.stream()
+                    .map(SchemaDrift.Event::describe)
+                    .collect(java.util.stream.Collectors.joining("\n  ")),
+                source.location().display(project.directory()));
+        case EVOLVE -> {
+          if (evolve(source, tables.clean(), drift)) {
+            source = effective(source);
+            compiled = compiler.compile(source);
+            tables = tables(source);
+            connector = connectors.apply(source, compiled.fields());
+          }
+        }
+        case QUARANTINE -> drift.forEach(event -> driftedSplits.add(event.file()));
+        case IGNORE -> {}
+      }
+      String name = source.name();
+      drift.forEach(event -> listener.schemaDrift(name, event));
+    }
+    if (hasRelationships(source)) {
+      // Its relationships rules read the referenced datasets (processed before it) as lake.<name>.
+      exposeLake();
+    }
     listener.sourceStarted(source.name(), splits);
+    SourceConnector reader = connector;
+    String sourceName = source.name();
+    List<SchemaDrift.Event> events = drift;
     SourceInput input =
         new SourceInput(
             splits.stream()
-                .map(split -> new SourceInput.SplitInput(split, connector.nativeFormat(split)))
+                .map(
+                    split ->
+                        new SourceInput.SplitInput(
+                            split,
+                            driftedSplits.contains(split.key())
+                                ? Optional.empty()
+                                : reader.nativeFormat(split)))
                 .toList(),
             (split, sink) -> {
+              RecordSink target =
+                  driftedSplits.contains(split.key())
+                      ? new DriftQuarantineSink(sink, DriftQuarantineSink.reason(split, events))
+                      : sink;
               ProgressSink counting =
-                  new ProgressSink(sink, bytes -> listener.bytesRead(source.name(), bytes));
-              connector.read(split, counting);
+                  new ProgressSink(target, bytes -> listener.bytesRead(sourceName, bytes));
+              reader.read(split, counting);
               counting.finish(split.sizeBytes());
             });
     String tag = intent.batchId();
@@ -288,6 +349,9 @@ public final class PipelineRunner {
     }
     cleanSummary.put(SPLITS, StateStore.toJson(positions));
     cleanSummary.put(FAILURES, StateStore.toJson(new TreeMap<>(result.failuresByRule())));
+    if (!drift.isEmpty()) {
+      cleanSummary.put(SCHEMA_DRIFT, StateStore.toJson(drift));
+    }
     commitOnce(tables.clean(), result.clean(), cleanSummary);
     connector.committed(positions);
 
@@ -304,7 +368,95 @@ public final class PipelineRunner {
         skipped,
         recovered,
         millisSince(start),
-        checks);
+        withRuleSeverities(request.rules(), result.failuresByRule(), checks),
+        result.rowsWarned(),
+        drift);
+  }
+
+  /** What each split's input has that the columns do not expect, or lacks. */
+  private List<SchemaDrift.Event> observe(
+      SourceDef source, SourceConnector connector, List<Split> splits) {
+    String policy = source.drift().name().toLowerCase(java.util.Locale.ROOT);
+    List<SchemaDrift.Event> events = new ArrayList<>();
+    for (Split split : splits) {
+      connector
+          .observe(split)
+          .ifPresent(
+              fields -> events.addAll(SchemaDrift.compare(source, split.key(), fields, policy)));
+    }
+    return events;
+  }
+
+  /**
+   * Adds the new fields as columns of the clean table and widens the columns whose values grew;
+   * returns whether the schema changed.
+   */
+  private static boolean evolve(SourceDef source, LakeTable clean, List<SchemaDrift.Event> drift) {
+    Map<String, io.sluice.api.type.Column> added = new LinkedHashMap<>();
+    Map<String, io.sluice.api.type.DataType> widened = new TreeMap<>();
+    java.util.Set<String> taken = new java.util.HashSet<>();
+    clean.columns().forEach(column -> taken.add(column.name()));
+    for (SchemaDrift.Event event : drift) {
+      switch (event.kind()) {
+        case "added", "renamed" -> {
+          if (!taken.contains(event.column()) && !added.containsKey(event.column())) {
+            added.put(
+                event.column(),
+                new io.sluice.api.type.Column(
+                    event.column(), SchemaDrift.typeOf(event.observed())));
+          }
+        }
+        case "type-changed" -> {
+          source.columns().stream()
+              .filter(c -> c.name().equals(event.column()))
+              .findFirst()
+              .flatMap(c -> SchemaDrift.widening(c.type(), event.observed()))
+              .ifPresent(type -> widened.put(event.column(), type));
+        }
+        default -> {}
+      }
+    }
+    if (added.isEmpty() && widened.isEmpty()) {
+      return false;
+    }
+    clean.evolveSchema(
+        List.copyOf(added.values()), Optional.of(SchemaDrift.FIRST_METADATA_COLUMN), widened);
+    return true;
+  }
+
+  /**
+   * {@code checks} plus one entry per rule of severity warn or fail that rows failed: a failed
+   * entry of severity fail stops the pipeline like a failed dataset check.
+   */
+  private static List<RunSummary.CheckRun> withRuleSeverities(
+      List<io.sluice.api.engine.CompiledRule> rules,
+      Map<String, Long> failures,
+      List<RunSummary.CheckRun> checks) {
+    List<RunSummary.CheckRun> all = new ArrayList<>(checks);
+    for (io.sluice.api.engine.CompiledRule rule : rules) {
+      if (rule.severity() == io.sluice.api.engine.CompiledRule.Severity.QUARANTINE) {
+        continue;
+      }
+      String key = rule.column().isEmpty() ? rule.name() : rule.name() + "(" + rule.column() + ")";
+      long failed = failures.getOrDefault(key, 0L);
+      if (failed > 0) {
+        boolean warn = rule.severity() == io.sluice.api.engine.CompiledRule.Severity.WARN;
+        all.add(
+            new RunSummary.CheckRun(
+                key,
+                "rule",
+                warn ? "warn" : "fail",
+                false,
+                failed
+                    + (failed == 1 ? " row" : " rows")
+                    + " failed "
+                    + key
+                    + " ("
+                    + rule.message()
+                    + (warn ? "); they landed, severity is warn" : "); severity is fail")));
+      }
+    }
+    return all;
   }
 
   /** The source's rules, with the late-event rule for a batch ingested at {@code ingestedAt}. */
@@ -345,6 +497,12 @@ public final class PipelineRunner {
 
   // ---------------------------------------------------------------------------------------------
   // Warehouse
+
+  static boolean hasRelationships(SourceDef source) {
+    return source.columns().stream()
+        .flatMap(column -> column.checks().stream())
+        .anyMatch(check -> check.kind() == io.sluice.core.project.CheckDef.Kind.RELATIONSHIPS);
+  }
 
   private void exposeLake() {
     LakeViews.expose(project, lake, engine);

@@ -168,6 +168,8 @@ public final class QuarantineReplay {
       throw SluiceException.user(
           "Nothing of source '%s' has landed yet: run `sluice run` first", source.name());
     }
+    // With the columns schema evolution added: replayed rows read them too.
+    source = SchemaDrift.effective(source, cleanTable.get().columns());
     LakeTable clean = lake.createOrLoad(LakeLayout.clean(source));
     LakeTable quarantine = quarantineTable.get();
     LakeTable raw = lake.createOrLoad(LakeLayout.raw(source));
@@ -187,6 +189,10 @@ public final class QuarantineReplay {
     Map<String, Long> failures = new TreeMap<>();
     long stillQuarantined = 0;
     boolean committed = false;
+    if (PipelineRunner.hasRelationships(source)) {
+      // Rows that failed a relationships rule pass once the referenced rows have landed.
+      LakeViews.expose(project, lake, engine);
+    }
     try {
       List<DataFile> existing = new ArrayList<>(clean.files());
       int call = 0;

@@ -15,6 +15,9 @@ public interface RunListener {
    */
   default void bytesRead(String source, long bytes) {}
 
+  /** A batch's input differs from the columns (before the batch lands, also when policy fails). */
+  default void schemaDrift(String source, SchemaDrift.Event event) {}
+
   default void sourceFinished(RunSummary.SourceRun result) {}
 
   default void modelFinished(RunSummary.ModelRun result) {}

@@ -62,7 +62,10 @@ public record RunSummary(
    * @param skipped notes about input deliberately left out
    * @param recovered whether this batch finished one that an earlier run left incomplete
    * @param millis wall time
-   * @param checks the source's dataset-level checks evaluated in this run
+   * @param checks the source's dataset-level checks evaluated in this run, and one entry (kind
+   *     {@code rule}) per row rule of severity warn or fail that some rows failed
+   * @param rowsWarned rows landed in clean that failed a rule of severity warn
+   * @param drift how the batch's input differed from the declared columns, and what was done
    */
   public record SourceRun(
       String source,
@@ -76,12 +79,15 @@ public record RunSummary(
       List<String> skipped,
       boolean recovered,
       long millis,
-      List<CheckRun> checks) {
+      List<CheckRun> checks,
+      long rowsWarned,
+      List<SchemaDrift.Event> drift) {
     public SourceRun {
       failuresByRule =
           java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(failuresByRule));
       skipped = List.copyOf(skipped);
       checks = checks == null ? List.of() : List.copyOf(checks); // null in older run history
+      drift = drift == null ? List.of() : List.copyOf(drift);
     }
 
     /** Whether a check of severity {@code fail} failed. */

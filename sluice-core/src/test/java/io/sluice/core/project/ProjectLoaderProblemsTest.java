@@ -571,9 +571,63 @@ class ProjectLoaderProblemsTest {
     assertThat(project.problems())
         .containsExactly(
             "sources/orders.yaml:4:14: unknown check 'not_nul' (did you mean 'not_null'?); expected"
-                + " one of not_null, unique, range, accepted_values, regex, length, format",
+                + " one of not_null, unique, range, accepted_values, regex, length, format,"
+                + " relationships",
             "sources/orders.yaml:4:24: unknown check 'uniqe' (did you mean 'unique'?); expected one"
-                + " of not_null, unique, range, accepted_values, regex, length, format");
+                + " of not_null, unique, range, accepted_values, regex, length, format,"
+                + " relationships");
+  }
+
+  @Test
+  void reportsRelationshipsToUnknownDatasetsColumnsAndCycles() {
+    project
+        .minimal()
+        .file(
+            "sources/orders.yaml",
+            """
+            path: a.csv
+            columns:
+              - name: id
+                type: bigint
+              - name: customer
+                type: bigint
+                checks: [{relationships: {to: customer, field: id}}]
+              - name: other
+                checks: [{relationships: {to: customers, field: idd}}]
+              - name: kind
+                type: bigint
+                checks: [{relationships: {to: customers, field: name}}]
+              - name: buyer
+                type: int
+                checks: [{relationships: {to: customers, field: id}}]
+            """)
+        .file(
+            "sources/customers.yaml",
+            """
+            path: c.csv
+            columns:
+              - name: id
+                type: bigint
+                checks: [{relationships: {to: orders, field: id, severity: warn}}]
+              - name: name
+              - name: self
+                type: bigint
+                checks: [{relationships: {to: customers, field: id}}]
+            """);
+
+    assertThat(project.problems())
+        .containsExactlyInAnyOrder(
+            "sources/customers.yaml:9:14: source 'customers', column 'self': relationships cannot"
+                + " refer to the dataset itself ('customers')",
+            "sources/orders.yaml:7:14: source 'orders', column 'customer': relationships refers"
+                + " to dataset 'customer', which is not a source of the project (did you mean"
+                + " 'customers'?)",
+            "sources/orders.yaml:9:14: source 'orders', column 'other': relationships refers to"
+                + " column 'idd' of 'customers', which has no such column (did you mean 'id'?)",
+            "sources/orders.yaml:12:14: source 'orders', column 'kind': relationships compares a"
+                + " bigint with customers.name, a string; declare both with comparable types",
+            "sources/customers.yaml: relationships form a cycle: customers -> orders ->"
+                + " customers (each dataset must be processed after the ones it refers to)");
   }
 
   @Test

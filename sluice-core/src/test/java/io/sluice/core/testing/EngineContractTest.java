@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.api.SluiceException;
+import io.sluice.api.engine.CompiledRule;
 import io.sluice.api.engine.Engine;
 import io.sluice.api.engine.IngestRequest;
 import io.sluice.api.engine.IngestResult;
@@ -264,6 +265,60 @@ public abstract class EngineContractTest {
                 result.clean(),
                 "SELECT id, CAST(amount AS STRING), status, _batch, _file, _line FROM $x"))
         .containsExactly(List.of(1L, "10.50", "paid", "b-1", "data/orders-1.csv", 2L));
+  }
+
+  @Test
+  void warnSeverityCountsFailuresButLandsTheRow() {
+    List<ColumnDef> columns =
+        List.of(
+            column(
+                "id",
+                DataType.BIGINT,
+                check(CheckDef.Kind.NOT_NULL),
+                check(CheckDef.Kind.UNIQUE).withSeverity(CompiledRule.Severity.WARN)),
+            column("ts", DataType.TIMESTAMP),
+            column(
+                "amount",
+                DataType.decimal(10, 2),
+                new CheckDef(
+                        CheckDef.Kind.RANGE,
+                        Optional.of("0"),
+                        Optional.empty(),
+                        List.of(),
+                        true,
+                        Optional.empty(),
+                        HERE)
+                    .withSeverity(CompiledRule.Severity.WARN)),
+            ORDER_COLUMNS.get(3));
+    SourceDef source = orders(columns, Optional.empty());
+    IngestResult result =
+        ingest(
+            source,
+            "b-1",
+            List.of(
+                row(2, "1", "2026-11-01T10:00:00Z", "10.50", "paid"),
+                row(3, "2", "2026-11-01T10:00:00Z", "-1", "paid"),
+                row(4, "2", "2026-11-01T10:00:00Z", "-2", "lost"),
+                row(5, "1", "2026-11-01T10:00:00Z", "3", "shipped")),
+            List.of());
+
+    // Line 4 fails accepted_values (quarantine) and range (warn): it is quarantined. Line 5
+    // repeats id 1 (unique, warn) and lands; line 3's negative amount (warn) lands.
+    assertThat(result.rowsRead()).isEqualTo(4);
+    assertThat(result.rowsValid()).isEqualTo(3);
+    assertThat(result.rowsQuarantined()).isEqualTo(1);
+    assertThat(result.rowsWarned()).isEqualTo(2);
+    assertThat(result.failuresByRule())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("range(amount)", 2L, "accepted_values(status)", 1L, "unique(id)", 1L));
+    assertThat(
+            read(
+                quarantineColumns(),
+                result.quarantine(),
+                "SELECT _line, _rules FROM $x ORDER BY _line"))
+        .containsExactly(List.of(4L, "accepted_values"));
+    assertThat(read(cleanColumns(source), result.clean(), "SELECT _line FROM $x ORDER BY _line"))
+        .containsExactly(List.of(2L), List.of(3L), List.of(5L));
   }
 
   @Test

@@ -151,13 +151,15 @@ final class DuckDbEngine implements Engine {
       indexKeys(request, mapped);
       long read = count("SELECT count(*) FROM " + stage);
       long valid = count("SELECT count(*) FROM " + mapped + " WHERE len(_fails) = 0");
+      long warned =
+          count("SELECT count(*) FROM " + mapped + " WHERE len(_fails) = 0 AND len(_warns) > 0");
       Map<String, Long> failures = new LinkedHashMap<>();
       try (Statement statement = connection.createStatement();
           ResultSet rs =
               statement.executeQuery(
                   "SELECT CASE WHEN f.\"column\" = '' THEN f.rule"
                       + " ELSE f.rule || '(' || f.\"column\" || ')' END AS k, count(*)"
-                      + " FROM (SELECT unnest(_fails) AS f FROM "
+                      + " FROM (SELECT unnest(list_concat(_fails, _warns)) AS f FROM "
                       + mapped
                       + ") GROUP BY 1 ORDER BY 1")) {
         while (rs.next()) {
@@ -190,7 +192,7 @@ final class DuckDbEngine implements Engine {
                   + stage
                   + " s ON s.rowid = m._row WHERE len(m._fails) > 0",
               request.quarantine());
-      return new IngestResult(read, valid, read - valid, failures, raw, clean, quarantine);
+      return new IngestResult(read, valid, read - valid, failures, raw, clean, quarantine, warned);
     } catch (SQLException e) {
       throw new SluiceException(
           ErrorCategory.USER,
@@ -409,16 +411,18 @@ final class DuckDbEngine implements Engine {
             + " '', 'message': _malformed,"
             + " 'value': NULL::VARCHAR} END");
     for (CompiledRule rule : request.rules()) {
-      if (rule.kind() != CompiledRule.Kind.EXPRESSION) {
-        continue;
+      if (rule.kind() == CompiledRule.Kind.EXPRESSION && rule.quarantines()) {
+        sql.append(", ").append(expressionFailure(rule));
       }
-      sql.append(", CASE WHEN _malformed IS NULL AND (")
-          .append(rule.failWhen())
-          .append(") THEN ")
-          .append(failure(rule, rule.valueExpression()))
-          .append(" END");
     }
-    sql.append("], lambda f: f IS NOT NULL) AS _fails FROM derived)");
+    sql.append("], lambda f: f IS NOT NULL) AS _fails, list_filter([NULL");
+    // Failures of severity warn: counted, but the row still lands unless it fails another rule.
+    for (CompiledRule rule : request.rules()) {
+      if (rule.kind() == CompiledRule.Kind.EXPRESSION && !rule.quarantines()) {
+        sql.append(", ").append(expressionFailure(rule));
+      }
+    }
+    sql.append("], lambda f: f IS NOT NULL) AS _warns FROM derived)");
     String last = "checked";
     int step = 0;
     for (CompiledRule rule : request.rules()) {
@@ -437,8 +441,16 @@ final class DuckDbEngine implements Engine {
     for (MappedColumn column : request.columns()) {
       sql.append(dialect.quote(column.name())).append(", ");
     }
-    sql.append("_fails FROM ").append(last);
+    sql.append("_fails, _warns FROM ").append(last);
     execute(sql.toString());
+  }
+
+  private String expressionFailure(CompiledRule rule) {
+    return "CASE WHEN _malformed IS NULL AND ("
+        + rule.failWhen()
+        + ") THEN "
+        + failure(rule, rule.valueExpression())
+        + " END";
   }
 
   private String failure(CompiledRule rule, String valueExpression) {
@@ -484,7 +496,7 @@ final class DuckDbEngine implements Engine {
                 + " SELECT "
                 + keys
                 + ", '' FROM "
-                + readFiles(request.existingClean()));
+                + readFiles(request.existingClean(), request.clean().columns()));
       }
     }
     return index;
@@ -549,22 +561,51 @@ final class DuckDbEngine implements Engine {
             ? dialect.quote(rule.uniqueColumns().get(0))
             : "concat_ws(',', " + keys + ")";
     String seen = "(" + keys + ") IN (SELECT " + keys + " FROM " + index + ")";
-    return "SELECT * EXCLUDE (_fails), CASE WHEN len(_fails) = 0 AND "
+    String target = rule.quarantines() ? "_fails" : "_warns";
+    return "SELECT * EXCLUDE ("
+        + target
+        + "), CASE WHEN len(_fails) = 0 AND "
         + notNull
         + " AND (row_number() OVER (PARTITION BY len(_fails) = 0, "
         + keys
         + " ORDER BY _split, _line) > 1 OR "
         + seen
-        + ") THEN list_append(_fails, "
+        + ") THEN list_append("
+        + target
+        + ", "
         + failure(rule, value)
-        + ") ELSE _fails END AS _fails FROM "
+        + ") ELSE "
+        + target
+        + " END AS "
+        + target
+        + " FROM "
         + input;
   }
 
-  private String readFiles(List<DataFile> files) {
+  private String readFiles(List<DataFile> files, List<LakeColumn> columns) {
+    return parquetScan(files.stream().map(DataFile::path).toList(), columns);
+  }
+
+  /**
+   * A scan of lake data files that finds columns by Iceberg field id, as Iceberg readers do: a
+   * column added by schema evolution reads NULL from files written before it, and a widened column
+   * reads its older, narrower values converted.
+   */
+  private String parquetScan(List<String> paths, List<LakeColumn> columns) {
     return "read_parquet(["
-        + files.stream().map(f -> dialect.literal(f.path())).collect(joining(", "))
-        + "], hive_partitioning = false)";
+        + paths.stream().map(dialect::literal).collect(joining(", "))
+        + "], hive_partitioning = false, schema = map {"
+        + columns.stream()
+            .map(
+                c ->
+                    c.fieldId()
+                        + ": {name: "
+                        + dialect.literal(c.name())
+                        + ", type: "
+                        + dialect.literal(dialect.typeName(c.type()))
+                        + ", default_value: NULL}")
+            .collect(joining(", "))
+        + "})";
   }
 
   /**
@@ -775,10 +816,7 @@ final class DuckDbEngine implements Engine {
                         .collect(joining(", "))
                     + " WHERE FALSE)";
           } else {
-            from =
-                "read_parquet(["
-                    + relation.files().stream().map(dialect::literal).collect(joining(", "))
-                    + "], hive_partitioning = false)";
+            from = parquetScan(relation.files(), relation.columns());
           }
           execute(
               "CREATE OR REPLACE VIEW "

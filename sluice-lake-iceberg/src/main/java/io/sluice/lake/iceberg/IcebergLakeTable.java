@@ -552,6 +552,55 @@ final class IcebergLakeTable implements LakeTable {
   }
 
   @Override
+  public void evolveSchema(
+      List<io.sluice.api.type.Column> added,
+      Optional<String> before,
+      Map<String, io.sluice.api.type.DataType> widened) {
+    if (added.isEmpty() && widened.isEmpty()) {
+      return;
+    }
+    commitLock.lock();
+    try {
+      table.refresh();
+      org.apache.iceberg.UpdateSchema update = table.updateSchema();
+      for (io.sluice.api.type.Column column : added) {
+        if (table.schema().findField(column.name()) != null) {
+          throw SluiceException.user(
+              "Cannot add column '%s' to table %s: it already has one", column.name(), id);
+        }
+        update.addColumn(column.name(), IcebergTypes.toIceberg(column.type()));
+        if (before.isPresent()) {
+          update.moveBefore(column.name(), before.get());
+        }
+      }
+      for (Map.Entry<String, io.sluice.api.type.DataType> entry : widened.entrySet()) {
+        org.apache.iceberg.types.Types.NestedField field = table.schema().findField(entry.getKey());
+        org.apache.iceberg.types.Type to = IcebergTypes.toIceberg(entry.getValue());
+        if (field == null
+            || !to.isPrimitiveType()
+            || !org.apache.iceberg.types.TypeUtil.isPromotionAllowed(
+                field.type(), to.asPrimitiveType())) {
+          throw SluiceException.user(
+              "Cannot widen column '%s' of table %s to %s: %s",
+              entry.getKey(),
+              id,
+              entry.getValue(),
+              field == null ? "no such column" : "Iceberg cannot promote " + field.type());
+        }
+        update.updateColumn(entry.getKey(), to.asPrimitiveType());
+      }
+      update.commit();
+      table.refresh();
+    } catch (SluiceException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw Failures.wrap("Cannot evolve the schema of table " + id, e);
+    } finally {
+      commitLock.unlock();
+    }
+  }
+
+  @Override
   public void refresh() {
     try {
       table.refresh();
