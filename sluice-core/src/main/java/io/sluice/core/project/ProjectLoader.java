@@ -39,6 +39,16 @@ public final class ProjectLoader {
    * @throws ProjectException listing every problem found
    */
   public static Project load(Path directory) {
+    return load(directory, EngineOverride.NONE);
+  }
+
+  /**
+   * Loads and checks the project in {@code directory}, with another engine or engine options than
+   * its {@code sluice.yaml} names.
+   *
+   * @throws ProjectException listing every problem found
+   */
+  public static Project load(Path directory, EngineOverride override) {
     Path root = directory.toAbsolutePath().normalize();
     Problems problems = new Problems(root);
     Path projectFile = root.resolve(PROJECT_FILE);
@@ -105,7 +115,7 @@ public final class ProjectLoader {
     List<ModelDef> modelDefs = models.resolve(parsed, sourceFiles.keySet(), schema.descriptions());
 
     problems.throwIfAny();
-    return project(root, settings.orElseThrow(), sources, modelDefs, schema.tests());
+    return project(root, settings.orElseThrow(), sources, modelDefs, schema.tests(), override);
   }
 
   private static Project project(
@@ -113,7 +123,14 @@ public final class ProjectLoader {
       ConfigValues values,
       List<SourceDef> sources,
       List<ModelDef> models,
-      List<ModelTest> tests) {
+      List<ModelTest> tests,
+      EngineOverride override) {
+    String engine = override.engine().orElse(values.get(ProjectSpec.ENGINE));
+    Map<String, String> engineOptions = new java.util.TreeMap<>();
+    if (engine.equals(values.get(ProjectSpec.ENGINE))) {
+      engineOptions.putAll(values.get(ProjectSpec.ENGINE_OPTIONS));
+    }
+    engineOptions.putAll(override.options());
     Path stateDirectory = root.resolve(values.get(ProjectSpec.STATE_DIR)).normalize();
     ConfigValues lake = values.get(ProjectSpec.LAKE);
     Path warehouse =
@@ -123,12 +140,12 @@ public final class ProjectLoader {
             .map(path -> root.resolve(path).normalize())
             // Named after the engine: a DuckDB file, a Spark folder; switching engines does not
             // make one engine open the other's warehouse.
-            .orElse(stateDirectory.resolve("warehouse." + values.get(ProjectSpec.ENGINE)));
+            .orElse(stateDirectory.resolve("warehouse." + engine));
     return new Project(
         root,
         values.find(ProjectSpec.NAME).orElseThrow(),
-        values.get(ProjectSpec.ENGINE),
-        values.get(ProjectSpec.ENGINE_OPTIONS),
+        engine,
+        engineOptions,
         stateDirectory,
         new Project.LakeConfig(lake.get(ProjectSpec.LAKE_TYPE), lake.get(ProjectSpec.LAKE_OPTIONS)),
         warehouse.toString(),

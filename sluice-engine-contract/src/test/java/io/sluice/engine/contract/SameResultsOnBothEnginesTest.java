@@ -6,6 +6,8 @@ import io.sluice.engine.contract.Pipelines.Outcome;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +19,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SameResultsOnBothEnginesTest {
   @TempDir Path dir;
+
+  /** Spark's context outlives the engines (one per JVM); stopped here so the JVM exits promptly. */
+  @AfterAll
+  static void stopSpark() {
+    scala.Option<SparkSession> session = SparkSession.getDefaultSession();
+    if (session.isDefined()) {
+      session.get().stop();
+    }
+  }
 
   @Test
   void shopExampleGivesTheSameTablesOnDuckDbAndSpark() {

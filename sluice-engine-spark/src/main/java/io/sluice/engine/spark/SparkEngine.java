@@ -42,6 +42,8 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +60,9 @@ final class SparkEngine implements Engine {
   private static final Logger LOG = LoggerFactory.getLogger(SparkEngine.class);
   private static final String PARTITION_ID = "__sluice_partition";
   private static final String FIELD_ID = "parquet.field.id";
+  private static final String FILES_DATABASE = "sluice_files";
+  private static final String FAILURE_TYPE =
+      "STRUCT<rule: STRING, `column`: STRING, message: STRING, value: STRING>";
   private static final AtomicReference<SparkEngine> OPEN = new AtomicReference<>();
 
   private final SparkSession spark;
@@ -137,18 +142,22 @@ final class SparkEngine implements Engine {
       mapped.createOrReplaceTempView(mappedView);
       Row counts =
           spark
-              .sql("SELECT count(*), count_if(size(_fails) = 0) FROM " + mappedView)
+              .sql(
+                  "SELECT count(*), count_if(size(_fails) = 0),"
+                      + " count_if(size(_fails) = 0 AND size(_warns) > 0) FROM "
+                      + mappedView)
               .collectAsList()
               .get(0);
       long read = counts.getLong(0);
       long valid = counts.getLong(1);
+      long warned = counts.getLong(2);
       Map<String, Long> failures = new LinkedHashMap<>();
       for (Row row :
           spark
               .sql(
                   "SELECT CASE WHEN f.`column` = '' THEN f.rule"
                       + " ELSE concat(f.rule, '(', f.`column`, ')') END AS k, count(*)"
-                      + " FROM (SELECT explode(_fails) AS f FROM "
+                      + " FROM (SELECT explode(concat(_fails, _warns)) AS f FROM "
                       + mappedView
                       + ") GROUP BY 1")
               .collectAsList()) {
@@ -199,7 +208,7 @@ final class SparkEngine implements Engine {
           raw.size(),
           clean.size(),
           quarantine.size());
-      return new IngestResult(read, valid, read - valid, failures, raw, clean, quarantine);
+      return new IngestResult(read, valid, read - valid, failures, raw, clean, quarantine, warned);
     } catch (SluiceException e) {
       throw e;
     } catch (Exception e) {
@@ -267,16 +276,20 @@ final class SparkEngine implements Engine {
                 + " 'parse'), 'column', '', 'message', _malformed, 'value', CAST(NULL AS STRING))"
                 + " END");
     for (CompiledRule rule : request.rules()) {
-      if (rule.kind() != CompiledRule.Kind.EXPRESSION) {
-        continue;
+      if (rule.kind() == CompiledRule.Kind.EXPRESSION && rule.quarantines()) {
+        sql.append(", ").append(expressionFailure(rule));
       }
-      sql.append(", CASE WHEN _malformed IS NULL AND (")
-          .append(rule.failWhen())
-          .append(") THEN ")
-          .append(failure(rule, rule.valueExpression()))
-          .append(" END");
     }
-    sql.append("), f -> f IS NOT NULL) AS _fails FROM derived)");
+    // Failures of severity warn: counted, but the row still lands unless it fails another rule.
+    sql.append("), f -> f IS NOT NULL) AS _fails, filter(array(CAST(NULL AS ")
+        .append(FAILURE_TYPE)
+        .append(")");
+    for (CompiledRule rule : request.rules()) {
+      if (rule.kind() == CompiledRule.Kind.EXPRESSION && !rule.quarantines()) {
+        sql.append(", ").append(expressionFailure(rule));
+      }
+    }
+    sql.append("), f -> f IS NOT NULL) AS _warns FROM derived)");
     String last = "checked";
     int step = 0;
     for (CompiledRule rule : request.rules()) {
@@ -296,6 +309,14 @@ final class SparkEngine implements Engine {
       last = next;
     }
     return sql.append(" SELECT * FROM ").append(last).toString();
+  }
+
+  private String expressionFailure(CompiledRule rule) {
+    return "CASE WHEN _malformed IS NULL AND ("
+        + rule.failWhen()
+        + ") THEN "
+        + failure(rule, rule.valueExpression())
+        + " END";
   }
 
   private String failure(CompiledRule rule, String valueExpression) {
@@ -324,6 +345,7 @@ final class SparkEngine implements Engine {
     String view = "sluice_keys_" + suffix;
     spark
         .read()
+        .schema(withFieldIds(request.clean().columns()))
         .parquet(request.existingClean().stream().map(DataFile::path).toArray(String[]::new))
         .select(
             rule.uniqueColumns().stream()
@@ -363,19 +385,29 @@ final class SparkEngine implements Engine {
             ? "i." + dialect.quote(rule.uniqueColumns().get(0))
             : "concat_ws(',', " + keys + ")";
     String seen = existing == null ? "FALSE" : "e._seen IS NOT NULL";
+    String target = rule.quarantines() ? "_fails" : "_warns";
+    String other = rule.quarantines() ? "_warns" : "_fails";
     StringBuilder sql = new StringBuilder("SELECT ");
     for (String column : kept) {
       sql.append("i.").append(column).append(", ");
     }
-    sql.append("CASE WHEN size(i._fails) = 0 AND ")
+    sql.append("i.")
+        .append(other)
+        .append(", CASE WHEN size(i._fails) = 0 AND ")
         .append(notNull)
         .append(" AND (row_number() OVER (PARTITION BY size(i._fails) = 0, ")
         .append(keys)
         .append(" ORDER BY i._split, i._line) > 1 OR ")
         .append(seen)
-        .append(") THEN concat(i._fails, array(")
+        .append(") THEN concat(i.")
+        .append(target)
+        .append(", array(")
         .append(failure(rule, value))
-        .append(")) ELSE i._fails END AS _fails FROM ")
+        .append(")) ELSE i.")
+        .append(target)
+        .append(" END AS ")
+        .append(target)
+        .append(" FROM ")
         .append(input)
         .append(" i");
     if (existing != null) {
@@ -528,12 +560,18 @@ final class SparkEngine implements Engine {
     }
   }
 
+  /**
+   * Defines {@code schema.name} as a view over a catalog table of exactly the relation's files
+   * ({@code sluice_files.<schema>__<name>}, whose schema carries the Iceberg field ids): Spark then
+   * finds columns by field id, as Iceberg readers do, so a column added by schema evolution reads
+   * NULL from older files and a widened column reads their narrower values. The view is what users
+   * and the core redefine (e.g. the filtered quarantine view); the table is rebuilt per snapshot.
+   */
   private void defineLakeView(LakeRelation relation) {
     spark.sql("CREATE DATABASE IF NOT EXISTS " + dialect.quote(relation.schema()));
-    String columns;
-    String from;
+    String view = dialect.quote(relation.schema()) + "." + dialect.quote(relation.name());
     if (relation.files().isEmpty()) {
-      columns =
+      String columns =
           relation.columns().stream()
               .map(
                   c ->
@@ -542,29 +580,33 @@ final class SparkEngine implements Engine {
                           + ") AS "
                           + dialect.quote(c.name()))
               .collect(joining(", "));
-      from = " WHERE FALSE";
-    } else {
-      columns =
-          relation.columns().stream()
-              .map(
-                  c ->
-                      "CAST("
-                          + dialect.quote(c.name())
-                          + " AS "
-                          + dialect.typeName(c.type())
-                          + ") AS "
-                          + dialect.quote(c.name()))
-              .collect(joining(", "));
-      from = " FROM " + Warehouse.parquetScan(relation.files());
+      spark.sql("CREATE OR REPLACE VIEW " + view + " AS SELECT " + columns + " WHERE FALSE");
+      return;
     }
-    spark.sql(
-        "CREATE OR REPLACE VIEW "
-            + dialect.quote(relation.schema())
-            + "."
-            + dialect.quote(relation.name())
-            + " AS SELECT "
-            + columns
-            + from);
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + FILES_DATABASE);
+    String table = FILES_DATABASE + "." + dialect.quote(relation.schema() + "__" + relation.name());
+    spark.sql("DROP TABLE IF EXISTS " + table);
+    spark
+        .catalog()
+        .createTable(
+            table,
+            "parquet",
+            withFieldIds(relation.columns()),
+            Map.of("path", Warehouse.parquetLocation(relation.files())));
+    spark.sql("CREATE OR REPLACE VIEW " + view + " AS SELECT * FROM " + table);
+  }
+
+  private static StructType withFieldIds(List<LakeColumn> columns) {
+    List<StructField> fields = new ArrayList<>();
+    for (LakeColumn column : columns) {
+      fields.add(
+          DataTypes.createStructField(
+              column.name(),
+              SparkTypes.of(column.type()),
+              true,
+              new MetadataBuilder().putLong(FIELD_ID, column.fieldId()).build()));
+    }
+    return DataTypes.createStructType(fields);
   }
 
   @Override

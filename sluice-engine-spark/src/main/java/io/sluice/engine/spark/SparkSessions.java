@@ -52,10 +52,13 @@ final class SparkSessions {
     // The SQL contract (SparkDialect, rules, value types): not overridable.
     settings.put("spark.sql.session.timeZone", "UTC");
     settings.put("spark.sql.ansi.enabled", "true");
+    // "name" is an identifier, as in DuckDB and standard SQL: models can quote portably.
+    settings.put("spark.sql.ansi.doubleQuotedIdentifiers", "true");
     settings.put("spark.sql.datetime.java8API.enabled", "true");
     settings.put("spark.sql.catalogImplementation", "in-memory");
     // Iceberg readers match columns by field id; Spark writes them from column metadata.
     settings.put("spark.sql.parquet.fieldId.write.enabled", "true");
+    settings.put("spark.sql.parquet.fieldId.read.enabled", "true");
     settings.put("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
     settings.put("spark.sql.parquet.writeLegacyFormat", "false");
     settings.put("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false");
@@ -79,6 +82,12 @@ final class SparkSessions {
 
   /** A new session on the process's Spark context, started with {@code settings} if needed. */
   static SparkSession open(Map<String, String> settings) {
+    // One of Spark's Java 17 flags that can still be given once the JVM runs (before Netty loads);
+    // the --add-opens ones come from the launcher (java -jar sluice-spark.jar reads them from its
+    // manifest) or spark-submit.
+    if (System.getProperty("io.netty.tryReflectionSetAccessible") == null) {
+      System.setProperty("io.netty.tryReflectionSetAccessible", "true");
+    }
     SparkSession.Builder builder = SparkSession.builder();
     settings.forEach(builder::config);
     SparkSession base = builder.getOrCreate();

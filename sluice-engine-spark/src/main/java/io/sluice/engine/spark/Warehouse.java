@@ -206,6 +206,11 @@ final class Warehouse {
    * /{a/x.parquet,b/y.parquet}}), so that Spark lists them as one relation.
    */
   static String parquetScan(List<String> paths) {
+    return "parquet.`" + parquetLocation(paths).replace("`", "``") + "`";
+  }
+
+  /** One path, or a Hadoop glob naming exactly these paths. */
+  static String parquetLocation(List<String> paths) {
     String location;
     if (paths.size() == 1) {
       location = paths.get(0);
@@ -220,7 +225,7 @@ final class Warehouse {
       }
       location = glob.append('}').toString();
     }
-    return "parquet.`" + location.replace("`", "``") + "`";
+    return location;
   }
 
   private static String escapeGlob(String path) {
