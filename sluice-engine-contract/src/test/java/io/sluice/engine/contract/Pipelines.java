@@ -119,17 +119,8 @@ final class Pipelines {
 
   /** Runs one pass and reads back every lake table and model. */
   static Outcome run(Path dir) {
-    long start = System.nanoTime();
     try (ProjectRuntime runtime = ProjectRuntime.open(ProjectLoader.load(dir), false)) {
-      long opened = System.nanoTime();
       RunSummary summary = runtime.run(Clock.systemUTC(), RunListener.NONE);
-      long ran = System.nanoTime();
-      System.out.printf(
-          "TIMING %s: open %d ms, run %d ms%n",
-          dir.getFileName(), (opened - start) / 1_000_000, (ran - opened) / 1_000_000);
-      summary
-          .models()
-          .forEach(m -> System.out.printf("TIMING model %s %d ms%n", m.model(), m.millis()));
       assertThat(summary.error()).as("run error").isEmpty();
       return new Outcome(summary(summary), tables(runtime));
     }

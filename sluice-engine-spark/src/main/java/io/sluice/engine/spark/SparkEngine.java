@@ -21,7 +21,6 @@ import io.sluice.api.lake.LakeColumn;
 import io.sluice.api.lake.PartitionField;
 import io.sluice.api.source.Split;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -473,7 +472,9 @@ final class SparkEngine implements Engine {
       for (Row row : rows.select(withKeys.toArray(Column[]::new)).distinct().collectAsList()) {
         List<Object> values = new ArrayList<>();
         for (int i = 0; i < partitionValues.size(); i++) {
-          values.add(partitionValue(row.get(i + 1)));
+          // java8API: a date is a LocalDate and a timestamp without zone a LocalDateTime, as
+          // DataFile wants them.
+          values.add(row.get(i + 1));
         }
         if (partitions.put(Long.toString(row.getLong(0)), values) != null) {
           throw SluiceException.internal(
@@ -533,11 +534,6 @@ final class SparkEngine implements Engine {
     }
     result.sort(Comparator.comparing(DataFile::path));
     return result;
-  }
-
-  private static Object partitionValue(Object value) {
-    // java8API: dates are LocalDate and timestamps without zone LocalDateTime, as DataFile wants.
-    return value;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -808,22 +804,5 @@ final class SparkEngine implements Engine {
   @Override
   public void close() {
     OPEN.compareAndSet(this, null);
-  }
-
-  static void deleteTree(Path directory) {
-    if (!Files.exists(directory)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(directory)) {
-      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static org.apache.spark.sql.types.DataType stringType() {
-    return DataTypes.StringType;
   }
 }

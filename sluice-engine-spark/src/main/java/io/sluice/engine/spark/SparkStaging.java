@@ -6,6 +6,7 @@ import io.sluice.api.engine.SourceInput;
 import io.sluice.api.source.RecordSink;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -70,10 +71,10 @@ final class SparkStaging {
 
   /**
    * Reads an NDJSON file as the DuckDB engine does: lines split at LF and numbered from 1 (blank
-   * lines counted, then dropped), fields extracted with {@code get_json_object} (which gives the
-   * same text as DuckDB's {@code json_extract_string}: strings unquoted, numbers and nested values
-   * as compact JSON), a line that is not one JSON value is {@code not valid JSON}, and a valid
-   * non-object is named with DuckDB's {@code json_type}.
+   * lines counted, then dropped), fields extracted as text the way DuckDB's {@code
+   * json_extract_string} gives it (strings unquoted, numbers and nested values as compact JSON), a
+   * line that is not one JSON value is {@code not valid JSON}, and a valid non-object is named with
+   * DuckDB's {@code json_type}.
    */
   private static Dataset<Row> ndjson(
       SparkSession spark, int split, String location, List<String> fields) {
@@ -94,30 +95,89 @@ final class SparkStaging {
     spark.createDataFrame(numbered, lines).createOrReplaceTempView(view);
     String object = "startswith(trim(LEADING ' \t' FROM line), '{')";
     String trimmed = "trim(BOTH ' \t' FROM line)";
+    // Each line is parsed twice, whatever the number of fields: once to check it is one JSON
+    // value, once by from_json into a struct of strings shaped like the field paths (a string
+    // field of from_json gives the same text as get_json_object, and both as DuckDB: strings
+    // unquoted, numbers and nested values re-serialized compactly). A path that is also the
+    // parent of another path is read with get_json_object instead.
+    Map<String, Object> tree = new java.util.LinkedHashMap<>();
+    List<String> conflicting = new ArrayList<>();
+    for (String field : fields) {
+      if (!insert(tree, field.split("\\."), 0)) {
+        conflicting.add(field);
+      }
+    }
     StringBuilder sql =
         new StringBuilder("SELECT ")
             .append(split)
-            .append(
-                " AS _split, ln AS _line, line AS _record, CASE WHEN json_array_length(concat('[',")
-            .append(" line, ']')) IS DISTINCT FROM 1 THEN 'not valid JSON' WHEN NOT ")
-            .append(object)
+            .append(" AS _split, ln AS _line, line AS _record, CASE WHEN NOT _valid")
+            .append(" THEN 'not valid JSON' WHEN NOT _object")
             .append(" THEN concat('expected a JSON object, found ', ")
             .append(jsonType(trimmed))
             .append(") END AS _malformed, CAST(NULL AS STRING) AS _reject_rule");
     for (String field : fields) {
-      sql.append(", CASE WHEN ")
-          .append(object)
-          .append(" AND json_array_length(concat('[', line, ']')) = 1 THEN get_json_object(line, ")
-          .append(literal(jsonPath(field)))
-          .append(") END AS `s$")
-          .append(field.replace("`", "``"))
-          .append('`');
+      String value =
+          conflicting.contains(field)
+              ? "get_json_object(line, " + literal(jsonPath(field)) + ")"
+              : "_j."
+                  + java.util.Arrays.stream(field.split("\\."))
+                      .map(SparkStaging::quote)
+                      .collect(java.util.stream.Collectors.joining("."));
+      sql.append(", CASE WHEN _valid AND _object THEN ")
+          .append(value)
+          .append(" END AS ")
+          .append(quote("s$" + field));
     }
-    sql.append(" FROM ").append(view).append(" WHERE ").append(trimmed).append(" <> ''");
+    sql.append(" FROM (SELECT ln, line, coalesce(json_array_length(concat('[', line, ']')) = 1,")
+        .append(" false) AS _valid, ")
+        .append(object)
+        .append(" AS _object")
+        .append(tree.isEmpty() ? "" : ", from_json(line, " + literal(ddl(tree)) + ") AS _j")
+        .append(" FROM ")
+        .append(view)
+        .append(" WHERE ")
+        .append(trimmed)
+        .append(" <> '')");
     Dataset<Row> result = spark.sql(sql.toString());
     // The plan keeps what it needs; the name is not used again.
     spark.catalog().dropTempView(view);
     return result;
+  }
+
+  /** Adds a path to the tree of keys; false when it clashes with a path already there. */
+  @SuppressWarnings("unchecked")
+  private static boolean insert(Map<String, Object> tree, String[] keys, int at) {
+    Object node = tree.get(keys[at]);
+    if (at == keys.length - 1) {
+      if (node != null) {
+        return false;
+      }
+      tree.put(keys[at], "STRING");
+      return true;
+    }
+    if (node == null) {
+      node = new java.util.LinkedHashMap<String, Object>();
+      tree.put(keys[at], node);
+    } else if (!(node instanceof Map)) {
+      return false;
+    }
+    return insert((Map<String, Object>) node, keys, at + 1);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String ddl(Map<String, Object> tree) {
+    StringBuilder out = new StringBuilder("STRUCT<");
+    boolean first = true;
+    for (Map.Entry<String, Object> e : tree.entrySet()) {
+      out.append(first ? "" : ", ").append(quote(e.getKey())).append(": ");
+      out.append(e.getValue() instanceof Map ? ddl((Map<String, Object>) e.getValue()) : "STRING");
+      first = false;
+    }
+    return out.append('>').toString();
+  }
+
+  private static String quote(String identifier) {
+    return '`' + identifier.replace("`", "``") + '`';
   }
 
   /** DuckDB's {@code json_type} of a valid JSON value that is not an object, lower case. */
