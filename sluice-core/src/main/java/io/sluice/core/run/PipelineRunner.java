@@ -66,6 +66,12 @@ public final class PipelineRunner {
   /** The schema drift a batch showed (a JSON array of {@link SchemaDrift.Event}), when any. */
   public static final String SCHEMA_DRIFT = "sluice.schema-drift";
 
+  /**
+   * The input fields no column reads that batches so far have had (a JSON array): a later file with
+   * one of them is not reported as drift again.
+   */
+  public static final String KNOWN_FIELDS = "sluice.unmapped-fields";
+
   /** When the batch was ingested (the runner's clock, ISO-8601 UTC); on every table's commit. */
   public static final String INGESTED_AT = "sluice.ingested-at";
 
@@ -246,7 +252,9 @@ public final class PipelineRunner {
       boolean recovered,
       Instant start) {
     List<Split> splits = intent.splits();
-    List<SchemaDrift.Event> drift = observe(source, connector, splits);
+    Optional<java.util.Set<String>> known = knownFields(tables.clean());
+    java.util.Set<String> unmapped = new java.util.TreeSet<>(known.orElse(java.util.Set.of()));
+    List<SchemaDrift.Event> drift = observe(source, connector, splits, known, unmapped);
     java.util.Set<String> driftedSplits = new java.util.HashSet<>();
     if (!drift.isEmpty()) {
       switch (source.drift()) {
@@ -352,6 +360,9 @@ public final class PipelineRunner {
     if (!drift.isEmpty()) {
       cleanSummary.put(SCHEMA_DRIFT, StateStore.toJson(drift));
     }
+    if (!unmapped.isEmpty()) {
+      cleanSummary.put(KNOWN_FIELDS, StateStore.toJson(List.copyOf(unmapped)));
+    }
     commitOnce(tables.clean(), result.clean(), cleanSummary);
     connector.committed(positions);
 
@@ -373,16 +384,45 @@ public final class PipelineRunner {
         drift);
   }
 
+  /**
+   * The unmapped fields known before this batch: recorded with the latest batch that recorded them;
+   * empty for a source that has not landed a batch yet (its first batch sets the baseline).
+   */
+  private static Optional<java.util.Set<String>> knownFields(LakeTable clean) {
+    List<Snapshot> snapshots = clean.snapshots();
+    for (int i = snapshots.size() - 1; i >= 0; i--) {
+      String known = snapshots.get(i).summary().get(KNOWN_FIELDS);
+      if (known != null) {
+        return Optional.of(
+            new java.util.TreeSet<>(
+                StateStore.fromJson(known, new TypeReference<List<String>>() {})));
+      }
+    }
+    return snapshots.stream().anyMatch(s -> s.summary().containsKey(BATCH_ID))
+        ? Optional.of(new java.util.TreeSet<>())
+        : Optional.empty();
+  }
+
   /** What each split's input has that the columns do not expect, or lacks. */
   private List<SchemaDrift.Event> observe(
-      SourceDef source, SourceConnector connector, List<Split> splits) {
+      SourceDef source,
+      SourceConnector connector,
+      List<Split> splits,
+      Optional<java.util.Set<String>> known,
+      java.util.Set<String> unmapped) {
     String policy = source.drift().name().toLowerCase(java.util.Locale.ROOT);
     List<SchemaDrift.Event> events = new ArrayList<>();
     for (Split split : splits) {
-      connector
-          .observe(split)
-          .ifPresent(
-              fields -> events.addAll(SchemaDrift.compare(source, split.key(), fields, policy)));
+      Optional<List<io.sluice.api.source.ObservedField>> fields = connector.observe(split);
+      if (fields.isPresent()) {
+        List<SchemaDrift.Event> found =
+            SchemaDrift.compare(source, split.key(), fields.get(), policy, known);
+        events.addAll(found);
+        if (found.isEmpty() || source.drift() != SourceDef.DriftPolicy.QUARANTINE) {
+          // A file quarantined for its drift does not make its fields known.
+          unmapped.addAll(SchemaDrift.unmapped(source, fields.get()));
+        }
+      }
     }
     return events;
   }
