@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       QueryCommand.class,
       StatusCommand.class,
       TestCommand.class,
+      QualityCommand.class,
       QuarantineCommand.class,
       MaintainCommand.class,
       ServeCommand.class,
