@@ -124,6 +124,27 @@ class ModelTestsTest {
     assertThat(none.err()).contains("No test matches --select nothing");
   }
 
+  @Test
+  void aTestWhoseQueryFailsIsAnErrorWhateverItsSeverity() throws Exception {
+    write("data/1.csv", "id,customer,amount\n1,ann,10\n");
+    write(
+        "tests/few_big_orders.sql",
+        "{{ config(severity='warn') }}\nSELECT * FROM {{ source('orders') }} WHERE no_such > 1\n");
+
+    Sluice.Result run = sluice("run", "-p", project.toString(), "--progress=never");
+    assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
+    assertThat(run.out()).contains("  FAIL few_big_orders: ").contains("no_such");
+
+    Sluice.Result test = sluice("test", "-p", project.toString(), "-s", "few_big_orders");
+    assertThat(test.exit()).isEqualTo(1);
+    assertThat(test.out())
+        .contains("few_big_orders  warn      ERROR   -")
+        .contains("LINE 2: SELECT * FROM")
+        .contains("few_big_orders: could not run: ")
+        .contains("(tests/few_big_orders.sql)")
+        .contains("tests: 0 passed, 1 failed");
+  }
+
   private void write(String relative, String content) throws Exception {
     Path file = project.resolve(relative);
     Files.createDirectories(file.getParent());

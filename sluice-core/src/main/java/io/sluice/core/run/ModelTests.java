@@ -126,8 +126,9 @@ public final class ModelTests {
   }
 
   private String countSql(Test test) {
-    // The newlines keep a trailing "-- comment" in a singular test from hiding the parenthesis.
-    return "SELECT count(*) FROM (\n" + test.sql() + "\n) AS sluice_test";
+    // The newline keeps a trailing "-- comment" in a singular test from hiding the parenthesis;
+    // none before it, so that line numbers in the engine's errors are those of the test's file.
+    return "SELECT count(*) FROM (" + test.sql() + "\n) AS sluice_test";
   }
 
   private RenderContext context(String name) {

@@ -99,6 +99,30 @@ class BatchHistoryTest {
   }
 
   @Test
+  void listsAReplayWithTheRowsItReplayedAndLanded() {
+    Snapshot replay =
+        new Snapshot(
+            400,
+            4,
+            4_000,
+            Map.of(
+                PipelineRunner.BATCH_ID, "b-000003",
+                QuarantineReplay.ROWS_REPLAYED, "2",
+                QuarantineReplay.ROWS_LANDED, "1"));
+
+    BatchHistory history = BatchHistory.of(List.of(FULL.get(0), FULL.get(1), FULL.get(2), replay));
+
+    BatchHistory.Batch last = history.batchList().get(2);
+    assertThat(last.replay()).isTrue();
+    assertThat(last.rowsRead()).isEqualTo(2);
+    assertThat(last.rowsValid()).isEqualTo(1);
+    assertThat(last.rowsQuarantined()).isEqualTo(1);
+    assertThat(last.duration()).isEmpty();
+    assertThat(history.rowsValid()).isEqualTo(7);
+    assertThat(history.rowsQuarantined()).isEqualTo(1);
+  }
+
+  @Test
   void aCheckpointAloneSaysWhatTheFullHistorySaid() {
     BatchHistory full = BatchHistory.of(FULL);
 
