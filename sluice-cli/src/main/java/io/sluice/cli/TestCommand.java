@@ -86,6 +86,9 @@ final class TestCommand implements Callable<Integer> {
         }
       }
       table.print(out);
+      if (!failed.isEmpty() && runtime.state().runs().isEmpty()) {
+        out.println("note: the project has never run: `sluice run` builds the models first");
+      }
       for (Outcome outcome : failed) {
         ModelTests.Test test = outcome.test();
         RunSummary.TestRun result = outcome.result();

@@ -60,6 +60,13 @@ class ModelTestsTest {
 
   @Test
   void singularTestsRunAfterEveryPassAndFailTheRunUnlessTheyWarn() throws Exception {
+    assertThat(sluice("validate", "-p", project.toString()).out())
+        .contains("is valid: 1 sources, 1 models, 2 model tests, 2 singular tests.");
+    Sluice.Result early = sluice("test", "-p", project.toString());
+    assertThat(early.exit()).isEqualTo(1);
+    assertThat(early.out())
+        .contains("note: the project has never run: `sluice run` builds the models first");
+
     write("data/1.csv", "id,customer,amount\n1,ann,10\n2,bob,200\n3,cid,5\n");
 
     Sluice.Result run = sluice("run", "-p", project.toString(), "--progress=never");
