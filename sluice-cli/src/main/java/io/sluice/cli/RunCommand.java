@@ -120,7 +120,7 @@ final class RunCommand implements Callable<Integer> {
     if (summary.status().equals("checks-failed")) {
       out.println("a check of severity fail failed: the models were not rebuilt");
     }
-    if (summary.status().equals("quality-failed")) {
+    if (!summary.status().equals("failed") && !summary.error().isEmpty()) {
       for (String reason : summary.error().split("\n")) {
         out.println("FAILED quality: " + reason);
       }

@@ -11,8 +11,8 @@ import java.util.Map;
  * @param millis wall time
  * @param status {@code ok}, {@code checks-failed}, {@code tests-failed}, {@code quality-failed} or
  *     {@code failed}
- * @param error the failure message when status is {@code failed}; for {@code quality-failed}, the
- *     thresholds not met; else empty
+ * @param error the failure message when status is {@code failed}; otherwise the quality thresholds
+ *     the run missed, one per line (also when failed tests or checks set the status), else empty
  * @param sources one entry per source processed
  * @param models one entry per model
  * @param tests one entry per model test
