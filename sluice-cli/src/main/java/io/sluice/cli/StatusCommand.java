@@ -60,6 +60,8 @@ final class StatusCommand implements Callable<Integer> {
                   "landed",
                   "quarantined",
                   "quality",
+                  "last batch",
+                  "min score",
                   "last landed",
                   "latest event"));
       for (SourceDef source : project.sources()) {
@@ -80,6 +82,10 @@ final class StatusCommand implements Callable<Integer> {
                 Format.count(valid),
                 Format.count(quarantined),
                 read == 0 ? "-" : Format.percent((double) valid / read),
+                lastBatchScore(history),
+                project.quality().minScore(source.name()) == 0
+                    ? "-"
+                    : Format.percent(project.quality().minScore(source.name())),
                 last.map(at -> ago(Duration.between(at, now))).orElse("never"),
                 latestEvent));
       }
@@ -158,6 +164,18 @@ final class StatusCommand implements Callable<Integer> {
             .get(0)
             .get(0);
     return Optional.of(String.valueOf(max));
+  }
+
+  /** The score of the dataset's last batch that read rows (replays aside), or {@code -}. */
+  private static String lastBatchScore(BatchHistory history) {
+    List<BatchHistory.Batch> batches = history.batchList();
+    for (int i = batches.size() - 1; i >= 0; i--) {
+      BatchHistory.Batch batch = batches.get(i);
+      if (!batch.replay() && batch.rowsRead() > 0) {
+        return Format.percent(batch.score());
+      }
+    }
+    return "-";
   }
 
   private static String ago(Duration duration) {

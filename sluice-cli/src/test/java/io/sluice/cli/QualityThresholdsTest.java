@@ -58,7 +58,14 @@ class QualityThresholdsTest {
         .doesNotContain("of 'orders' scored")
         .contains("run quality-failed");
     Sluice.Result status = sluice("status", "-p", project.toString());
-    assertThat(status.out()).contains("quality-failed");
+    assertThat(status.out())
+        .contains(
+            "dataset  batches  rows read  landed  quarantined  quality  last batch  min score")
+        .containsPattern(
+            "clicks         1          4       3            1   75.00%      75.00%     90.00%")
+        .containsPattern(
+            "orders         1          4       3            1   75.00%      75.00%     50.00%")
+        .contains("quality-failed");
   }
 
   @Test
