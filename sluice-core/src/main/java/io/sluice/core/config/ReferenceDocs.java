@@ -209,7 +209,7 @@ public final class ReferenceDocs {
             + " when it returns none (dbt's singular tests). It is a Jinja template with the same"
             + " functions as a model (`ref()`, `source()`, `var()`); its name is the file name."
             + " The tests run after the `schema.yml` tests at the end of every run and with"
-            + " `sluice test`; see docs/quality.md.\n\n");
+            + " `sluice test`; see [quality.md](quality.md).\n\n");
     md.append("### `config(...)` in a test\n\n");
     md.append(ModelSpec.TEST_CONFIG_DEF.doc()).append("\n\n");
     table(md, ModelSpec.TEST_CONFIG_DEF);
