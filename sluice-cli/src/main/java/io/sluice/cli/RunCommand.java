@@ -132,6 +132,11 @@ final class RunCommand implements Callable<Integer> {
     if (summary.status().equals("checks-failed")) {
       out.println("a check or rule of severity fail failed: the models were not rebuilt");
     }
+    if (!summary.status().equals("failed") && !summary.error().isEmpty()) {
+      for (String reason : summary.error().split("\n")) {
+        out.println("FAILED quality: " + reason);
+      }
+    }
     if (!summary.models().isEmpty()) {
       out.println();
       TextTable models = new TextTable(List.of("model", "materialized", "action", "rows", "time"));
@@ -147,13 +152,12 @@ final class RunCommand implements Callable<Integer> {
       models.print(out);
     }
     if (!summary.tests().isEmpty()) {
-      long passed = summary.tests().stream().filter(RunSummary.TestRun::passed).count();
       out.println();
-      out.printf("tests: %d passed, %d failed%n", passed, summary.tests().size() - passed);
+      TestCommand.printCounts(out, summary.tests());
       for (RunSummary.TestRun t : summary.tests()) {
         if (!t.passed()) {
           out.println(
-              "  FAIL "
+              (t.failsRun() ? "  FAIL " : "  WARN ")
                   + t.test()
                   + (t.error().isEmpty()
                       ? ": " + Format.count(t.failures()) + " failing rows"

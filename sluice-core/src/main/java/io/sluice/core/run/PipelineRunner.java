@@ -22,7 +22,6 @@ import io.sluice.api.source.SplitPlan;
 import io.sluice.core.model.ModelRenderer;
 import io.sluice.core.model.RenderContext;
 import io.sluice.core.project.ModelDef;
-import io.sluice.core.project.ModelTest;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
 import io.sluice.core.rules.CompiledSource;
@@ -128,21 +127,33 @@ public final class PipelineRunner {
         models.add(result);
         listener.modelFinished(result);
       }
-      for (ModelTest test : stopped ? List.<ModelTest>of() : project.modelTests()) {
-        RunSummary.TestRun result = runTest(test);
+      ModelTests modelTests = new ModelTests(project, engine);
+      for (ModelTests.Test test : stopped ? List.<ModelTests.Test>of() : modelTests.tests()) {
+        RunSummary.TestRun result = modelTests.run(test);
         tests.add(result);
         listener.testFinished(result);
       }
       String status = "ok";
+      List<String> belowThresholds =
+          new QualityGate(project.quality())
+              .violations(new RunSummary(runId, runId, 0, status, "", sources, models, tests));
       if (stopped) {
         status = "checks-failed";
-      } else if (tests.stream().anyMatch(t -> !t.passed())) {
+      } else if (tests.stream().anyMatch(RunSummary.TestRun::failsRun)) {
         status = "tests-failed";
-      } else if (sources.stream().anyMatch(s -> s.score() < project.quality().minScore())) {
+      } else if (!belowThresholds.isEmpty()) {
         status = "quality-failed";
       }
       RunSummary summary =
-          new RunSummary(runId, runId, millisSince(start), status, "", sources, models, tests);
+          new RunSummary(
+              runId,
+              runId,
+              millisSince(start),
+              status,
+              String.join("\n", belowThresholds),
+              sources,
+              models,
+              tests);
       state.appendRun(summary);
       return summary;
     } catch (Exception e) {
@@ -682,62 +693,6 @@ public final class PipelineRunner {
 
   private static String stateKey(String model) {
     return "model:" + model;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Tests
-
-  private RunSummary.TestRun runTest(ModelTest test) {
-    String relation =
-        project.model(test.model()).isPresent()
-            ? quoted(test.model())
-            : sourceRelation(test.model());
-    String column = quoted(test.column());
-    String sql =
-        switch (test.kind()) {
-          case NOT_NULL -> "SELECT count(*) FROM " + relation + " WHERE " + column + " IS NULL";
-          case UNIQUE ->
-              "SELECT count(*) FROM (SELECT "
-                  + column
-                  + " FROM "
-                  + relation
-                  + " WHERE "
-                  + column
-                  + " IS NOT NULL GROUP BY 1 HAVING count(*) > 1)";
-          case ACCEPTED_VALUES ->
-              "SELECT count(*) FROM "
-                  + relation
-                  + " WHERE "
-                  + column
-                  + " IS NOT NULL AND CAST("
-                  + column
-                  + " AS VARCHAR) NOT IN ("
-                  + String.join(
-                      ", ", test.values().stream().map(engine.dialect()::literal).toList())
-                  + ")";
-          case RELATIONSHIPS -> {
-            String to = test.toModel().orElseThrow();
-            String target = project.model(to).isPresent() ? quoted(to) : sourceRelation(to);
-            String field = quoted(test.toField().orElseThrow());
-            yield "SELECT count(*) FROM "
-                + relation
-                + " c WHERE c."
-                + column
-                + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-                + target
-                + " p WHERE p."
-                + field
-                + " = c."
-                + column
-                + ")";
-          }
-        };
-    try {
-      Object value = engine.query(sql, 1).rows().get(0).get(0);
-      return new RunSummary.TestRun(test.displayName(), ((Number) value).longValue(), "");
-    } catch (SluiceException e) {
-      return new RunSummary.TestRun(test.displayName(), 0, e.getMessage());
-    }
   }
 
   private static String sha256(String text) {
