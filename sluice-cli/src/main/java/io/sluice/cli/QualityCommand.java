@@ -100,7 +100,9 @@ final class QualityCommand implements Callable<Integer> {
                 "rows read",
                 "valid",
                 "quarantined",
+                "warned",
                 "score",
+                "weighted",
                 "min score",
                 "last batch"));
     for (QualityReport.Dataset dataset : datasets) {
@@ -112,7 +114,11 @@ final class QualityCommand implements Callable<Integer> {
               Format.count(history.rowsRead()),
               Format.count(history.rowsValid()),
               Format.count(history.rowsQuarantined()),
+              Format.count(history.rowsWarned()),
               history.rowsRead() == 0 ? "-" : Format.percent(history.score()),
+              history.rowsRead() == 0
+                  ? "-"
+                  : Format.percent(history.weightedScore(dataset.warnWeight())),
               dataset.minScore() == 0 ? "-" : Format.percent(dataset.minScore()),
               history.lastBatchAt().map(Object::toString).orElse("never")));
     }
@@ -145,7 +151,9 @@ final class QualityCommand implements Callable<Integer> {
                   "rows",
                   "valid",
                   "quarantined",
+                  "warned",
                   "score",
+                  "weighted",
                   "failures"));
       for (BatchHistory.Batch batch : shown) {
         table.add(
@@ -156,7 +164,11 @@ final class QualityCommand implements Callable<Integer> {
                 Format.count(batch.rowsRead()),
                 Format.count(batch.rowsValid()),
                 Format.count(batch.rowsQuarantined()),
+                Format.count(batch.rowsWarned()),
                 batch.rowsRead() == 0 ? "-" : Format.percent(batch.score()),
+                batch.rowsRead() == 0
+                    ? "-"
+                    : Format.percent(batch.weightedScore(dataset.warnWeight())),
                 failures(batch.failuresByRule())));
       }
       table.print(out);
@@ -187,7 +199,9 @@ final class QualityCommand implements Callable<Integer> {
     json.put("rows-read", history.rowsRead());
     json.put("rows-valid", history.rowsValid());
     json.put("rows-quarantined", history.rowsQuarantined());
+    json.put("rows-warned", history.rowsWarned());
     json.put("score", history.score());
+    json.put("weighted-score", history.weightedScore(dataset.warnWeight()));
     json.put("min-score", dataset.minScore());
     json.put("last-batch-at", history.lastBatchAt().map(Object::toString).orElse(null));
     json.put("failures-by-rule", history.failuresByRule());
@@ -205,7 +219,9 @@ final class QualityCommand implements Callable<Integer> {
         b.put("rows-read", batch.rowsRead());
         b.put("rows-valid", batch.rowsValid());
         b.put("rows-quarantined", batch.rowsQuarantined());
+        b.put("rows-warned", batch.rowsWarned());
         b.put("score", batch.score());
+        b.put("weighted-score", batch.weightedScore(dataset.warnWeight()));
         b.put("failures-by-rule", batch.failuresByRule());
         batches.add(b);
       }

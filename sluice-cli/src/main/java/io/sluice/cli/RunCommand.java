@@ -54,11 +54,11 @@ final class RunCommand implements Callable<Integer> {
         ProgressListener listener = new ProgressListener(out, bar)) {
       summary = runtime.run(Clock.systemUTC(), listener);
     }
-    printSummary(out, summary);
+    printSummary(out, summary, project.quality().warnWeight());
     return summary;
   }
 
-  static void printSummary(PrintWriter out, RunSummary summary) {
+  static void printSummary(PrintWriter out, RunSummary summary, double warnWeight) {
     TextTable sources =
         new TextTable(
             List.of(
@@ -167,13 +167,20 @@ final class RunCommand implements Callable<Integer> {
     }
     out.println();
     out.printf(
-        "run %s in %s: %s rows read, %s landed, %s quarantined, quality %s%n",
+        "run %s in %s: %s rows read, %s landed, %s quarantined, quality %s%s%n",
         summary.status(),
         Format.seconds(summary.millis()),
         Format.count(summary.rowsRead()),
         Format.count(summary.rowsValid()),
         Format.count(summary.rowsQuarantined()),
-        summary.rowsRead() == 0 ? "-" : Format.percent(summary.score()));
+        summary.rowsRead() == 0 ? "-" : Format.percent(summary.score()),
+        summary.rowsWarned() == 0
+            ? ""
+            : " (weighted "
+                + Format.percent(summary.weightedScore(warnWeight))
+                + ": "
+                + Format.count(summary.rowsWarned())
+                + " landed with warnings)");
     out.flush();
   }
 }

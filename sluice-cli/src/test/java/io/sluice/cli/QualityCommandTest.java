@@ -46,10 +46,13 @@ class QualityCommandTest {
     assertThat(quality.exit()).as(quality.err()).isZero();
     assertThat(quality.out())
         .containsPattern(
-            "dataset  batches  rows read  valid  quarantined  score   min score  last batch\n"
+            "dataset  batches  rows read  valid  quarantined  warned  score   weighted  min score"
+                + "  last batch\n"
                 + "[- ]+\n"
-                + "clicks         0          0      0            0  -          50.00%  never\n"
-                + "orders         2          6      3            3  50.00%     40.00%  20\\S+Z\n")
+                + "clicks         0          0      0            0       0  -       -            50.00%"
+                + "  never\n"
+                + "orders         2          6      3            3       0  50.00%  50.00%       40.00%"
+                + "  20\\S+Z\n")
         .contains(
             """
             Failures by rule in orders
@@ -60,10 +63,11 @@ class QualityCommandTest {
             """)
         .contains("Last 2 of 2 batches of orders")
         .containsPattern(
-            "b-000001  20\\S+Z  +\\S+s     4      2            2  50.00%  accepted_values\\(country\\) 1,"
-                + " not_null\\(id\\) 1\n")
+            "b-000001  20\\S+Z  +\\S+s     4      2            2       0  50.00%    50.00%"
+                + "  accepted_values\\(country\\) 1, not_null\\(id\\) 1\n")
         .containsPattern(
-            "b-000002  20\\S+Z  +\\S+s     2      1            1  50.00%  accepted_values\\(country\\) 1\n");
+            "b-000002  20\\S+Z  +\\S+s     2      1            1       0  50.00%    50.00%"
+                + "  accepted_values\\(country\\) 1\n");
 
     Sluice.Result last = sluice("quality", "-p", project.toString(), "orders", "--batches", "1");
     assertThat(last.out()).contains("Last 1 of 2 batches of orders").doesNotContain("b-000001 ");

@@ -80,9 +80,17 @@ public final class ProjectSpec {
                   + " below this fails; 0 never fails.")
           .defaultValue(0.0)
           .build();
+  public static final ConfigKey<Double> WARN_WEIGHT =
+      ConfigKey.builder("warn-weight", number(0, 1))
+          .doc(
+              "How much a row that landed but failed a rule of severity warn counts against the"
+                  + " weighted score: weighted = (valid - warn-weight * warned) / read. 0 makes"
+                  + " warnings free, 1 counts them like quarantined rows.")
+          .defaultValue(0.5)
+          .build();
   public static final ConfigDef QUALITY_DEF =
       ConfigDef.builder("quality", "Project-wide data quality settings.")
-          .add(MIN_SCORE, MIN_RUN_SCORE)
+          .add(MIN_SCORE, MIN_RUN_SCORE, WARN_WEIGHT)
           .build();
 
   public static final ConfigKey<Integer> LOG_PARTITIONS =

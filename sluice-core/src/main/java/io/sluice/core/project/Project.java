@@ -94,9 +94,14 @@ public record Project(
    * @param sourceMinScores per source, its own {@code min-score}, overriding {@code minScore}
    */
   public record QualityConfig(
-      double minScore, double minRunScore, Map<String, Double> sourceMinScores) {
+      double minScore, double minRunScore, Map<String, Double> sourceMinScores, double warnWeight) {
     public QualityConfig {
       sourceMinScores = Map.copyOf(sourceMinScores);
+    }
+
+    /** Thresholds with the default warn weight, 0.5. */
+    public QualityConfig(double minScore, double minRunScore, Map<String, Double> sourceMinScores) {
+      this(minScore, minRunScore, sourceMinScores, 0.5);
     }
 
     /** No thresholds. */

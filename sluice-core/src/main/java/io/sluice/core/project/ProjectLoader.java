@@ -162,7 +162,10 @@ public final class ProjectLoader {
   private static Project.QualityConfig quality(
       ConfigValues quality, Map<String, Double> minScores) {
     return new Project.QualityConfig(
-        quality.get(ProjectSpec.MIN_SCORE), quality.get(ProjectSpec.MIN_RUN_SCORE), minScores);
+        quality.get(ProjectSpec.MIN_SCORE),
+        quality.get(ProjectSpec.MIN_RUN_SCORE),
+        minScores,
+        quality.get(ProjectSpec.WARN_WEIGHT));
   }
 
   private static Project.ServeConfig serve(Path root, ConfigValues serve) {

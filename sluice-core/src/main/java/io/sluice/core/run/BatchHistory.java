@@ -43,6 +43,7 @@ public final class BatchHistory {
   public static final String CHECKPOINT_ROWS_READ = "sluice.checkpoint.rows-read";
   public static final String CHECKPOINT_ROWS_VALID = "sluice.checkpoint.rows-valid";
   public static final String CHECKPOINT_ROWS_QUARANTINED = "sluice.checkpoint.rows-quarantined";
+  public static final String CHECKPOINT_ROWS_WARNED = "sluice.checkpoint.rows-warned";
 
   /** Every quarantined row replayed into the table up to the checkpoint (JSON array of keys). */
   public static final String CHECKPOINT_RESOLVED = "sluice.checkpoint.resolved";
@@ -66,6 +67,7 @@ public final class BatchHistory {
   private long batches;
   private long rowsRead;
   private long rowsValid;
+  private long rowsWarned;
   private long rowsQuarantined;
   private Optional<Instant> lastBatchAt = Optional.empty();
   private final Map<String, Long> failuresByRule = new TreeMap<>();
@@ -86,6 +88,7 @@ public final class BatchHistory {
    * @param rowsValid rows landed in clean
    * @param rowsQuarantined rows landed in quarantine
    * @param failuresByRule failures per rule
+   * @param rowsWarned rows landed that failed a rule of severity warn
    */
   public record Batch(
       String batchId,
@@ -95,7 +98,8 @@ public final class BatchHistory {
       long rowsRead,
       long rowsValid,
       long rowsQuarantined,
-      Map<String, Long> failuresByRule) {
+      Map<String, Long> failuresByRule,
+      long rowsWarned) {
     public Batch {
       requireNonNull(batchId, "batchId is null");
       requireNonNull(ingestedAt, "ingestedAt is null");
@@ -106,6 +110,11 @@ public final class BatchHistory {
     /** valid/read, 1.0 when nothing was read. */
     public double score() {
       return rowsRead == 0 ? 1.0 : (double) rowsValid / rowsRead;
+    }
+
+    /** (valid - warnWeight * warned) / read, 1.0 when nothing was read. */
+    public double weightedScore(double warnWeight) {
+      return rowsRead == 0 ? 1.0 : (rowsValid - warnWeight * rowsWarned) / rowsRead;
     }
 
     /** From its start to its clean commit, if its start is recorded. */
@@ -161,6 +170,7 @@ public final class BatchHistory {
     rowsRead = count(checkpoint, CHECKPOINT_ROWS_READ);
     rowsValid = count(checkpoint, CHECKPOINT_ROWS_VALID);
     rowsQuarantined = count(checkpoint, CHECKPOINT_ROWS_QUARANTINED);
+    rowsWarned = count(checkpoint, CHECKPOINT_ROWS_WARNED);
     lastBatchAt =
         Optional.ofNullable(checkpoint.get(CHECKPOINT_LAST_BATCH_AT))
             .map(millis -> Instant.ofEpochMilli(Long.parseLong(millis)));
@@ -176,6 +186,7 @@ public final class BatchHistory {
       rowsRead += count(summary, PipelineRunner.ROWS_READ);
       rowsValid += count(summary, PipelineRunner.ROWS_VALID);
       rowsQuarantined += count(summary, PipelineRunner.ROWS_QUARANTINED);
+      rowsWarned += count(summary, PipelineRunner.ROWS_WARNED);
       // A replay reads nothing new: the rows it lands move from quarantined to valid.
       long landed = count(summary, QuarantineReplay.ROWS_LANDED);
       rowsValid += landed;
@@ -198,7 +209,8 @@ public final class BatchHistory {
               replay ? replayed : count(summary, PipelineRunner.ROWS_READ),
               replay ? landed : count(summary, PipelineRunner.ROWS_VALID),
               replay ? replayed - landed : count(summary, PipelineRunner.ROWS_QUARANTINED),
-              failures));
+              failures,
+              count(summary, PipelineRunner.ROWS_WARNED)));
     }
     String keys = summary.get(QuarantineReplay.RESOLVED);
     if (keys != null) {
@@ -285,6 +297,16 @@ public final class BatchHistory {
     return rowsRead == 0 ? 1.0 : (double) rowsValid / rowsRead;
   }
 
+  /** Rows landed that failed a rule of severity warn, over every batch. */
+  public long rowsWarned() {
+    return rowsWarned;
+  }
+
+  /** (valid - warnWeight * warned) / read over every batch, 1.0 when nothing was read. */
+  public double weightedScore(double warnWeight) {
+    return rowsRead == 0 ? 1.0 : (rowsValid - warnWeight * rowsWarned) / rowsRead;
+  }
+
   /** When the last batch was committed, if any was. */
   public Optional<Instant> lastBatchAt() {
     return lastBatchAt;
@@ -309,6 +331,9 @@ public final class BatchHistory {
     summary.put(CHECKPOINT_ROWS_READ, Long.toString(rowsRead));
     summary.put(CHECKPOINT_ROWS_VALID, Long.toString(rowsValid));
     summary.put(CHECKPOINT_ROWS_QUARANTINED, Long.toString(rowsQuarantined));
+    if (rowsWarned > 0) {
+      summary.put(CHECKPOINT_ROWS_WARNED, Long.toString(rowsWarned));
+    }
     if (!failuresByRule.isEmpty()) {
       summary.put(CHECKPOINT_FAILURES, StateStore.toJson(failuresByRule));
     }

@@ -60,6 +60,10 @@ public final class PipelineRunner {
   public static final String ROWS_READ = "sluice.rows-read";
   public static final String ROWS_VALID = "sluice.rows-valid";
   public static final String ROWS_QUARANTINED = "sluice.rows-quarantined";
+
+  /** Rows that landed but failed a rule of severity warn; absent when none. */
+  public static final String ROWS_WARNED = "sluice.rows-warned";
+
   public static final String FAILURES = "sluice.failures";
 
   /** The schema drift a batch showed (a JSON array of {@link SchemaDrift.Event}), when any. */
@@ -345,6 +349,9 @@ public final class PipelineRunner {
     summary.put(ROWS_READ, Long.toString(result.rowsRead()));
     summary.put(ROWS_VALID, Long.toString(result.rowsValid()));
     summary.put(ROWS_QUARANTINED, Long.toString(result.rowsQuarantined()));
+    if (result.rowsWarned() > 0) {
+      summary.put(ROWS_WARNED, Long.toString(result.rowsWarned()));
+    }
     commitOnce(tables.raw(), result.raw(), summary);
     if (!result.quarantine().isEmpty()) {
       // A batch with nothing quarantined leaves the quarantine table alone: one Iceberg commit

@@ -24,11 +24,17 @@ public final class QualityReport {
    * @param minScore the least score a batch must have ({@code min-score}, else {@code
    *     quality.min-score}); 0 when none is set
    * @param history its batches and totals; empty when nothing landed yet
+   * @param warnWeight {@code quality.warn-weight}, for weighted scores
    */
-  public record Dataset(String dataset, double minScore, BatchHistory history) {
+  public record Dataset(String dataset, double minScore, BatchHistory history, double warnWeight) {
     public Dataset {
       requireNonNull(dataset, "dataset is null");
       requireNonNull(history, "history is null");
+    }
+
+    /** With the default warn weight, 0.5. */
+    public Dataset(String dataset, double minScore, BatchHistory history) {
+      this(dataset, minScore, history, 0.5);
     }
   }
 
@@ -48,6 +54,7 @@ public final class QualityReport {
             lake.load(new TableId(LakeLayout.CLEAN, source))
                 .map(LakeTable::snapshots)
                 .orElse(List.of()));
-    return new Dataset(source, project.quality().minScore(source), history);
+    return new Dataset(
+        source, project.quality().minScore(source), history, project.quality().warnWeight());
   }
 }

@@ -44,6 +44,19 @@ public record RunSummary(
     return sources.stream().mapToLong(SourceRun::rowsQuarantined).sum();
   }
 
+  public long rowsWarned() {
+    return sources.stream().mapToLong(SourceRun::rowsWarned).sum();
+  }
+
+  /**
+   * (valid - warnWeight * warned) / read over the run: warned rows (landed, but failed a rule of
+   * severity warn) count {@code warnWeight} of a quarantined row; 1.0 when nothing was read.
+   */
+  public double weightedScore(double warnWeight) {
+    long read = rowsRead();
+    return read == 0 ? 1.0 : (rowsValid() - warnWeight * rowsWarned()) / read;
+  }
+
   /** valid/read over the run, 1.0 when nothing was read. */
   public double score() {
     long read = rowsRead();
@@ -99,6 +112,11 @@ public record RunSummary(
 
     public double score() {
       return rowsRead == 0 ? 1.0 : (double) rowsValid / rowsRead;
+    }
+
+    /** (valid - warnWeight * warned) / read, 1.0 when nothing was read. */
+    public double weightedScore(double warnWeight) {
+      return rowsRead == 0 ? 1.0 : (rowsValid - warnWeight * rowsWarned) / rowsRead;
     }
   }
 

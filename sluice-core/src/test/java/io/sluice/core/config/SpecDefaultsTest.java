@@ -33,6 +33,7 @@ class SpecDefaultsTest {
                 entry("quality", ""),
                 entry("quality.min-score", "`0`"),
                 entry("quality.min-run-score", "`0`"),
+                entry("quality.warn-weight", "`0.5`"),
                 entry("serve", ""),
                 entry("serve.host", "`127.0.0.1`"),
                 entry("serve.port", "`8080`"),

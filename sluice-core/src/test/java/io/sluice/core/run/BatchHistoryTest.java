@@ -68,7 +68,8 @@ class BatchHistoryTest {
                 5,
                 4,
                 1,
-                Map.of("not_null(id)", 1L)),
+                Map.of("not_null(id)", 1L),
+                0),
             new BatchHistory.Batch(
                 "b-000002",
                 false,
@@ -77,7 +78,8 @@ class BatchHistoryTest {
                 3,
                 2,
                 1,
-                Map.of("not_null(id)", 1L)));
+                Map.of("not_null(id)", 1L),
+                0));
     assertThat(history.batchList().get(0).duration()).contains(java.time.Duration.ofMillis(250));
     assertThat(history.batchList().get(1).score()).isEqualTo(2.0 / 3);
     assertThat(history.failuresByRule()).isEqualTo(Map.of("not_null(id)", 2L));
