@@ -109,14 +109,17 @@ final class DemoCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "Generated %s orders, %s click events and %s customers in %d files, %s of them (%.2f%%)"
-            + " with one injected defect each (seed %d).%n",
+            + " with one injected defect each (seed %d): %s to be quarantined, %s that fail a rule"
+            + " of severity warn and land.%n",
         Format.count(truth.source(ShopGenerator.ORDERS).records()),
         Format.count(truth.source(ShopGenerator.CLICKS).records()),
         Format.count(truth.source(ShopGenerator.CUSTOMERS).records()),
         truth.sources().values().stream().mapToInt(s -> s.files().size()).sum(),
-        Format.count(truth.quarantined()),
+        Format.count(truth.quarantined() + warned(truth)),
         generatorOptions.defectRate() * 100,
-        generatorOptions.seed());
+        generatorOptions.seed(),
+        Format.count(truth.quarantined()),
+        Format.count(warned(truth)));
     out.println();
     out.printf("$ sluice run -p %s%n", shown);
     out.flush();
@@ -135,11 +138,13 @@ final class DemoCommand implements Callable<Integer> {
     List<String> mismatches = compare(summary, truth);
     if (mismatches.isEmpty()) {
       out.printf(
-          "quality %s — matches the %s defects the generator injected (%s of %s records valid)%n",
+          "quality %s — matches the %s defects the generator injected (%s of %s records valid,"
+              + " %s of them with a warning)%n",
           Format.percent(summary.score()),
-          Format.count(truth.quarantined()),
+          Format.count(truth.quarantined() + warned(truth)),
           Format.count(truth.valid()),
-          Format.count(truth.records()));
+          Format.count(truth.records()),
+          Format.count(warned(truth)));
     } else {
       out.printf(
           "QUALITY MISMATCH: the run reports quality %s but the generator injected %s defects"
@@ -229,6 +234,10 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** Every way the run's report differs from what the generator knows it wrote. */
+  private static long warned(Truth truth) {
+    return truth.sources().values().stream().mapToLong(Truth.Source::warned).sum();
+  }
+
   static List<String> compare(RunSummary summary, Truth truth) {
     List<String> mismatches = new ArrayList<>();
     for (Truth.Source expected : truth.sources().values()) {
@@ -247,6 +256,7 @@ final class DemoCommand implements Callable<Integer> {
           "rows quarantined",
           expected.quarantined(),
           actual.rowsQuarantined());
+      check(mismatches, expected.name(), "rows warned", expected.warned(), actual.rowsWarned());
       if (!expected.failuresByRule().equals(actual.failuresByRule())) {
         mismatches.add(
             expected.name()

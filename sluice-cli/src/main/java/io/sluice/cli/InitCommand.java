@@ -103,6 +103,14 @@ final class InitCommand implements Callable<Integer> {
                 tests: [not_null]
         """);
     files.put(
+        "tests/purchases_have_amounts.sql",
+        """
+        -- A singular test: the rows it returns are failures; none means it passes.
+        SELECT day, events
+        FROM {{ ref('daily_events') }}
+        WHERE kind = 'purchase' AND amount IS NULL
+        """);
+    files.put(
         "data/events/events-0001.csv",
         """
         event_id,occurred_at,kind,amount
@@ -124,6 +132,7 @@ final class InitCommand implements Callable<Integer> {
         "  sluice run -p %s        # land the sample data (2 rows are quarantined on purpose)%n",
         directory);
     out.printf("  sluice query -p %s \"SELECT * FROM quarantine.events\"%n", directory);
+    out.printf("  sluice test -p %s       # the model tests again, on their own%n", directory);
     out.flush();
     return 0;
   }

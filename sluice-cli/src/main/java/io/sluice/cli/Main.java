@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       QueryCommand.class,
       StatusCommand.class,
+      TestCommand.class,
+      QualityCommand.class,
       QuarantineCommand.class,
       MaintainCommand.class,
       ServeCommand.class,
@@ -27,7 +29,7 @@ import picocli.CommandLine.Command;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       " 0:success",
-      " 1:the run finished but model tests failed or quality was below quality.min-score",
+      " 1:the run finished but model tests failed or quality was below a threshold",
       " 2:project, configuration or SQL error (fix and rerun)",
       " 3:input data could not be processed at all",
       " 4:an outside system failed (disk, catalog); a retry may succeed",

@@ -54,11 +54,11 @@ final class RunCommand implements Callable<Integer> {
         ProgressListener listener = new ProgressListener(out, bar)) {
       summary = runtime.run(Clock.systemUTC(), listener);
     }
-    printSummary(out, summary);
+    printSummary(out, summary, project.quality().warnWeight());
     return summary;
   }
 
-  static void printSummary(PrintWriter out, RunSummary summary) {
+  static void printSummary(PrintWriter out, RunSummary summary, double warnWeight) {
     TextTable sources =
         new TextTable(
             List.of(
@@ -132,6 +132,11 @@ final class RunCommand implements Callable<Integer> {
     if (summary.status().equals("checks-failed")) {
       out.println("a check or rule of severity fail failed: the models were not rebuilt");
     }
+    if (!summary.status().equals("failed") && !summary.error().isEmpty()) {
+      for (String reason : summary.error().split("\n")) {
+        out.println("FAILED quality: " + reason);
+      }
+    }
     if (!summary.models().isEmpty()) {
       out.println();
       TextTable models = new TextTable(List.of("model", "materialized", "action", "rows", "time"));
@@ -147,13 +152,12 @@ final class RunCommand implements Callable<Integer> {
       models.print(out);
     }
     if (!summary.tests().isEmpty()) {
-      long passed = summary.tests().stream().filter(RunSummary.TestRun::passed).count();
       out.println();
-      out.printf("tests: %d passed, %d failed%n", passed, summary.tests().size() - passed);
+      TestCommand.printCounts(out, summary.tests());
       for (RunSummary.TestRun t : summary.tests()) {
         if (!t.passed()) {
           out.println(
-              "  FAIL "
+              (t.failsRun() ? "  FAIL " : "  WARN ")
                   + t.test()
                   + (t.error().isEmpty()
                       ? ": " + Format.count(t.failures()) + " failing rows"
@@ -163,13 +167,20 @@ final class RunCommand implements Callable<Integer> {
     }
     out.println();
     out.printf(
-        "run %s in %s: %s rows read, %s landed, %s quarantined, quality %s%n",
+        "run %s in %s: %s rows read, %s landed, %s quarantined, quality %s%s%n",
         summary.status(),
         Format.seconds(summary.millis()),
         Format.count(summary.rowsRead()),
         Format.count(summary.rowsValid()),
         Format.count(summary.rowsQuarantined()),
-        summary.rowsRead() == 0 ? "-" : Format.percent(summary.score()));
+        summary.rowsRead() == 0 ? "-" : Format.percent(summary.score()),
+        summary.rowsWarned() == 0
+            ? ""
+            : " (weighted "
+                + Format.percent(summary.weightedScore(warnWeight))
+                + ": "
+                + Format.count(summary.rowsWarned())
+                + " landed with warnings)");
     out.flush();
   }
 }

@@ -55,7 +55,9 @@ final class ServeCommand implements Callable<Integer> {
           stream.name(),
           stream.token().isPresent() ? " (bearer token)" : " (no token)");
     }
-    out.printf("  health: %s/health, API: %s/v1/openapi.yaml%n", session.uri(), session.uri());
+    out.printf(
+        "  health: %s/health, metrics: %s/metrics, API: %s/v1/openapi.yaml%n",
+        session.uri(), session.uri(), session.uri());
     out.flush();
     session.awaitStopped();
     out.printf(

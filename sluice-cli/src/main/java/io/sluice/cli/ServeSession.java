@@ -9,6 +9,8 @@ import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
 import io.sluice.core.run.ContinuousProcessor;
 import io.sluice.core.run.ProjectRuntime;
+import io.sluice.core.run.QualityMetrics;
+import io.sluice.core.run.QualityReport;
 import io.sluice.core.run.RunSummary;
 import io.sluice.server.IngestServer;
 import io.sluice.server.ServerSettings;
@@ -91,17 +93,27 @@ public final class ServeSession implements AutoCloseable {
             serve.maxRecordsPerRequest(),
             serve.maxBacklogRecords(),
             serve.maxInflightBytes());
+    requireNonNull(onBatch, "onBatch is null");
     ProjectRuntime runtime = ProjectRuntime.open(project, false);
     try {
+      Clock clock = Clock.systemUTC();
+      QualityMetrics metrics = new QualityMetrics(QualityReport.of(project, runtime.lake()));
       ContinuousProcessor processor =
-          new ContinuousProcessor(runtime, Clock.systemUTC(), requireNonNull(onBatch));
+          new ContinuousProcessor(
+              runtime,
+              clock,
+              summary -> {
+                metrics.record(summary, clock.instant());
+                onBatch.accept(summary);
+              });
       IngestServer server =
           IngestServer.start(
               settings,
               runtime.ingestLog(),
               streams,
               processor::status,
-              queryEndpoint(project, runtime, env));
+              queryEndpoint(project, runtime, env),
+              Optional.of(metrics::prometheus));
       ServeSession session = new ServeSession(runtime, processor, server, streams);
       session.processorThread.start();
       return session;

@@ -6,6 +6,7 @@ import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
 import io.sluice.core.run.BatchHistory;
 import io.sluice.core.run.ProjectRuntime;
+import io.sluice.core.run.QualityReport;
 import io.sluice.core.run.RunSummary;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -34,12 +35,22 @@ final class StatusCommand implements Callable<Integer> {
       defaultValue = "5")
   int runs;
 
+  @Option(
+      names = {"-f", "--format"},
+      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+      defaultValue = "table")
+  QualityCommand.OutputFormat format;
+
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     Project project = options.load();
     PrintWriter out = spec.commandLine().getOut();
     Instant now = Instant.now();
     try (ProjectRuntime runtime = ProjectRuntime.open(project, true)) {
+      if (format == QualityCommand.OutputFormat.json) {
+        json(out, project, runtime);
+        return 0;
+      }
       TextTable datasets =
           new TextTable(
               List.of(
@@ -49,6 +60,8 @@ final class StatusCommand implements Callable<Integer> {
                   "landed",
                   "quarantined",
                   "quality",
+                  "last batch",
+                  "min score",
                   "last landed",
                   "latest event"));
       for (SourceDef source : project.sources()) {
@@ -59,22 +72,8 @@ final class StatusCommand implements Callable<Integer> {
         long valid = history.rowsValid();
         long quarantined = history.rowsQuarantined();
         Optional<Instant> last = history.lastBatchAt();
-        String latestEvent = "-";
-        if (source.eventTime().isPresent() && clean.isPresent() && valid > 0) {
-          Object max =
-              runtime
-                  .engine()
-                  .query(
-                      "SELECT max("
-                          + runtime.engine().dialect().quote(source.eventTime().get())
-                          + ") FROM lake."
-                          + runtime.engine().dialect().quote(source.name()),
-                      1)
-                  .rows()
-                  .get(0)
-                  .get(0);
-          latestEvent = String.valueOf(max);
-        }
+        String latestEvent =
+            clean.isPresent() ? latestEvent(runtime, source, history).orElse("-") : "-";
         datasets.add(
             List.of(
                 source.name(),
@@ -83,6 +82,10 @@ final class StatusCommand implements Callable<Integer> {
                 Format.count(valid),
                 Format.count(quarantined),
                 read == 0 ? "-" : Format.percent((double) valid / read),
+                lastBatchScore(history),
+                project.quality().minScore(source.name()) == 0
+                    ? "-"
+                    : Format.percent(project.quality().minScore(source.name())),
                 last.map(at -> ago(Duration.between(at, now))).orElse("never"),
                 latestEvent));
       }
@@ -119,6 +122,60 @@ final class StatusCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** The datasets (with their quality totals and latest event) and the last runs, as JSON. */
+  private void json(PrintWriter out, Project project, ProjectRuntime runtime)
+      throws java.io.IOException {
+    com.fasterxml.jackson.databind.ObjectMapper mapper =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+    List<Object> datasets = new java.util.ArrayList<>();
+    for (SourceDef source : project.sources()) {
+      QualityReport.Dataset dataset = QualityReport.of(project, runtime.lake(), source.name());
+      java.util.Map<String, Object> json = QualityCommand.json(dataset, 0);
+      json.put("latest-event", latestEvent(runtime, source, dataset.history()).orElse(null));
+      datasets.add(json);
+    }
+    List<RunSummary> history = runtime.state().runs();
+    java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("datasets", datasets);
+    body.put("runs", history.subList(Math.max(0, history.size() - runs), history.size()));
+    out.println(mapper.writeValueAsString(body));
+    out.flush();
+  }
+
+  /** The dataset's latest event time, when it has an event-time column and landed rows. */
+  private static Optional<String> latestEvent(
+      ProjectRuntime runtime, SourceDef source, BatchHistory history) {
+    if (source.eventTime().isEmpty() || history.rowsValid() == 0) {
+      return Optional.empty();
+    }
+    Object max =
+        runtime
+            .engine()
+            .query(
+                "SELECT max("
+                    + runtime.engine().dialect().quote(source.eventTime().get())
+                    + ") FROM lake."
+                    + runtime.engine().dialect().quote(source.name()),
+                1)
+            .rows()
+            .get(0)
+            .get(0);
+    return Optional.of(String.valueOf(max));
+  }
+
+  /** The score of the dataset's last batch that read rows (replays aside), or {@code -}. */
+  private static String lastBatchScore(BatchHistory history) {
+    List<BatchHistory.Batch> batches = history.batchList();
+    for (int i = batches.size() - 1; i >= 0; i--) {
+      BatchHistory.Batch batch = batches.get(i);
+      if (!batch.replay() && batch.rowsRead() > 0) {
+        return Format.percent(batch.score());
+      }
+    }
+    return "-";
   }
 
   private static String ago(Duration duration) {

@@ -41,11 +41,14 @@ final class ValidateCommand implements Callable<Integer> {
     spec.commandLine()
         .getOut()
         .printf(
-            "Project '%s' is valid: %d sources, %d models, %d model tests.%n",
+            "Project '%s' is valid: %d sources, %d models, %d model tests%s.%n",
             project.name(),
             project.sources().size(),
             project.models().size(),
-            project.modelTests().size());
+            project.modelTests().size(),
+            project.singularTests().isEmpty()
+                ? ""
+                : ", " + project.singularTests().size() + " singular tests");
     return 0;
   }
 }

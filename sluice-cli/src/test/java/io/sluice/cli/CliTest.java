@@ -38,12 +38,17 @@ class CliTest {
     Path dir = initProject();
     Sluice.Result validate = sluice("validate", "-p", dir.toString());
     assertThat(validate.exit()).isZero();
-    assertThat(validate.out()).contains("is valid: 1 sources, 1 models, 1 model tests");
+    assertThat(validate.out())
+        .contains("is valid: 1 sources, 1 models, 1 model tests, 1 singular tests");
 
     Sluice.Result run = sluice("run", "-p", dir.toString(), "--progress=never");
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.out()).contains("4 rows read, 2 landed, 2 quarantined, quality 50.00%");
     assertThat(run.out()).contains("quarantined in events: range(amount) 1, type(occurred_at) 1");
+    assertThat(run.out()).contains("tests: 2 passed, 0 failed");
+    Sluice.Result test = sluice("test", "-p", dir.toString());
+    assertThat(test.exit()).as(test.out()).isZero();
+    assertThat(test.out()).containsPattern("purchases_have_amounts +error +pass");
 
     Sluice.Result quarantine =
         sluice(

@@ -95,7 +95,10 @@ class SeverityAndRelationshipsTest {
                 + " the range [0, 1000]); they landed, severity is warn")
         .contains(
             "warning: rule orders.small: 2 rows failed small (unusually large); they landed,"
-                + " severity is warn");
+                + " severity is warn")
+        // 3 orders landed with warnings (11, 13, 14); each counts half (quality.warn-weight):
+        // (6 - 0.5 * 3) / 7.
+        .contains("quality 85.71% (weighted 64.29%: 3 landed with warnings)");
     assertThat(query("SELECT string_agg(CAST(id AS VARCHAR), '-' ORDER BY id) FROM lake.orders"))
         .isEqualTo("10-11-13-14");
     assertThat(query("SELECT n FROM totals")).isEqualTo("4");

@@ -50,6 +50,7 @@ final class IngestHandler extends Handler.Abstract {
   private final Map<String, AtomicInteger> turns = new ConcurrentHashMap<>();
   private final byte[] openApi;
   private final java.util.Optional<QueryEndpoint> query;
+  private final java.util.Optional<Supplier<String>> metrics;
 
   IngestHandler(
       ServerSettings settings,
@@ -57,7 +58,8 @@ final class IngestHandler extends Handler.Abstract {
       Map<String, StreamEndpoint> streams,
       Supplier<Map<String, Object>> status,
       JsonFactory json,
-      java.util.Optional<QueryEndpoint> query) {
+      java.util.Optional<QueryEndpoint> query,
+      java.util.Optional<Supplier<String>> metrics) {
     this.settings = settings;
     this.log = log;
     this.streams = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(streams));
@@ -65,6 +67,7 @@ final class IngestHandler extends Handler.Abstract {
     this.json = json;
     this.budget = new InflightBudget(settings.maxInflightBytes());
     this.query = query;
+    this.metrics = metrics;
     try (InputStream in = IngestHandler.class.getResourceAsStream("openapi.yaml")) {
       this.openApi = in.readAllBytes();
     } catch (IOException | NullPointerException e) {
@@ -79,6 +82,17 @@ final class IngestHandler extends Handler.Abstract {
       if (path.equals("/health")) {
         requireMethod(request, "GET");
         health(response, callback);
+      } else if (path.equals("/metrics")) {
+        requireMethod(request, "GET");
+        if (metrics.isEmpty()) {
+          throw new HttpError(404, "no metrics are served here");
+        }
+        send(
+            response,
+            callback,
+            200,
+            "text/plain; version=0.0.4; charset=utf-8",
+            metrics.get().get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
       } else if (path.equals("/v1/query")) {
         requireMethod(request, "POST");
         query(request, response, callback);

@@ -20,8 +20,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The HTTP server of {@code sluice serve}: the ingest API ({@code POST
- * /v1/streams/{stream}/records}), {@code GET /health} and the API's OpenAPI description ({@code GET
- * /v1/openapi.yaml}). A push is answered only once its records are durable in the ingest log.
+ * /v1/streams/{stream}/records}), {@code GET /health}, {@code GET /metrics} and the API's OpenAPI
+ * description ({@code GET /v1/openapi.yaml}). A push is answered only once its records are durable
+ * in the ingest log.
  */
 public final class IngestServer implements AutoCloseable {
   private static final int MAX_THREADS = 64;
@@ -61,6 +62,23 @@ public final class IngestServer implements AutoCloseable {
       List<StreamEndpoint> streams,
       Supplier<Map<String, Object>> status,
       java.util.Optional<QueryEndpoint> query) {
+    return start(settings, log, streams, status, query, java.util.Optional.empty());
+  }
+
+  /**
+   * Starts listening, with {@code GET /metrics} when {@code metrics} is present.
+   *
+   * @param metrics the metrics in the Prometheus text format, called on each scrape from HTTP
+   *     threads
+   * @see #start(ServerSettings, IngestLog, List, Supplier, java.util.Optional)
+   */
+  public static IngestServer start(
+      ServerSettings settings,
+      IngestLog log,
+      List<StreamEndpoint> streams,
+      Supplier<Map<String, Object>> status,
+      java.util.Optional<QueryEndpoint> query,
+      java.util.Optional<Supplier<String>> metrics) {
     requireNonNull(settings, "settings is null");
     requireNonNull(log, "log is null");
     Map<String, StreamEndpoint> byName = new LinkedHashMap<>();
@@ -83,7 +101,7 @@ public final class IngestServer implements AutoCloseable {
     JsonFactory json =
         JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
     GracefulHandler graceful = new GracefulHandler();
-    graceful.setHandler(new IngestHandler(settings, log, byName, status, json, query));
+    graceful.setHandler(new IngestHandler(settings, log, byName, status, json, query, metrics));
     server.setHandler(graceful);
     server.setStopTimeout(STOP_TIMEOUT_MILLIS);
     try {

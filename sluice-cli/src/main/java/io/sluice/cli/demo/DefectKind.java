@@ -19,12 +19,17 @@ enum DefectKind {
   ORDER_UNPARSEABLE_ORDERED_AT(ShopGenerator.ORDERS, "type(ordered_at)"),
   ORDER_BAD_CURRENCY(ShopGenerator.ORDERS, "regex(currency)"),
   ORDER_MALFORMED_LINE(ShopGenerator.ORDERS, "parse"),
+  ORDER_UNKNOWN_CUSTOMER(ShopGenerator.ORDERS, "relationships(customer_id)"),
+  ORDER_BAD_COUNTRY_CODE(ShopGenerator.ORDERS, "length(country)"),
+  ORDER_UNAPPROVED_AMOUNT(ShopGenerator.ORDERS, "approved_amount"),
   ORDER_DUPLICATE_ID(ShopGenerator.ORDERS, "unique(order_id)"),
 
   CLICK_NOT_JSON(ShopGenerator.CLICKS, "parse"),
   CLICK_UNKNOWN_TYPE(ShopGenerator.CLICKS, "accepted_values(event_type)"),
   CLICK_MISSING_SESSION(ShopGenerator.CLICKS, "not_null(session_id)"),
   CLICK_UNPARSEABLE_TS(ShopGenerator.CLICKS, "type(event_time)"),
+  /** Severity warn: the click lands, the failure is counted. */
+  CLICK_UNENCODED_URL(ShopGenerator.CLICKS, "format(url)"),
   CLICK_DUPLICATE_ID(ShopGenerator.CLICKS, "unique(event_id)"),
 
   CUSTOMER_BAD_EMAIL(ShopGenerator.CUSTOMERS, "regex(email)"),
@@ -48,6 +53,11 @@ enum DefectKind {
   /** The failure key the pipeline reports, e.g. {@code not_null(customer_id)}. */
   String rule() {
     return rule;
+  }
+
+  /** Whether the rule has severity warn: the record lands and the failure is only counted. */
+  boolean warn() {
+    return this == CLICK_UNENCODED_URL;
   }
 
   boolean duplicate() {

@@ -322,6 +322,11 @@ final class ShopWorld {
           out.write(HEADER);
           for (int r = 0; r < rows; r++, index++) {
             DefectKind kind = plan.kindOf(index, validOrders.size() > 0);
+            if (validCustomers.size() == 0) {
+              // No customer has landed (every one defective): an order can only be one whose
+              // customer is unknown, so that it fails exactly one rule.
+              kind = DefectKind.ORDER_UNKNOWN_CUSTOMER;
+            }
             Instant orderedAt = Instant.ofEpochSecond(seconds[r]);
             long id =
                 kind == DefectKind.ORDER_DUPLICATE_ID
@@ -329,7 +334,10 @@ final class ShopWorld {
                     : nextOrderId++;
             String[] fields = {
               Long.toString(id),
-              customerId(random.nextInt(1, nextCustomer)),
+              // Orders are placed by customers who landed (relationships(customer_id)).
+              validCustomers.size() == 0
+                  ? ""
+                  : customerId(validCustomers.get(random.nextInt(validCustomers.size()))),
               orderedAt.toString(),
               STATUSES[weighted(random, STATUS_WEIGHTS)],
               amount(random).toPlainString(),
@@ -359,6 +367,16 @@ final class ShopWorld {
                             : Long.toString(orderedAt.getEpochSecond());
                 case ORDER_BAD_CURRENCY -> fields[5] = variant % 2 == 0 ? "eu" : "usd";
                 case ORDER_MALFORMED_LINE -> fields = dropField(fields, 5);
+                case ORDER_UNKNOWN_CUSTOMER -> fields[1] = customerId(UNKNOWN_CUSTOMER + variant);
+                case ORDER_BAD_COUNTRY_CODE -> fields[6] = variant % 2 == 0 ? "FRA" : "D";
+                case ORDER_UNAPPROVED_AMOUNT -> {
+                  // Over the approval limit of 5,000 (but within range) and not cancelled.
+                  fields[4] =
+                      BigDecimal.valueOf(500_001 + random.nextLong(4_000_000), 2).toPlainString();
+                  if (fields[3].equals("cancelled")) {
+                    fields[3] = "paid";
+                  }
+                }
                 default -> {
                   // ORDER_DUPLICATE_ID: an otherwise valid order reusing a valid order's id.
                 }
@@ -425,6 +443,7 @@ final class ShopWorld {
         Function<String, Writer> open, int firstFile, int files, long start, long window) {
       DefectPlan plan = new DefectPlan(random, count, options.defectRate(), ShopGenerator.CLICKS);
       List<Defect> defects = new ArrayList<>();
+      List<Defect> warnings = new ArrayList<>();
       List<String> names = new ArrayList<>();
       int[] variants = new int[DefectKind.values().length];
       int index = 0;
@@ -466,9 +485,18 @@ final class ShopWorld {
                     case CLICK_DUPLICATE_ID ->
                         // Re-sent: an exact copy of an earlier valid event.
                         validClickSample.get(random.nextInt(validClickSample.size()));
+                    case CLICK_UNENCODED_URL ->
+                        // A search typed with a space the tracker did not encode. Not sampled for
+                        // duplicates: a copy would fail two rules.
+                        json(
+                            id,
+                            withUrl(
+                                click,
+                                "/search?q=" + (variant % 2 == 0 ? "red shoes" : "gift card")),
+                            time);
                     default -> throw new IllegalStateException("not a click defect: " + kind);
                   };
-              defects.add(new Defect(file, r + 1L, kind.rule()));
+              (kind.warn() ? warnings : defects).add(new Defect(file, r + 1L, kind.rule()));
             }
             out.write(line);
             out.write('\n');
@@ -477,7 +505,7 @@ final class ShopWorld {
           throw new UncheckedIOException(e);
         }
       }
-      return new Truth.Source(ShopGenerator.CLICKS, names, count, defects);
+      return new Truth.Source(ShopGenerator.CLICKS, names, count, defects, warnings);
     }
 
     /** {@code count} events of browsing sessions in the window, in arrival order. */
@@ -551,6 +579,11 @@ final class ShopWorld {
           c.millis(), type, c.session(), c.customer(), c.url(), c.device(), c.country());
     }
 
+    private static Click withUrl(Click c, String url) {
+      return new Click(
+          c.millis(), c.type(), c.session(), c.customer(), url, c.device(), c.country());
+    }
+
     private static Click withSession(Click c, String session) {
       return new Click(
           c.millis(), c.type(), session, c.customer(), c.url(), c.device(), c.country());
@@ -578,6 +611,9 @@ final class ShopWorld {
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  /** Customer numbers from here on are never generated: orders for them have no customer. */
+  private static final long UNKNOWN_CUSTOMER = 900_000;
 
   private static String customerId(long number) {
     return "C" + zeroPadded(number, 6);

@@ -80,13 +80,17 @@ public record Truth(
    * @param name source name
    * @param files the files written, relative to the project with {@code /} separators
    * @param records records written (data lines, not counting a CSV header)
-   * @param defects every defective record, in file and line order
+   * @param defects every defective record that must be quarantined, in file and line order
+   * @param warnings every record that must fail a rule of severity warn and still land, in file and
+   *     line order
    */
-  public record Source(String name, List<String> files, long records, List<Defect> defects) {
+  public record Source(
+      String name, List<String> files, long records, List<Defect> defects, List<Defect> warnings) {
     public Source {
       requireNonNull(name, "name is null");
       files = List.copyOf(files);
       defects = List.copyOf(defects);
+      warnings = List.copyOf(warnings);
       if (defects.size() > records) {
         throw new IllegalArgumentException(
             "More defects (" + defects.size() + ") than records (" + records + ")");
@@ -103,11 +107,26 @@ public record Truth(
       return defects.size();
     }
 
-    /** Expected failures per rule key, as in {@code RunSummary.SourceRun.failuresByRule()}. */
+    public Source(String name, List<String> files, long records, List<Defect> defects) {
+      this(name, files, records, defects, List.of());
+    }
+
+    /** Records that land but fail a rule of severity warn. */
+    public long warned() {
+      return warnings.size();
+    }
+
+    /**
+     * Expected failures per rule key, as in {@code RunSummary.SourceRun.failuresByRule()}: the
+     * quarantined defects and the warnings.
+     */
     public Map<String, Long> failuresByRule() {
       Map<String, Long> failures = new TreeMap<>();
       for (Defect defect : defects) {
         failures.merge(defect.rule(), 1L, Long::sum);
+      }
+      for (Defect warning : warnings) {
+        failures.merge(warning.rule(), 1L, Long::sum);
       }
       return Collections.unmodifiableMap(failures);
     }
@@ -117,7 +136,9 @@ public record Truth(
       allFiles.addAll(later.files);
       List<Defect> allDefects = new ArrayList<>(defects);
       allDefects.addAll(later.defects);
-      return new Source(name, allFiles, records + later.records, allDefects);
+      List<Defect> allWarnings = new ArrayList<>(warnings);
+      allWarnings.addAll(later.warnings);
+      return new Source(name, allFiles, records + later.records, allDefects, allWarnings);
     }
   }
 

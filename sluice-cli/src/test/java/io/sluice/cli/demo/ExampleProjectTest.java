@@ -25,7 +25,8 @@ class ExampleProjectTest {
             "models/daily_revenue.sql",
             "models/funnel.sql",
             "models/orders_enriched.sql",
-            "models/schema.yml")
+            "models/schema.yml",
+            "tests/no_negative_revenue.sql")
         .isSorted()
         .allSatisfy(
             file ->

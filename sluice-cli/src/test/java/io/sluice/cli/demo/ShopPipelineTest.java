@@ -55,6 +55,7 @@ class ShopPipelineTest {
       assertThat(actual.failuresByRule())
           .as(name + " failures by rule")
           .isEqualTo(expected.failuresByRule());
+      assertThat(actual.rowsWarned()).as(name + " rows warned").isEqualTo(expected.warned());
     }
     assertThat(summary.score()).isEqualTo(truth.score());
   }

@@ -39,10 +39,23 @@ final class ShopRulesOracle {
   private final Set<String> orderIds = new HashSet<>();
 
   private final Set<String> eventIds = new HashSet<>();
+
+  /** Rules of severity warn: their failures land. */
+  private static final Set<String> WARN = Set.of("format(url)");
+
   private final Set<String> customerRefs = new HashSet<>();
 
-  /** Records and defects found in one file. */
-  record Result(long records, List<Defect> defects, List<List<String>> failuresPerRecord) {}
+  /**
+   * Records and defects found in one file: {@code defects} must be quarantined, {@code warnings}
+   * fail a rule of severity warn and land.
+   */
+  record Result(
+      long records,
+      List<Defect> defects,
+      List<List<String>> failuresPerRecord,
+      List<Defect> warnings) {}
+
+  private static final Pattern URL = Pattern.compile("(https?|ftp)://[^\\s/?#]+([/?#]\\S*)?");
 
   Result check(Path project, String file) {
     List<String> lines;
@@ -52,6 +65,7 @@ final class ShopRulesOracle {
       throw new UncheckedIOException(e);
     }
     List<Defect> defects = new ArrayList<>();
+    List<Defect> warnings = new ArrayList<>();
     List<List<String>> all = new ArrayList<>();
     long records = 0;
     boolean csv = file.endsWith(".csv");
@@ -63,10 +77,10 @@ final class ShopRulesOracle {
               : file.contains("/clicks/") ? click(lines.get(i)) : customer(lines.get(i));
       all.add(failures);
       for (String failure : failures) {
-        defects.add(new Defect(file, i + 1L, failure));
+        (WARN.contains(failure) ? warnings : defects).add(new Defect(file, i + 1L, failure));
       }
     }
-    return new Result(records, defects, all);
+    return new Result(records, defects, all, warnings);
   }
 
   private List<String> order(String line) {
@@ -83,6 +97,8 @@ final class ShopRulesOracle {
     }
     if (fields.get(1) == null) {
       failures.add("not_null(customer_id)");
+    } else if (!customerRefs.contains(fields.get(1))) {
+      failures.add("relationships(customer_id)");
     }
     String orderedAt = fields.get(2);
     if (orderedAt == null || orderedAt.isBlank()) {
@@ -103,6 +119,9 @@ final class ShopRulesOracle {
       if (value.signum() < 0 || value.compareTo(BigDecimal.valueOf(100_000)) > 0) {
         failures.add("range(amount)");
       }
+      if (value.compareTo(BigDecimal.valueOf(5_000)) > 0 && !"cancelled".equals(fields.get(3))) {
+        failures.add("approved_amount");
+      }
     }
     String currency = fields.get(5) == null ? "EUR" : fields.get(5);
     if (!CURRENCY.matcher(currency).matches()) {
@@ -110,6 +129,8 @@ final class ShopRulesOracle {
     }
     if (fields.get(6) == null) {
       failures.add("not_null(country)");
+    } else if (fields.get(6).codePointCount(0, fields.get(6).length()) != 2) {
+      failures.add("length(country)");
     }
     if (failures.isEmpty() && !orderIds.add(id.trim())) {
       failures.add("unique(order_id)");
@@ -147,6 +168,10 @@ final class ShopRulesOracle {
     }
     if (failures.isEmpty() && !eventIds.add(id)) {
       failures.add("unique(event_id)");
+    }
+    String url = text(event, "context", "page", "url");
+    if (url != null && !URL.matcher(url).matches()) {
+      failures.add("format(url)"); // severity warn
     }
     return failures;
   }

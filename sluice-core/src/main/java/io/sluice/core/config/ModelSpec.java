@@ -31,6 +31,21 @@ public final class ModelSpec {
           .defaultValue(List.of())
           .build();
 
+  public static final ConfigKey<String> TEST_SEVERITY =
+      ConfigKey.builder("severity", oneOf("error", "warn"))
+          .doc(
+              "In a singular test (`tests/NAME.sql`), the only argument: what a failing test does."
+                  + " `error` fails the run and `sluice test`; `warn` reports it and the run goes"
+                  + " on.")
+          .defaultValue("error")
+          .build();
+
+  /** The arguments of {@code config(...)} in a singular test, {@code tests/NAME.sql}. */
+  public static final ConfigDef TEST_CONFIG_DEF =
+      ConfigDef.builder("config() in a test", "Arguments of `config(...)` in a singular test.")
+          .add(TEST_SEVERITY)
+          .build();
+
   /** The arguments of {@code config(...)}. */
   public static final ConfigDef CONFIG_DEF =
       ConfigDef.builder("config()", "Arguments of `config(...)` in a model.")

@@ -72,11 +72,28 @@ public final class ProjectSpec {
       ConfigKey.builder("min-score", number(0, 1))
           .doc(
               "A batch whose quality score (valid rows / rows) is below this fails the run;"
-                  + " 0 never fails.")
+                  + " 0 never fails. A source's own `min-score` overrides it.")
           .defaultValue(0.0)
           .build();
+  public static final ConfigKey<Double> MIN_RUN_SCORE =
+      ConfigKey.builder("min-run-score", number(0, 1))
+          .doc(
+              "A run whose quality score over every source (valid rows / rows read in the run) is"
+                  + " below this fails; 0 never fails.")
+          .defaultValue(0.0)
+          .build();
+  public static final ConfigKey<Double> WARN_WEIGHT =
+      ConfigKey.builder("warn-weight", number(0, 1))
+          .doc(
+              "How much a row that landed but failed a rule of severity warn counts against the"
+                  + " weighted score: weighted = (valid - warn-weight * warned) / read. 0 makes"
+                  + " warnings free, 1 counts them like quarantined rows.")
+          .defaultValue(0.5)
+          .build();
   public static final ConfigDef QUALITY_DEF =
-      ConfigDef.builder("quality", "Project-wide data quality settings.").add(MIN_SCORE).build();
+      ConfigDef.builder("quality", "Project-wide data quality settings.")
+          .add(MIN_SCORE, MIN_RUN_SCORE, WARN_WEIGHT)
+          .build();
 
   public static final ConfigKey<Integer> LOG_PARTITIONS =
       ConfigKey.builder("partitions", integer(1))

@@ -137,6 +137,7 @@ public final class ReferenceDocs {
           sources/orders.yaml        # one source per file (.yaml or .yml), named after the file
           models/daily_revenue.sql   # one model per file: a Jinja template of a SELECT
           models/schema.yml          # optional: descriptions and column tests of models (dbt)
+          tests/no_refunds.sql       # optional: singular tests, a SELECT of failing rows each (dbt)
         ```
 
         Project, source, column and model names match `[A-Za-z_][A-Za-z0-9_]*`, and a source and a
@@ -202,6 +203,16 @@ public final class ReferenceDocs {
     md.append("\n### `config(...)`\n\n");
     md.append(ModelSpec.CONFIG_DEF.doc()).append("\n\n");
     table(md, ModelSpec.CONFIG_DEF);
+    md.append("\n## Singular tests: `tests/NAME.sql`\n\n");
+    md.append(
+        "A singular test is a `SELECT` that returns the rows that break an expectation; it passes"
+            + " when it returns none (dbt's singular tests). It is a Jinja template with the same"
+            + " functions as a model (`ref()`, `source()`, `var()`); its name is the file name."
+            + " The tests run after the `schema.yml` tests at the end of every run and with"
+            + " `sluice test`; see [quality.md](quality.md).\n\n");
+    md.append("### `config(...)` in a test\n\n");
+    md.append(ModelSpec.TEST_CONFIG_DEF.doc()).append("\n\n");
+    table(md, ModelSpec.TEST_CONFIG_DEF);
   }
 
   private static void example(StringBuilder md) {

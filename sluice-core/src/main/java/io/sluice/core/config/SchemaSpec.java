@@ -4,6 +4,7 @@ import static io.sluice.core.config.ConfigType.identifier;
 import static io.sluice.core.config.ConfigType.integer;
 import static io.sluice.core.config.ConfigType.listOf;
 import static io.sluice.core.config.ConfigType.nonEmptyListOf;
+import static io.sluice.core.config.ConfigType.oneOf;
 import static io.sluice.core.config.ConfigType.scalarText;
 import static io.sluice.core.config.ConfigType.section;
 import static io.sluice.core.config.ConfigType.string;
@@ -46,10 +47,24 @@ public final class SchemaSpec {
         : Optional.empty();
   }
 
+  public static final ConfigKey<String> TEST_SEVERITY =
+      ConfigKey.builder("severity", oneOf("error", "warn"))
+          .doc(
+              "What a failing test does: `error` fails the run and `sluice test` (exit 1);"
+                  + " `warn` reports it and the run goes on.")
+          .defaultValue("error")
+          .build();
+  public static final ConfigDef TEST_CONFIG_DEF =
+      ConfigDef.builder("test config", "dbt's per-test configuration.").add(TEST_SEVERITY).build();
+  public static final ConfigKey<ConfigValues> TEST_CONFIG =
+      ConfigKey.builder("config", section(TEST_CONFIG_DEF))
+          .doc("The test's configuration, as in dbt: `config: {severity: warn}`.")
+          .build();
+
   public static final ConfigDef NOT_NULL_DEF =
-      ConfigDef.builder("not_null", "The column has no NULL.").build();
+      ConfigDef.builder("not_null", "The column has no NULL.").add(TEST_CONFIG).build();
   public static final ConfigDef UNIQUE_DEF =
-      ConfigDef.builder("unique", "No two rows have the same value.").build();
+      ConfigDef.builder("unique", "No two rows have the same value.").add(TEST_CONFIG).build();
   public static final ConfigKey<List<String>> ACCEPTED_VALUES_VALUES =
       ConfigKey.builder("values", nonEmptyListOf(scalarText("string", "number", "boolean")))
           .doc("The accepted values.")
@@ -57,7 +72,7 @@ public final class SchemaSpec {
           .build();
   public static final ConfigDef ACCEPTED_VALUES_DEF =
       ConfigDef.builder("accepted_values", "Every value is one of a list.")
-          .add(ACCEPTED_VALUES_VALUES)
+          .add(ACCEPTED_VALUES_VALUES, TEST_CONFIG)
           .build();
   public static final ConfigKey<String> RELATIONSHIPS_TO =
       ConfigKey.builder("to", reference())
@@ -69,7 +84,7 @@ public final class SchemaSpec {
   public static final ConfigDef RELATIONSHIPS_DEF =
       ConfigDef.builder(
               "relationships", "Every value exists in a column of another model or source.")
-          .add(RELATIONSHIPS_TO, RELATIONSHIPS_FIELD)
+          .add(RELATIONSHIPS_TO, RELATIONSHIPS_FIELD, TEST_CONFIG)
           .build();
 
   /** The tests a model column can have. */

@@ -607,6 +607,14 @@ public final class SourceSpec {
           .defaultValue(List.of())
           .build();
 
+  public static final ConfigKey<Double> MIN_SCORE =
+      ConfigKey.builder("min-score", number(0, 1))
+          .doc(
+              "A batch of this source whose quality score (valid rows / rows) is below this fails"
+                  + " the run; 0 never fails.")
+          .defaultDoc("`quality.min-score` of sluice.yaml")
+          .build();
+
   /** A whole source file: the common keys and the {@code files} connector's options. */
   public static final ConfigDef SOURCE_DEF =
       ConfigDef.builder(
@@ -623,6 +631,7 @@ public final class SourceSpec {
               CHECKS,
               DATASET_CHECKS,
               FUNCTIONS)
+          .add(MIN_SCORE)
           .build();
 
   private static ConfigType<DataType> dataType() {

@@ -8,6 +8,7 @@ import io.sluice.core.config.ConfigKey;
 import io.sluice.core.config.ConfigType;
 import io.sluice.core.config.ModelSpec;
 import io.sluice.core.model.ModelAnalysis.Call;
+import io.sluice.core.project.ModelTest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -36,13 +37,13 @@ public final class ModelAnalyzer {
     requireNonNull(modelName, "modelName is null");
     requireNonNull(template, "template is null");
     requireNonNull(vars, "vars is null");
-    Recorder recorder = new Recorder(template, vars, false);
+    Recorder recorder = new Recorder(template, vars, false, false);
     Jinja.Outcome outcome = Jinja.render(template, recorder, modelName);
     Set<TemplateProblem> problems = new LinkedHashSet<>(outcome.problems());
     Map<String, Call> refs = new LinkedHashMap<>(recorder.refs);
     Map<String, Call> sources = new LinkedHashMap<>(recorder.sources);
     if (recorder.materialization == Materialization.INCREMENTAL) {
-      Recorder incremental = new Recorder(template, vars, true);
+      Recorder incremental = new Recorder(template, vars, true, false);
       problems.addAll(Jinja.render(template, incremental, modelName).problems());
       incremental.refs.forEach(refs::putIfAbsent);
       incremental.sources.forEach(sources::putIfAbsent);
@@ -62,21 +63,65 @@ public final class ModelAnalyzer {
         new ArrayList<>(problems));
   }
 
+  /**
+   * Analyzes a singular test ({@code tests/NAME.sql}): its refs and sources, and the severity its
+   * {@code config(severity='warn')} sets. Its {@code config()} takes only {@code severity}.
+   *
+   * @param testName the test's name, which {@code this} renders as
+   */
+  public static TestAnalysis analyzeTest(
+      String testName, String template, Map<String, Object> vars) {
+    requireNonNull(testName, "testName is null");
+    requireNonNull(template, "template is null");
+    requireNonNull(vars, "vars is null");
+    Recorder recorder = new Recorder(template, vars, false, true);
+    Jinja.Outcome outcome = Jinja.render(template, recorder, testName);
+    return new TestAnalysis(
+        List.copyOf(recorder.refs.values()),
+        List.copyOf(recorder.sources.values()),
+        recorder.severity,
+        new ArrayList<>(new LinkedHashSet<>(outcome.problems())));
+  }
+
+  /**
+   * What a singular test's template declares.
+   *
+   * @param refs the {@code ref()} calls, one per name
+   * @param sources the {@code source()} and {@code changes()} calls, one per name
+   * @param severity from {@code config(severity=...)}, {@code error} if not set
+   * @param problems what is wrong in the template; names are not checked here
+   */
+  public record TestAnalysis(
+      List<ModelAnalysis.Call> refs,
+      List<ModelAnalysis.Call> sources,
+      ModelTest.Severity severity,
+      List<TemplateProblem> problems) {
+    public TestAnalysis {
+      refs = List.copyOf(refs);
+      sources = List.copyOf(sources);
+      requireNonNull(severity, "severity is null");
+      problems = List.copyOf(problems);
+    }
+  }
+
   /** Records calls; {@code ref} and {@code source} render as the bare name. */
   private static final class Recorder implements TemplateHooks {
     private final String template;
     private final Map<String, Object> vars;
     private final boolean incremental;
+    private final boolean test;
+    private ModelTest.Severity severity = ModelTest.Severity.ERROR;
     private final Map<String, Call> refs = new LinkedHashMap<>();
     private final Map<String, Call> sources = new LinkedHashMap<>();
     private Materialization materialization = Materialization.VIEW;
     private List<String> uniqueKey = List.of();
     private Call configCall = new Call("config", 0, 0);
 
-    Recorder(String template, Map<String, Object> vars, boolean incremental) {
+    Recorder(String template, Map<String, Object> vars, boolean incremental, boolean test) {
       this.template = template;
       this.vars = vars;
       this.incremental = incremental;
+      this.test = test;
     }
 
     @Override
@@ -108,6 +153,9 @@ public final class ModelAnalyzer {
     public String config(List<Object> arguments) {
       configCall = CallSites.locateAny(template, ModelSpec.CONFIG.name(), Jinja.currentLine());
       Map<String, Object> keywords = Jinja.keywordArguments(ModelSpec.CONFIG.name(), arguments);
+      if (test) {
+        return testConfig(keywords);
+      }
       List<String> names = ModelSpec.CONFIG_DEF.keys().stream().map(ConfigKey::name).toList();
       for (Map.Entry<String, Object> keyword : keywords.entrySet()) {
         String key = keyword.getKey();
@@ -125,6 +173,33 @@ public final class ModelAnalyzer {
                   + "; expected "
                   + String.join(", ", names));
         }
+      }
+      return "";
+    }
+
+    /** A singular test's {@code config()}: only {@code severity}, as dbt's tests have it. */
+    private String testConfig(Map<String, Object> keywords) {
+      String key = ModelSpec.TEST_SEVERITY.name();
+      for (Map.Entry<String, Object> keyword : keywords.entrySet()) {
+        if (!keyword.getKey().equals(key)) {
+          throw new TemplateCallException(
+              "config(): unknown argument '"
+                  + keyword.getKey()
+                  + "'"
+                  + DidYouMean.hint(keyword.getKey(), List.of(key))
+                  + "; a test's config() takes only "
+                  + key);
+        }
+        Object value = keyword.getValue();
+        severity =
+            (value instanceof String text
+                    ? ModelTest.Severity.parse(text)
+                    : java.util.Optional.<ModelTest.Severity>empty())
+                .orElseThrow(
+                    () ->
+                        new TemplateCallException(
+                            "config(): severity: expected 'error' or 'warn', found "
+                                + (value instanceof String ? "'" + value + "'" : value)));
       }
       return "";
     }

@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.sluice.api.SluiceException;
 import io.sluice.core.config.ModelSpec;
+import io.sluice.core.project.Location;
 import io.sluice.core.project.ModelDef;
+import io.sluice.core.project.SingularTest;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -22,14 +24,32 @@ public final class ModelRenderer {
   public String render(ModelDef model, RenderContext context) {
     requireNonNull(model, "model is null");
     requireNonNull(context, "context is null");
-    Jinja.Outcome outcome =
-        Jinja.render(model.template(), new Resolver(context), context.thisRelation());
+    return render("model", model.name(), model.location(), model.template(), context);
+  }
+
+  /**
+   * Renders a singular test ({@code tests/NAME.sql}) into its query; its {@code config()} renders
+   * as nothing.
+   *
+   * @throws SluiceException (USER) naming the test's file and line when the template fails
+   */
+  public String render(SingularTest test, RenderContext context) {
+    requireNonNull(test, "test is null");
+    requireNonNull(context, "context is null");
+    return render("test", test.name(), test.location(), test.template(), context);
+  }
+
+  private static String render(
+      String what, String name, Location location, String template, RenderContext context) {
+    Jinja.Outcome outcome = Jinja.render(template, new Resolver(context), context.thisRelation());
     if (!outcome.problems().isEmpty()) {
-      String file = model.location().file().toString();
+      String file = location.file().toString();
       throw SluiceException.user(
           "%s",
-          "Cannot render model '"
-              + model.name()
+          "Cannot render "
+              + what
+              + " '"
+              + name
               + "': "
               + outcome.problems().stream()
                   .map(p -> (p.line() > 0 ? file + ":" + p.line() : file) + ": " + p.message())

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param toModel for {@code relationships}: the referenced model or source ({@code ref('x')} or
  *     {@code source('x')} as written in dbt, stored as the bare name)
  * @param toField for {@code relationships}: the referenced column
+ * @param severity what a failure does ({@code config: {severity: warn}} only reports it)
  * @param location where it was declared
  */
 public record ModelTest(
@@ -24,6 +25,7 @@ public record ModelTest(
     List<String> values,
     Optional<String> toModel,
     Optional<String> toField,
+    Severity severity,
     Location location) {
   public ModelTest {
     requireNonNull(model, "model is null");
@@ -32,6 +34,7 @@ public record ModelTest(
     values = List.copyOf(values);
     requireNonNull(toModel, "toModel is null");
     requireNonNull(toField, "toField is null");
+    requireNonNull(severity, "severity is null");
     requireNonNull(location, "location is null");
   }
 
@@ -50,6 +53,29 @@ public record ModelTest(
 
     public String yamlName() {
       return yamlName;
+    }
+  }
+
+  /** What a failing test does, as dbt's {@code severity} config says. */
+  public enum Severity {
+    /** A failure fails the run (and {@code sluice test}). */
+    ERROR,
+    /** A failure is reported; the run goes on and ends ok. */
+    WARN;
+
+    /** The name as written in YAML and SQL ({@code error}, {@code warn}). */
+    public String yamlName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Parses {@code error} or {@code warn}, in any case, as dbt does. */
+    public static Optional<Severity> parse(String text) {
+      for (Severity severity : values()) {
+        if (severity.yamlName().equalsIgnoreCase(text.trim())) {
+          return Optional.of(severity);
+        }
+      }
+      return Optional.empty();
     }
   }
 

@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param sources sources in name order
  * @param models models in dependency order (a model comes after everything it refs)
  * @param modelTests column tests from {@code models/schema.yml}, in file order
+ * @param singularTests singular tests from {@code tests/*.sql}, in name order
  */
 public record Project(
     Path directory,
@@ -42,7 +43,8 @@ public record Project(
     Map<String, Object> vars,
     List<SourceDef> sources,
     List<ModelDef> models,
-    List<ModelTest> modelTests) {
+    List<ModelTest> modelTests,
+    List<SingularTest> singularTests) {
   public Project {
     requireNonNull(directory, "directory is null");
     requireNonNull(name, "name is null");
@@ -58,6 +60,7 @@ public record Project(
     sources = List.copyOf(sources);
     models = List.copyOf(models);
     modelTests = List.copyOf(modelTests);
+    singularTests = List.copyOf(singularTests);
   }
 
   public Optional<SourceDef> source(String sourceName) {
@@ -85,9 +88,32 @@ public record Project(
    * Quality settings.
    *
    * @param minScore a batch whose score (valid/total) is below this fails the run, 0..1; 0 never
-   *     fails
+   *     fails ({@code quality.min-score})
+   * @param minRunScore a run whose score over every source is below this fails, 0..1; 0 never fails
+   *     ({@code quality.min-run-score})
+   * @param sourceMinScores per source, its own {@code min-score}, overriding {@code minScore}
    */
-  public record QualityConfig(double minScore) {}
+  public record QualityConfig(
+      double minScore, double minRunScore, Map<String, Double> sourceMinScores, double warnWeight) {
+    public QualityConfig {
+      sourceMinScores = Map.copyOf(sourceMinScores);
+    }
+
+    /** Thresholds with the default warn weight, 0.5. */
+    public QualityConfig(double minScore, double minRunScore, Map<String, Double> sourceMinScores) {
+      this(minScore, minRunScore, sourceMinScores, 0.5);
+    }
+
+    /** No thresholds. */
+    public static QualityConfig none() {
+      return new QualityConfig(0, 0, Map.of());
+    }
+
+    /** The least score a batch of {@code source} must have: its own, else the project's. */
+    public double minScore(String source) {
+      return sourceMinScores.getOrDefault(source, minScore);
+    }
+  }
 
   /**
    * Settings of {@code sluice serve} (see {@code ProjectSpec.SERVE_DEF} for each one's meaning).

@@ -23,13 +23,14 @@ import java.util.stream.Stream;
  *
  * <p>The layout: {@code sluice.yaml}; {@code sources/NAME.yaml} (or {@code .yml}), one source per
  * file; {@code models/NAME.sql}, one model per file; optionally {@code models/schema.yml} (or
- * {@code .yaml}). The keys of the YAML files are defined in {@link ProjectSpec}, {@link SourceSpec}
- * and {@link SchemaSpec}.
+ * {@code .yaml}); optionally {@code tests/NAME.sql}, one singular test per file. The keys of the
+ * YAML files are defined in {@link ProjectSpec}, {@link SourceSpec} and {@link SchemaSpec}.
  */
 public final class ProjectLoader {
   static final String PROJECT_FILE = "sluice.yaml";
   static final String SOURCES = "sources";
   static final String MODELS = "models";
+  static final String TESTS = "tests";
 
   private ProjectLoader() {}
 
@@ -85,6 +86,7 @@ public final class ProjectLoader {
     // sources
     Map<String, Path> sourceFiles = new LinkedHashMap<>();
     List<SourceDef> sources = new ArrayList<>();
+    Map<String, Double> minScores = new LinkedHashMap<>();
     for (Path file : list(root, root.resolve(SOURCES), problems, ".yaml", ".yml")) {
       String name = stem(file);
       Path other = sourceFiles.putIfAbsent(name, file);
@@ -99,10 +101,13 @@ public final class ProjectLoader {
                 + Location.of(file).display(root));
         continue;
       }
-      YamlFile.read(file, problems)
-          .flatMap(node -> SourceSpec.SOURCE_DEF.parse(node, problems.in(file)))
-          .flatMap(values -> SourceReader.read(file, values, sourceDefaults, problems))
+      Optional<ConfigValues> values =
+          YamlFile.read(file, problems)
+              .flatMap(node -> SourceSpec.SOURCE_DEF.parse(node, problems.in(file)));
+      values
+          .flatMap(v -> SourceReader.read(file, v, sourceDefaults, problems))
           .ifPresent(sources::add);
+      values.flatMap(v -> v.find(SourceSpec.MIN_SCORE)).ifPresent(m -> minScores.put(name, m));
     }
 
     sources = Relationships.ordered(sources, problems);
@@ -114,16 +119,37 @@ public final class ProjectLoader {
     SchemaReader.Result schema = schema(root, parsed, sourceFiles, problems);
     List<ModelDef> modelDefs = models.resolve(parsed, sourceFiles.keySet(), schema.descriptions());
 
+    // singular tests
+    Set<String> modelNames = new TreeSet<>();
+    parsed.forEach(m -> modelNames.add(m.name()));
+    List<SingularTest> singular =
+        new TestReader(problems)
+            .read(
+                list(root, root.resolve(TESTS), problems, ".sql"),
+                modelNames,
+                sourceFiles.keySet(),
+                vars);
+
     problems.throwIfAny();
-    return project(root, settings.orElseThrow(), sources, modelDefs, schema.tests(), override);
+    return project(
+        root,
+        settings.orElseThrow(),
+        sources,
+        minScores,
+        modelDefs,
+        schema.tests(),
+        singular,
+        override);
   }
 
   private static Project project(
       Path root,
       ConfigValues values,
       List<SourceDef> sources,
+      Map<String, Double> minScores,
       List<ModelDef> models,
       List<ModelTest> tests,
+      List<SingularTest> singular,
       EngineOverride override) {
     String engine = override.engine().orElse(values.get(ProjectSpec.ENGINE));
     Map<String, String> engineOptions = new java.util.TreeMap<>();
@@ -149,13 +175,23 @@ public final class ProjectLoader {
         stateDirectory,
         new Project.LakeConfig(lake.get(ProjectSpec.LAKE_TYPE), lake.get(ProjectSpec.LAKE_OPTIONS)),
         warehouse.toString(),
-        new Project.QualityConfig(values.get(ProjectSpec.QUALITY).get(ProjectSpec.MIN_SCORE)),
+        quality(values.get(ProjectSpec.QUALITY), minScores),
         serve(root, values.get(ProjectSpec.SERVE)),
         maintenance(values.get(ProjectSpec.MAINTENANCE)),
         values.get(ProjectSpec.VARS),
         sources,
         models,
-        tests);
+        tests,
+        singular);
+  }
+
+  private static Project.QualityConfig quality(
+      ConfigValues quality, Map<String, Double> minScores) {
+    return new Project.QualityConfig(
+        quality.get(ProjectSpec.MIN_SCORE),
+        quality.get(ProjectSpec.MIN_RUN_SCORE),
+        minScores,
+        quality.get(ProjectSpec.WARN_WEIGHT));
   }
 
   private static Project.ServeConfig serve(Path root, ConfigValues serve) {

@@ -130,9 +130,15 @@ final class SchemaReader {
   private Optional<ModelTest> test(String model, String column, TaggedValue test) {
     Location location = Problems.at(file, test.node());
     ConfigValues arguments = test.arguments();
+    ModelTest.Severity severity =
+        ModelTest.Severity.parse(
+                arguments.get(SchemaSpec.TEST_CONFIG).get(SchemaSpec.TEST_SEVERITY))
+            .orElseThrow();
     return switch (test.name()) {
-      case "not_null" -> Optional.of(simple(model, column, ModelTest.Kind.NOT_NULL, location));
-      case "unique" -> Optional.of(simple(model, column, ModelTest.Kind.UNIQUE, location));
+      case "not_null" ->
+          Optional.of(simple(model, column, ModelTest.Kind.NOT_NULL, severity, location));
+      case "unique" ->
+          Optional.of(simple(model, column, ModelTest.Kind.UNIQUE, severity, location));
       case "accepted_values" ->
           arguments
               .find(SchemaSpec.ACCEPTED_VALUES_VALUES)
@@ -145,14 +151,19 @@ final class SchemaReader {
                           values,
                           Optional.empty(),
                           Optional.empty(),
+                          severity,
                           location));
-      case "relationships" -> relationship(model, column, arguments, location);
+      case "relationships" -> relationship(model, column, arguments, severity, location);
       default -> throw new IllegalStateException("test without a mapping: " + test.name());
     };
   }
 
   private Optional<ModelTest> relationship(
-      String model, String column, ConfigValues arguments, Location location) {
+      String model,
+      String column,
+      ConfigValues arguments,
+      ModelTest.Severity severity,
+      Location location) {
     Optional<String> to = arguments.find(SchemaSpec.RELATIONSHIPS_TO);
     Optional<String> field = arguments.find(SchemaSpec.RELATIONSHIPS_FIELD);
     if (to.isEmpty() || field.isEmpty()) {
@@ -190,12 +201,17 @@ final class SchemaReader {
             List.of(),
             Optional.of(reference.name()),
             field,
+            severity,
             location));
   }
 
   private static ModelTest simple(
-      String model, String column, ModelTest.Kind kind, Location location) {
+      String model,
+      String column,
+      ModelTest.Kind kind,
+      ModelTest.Severity severity,
+      Location location) {
     return new ModelTest(
-        model, column, kind, List.of(), Optional.empty(), Optional.empty(), location);
+        model, column, kind, List.of(), Optional.empty(), Optional.empty(), severity, location);
   }
 }

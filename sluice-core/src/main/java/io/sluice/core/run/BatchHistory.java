@@ -1,5 +1,7 @@
 package io.sluice.core.run;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.sluice.api.lake.Snapshot;
 import java.time.Instant;
@@ -41,9 +43,13 @@ public final class BatchHistory {
   public static final String CHECKPOINT_ROWS_READ = "sluice.checkpoint.rows-read";
   public static final String CHECKPOINT_ROWS_VALID = "sluice.checkpoint.rows-valid";
   public static final String CHECKPOINT_ROWS_QUARANTINED = "sluice.checkpoint.rows-quarantined";
+  public static final String CHECKPOINT_ROWS_WARNED = "sluice.checkpoint.rows-warned";
 
   /** Every quarantined row replayed into the table up to the checkpoint (JSON array of keys). */
   public static final String CHECKPOINT_RESOLVED = "sluice.checkpoint.resolved";
+
+  /** Failures per rule of every batch up to the checkpoint (JSON map, rule to count). */
+  public static final String CHECKPOINT_FAILURES = "sluice.checkpoint.failures";
 
   /** Commit time (epoch millis) of the last batch up to the checkpoint. */
   public static final String CHECKPOINT_LAST_BATCH_AT = "sluice.checkpoint.last-batch-at";
@@ -61,10 +67,61 @@ public final class BatchHistory {
   private long batches;
   private long rowsRead;
   private long rowsValid;
+  private long rowsWarned;
   private long rowsQuarantined;
   private Optional<Instant> lastBatchAt = Optional.empty();
+  private final Map<String, Long> failuresByRule = new TreeMap<>();
+  private final List<Batch> batchList = new java.util.ArrayList<>();
+  private long checkpointedBatches;
 
   private BatchHistory() {}
+
+  /**
+   * One batch committed to a clean table, as its snapshot summary records it.
+   *
+   * @param batchId the batch id
+   * @param replay whether it is a quarantine replay: then rows read are the rows replayed, valid
+   *     the rows it landed and quarantined those still quarantined
+   * @param ingestedAt when the batch started ({@code sluice.ingested-at}), if recorded
+   * @param committedAt when its clean commit was made
+   * @param rowsRead rows read
+   * @param rowsValid rows landed in clean
+   * @param rowsQuarantined rows landed in quarantine
+   * @param failuresByRule failures per rule
+   * @param rowsWarned rows landed that failed a rule of severity warn
+   */
+  public record Batch(
+      String batchId,
+      boolean replay,
+      Optional<Instant> ingestedAt,
+      Instant committedAt,
+      long rowsRead,
+      long rowsValid,
+      long rowsQuarantined,
+      Map<String, Long> failuresByRule,
+      long rowsWarned) {
+    public Batch {
+      requireNonNull(batchId, "batchId is null");
+      requireNonNull(ingestedAt, "ingestedAt is null");
+      requireNonNull(committedAt, "committedAt is null");
+      failuresByRule = java.util.Collections.unmodifiableMap(new TreeMap<>(failuresByRule));
+    }
+
+    /** valid/read, 1.0 when nothing was read. */
+    public double score() {
+      return rowsRead == 0 ? 1.0 : (double) rowsValid / rowsRead;
+    }
+
+    /** (valid - warnWeight * warned) / read, 1.0 when nothing was read. */
+    public double weightedScore(double warnWeight) {
+      return rowsRead == 0 ? 1.0 : (rowsValid - warnWeight * rowsWarned) / rowsRead;
+    }
+
+    /** From its start to its clean commit, if its start is recorded. */
+    public Optional<java.time.Duration> duration() {
+      return ingestedAt.map(start -> java.time.Duration.between(start, committedAt));
+    }
+  }
 
   /** Reads {@code history} (a table's snapshots, oldest first). */
   public static BatchHistory of(List<Snapshot> history) {
@@ -104,9 +161,16 @@ public final class BatchHistory {
       resolved.addAll(StateStore.fromJson(keys, new TypeReference<List<String>>() {}));
     }
     batches = count(checkpoint, CHECKPOINT_BATCHES);
+    checkpointedBatches = batches;
+    String failures = checkpoint.get(CHECKPOINT_FAILURES);
+    if (failures != null) {
+      failuresByRule.putAll(
+          StateStore.fromJson(failures, new TypeReference<Map<String, Long>>() {}));
+    }
     rowsRead = count(checkpoint, CHECKPOINT_ROWS_READ);
     rowsValid = count(checkpoint, CHECKPOINT_ROWS_VALID);
     rowsQuarantined = count(checkpoint, CHECKPOINT_ROWS_QUARANTINED);
+    rowsWarned = count(checkpoint, CHECKPOINT_ROWS_WARNED);
     lastBatchAt =
         Optional.ofNullable(checkpoint.get(CHECKPOINT_LAST_BATCH_AT))
             .map(millis -> Instant.ofEpochMilli(Long.parseLong(millis)));
@@ -122,11 +186,31 @@ public final class BatchHistory {
       rowsRead += count(summary, PipelineRunner.ROWS_READ);
       rowsValid += count(summary, PipelineRunner.ROWS_VALID);
       rowsQuarantined += count(summary, PipelineRunner.ROWS_QUARANTINED);
+      rowsWarned += count(summary, PipelineRunner.ROWS_WARNED);
       // A replay reads nothing new: the rows it lands move from quarantined to valid.
       long landed = count(summary, QuarantineReplay.ROWS_LANDED);
       rowsValid += landed;
       rowsQuarantined -= landed;
       lastBatchAt = Optional.of(Instant.ofEpochMilli(snapshot.timestampMillis()));
+      Map<String, Long> failures =
+          summary.containsKey(PipelineRunner.FAILURES)
+              ? StateStore.fromJson(
+                  summary.get(PipelineRunner.FAILURES), new TypeReference<Map<String, Long>>() {})
+              : Map.of();
+      failures.forEach((rule, n) -> failuresByRule.merge(rule, n, Long::sum));
+      boolean replay = summary.containsKey(QuarantineReplay.ROWS_REPLAYED);
+      long replayed = count(summary, QuarantineReplay.ROWS_REPLAYED);
+      batchList.add(
+          new Batch(
+              batchId,
+              replay,
+              Optional.ofNullable(summary.get(PipelineRunner.INGESTED_AT)).map(Instant::parse),
+              Instant.ofEpochMilli(snapshot.timestampMillis()),
+              replay ? replayed : count(summary, PipelineRunner.ROWS_READ),
+              replay ? landed : count(summary, PipelineRunner.ROWS_VALID),
+              replay ? replayed - landed : count(summary, PipelineRunner.ROWS_QUARANTINED),
+              failures,
+              count(summary, PipelineRunner.ROWS_WARNED)));
     }
     String keys = summary.get(QuarantineReplay.RESOLVED);
     if (keys != null) {
@@ -190,6 +274,39 @@ public final class BatchHistory {
     return rowsQuarantined;
   }
 
+  /** Failures per rule over every batch, including those a checkpoint folded. */
+  public Map<String, Long> failuresByRule() {
+    return java.util.Collections.unmodifiableMap(failuresByRule);
+  }
+
+  /**
+   * The batches committed since the last checkpoint, oldest first (a checkpoint folds the earlier
+   * ones into the totals; {@link #checkpointedBatches} says how many).
+   */
+  public List<Batch> batchList() {
+    return List.copyOf(batchList);
+  }
+
+  /** How many batches a checkpoint folded; their details are only in the totals. */
+  public long checkpointedBatches() {
+    return checkpointedBatches;
+  }
+
+  /** valid/read over every batch, 1.0 when nothing was read. */
+  public double score() {
+    return rowsRead == 0 ? 1.0 : (double) rowsValid / rowsRead;
+  }
+
+  /** Rows landed that failed a rule of severity warn, over every batch. */
+  public long rowsWarned() {
+    return rowsWarned;
+  }
+
+  /** (valid - warnWeight * warned) / read over every batch, 1.0 when nothing was read. */
+  public double weightedScore(double warnWeight) {
+    return rowsRead == 0 ? 1.0 : (rowsValid - warnWeight * rowsWarned) / rowsRead;
+  }
+
   /** When the last batch was committed, if any was. */
   public Optional<Instant> lastBatchAt() {
     return lastBatchAt;
@@ -214,6 +331,12 @@ public final class BatchHistory {
     summary.put(CHECKPOINT_ROWS_READ, Long.toString(rowsRead));
     summary.put(CHECKPOINT_ROWS_VALID, Long.toString(rowsValid));
     summary.put(CHECKPOINT_ROWS_QUARANTINED, Long.toString(rowsQuarantined));
+    if (rowsWarned > 0) {
+      summary.put(CHECKPOINT_ROWS_WARNED, Long.toString(rowsWarned));
+    }
+    if (!failuresByRule.isEmpty()) {
+      summary.put(CHECKPOINT_FAILURES, StateStore.toJson(failuresByRule));
+    }
     lastBatchAt.ifPresent(
         at -> summary.put(CHECKPOINT_LAST_BATCH_AT, Long.toString(at.toEpochMilli())));
     return summary;

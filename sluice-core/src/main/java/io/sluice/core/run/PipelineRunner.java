@@ -22,7 +22,6 @@ import io.sluice.api.source.SplitPlan;
 import io.sluice.core.model.ModelRenderer;
 import io.sluice.core.model.RenderContext;
 import io.sluice.core.project.ModelDef;
-import io.sluice.core.project.ModelTest;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
 import io.sluice.core.rules.CompiledSource;
@@ -61,10 +60,20 @@ public final class PipelineRunner {
   public static final String ROWS_READ = "sluice.rows-read";
   public static final String ROWS_VALID = "sluice.rows-valid";
   public static final String ROWS_QUARANTINED = "sluice.rows-quarantined";
+
+  /** Rows that landed but failed a rule of severity warn; absent when none. */
+  public static final String ROWS_WARNED = "sluice.rows-warned";
+
   public static final String FAILURES = "sluice.failures";
 
   /** The schema drift a batch showed (a JSON array of {@link SchemaDrift.Event}), when any. */
   public static final String SCHEMA_DRIFT = "sluice.schema-drift";
+
+  /**
+   * The input fields no column reads that batches so far have had (a JSON array): a later file with
+   * one of them is not reported as drift again.
+   */
+  public static final String KNOWN_FIELDS = "sluice.unmapped-fields";
 
   /** When the batch was ingested (the runner's clock, ISO-8601 UTC); on every table's commit. */
   public static final String INGESTED_AT = "sluice.ingested-at";
@@ -122,21 +131,33 @@ public final class PipelineRunner {
         models.add(result);
         listener.modelFinished(result);
       }
-      for (ModelTest test : stopped ? List.<ModelTest>of() : project.modelTests()) {
-        RunSummary.TestRun result = runTest(test);
+      ModelTests modelTests = new ModelTests(project, engine);
+      for (ModelTests.Test test : stopped ? List.<ModelTests.Test>of() : modelTests.tests()) {
+        RunSummary.TestRun result = modelTests.run(test);
         tests.add(result);
         listener.testFinished(result);
       }
       String status = "ok";
+      List<String> belowThresholds =
+          new QualityGate(project.quality())
+              .violations(new RunSummary(runId, runId, 0, status, "", sources, models, tests));
       if (stopped) {
         status = "checks-failed";
-      } else if (tests.stream().anyMatch(t -> !t.passed())) {
+      } else if (tests.stream().anyMatch(RunSummary.TestRun::failsRun)) {
         status = "tests-failed";
-      } else if (sources.stream().anyMatch(s -> s.score() < project.quality().minScore())) {
+      } else if (!belowThresholds.isEmpty()) {
         status = "quality-failed";
       }
       RunSummary summary =
-          new RunSummary(runId, runId, millisSince(start), status, "", sources, models, tests);
+          new RunSummary(
+              runId,
+              runId,
+              millisSince(start),
+              status,
+              String.join("\n", belowThresholds),
+              sources,
+              models,
+              tests);
       state.appendRun(summary);
       return summary;
     } catch (Exception e) {
@@ -246,7 +267,9 @@ public final class PipelineRunner {
       boolean recovered,
       Instant start) {
     List<Split> splits = intent.splits();
-    List<SchemaDrift.Event> drift = observe(source, connector, splits);
+    Optional<java.util.Set<String>> known = knownFields(tables.clean());
+    java.util.Set<String> unmapped = new java.util.TreeSet<>(known.orElse(java.util.Set.of()));
+    List<SchemaDrift.Event> drift = observe(source, connector, splits, known, unmapped);
     java.util.Set<String> driftedSplits = new java.util.HashSet<>();
     if (!drift.isEmpty()) {
       switch (source.drift()) {
@@ -326,6 +349,9 @@ public final class PipelineRunner {
     summary.put(ROWS_READ, Long.toString(result.rowsRead()));
     summary.put(ROWS_VALID, Long.toString(result.rowsValid()));
     summary.put(ROWS_QUARANTINED, Long.toString(result.rowsQuarantined()));
+    if (result.rowsWarned() > 0) {
+      summary.put(ROWS_WARNED, Long.toString(result.rowsWarned()));
+    }
     commitOnce(tables.raw(), result.raw(), summary);
     if (!result.quarantine().isEmpty()) {
       // A batch with nothing quarantined leaves the quarantine table alone: one Iceberg commit
@@ -352,6 +378,9 @@ public final class PipelineRunner {
     if (!drift.isEmpty()) {
       cleanSummary.put(SCHEMA_DRIFT, StateStore.toJson(drift));
     }
+    if (!unmapped.isEmpty()) {
+      cleanSummary.put(KNOWN_FIELDS, StateStore.toJson(List.copyOf(unmapped)));
+    }
     commitOnce(tables.clean(), result.clean(), cleanSummary);
     connector.committed(positions);
 
@@ -373,16 +402,45 @@ public final class PipelineRunner {
         drift);
   }
 
+  /**
+   * The unmapped fields known before this batch: recorded with the latest batch that recorded them;
+   * empty for a source that has not landed a batch yet (its first batch sets the baseline).
+   */
+  private static Optional<java.util.Set<String>> knownFields(LakeTable clean) {
+    List<Snapshot> snapshots = clean.snapshots();
+    for (int i = snapshots.size() - 1; i >= 0; i--) {
+      String known = snapshots.get(i).summary().get(KNOWN_FIELDS);
+      if (known != null) {
+        return Optional.of(
+            new java.util.TreeSet<>(
+                StateStore.fromJson(known, new TypeReference<List<String>>() {})));
+      }
+    }
+    return snapshots.stream().anyMatch(s -> s.summary().containsKey(BATCH_ID))
+        ? Optional.of(new java.util.TreeSet<>())
+        : Optional.empty();
+  }
+
   /** What each split's input has that the columns do not expect, or lacks. */
   private List<SchemaDrift.Event> observe(
-      SourceDef source, SourceConnector connector, List<Split> splits) {
+      SourceDef source,
+      SourceConnector connector,
+      List<Split> splits,
+      Optional<java.util.Set<String>> known,
+      java.util.Set<String> unmapped) {
     String policy = source.drift().name().toLowerCase(java.util.Locale.ROOT);
     List<SchemaDrift.Event> events = new ArrayList<>();
     for (Split split : splits) {
-      connector
-          .observe(split)
-          .ifPresent(
-              fields -> events.addAll(SchemaDrift.compare(source, split.key(), fields, policy)));
+      Optional<List<io.sluice.api.source.ObservedField>> fields = connector.observe(split);
+      if (fields.isPresent()) {
+        List<SchemaDrift.Event> found =
+            SchemaDrift.compare(source, split.key(), fields.get(), policy, known);
+        events.addAll(found);
+        if (found.isEmpty() || source.drift() != SourceDef.DriftPolicy.QUARANTINE) {
+          // A file quarantined for its drift does not make its fields known.
+          unmapped.addAll(SchemaDrift.unmapped(source, fields.get()));
+        }
+      }
     }
     return events;
   }
@@ -642,64 +700,6 @@ public final class PipelineRunner {
 
   private static String stateKey(String model) {
     return "model:" + model;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Tests
-
-  private RunSummary.TestRun runTest(ModelTest test) {
-    String relation =
-        project.model(test.model()).isPresent()
-            ? quoted(test.model())
-            : sourceRelation(test.model());
-    String column = quoted(test.column());
-    String sql =
-        switch (test.kind()) {
-          case NOT_NULL -> "SELECT count(*) FROM " + relation + " WHERE " + column + " IS NULL";
-          case UNIQUE ->
-              "SELECT count(*) FROM (SELECT "
-                  + column
-                  + " FROM "
-                  + relation
-                  + " WHERE "
-                  + column
-                  + " IS NOT NULL GROUP BY 1 HAVING count(*) > 1)";
-          case ACCEPTED_VALUES ->
-              "SELECT count(*) FROM "
-                  + relation
-                  + " WHERE "
-                  + column
-                  + " IS NOT NULL AND CAST("
-                  + column
-                  + " AS "
-                  + engine.dialect().typeName(io.sluice.api.type.DataType.STRING)
-                  + ") NOT IN ("
-                  + String.join(
-                      ", ", test.values().stream().map(engine.dialect()::literal).toList())
-                  + ")";
-          case RELATIONSHIPS -> {
-            String to = test.toModel().orElseThrow();
-            String target = project.model(to).isPresent() ? quoted(to) : sourceRelation(to);
-            String field = quoted(test.toField().orElseThrow());
-            yield "SELECT count(*) FROM "
-                + relation
-                + " c WHERE c."
-                + column
-                + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-                + target
-                + " p WHERE p."
-                + field
-                + " = c."
-                + column
-                + ")";
-          }
-        };
-    try {
-      Object value = engine.query(sql, 1).rows().get(0).get(0);
-      return new RunSummary.TestRun(test.displayName(), ((Number) value).longValue(), "");
-    } catch (SluiceException e) {
-      return new RunSummary.TestRun(test.displayName(), 0, e.getMessage());
-    }
   }
 
   private static String sha256(String text) {

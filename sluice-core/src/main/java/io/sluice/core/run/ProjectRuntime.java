@@ -150,6 +150,19 @@ public final class ProjectRuntime implements AutoCloseable {
   }
 
   /**
+   * The project's model tests against the warehouse as it is, without running the pipeline: the
+   * lake's views are brought up to date first, so that tests on sources see what has landed. Needs
+   * the warehouse open for writing (the views live in it).
+   */
+  public ModelTests modelTests() {
+    return runExclusively(
+        () -> {
+          LakeViews.expose(project, lake, engine);
+          return new ModelTests(project, engine);
+        });
+  }
+
+  /**
    * Replays the quarantined rows of a source (see {@link QuarantineReplay}).
    *
    * @param rule only rows that failed this rule

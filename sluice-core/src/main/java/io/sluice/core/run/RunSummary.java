@@ -9,8 +9,10 @@ import java.util.Map;
  * @param runId the run's id (start time based, sortable)
  * @param startedAt ISO-8601 start time
  * @param millis wall time
- * @param status {@code ok}, {@code tests-failed}, {@code quality-failed} or {@code failed}
- * @param error the failure message when status is {@code failed}, else empty
+ * @param status {@code ok}, {@code checks-failed}, {@code tests-failed}, {@code quality-failed} or
+ *     {@code failed}
+ * @param error the failure message when status is {@code failed}; otherwise the quality thresholds
+ *     the run missed, one per line (also when failed tests or checks set the status), else empty
  * @param sources one entry per source processed
  * @param models one entry per model
  * @param tests one entry per model test
@@ -40,6 +42,19 @@ public record RunSummary(
 
   public long rowsQuarantined() {
     return sources.stream().mapToLong(SourceRun::rowsQuarantined).sum();
+  }
+
+  public long rowsWarned() {
+    return sources.stream().mapToLong(SourceRun::rowsWarned).sum();
+  }
+
+  /**
+   * (valid - warnWeight * warned) / read over the run: warned rows (landed, but failed a rule of
+   * severity warn) count {@code warnWeight} of a quarantined row; 1.0 when nothing was read.
+   */
+  public double weightedScore(double warnWeight) {
+    long read = rowsRead();
+    return read == 0 ? 1.0 : (rowsValid() - warnWeight * rowsWarned()) / read;
   }
 
   /** valid/read over the run, 1.0 when nothing was read. */
@@ -98,6 +113,11 @@ public record RunSummary(
     public double score() {
       return rowsRead == 0 ? 1.0 : (double) rowsValid / rowsRead;
     }
+
+    /** (valid - warnWeight * warned) / read, 1.0 when nothing was read. */
+    public double weightedScore(double warnWeight) {
+      return rowsRead == 0 ? 1.0 : (rowsValid - warnWeight * rowsWarned) / rowsRead;
+    }
   }
 
   /**
@@ -125,15 +145,28 @@ public record RunSummary(
       String model, String materialization, String action, long rows, long millis) {}
 
   /**
-   * One model test.
+   * One model test: a {@code schema.yml} test or a singular test ({@code tests/NAME.sql}).
    *
-   * @param test display name
+   * @param test display name: {@code unique(daily.day)}, or the singular test's file stem
    * @param failures failing rows (0 = passed)
    * @param error when the test could not run, else empty
+   * @param severity {@code error} (a failure fails the run) or {@code warn} (it is only reported)
    */
-  public record TestRun(String test, long failures, String error) {
+  public record TestRun(String test, long failures, String error, String severity) {
+    public TestRun {
+      severity = severity == null ? "error" : severity; // null in older run history
+    }
+
     public boolean passed() {
       return failures == 0 && error.isEmpty();
+    }
+
+    /**
+     * Whether this test fails the run: it could not run, or it found failing rows and its severity
+     * is {@code error}.
+     */
+    public boolean failsRun() {
+      return !error.isEmpty() || (failures > 0 && !severity.equals("warn"));
     }
   }
 }

@@ -145,9 +145,30 @@ public final class SchemaDrift {
         location);
   }
 
-  /** The differences between {@code observed} (one split) and what {@code source} reads. */
+  /** The observed fields no column reads (a field under a path a column reads whole is read). */
+  public static List<String> unmapped(SourceDef source, List<ObservedField> observed) {
+    List<String> read =
+        source.columns().stream()
+            .filter(c -> !c.derived())
+            .map(c -> c.from().orElseThrow())
+            .toList();
+    return observed.stream()
+        .map(ObservedField::path)
+        .filter(path -> read.stream().noneMatch(p -> p.equals(path) || path.startsWith(p + ".")))
+        .toList();
+  }
+
+  /**
+   * The differences between {@code observed} (one split) and what {@code source} reads. A field no
+   * column reads is reported as {@code added} only when it is not in {@code known}: the unmapped
+   * fields earlier batches already had (the first batch sets that baseline and reports none).
+   */
   public static List<Event> compare(
-      SourceDef source, String file, List<ObservedField> observed, String policy) {
+      SourceDef source,
+      String file,
+      List<ObservedField> observed,
+      String policy,
+      java.util.Optional<Set<String>> known) {
     Map<String, String> fields = new LinkedHashMap<>();
     observed.forEach(field -> fields.put(field.path(), field.type()));
     List<ColumnDef> read = source.columns().stream().filter(c -> !c.derived()).toList();
@@ -171,13 +192,11 @@ public final class SchemaDrift {
       }
     }
     List<String> added = new ArrayList<>();
-    for (String path : fields.keySet()) {
-      boolean readByAColumn =
-          read.stream()
-              .map(c -> c.from().orElseThrow())
-              .anyMatch(p -> p.equals(path) || path.startsWith(p + "."));
-      if (!readByAColumn) {
-        added.add(path);
+    if (known.isPresent()) {
+      for (String path : unmapped(source, observed)) {
+        if (!known.get().contains(path)) {
+          added.add(path);
+        }
       }
     }
     for (ColumnDef column : missing) {

@@ -34,6 +34,8 @@ class SpecDefaultsTest {
                 entry("defaults.on-change", "`fail`"),
                 entry("quality", ""),
                 entry("quality.min-score", "`0`"),
+                entry("quality.min-run-score", "`0`"),
+                entry("quality.warn-weight", "`0.5`"),
                 entry("serve", ""),
                 entry("serve.host", "`127.0.0.1`"),
                 entry("serve.port", "`8080`"),
@@ -149,7 +151,8 @@ class SpecDefaultsTest {
                 entry("dataset-checks[].sql", ""),
                 entry("functions", "`[]`"),
                 entry("functions[].function", "(required)"),
-                entry("functions[].options", "`{}`")));
+                entry("functions[].options", "`{}`"),
+                entry("min-score", "`quality.min-score` of sluice.yaml")));
   }
 
   @Test
@@ -165,13 +168,29 @@ class SpecDefaultsTest {
                 entry("models[].columns[].name", "(required)"),
                 entry("models[].columns[].description", "`\"\"`"),
                 entry("models[].columns[].tests", "`[]`"),
+                entry("models[].columns[].tests[].not_null.config", ""),
+                entry("models[].columns[].tests[].not_null.config.severity", "`error`"),
+                entry("models[].columns[].tests[].unique.config", ""),
+                entry("models[].columns[].tests[].unique.config.severity", "`error`"),
                 entry("models[].columns[].tests[].accepted_values.values", "(required)"),
+                entry("models[].columns[].tests[].accepted_values.config", ""),
+                entry("models[].columns[].tests[].accepted_values.config.severity", "`error`"),
                 entry("models[].columns[].tests[].relationships.to", "(required)"),
                 entry("models[].columns[].tests[].relationships.field", "(required)"),
+                entry("models[].columns[].tests[].relationships.config", ""),
+                entry("models[].columns[].tests[].relationships.config.severity", "`error`"),
                 entry("models[].columns[].data_tests", "`[]`"),
+                entry("models[].columns[].data_tests[].not_null.config", ""),
+                entry("models[].columns[].data_tests[].not_null.config.severity", "`error`"),
+                entry("models[].columns[].data_tests[].unique.config", ""),
+                entry("models[].columns[].data_tests[].unique.config.severity", "`error`"),
                 entry("models[].columns[].data_tests[].accepted_values.values", "(required)"),
+                entry("models[].columns[].data_tests[].accepted_values.config", ""),
+                entry("models[].columns[].data_tests[].accepted_values.config.severity", "`error`"),
                 entry("models[].columns[].data_tests[].relationships.to", "(required)"),
-                entry("models[].columns[].data_tests[].relationships.field", "(required)")));
+                entry("models[].columns[].data_tests[].relationships.field", "(required)"),
+                entry("models[].columns[].data_tests[].relationships.config", ""),
+                entry("models[].columns[].data_tests[].relationships.config.severity", "`error`")));
   }
 
   @Test
@@ -179,6 +198,12 @@ class SpecDefaultsTest {
     assertThat(defaults(ModelSpec.CONFIG_DEF))
         .containsExactlyEntriesOf(
             entries(entry("materialized", "`view`"), entry("unique_key", "`[]`")));
+  }
+
+  @Test
+  void recordsEveryArgumentOfATestsConfigWithItsDefault() {
+    assertThat(defaults(ModelSpec.TEST_CONFIG_DEF))
+        .containsExactlyEntriesOf(entries(entry("severity", "`error`")));
   }
 
   @SafeVarargs

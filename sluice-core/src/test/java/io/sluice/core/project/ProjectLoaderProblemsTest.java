@@ -862,6 +862,66 @@ class ProjectLoaderProblemsTest {
             "models/schema.yml:10:9: column 'n': use tests or data_tests, not both");
   }
 
+  @Test
+  void reportsAWrongSeverityInSchemaYml() {
+    project
+        .minimal()
+        .file("models/daily.sql", "SELECT 1 AS day\n")
+        .file(
+            "models/schema.yml",
+            """
+            version: 2
+            models:
+              - name: daily
+                columns:
+                  - name: day
+                    tests: [{not_null: {config: {severity: warning}}}]
+            """);
+
+    assertThat(project.problems())
+        .containsExactly(
+            "models/schema.yml:6:48: severity: expected one of error, warn, found 'warning' (did"
+                + " you mean 'warn'?)");
+  }
+
+  // ---- tests/*.sql
+
+  @Test
+  void reportsBrokenSingularTestsWithTheirFileAndLine() {
+    project
+        .minimal()
+        .source("orders")
+        .file("models/daily.sql", "SELECT 1 AS day\n")
+        .file(
+            "tests/unknown_refs.sql",
+            "SELECT *\nFROM {{ ref('dialy') }}\nJOIN {{ source('order') }} USING (id)\n")
+        .file("tests/swapped.sql", "SELECT * FROM {{ ref('orders') }}, {{ source('daily') }}\n")
+        .file("tests/bad_config.sql", "{{ config(severity='warning') }}\nSELECT 1\n")
+        .file("tests/bad_key.sql", "{{ config(materialized='table') }}\nSELECT 1\n")
+        .file("tests/syntax.sql", "SELECT 1\n{% if %}\n")
+        .file("tests/empty.sql", "\n")
+        .file("tests/nested/deep.sql", "SELECT 1\n");
+
+    assertThat(project.problems())
+        .containsExactly(
+            "tests/nested/deep.sql: only files directly in tests/ are read; move this one to"
+                + " tests/",
+            "tests/bad_config.sql:1: config(): severity: expected 'error' or 'warn', found"
+                + " 'warning'",
+            "tests/bad_key.sql:1: config(): unknown argument 'materialized'; a test's config()"
+                + " takes only severity",
+            "tests/empty.sql: the test is empty: write a SELECT that returns the failing rows",
+            "tests/swapped.sql:1:18: ref('orders'): 'orders' is a source; use source('orders')",
+            "tests/swapped.sql:1:39: source('daily'): 'daily' is a model; use ref('daily')",
+            "tests/syntax.sql:2: Syntax error in '{% if %}': Tag 'if' expects expression",
+            "tests/syntax.sql:2: Syntax error in '{% if %}': Missing end tag: endif for tag defined"
+                + " as: {% if %}",
+            "tests/unknown_refs.sql:2:9: ref('dialy'): unknown model 'dialy' (did you mean"
+                + " 'daily'?)",
+            "tests/unknown_refs.sql:3:9: source('order'): unknown source 'order' (did you mean"
+                + " 'orders'?)");
+  }
+
   // ---- everything together
 
   @Test

@@ -1,6 +1,7 @@
 package io.sluice.core.project;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.sluice.api.engine.ModelRequest.Materialization;
 import io.sluice.api.type.DataType;
@@ -60,6 +61,7 @@ class ProjectLoaderTest {
               on-change: skip
             quality:
               min-score: 0.9
+              min-run-score: 0.95
             vars:
               currency: EUR
               start: 2024-01-01
@@ -118,6 +120,7 @@ class ProjectLoaderTest {
                 type: date
                 from: meta.day
               - name: url
+            min-score: 0.5
             """)
         .file("models/orders_clean.sql", ORDERS_CLEAN)
         .file("models/daily.sql", DAILY)
@@ -162,7 +165,10 @@ class ProjectLoaderTest {
     assertThat(project.lake())
         .isEqualTo(new Project.LakeConfig("iceberg", Map.of("catalog", "jdbc", "port", "5432")));
     assertThat(project.warehouse()).isEqualTo(root.resolve("out/wh.duckdb").toString());
-    assertThat(project.quality()).isEqualTo(new Project.QualityConfig(0.9));
+    assertThat(project.quality())
+        .isEqualTo(new Project.QualityConfig(0.9, 0.95, Map.of("clicks", 0.5)));
+    assertThat(project.quality().minScore("clicks")).isEqualTo(0.5);
+    assertThat(project.quality().minScore("orders")).isEqualTo(0.9);
     assertThat(project.vars())
         .isEqualTo(Map.of("currency", "EUR", "start", "2024-01-01", "limit", 10));
 
@@ -336,6 +342,7 @@ class ProjectLoaderTest {
                 List.of(),
                 Optional.empty(),
                 Optional.empty(),
+                ModelTest.Severity.ERROR,
                 new Location(schema, 7, 17)),
             new ModelTest(
                 "daily",
@@ -344,6 +351,7 @@ class ProjectLoaderTest {
                 List.of("NL", "DE"),
                 Optional.empty(),
                 Optional.empty(),
+                ModelTest.Severity.ERROR,
                 new Location(schema, 10, 13)),
             new ModelTest(
                 "daily",
@@ -352,6 +360,7 @@ class ProjectLoaderTest {
                 List.of(),
                 Optional.of("orders"),
                 Optional.of("country"),
+                ModelTest.Severity.ERROR,
                 new Location(schema, 11, 13)),
             new ModelTest(
                 "top",
@@ -360,6 +369,7 @@ class ProjectLoaderTest {
                 List.of(),
                 Optional.empty(),
                 Optional.empty(),
+                ModelTest.Severity.ERROR,
                 new Location(schema, 16, 13)),
             new ModelTest(
                 "top",
@@ -368,7 +378,61 @@ class ProjectLoaderTest {
                 List.of(),
                 Optional.of("daily"),
                 Optional.of("day"),
+                ModelTest.Severity.ERROR,
                 new Location(schema, 17, 13)));
+  }
+
+  @Test
+  void readsSingularTestsAndTheSeverityOfEveryTest() {
+    TestProject test =
+        new TestProject(directory)
+            .minimal()
+            .source("orders")
+            .file("models/daily.sql", "SELECT 1 AS day\n")
+            .file(
+                "models/schema.yml",
+                """
+                version: 2
+                models:
+                  - name: daily
+                    columns:
+                      - name: day
+                        tests:
+                          - not_null: {config: {severity: warn}}
+                          - unique
+                """)
+            .file(
+                "tests/no_future_days.sql",
+                "{{ config(severity='warn') }}\nSELECT * FROM {{ ref('daily') }} d\n"
+                    + "JOIN {{ source('orders') }} o ON o.id = d.day\n")
+            .file(
+                "tests/orders_have_ids.sql",
+                "SELECT * FROM {{ source('orders') }} WHERE id IS NULL");
+
+    Project project = test.load();
+
+    assertThat(project.modelTests())
+        .extracting(ModelTest::displayName, ModelTest::severity)
+        .containsExactly(
+            tuple("not_null(daily.day)", ModelTest.Severity.WARN),
+            tuple("unique(daily.day)", ModelTest.Severity.ERROR));
+    assertThat(project.singularTests())
+        .containsExactly(
+            new SingularTest(
+                "no_future_days",
+                Location.of(test.path("tests/no_future_days.sql")),
+                "{{ config(severity='warn') }}\nSELECT * FROM {{ ref('daily') }} d\n"
+                    + "JOIN {{ source('orders') }} o ON o.id = d.day\n",
+                ModelTest.Severity.WARN,
+                List.of("daily"),
+                List.of("orders")),
+            new SingularTest(
+                "orders_have_ids",
+                Location.of(test.path("tests/orders_have_ids.sql")),
+                "SELECT * FROM {{ source('orders') }} WHERE id IS NULL",
+                ModelTest.Severity.ERROR,
+                List.of(),
+                List.of("orders")));
   }
 
   @Test
@@ -391,7 +455,7 @@ class ProjectLoaderTest {
                 root.resolve(".sluice"),
                 new Project.LakeConfig("iceberg", Map.of()),
                 root.resolve(".sluice/warehouse.duckdb").toString(),
-                new Project.QualityConfig(0),
+                Project.QualityConfig.none(),
                 new Project.ServeConfig(
                     "127.0.0.1",
                     8080,
@@ -430,6 +494,7 @@ class ProjectLoaderTest {
                         List.of(),
                         SourceDef.LatePolicy.ACCEPT,
                         List.of())),
+                List.of(),
                 List.of(),
                 List.of()));
   }

@@ -18,6 +18,9 @@ class BatchHistoryTest {
     summary.put(PipelineRunner.ROWS_READ, Long.toString(rowsRead));
     summary.put(PipelineRunner.ROWS_VALID, Long.toString(rowsRead - 1));
     summary.put(PipelineRunner.ROWS_QUARANTINED, "1");
+    summary.put(
+        PipelineRunner.INGESTED_AT, Instant.ofEpochMilli(1_000 * sequence - 250).toString());
+    summary.put(PipelineRunner.FAILURES, "{\"not_null(id)\":1}");
     return new Snapshot(sequence * 100, sequence, 1_000 * sequence, summary);
   }
 
@@ -49,6 +52,76 @@ class BatchHistoryTest {
     assertThat(history.rowsValid()).isEqualTo(6);
     assertThat(history.rowsQuarantined()).isEqualTo(2);
     assertThat(history.lastBatchAt()).contains(Instant.ofEpochMilli(2_000));
+  }
+
+  @Test
+  void listsEachBatchWithItsCountsFailuresAndDuration() {
+    BatchHistory history = BatchHistory.of(FULL);
+
+    assertThat(history.batchList())
+        .containsExactly(
+            new BatchHistory.Batch(
+                "b-000001",
+                false,
+                java.util.Optional.of(Instant.ofEpochMilli(750)),
+                Instant.ofEpochMilli(1_000),
+                5,
+                4,
+                1,
+                Map.of("not_null(id)", 1L),
+                0),
+            new BatchHistory.Batch(
+                "b-000002",
+                false,
+                java.util.Optional.of(Instant.ofEpochMilli(1_750)),
+                Instant.ofEpochMilli(2_000),
+                3,
+                2,
+                1,
+                Map.of("not_null(id)", 1L),
+                0));
+    assertThat(history.batchList().get(0).duration()).contains(java.time.Duration.ofMillis(250));
+    assertThat(history.batchList().get(1).score()).isEqualTo(2.0 / 3);
+    assertThat(history.failuresByRule()).isEqualTo(Map.of("not_null(id)", 2L));
+    assertThat(history.score()).isEqualTo(6.0 / 8);
+  }
+
+  @Test
+  void aCheckpointFoldsTheBatchListIntoTheTotalsAndKeepsTheFailuresPerRule() {
+    BatchHistory folded =
+        BatchHistory.of(
+            List.of(
+                checkpoint(4, BatchHistory.of(FULL).checkpoint(3)), batch(5, "b-000003", "{}", 2)));
+
+    assertThat(folded.batchList())
+        .extracting(BatchHistory.Batch::batchId)
+        .containsExactly("b-000003");
+    assertThat(folded.checkpointedBatches()).isEqualTo(2);
+    assertThat(folded.failuresByRule()).isEqualTo(Map.of("not_null(id)", 3L));
+  }
+
+  @Test
+  void listsAReplayWithTheRowsItReplayedAndLanded() {
+    Snapshot replay =
+        new Snapshot(
+            400,
+            4,
+            4_000,
+            Map.of(
+                PipelineRunner.BATCH_ID, "b-000003",
+                QuarantineReplay.ROWS_REPLAYED, "2",
+                QuarantineReplay.ROWS_LANDED, "1"));
+
+    BatchHistory history = BatchHistory.of(List.of(FULL.get(0), FULL.get(1), FULL.get(2), replay));
+
+    BatchHistory.Batch last = history.batchList().get(2);
+    assertThat(last.replay()).isTrue();
+    assertThat(last.rowsRead()).isEqualTo(2);
+    assertThat(last.rowsValid()).isEqualTo(1);
+    assertThat(last.rowsQuarantined()).isEqualTo(1);
+    assertThat(last.duration()).isEmpty();
+    assertThat(history.rowsValid()).isEqualTo(7);
+    assertThat(history.rowsQuarantined()).isEqualTo(1);
   }
 
   @Test
