@@ -267,28 +267,38 @@ final class SparkEngine implements Engine {
       kept.add(dialect.quote(column.name()));
     }
     String keptList = String.join(", ", kept);
-    sql.append(" FROM typed), checked AS (SELECT ")
+    // Each rule's failure is a column of its own first: a rule may hold a subquery (relationships:
+    // NOT IN over the referenced dataset), which Spark accepts in a projection but not inside the
+    // higher-order filter() that collects the failures.
+    List<String> fails = new ArrayList<>();
+    List<String> warns = new ArrayList<>();
+    sql.append(" FROM typed), failed AS (SELECT *");
+    int index = 0;
+    for (CompiledRule rule : request.rules()) {
+      if (rule.kind() == CompiledRule.Kind.EXPRESSION) {
+        String name = "__sluice_rule" + index++;
+        sql.append(", ").append(expressionFailure(rule)).append(" AS ").append(name);
+        // Failures of severity warn: counted, but the row still lands unless it fails another rule.
+        (rule.quarantines() ? fails : warns).add(name);
+      }
+    }
+    sql.append(" FROM derived), checked AS (SELECT ")
         .append(keptList)
         .append(", filter(array(")
         .append(
             "CASE WHEN _malformed IS NOT NULL THEN named_struct('rule', coalesce(_reject_rule,"
                 + " 'parse'), 'column', '', 'message', _malformed, 'value', CAST(NULL AS STRING))"
                 + " END");
-    for (CompiledRule rule : request.rules()) {
-      if (rule.kind() == CompiledRule.Kind.EXPRESSION && rule.quarantines()) {
-        sql.append(", ").append(expressionFailure(rule));
-      }
+    for (String name : fails) {
+      sql.append(", ").append(name);
     }
-    // Failures of severity warn: counted, but the row still lands unless it fails another rule.
     sql.append("), f -> f IS NOT NULL) AS _fails, filter(array(CAST(NULL AS ")
         .append(FAILURE_TYPE)
         .append(")");
-    for (CompiledRule rule : request.rules()) {
-      if (rule.kind() == CompiledRule.Kind.EXPRESSION && !rule.quarantines()) {
-        sql.append(", ").append(expressionFailure(rule));
-      }
+    for (String name : warns) {
+      sql.append(", ").append(name);
     }
-    sql.append("), f -> f IS NOT NULL) AS _warns FROM derived)");
+    sql.append("), f -> f IS NOT NULL) AS _warns FROM failed)");
     String last = "checked";
     int step = 0;
     for (CompiledRule rule : request.rules()) {
