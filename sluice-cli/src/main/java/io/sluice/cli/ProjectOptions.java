@@ -1,8 +1,12 @@
 package io.sluice.cli;
 
+import io.sluice.core.project.EngineOverride;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.ProjectLoader;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import picocli.CommandLine.Option;
 
 /** Options shared by commands that work on a project. */
@@ -17,7 +21,27 @@ final class ProjectOptions {
   @Option(names = "--debug", description = "Print stack traces with errors.")
   boolean debug;
 
+  @Option(
+      names = "--engine",
+      paramLabel = "NAME",
+      description =
+          "Run on this engine instead of sluice.yaml's (duckdb, or spark with the sluice-spark"
+              + " distribution); its warehouse is <state-dir>/warehouse.<engine> by default.")
+  String engine;
+
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      description = "Spark master URL (engine option master), e.g. local[4] or spark://host:7077.")
+  String master;
+
   Project load() {
-    return ProjectLoader.load(directory.toAbsolutePath().normalize());
+    Map<String, String> options = new TreeMap<>();
+    if (master != null) {
+      options.put("master", master);
+    }
+    return ProjectLoader.load(
+        directory.toAbsolutePath().normalize(),
+        new EngineOverride(Optional.ofNullable(engine), options));
   }
 }

@@ -1,5 +1,7 @@
 package io.sluice.cli;
 
+import io.sluice.core.model.PortableSql;
+import io.sluice.core.project.ModelDef;
 import io.sluice.core.project.Project;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,6 +23,21 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Project project = options.load();
+    // Warnings only: a model may use its engine's own SQL on purpose.
+    for (ModelDef model : project.models()) {
+      for (PortableSql.Warning warning : PortableSql.check(model.template())) {
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "warning: %s line %d: %s runs on %s only (engines differ, see docs/engines.md);"
+                    + " %s%n",
+                project.directory().relativize(model.location().file()),
+                warning.line(),
+                warning.construct(),
+                warning.engine(),
+                warning.advice());
+      }
+    }
     spec.commandLine()
         .getOut()
         .printf(

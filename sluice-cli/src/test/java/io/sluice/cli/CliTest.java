@@ -21,6 +21,19 @@ class CliTest {
   }
 
   @Test
+  void validateWarnsAboutModelSqlOnlyOneEngineRuns() throws java.io.IOException {
+    Path dir = initProject();
+    java.nio.file.Files.writeString(
+        dir.resolve("models/typed.sql"),
+        "SELECT amount::DOUBLE AS amount\nFROM {{ ref('daily_events') }}\n");
+    Sluice.Result validate = sluice("validate", "-p", dir.toString());
+    assertThat(validate.exit()).isZero();
+    assertThat(validate.out())
+        .contains("warning: models/typed.sql line 1: ::DOUBLE runs on DuckDB only")
+        .contains("is valid");
+  }
+
+  @Test
   void initCreatesAProjectThatValidatesAndRuns() {
     Path dir = initProject();
     Sluice.Result validate = sluice("validate", "-p", dir.toString());

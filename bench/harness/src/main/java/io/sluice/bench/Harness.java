@@ -60,6 +60,7 @@ public final class Harness {
   private final List<Long> sizes;
   private final int runs;
   private final List<String> systems;
+  private final Path sluiceSparkJar;
   private final List<String> cases;
   private final int threads;
   private final long seed;
@@ -77,6 +78,7 @@ public final class Harness {
     bench = Path.of(a.value("--bench-dir", null)).toAbsolutePath().normalize();
     work = bench.resolve("work");
     sluiceJar = work.resolve("sluice-cli/sluice.jar");
+    sluiceSparkJar = work.resolve("sluice-spark/sluice-spark.jar");
     harnessClasspath = classpath(bench.resolve("harness"));
     sparkClasspath = classpath(bench.resolve("spark"));
     sizes =
@@ -86,8 +88,9 @@ public final class Harness {
     runs = Integer.parseInt(a.value("--runs", "3"));
     systems = List.of(a.value("--systems", "sluice,duckdb,spark").split(","));
     for (String s : systems) {
-      if (!List.of("sluice", "duckdb", "spark").contains(s)) {
-        throw new IllegalArgumentException("unknown system '" + s + "' (sluice, duckdb, spark)");
+      if (!List.of("sluice", "sluice-spark", "duckdb", "spark").contains(s)) {
+        throw new IllegalArgumentException(
+            "unknown system '" + s + "' (sluice, sluice-spark, duckdb, spark)");
       }
     }
     cases = List.of(a.value("--cases", "full,incremental,coldstart").split(","));
@@ -224,6 +227,12 @@ public final class Harness {
                     dir,
                     log);
           }
+          case "sluice-spark" -> {
+            // The same project on the Spark engine (sluice-spark.jar, local[threads]).
+            Path project = dir.resolve("sluice-spark");
+            prepareSluiceProject(project, files);
+            result = measure(sluiceSparkCommand("run", "-p", project.toString()), dir, log);
+          }
           case "duckdb" -> {
             Path out = dir.resolve("duckdb-out");
             deleteTree(out);
@@ -270,6 +279,7 @@ public final class Harness {
       counts =
           switch (system) {
             case "sluice" -> sluiceCounts(dir.resolve("sluice"), dir);
+            case "sluice-spark" -> sluiceSparkCounts(dir.resolve("sluice-spark"), dir);
             case "duckdb" -> Outputs.count(dir.resolve("duckdb-out"));
             default -> Outputs.count(dir.resolve("spark-out"));
           };
@@ -681,6 +691,19 @@ public final class Harness {
     Files.createDirectories(copy);
     Files.copy(target.resolve("sluice.jar"), sluiceJar);
     copyTree(target.resolve("lib"), copy.resolve("lib"));
+    if (systems.contains("sluice-spark")) {
+      Path spark = bench.getParent().resolve("sluice-spark/target");
+      if (!Files.isRegularFile(spark.resolve("sluice-spark.jar"))) {
+        throw new IOException(
+            "No "
+                + spark.resolve("sluice-spark.jar")
+                + ": build it first (./mvnw package -DskipTests -pl sluice-spark -am)");
+      }
+      deleteTree(sluiceSparkJar.getParent());
+      Files.createDirectories(sluiceSparkJar.getParent());
+      Files.copy(spark.resolve("sluice-spark.jar"), sluiceSparkJar);
+      copyTree(spark.resolve("lib"), sluiceSparkJar.getParent().resolve("lib"));
+    }
   }
 
   private Generate.Manifest data(Path dir, String prefix, long from, long events, long population)
@@ -743,15 +766,36 @@ public final class Harness {
     return command;
   }
 
+  /**
+   * The sluice command on the Spark engine: Spark's Java 17 flags come from the jar's manifest, the
+   * engine and master from the command line.
+   */
+  private List<String> sluiceSparkCommand(String... args) {
+    List<String> command = new ArrayList<>(List.of("java", "-jar", sluiceSparkJar.toString()));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--engine", "spark", "--master", "local[" + threads + "]"));
+    if (args[0].equals("run")) {
+      command.addAll(List.of("--progress", "never"));
+    }
+    return command;
+  }
+
+  private Counts sluiceSparkCounts(Path project, Path dir) throws Exception {
+    return sluiceCounts(
+        sluiceSparkCommand("query", "-p", project.toString(), "--format", "csv", COUNTS_QUERY),
+        dir);
+  }
+
   private Counts sluiceCounts(Path project, Path dir) throws Exception {
+    return sluiceCounts(
+        sluiceCommand(
+            List.of(), "query", "-p", project.toString(), "--format", "csv", COUNTS_QUERY),
+        dir);
+  }
+
+  private Counts sluiceCounts(List<String> command, Path dir) throws Exception {
     Path log = dir.resolve("logs/sluice-query.log");
-    Measured.Result result =
-        Measured.run(
-            sluiceCommand(
-                List.of(), "query", "-p", project.toString(), "--format", "csv", COUNTS_QUERY),
-            dir,
-            log,
-            Map.of());
+    Measured.Result result = Measured.run(command, dir, log, Map.of());
     String out = Files.readString(log, StandardCharsets.UTF_8);
     if (result.exitCode() != 0) {
       throw new IOException("sluice query failed (exit " + result.exitCode() + "):\n" + out);
@@ -919,6 +963,7 @@ public final class Harness {
   private static String label(String system) {
     return switch (system) {
       case "sluice" -> "Sluice";
+      case "sluice-spark" -> "Sluice on Spark";
       case "duckdb" -> "DuckDB script";
       default -> "Spark job";
     };

@@ -41,8 +41,10 @@ public final class ProjectSpec {
 
   public static final ConfigKey<String> WAREHOUSE_PATH =
       ConfigKey.builder("path", string())
-          .doc("The DuckDB file of the embedded warehouse, relative to the project folder.")
-          .defaultDoc("`<state-dir>/warehouse.duckdb`")
+          .doc(
+              "The warehouse, relative to the project folder: a DuckDB file for `duckdb`, a"
+                  + " folder of Parquet tables for `spark`.")
+          .defaultDoc("`<state-dir>/warehouse.<engine>` (e.g. `.sluice/warehouse.duckdb`)")
           .build();
   public static final ConfigDef WAREHOUSE_DEF =
       ConfigDef.builder("warehouse", "Where models are published for queries and dashboards.")
@@ -278,7 +280,8 @@ public final class ProjectSpec {
           .doc(
               "Options for the engine. `duckdb`: `memory-limit` (e.g. `4GB`; DuckDB spills to"
                   + " `<state-dir>/tmp` beyond it; default 80% of RAM) and `threads` (default:"
-                  + " the number of cores).")
+                  + " the number of cores). `spark`: `master` (default `local[2]`; under"
+                  + " spark-submit, the command line's) and any `spark.*` setting.")
           .defaultValue(Map.of())
           .build();
   public static final ConfigKey<String> STATE_DIR =

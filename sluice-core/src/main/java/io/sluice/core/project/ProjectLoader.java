@@ -40,6 +40,16 @@ public final class ProjectLoader {
    * @throws ProjectException listing every problem found
    */
   public static Project load(Path directory) {
+    return load(directory, EngineOverride.NONE);
+  }
+
+  /**
+   * Loads and checks the project in {@code directory}, with another engine or engine options than
+   * its {@code sluice.yaml} names.
+   *
+   * @throws ProjectException listing every problem found
+   */
+  public static Project load(Path directory, EngineOverride override) {
     Path root = directory.toAbsolutePath().normalize();
     Problems problems = new Problems(root);
     Path projectFile = root.resolve(PROJECT_FILE);
@@ -122,7 +132,14 @@ public final class ProjectLoader {
 
     problems.throwIfAny();
     return project(
-        root, settings.orElseThrow(), sources, minScores, modelDefs, schema.tests(), singular);
+        root,
+        settings.orElseThrow(),
+        sources,
+        minScores,
+        modelDefs,
+        schema.tests(),
+        singular,
+        override);
   }
 
   private static Project project(
@@ -132,7 +149,14 @@ public final class ProjectLoader {
       Map<String, Double> minScores,
       List<ModelDef> models,
       List<ModelTest> tests,
-      List<SingularTest> singular) {
+      List<SingularTest> singular,
+      EngineOverride override) {
+    String engine = override.engine().orElse(values.get(ProjectSpec.ENGINE));
+    Map<String, String> engineOptions = new java.util.TreeMap<>();
+    if (engine.equals(values.get(ProjectSpec.ENGINE))) {
+      engineOptions.putAll(values.get(ProjectSpec.ENGINE_OPTIONS));
+    }
+    engineOptions.putAll(override.options());
     Path stateDirectory = root.resolve(values.get(ProjectSpec.STATE_DIR)).normalize();
     ConfigValues lake = values.get(ProjectSpec.LAKE);
     Path warehouse =
@@ -140,12 +164,14 @@ public final class ProjectLoader {
             .get(ProjectSpec.WAREHOUSE)
             .find(ProjectSpec.WAREHOUSE_PATH)
             .map(path -> root.resolve(path).normalize())
-            .orElse(stateDirectory.resolve("warehouse.duckdb"));
+            // Named after the engine: a DuckDB file, a Spark folder; switching engines does not
+            // make one engine open the other's warehouse.
+            .orElse(stateDirectory.resolve("warehouse." + engine));
     return new Project(
         root,
         values.find(ProjectSpec.NAME).orElseThrow(),
-        values.get(ProjectSpec.ENGINE),
-        values.get(ProjectSpec.ENGINE_OPTIONS),
+        engine,
+        engineOptions,
         stateDirectory,
         new Project.LakeConfig(lake.get(ProjectSpec.LAKE_TYPE), lake.get(ProjectSpec.LAKE_OPTIONS)),
         warehouse.toString(),

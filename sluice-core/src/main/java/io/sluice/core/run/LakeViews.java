@@ -87,7 +87,9 @@ final class LakeViews {
     return batch
         + " || '/' || CAST("
         + dialect.quote("_line")
-        + " AS VARCHAR) || '/' || substr(md5(coalesce("
+        + " AS "
+        + dialect.typeName(io.sluice.api.type.DataType.STRING)
+        + ") || '/' || substr(md5(coalesce("
         + dialect.quote("_record")
         + ", '')), 1, 16) || '/' || "
         + dialect.quote("_file");

@@ -158,7 +158,9 @@ public final class ModelTests {
               + column
               + " IS NOT NULL AND CAST("
               + column
-              + " AS VARCHAR) NOT IN ("
+              + " AS "
+              + engine.dialect().typeName(io.sluice.api.type.DataType.STRING)
+              + ") NOT IN ("
               + String.join(", ", test.values().stream().map(engine.dialect()::literal).toList())
               + ")";
       case RELATIONSHIPS -> {

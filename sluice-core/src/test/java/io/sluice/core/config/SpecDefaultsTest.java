@@ -26,7 +26,9 @@ class SpecDefaultsTest {
                 entry("lake.type", "`iceberg`"),
                 entry("lake.options", "`{}`"),
                 entry("warehouse", ""),
-                entry("warehouse.path", "`<state-dir>/warehouse.duckdb`"),
+                entry(
+                    "warehouse.path",
+                    "`<state-dir>/warehouse.<engine>` (e.g. `.sluice/warehouse.duckdb`)"),
                 entry("defaults", ""),
                 entry("defaults.granularity", "`day`"),
                 entry("defaults.on-change", "`fail`"),

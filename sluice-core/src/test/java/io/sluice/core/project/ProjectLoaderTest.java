@@ -528,6 +528,26 @@ class ProjectLoaderTest {
   }
 
   @Test
+  void anEngineChosenOnTheCommandLineGetsItsOwnWarehouseAndOnlyItsOwnOptions() {
+    new TestProject(directory)
+        .file("sluice.yaml", "name: shop\nengine: duckdb\nengine-options:\n  threads: \"2\"\n");
+    Path state = directory.toAbsolutePath().normalize().resolve(".sluice");
+
+    Project spark =
+        ProjectLoader.load(
+            directory, new EngineOverride(Optional.of("spark"), Map.of("master", "local[4]")));
+    assertThat(spark.engine()).isEqualTo("spark");
+    assertThat(spark.engineOptions()).containsExactly(Map.entry("master", "local[4]"));
+    assertThat(spark.warehouse()).isEqualTo(state.resolve("warehouse.spark").toString());
+
+    Project duckdb =
+        ProjectLoader.load(directory, new EngineOverride(Optional.empty(), Map.of("threads", "1")));
+    assertThat(duckdb.engine()).isEqualTo("duckdb");
+    assertThat(duckdb.engineOptions()).containsExactly(Map.entry("threads", "1"));
+    assertThat(duckdb.warehouse()).isEqualTo(state.resolve("warehouse.duckdb").toString());
+  }
+
+  @Test
   void ordersModelsByDependencyWithTiesByName() {
     Project project =
         new TestProject(directory)

@@ -263,7 +263,7 @@ public abstract class EngineContractTest {
             read(
                 cleanColumns(source),
                 result.clean(),
-                "SELECT id, CAST(amount AS VARCHAR), status, _batch, _file, _line FROM $x"))
+                "SELECT id, CAST(amount AS STRING), status, _batch, _file, _line FROM $x"))
         .containsExactly(List.of(1L, "10.50", "paid", "b-1", "data/orders-1.csv", 2L));
   }
 

@@ -1,0 +1,818 @@
+package io.sluice.engine.spark;
+
+import static java.util.stream.Collectors.joining;
+
+import io.sluice.api.ErrorCategory;
+import io.sluice.api.SluiceException;
+import io.sluice.api.engine.CompiledRule;
+import io.sluice.api.engine.Engine;
+import io.sluice.api.engine.EngineContext;
+import io.sluice.api.engine.IngestRequest;
+import io.sluice.api.engine.IngestResult;
+import io.sluice.api.engine.LakeRelation;
+import io.sluice.api.engine.MappedColumn;
+import io.sluice.api.engine.ModelRequest;
+import io.sluice.api.engine.QueryResult;
+import io.sluice.api.engine.SourceInput;
+import io.sluice.api.engine.SqlDialect;
+import io.sluice.api.engine.TableTarget;
+import io.sluice.api.lake.DataFile;
+import io.sluice.api.lake.LakeColumn;
+import io.sluice.api.lake.PartitionField;
+import io.sluice.api.source.Split;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Spark engine. Ingest builds one Spark SQL plan per batch (stage, map, validate) and writes
+ * Parquet files with Iceberg field ids into the lake's target folders, exactly as the DuckDB engine
+ * does, so the core commits them the same way and either engine continues a lake the other wrote.
+ * The warehouse is a folder of Parquet tables described by a manifest ({@link Warehouse}); lake
+ * tables and models are persistent views in Spark's in-memory catalog, which is why one Spark
+ * engine at a time may be open in a JVM.
+ */
+final class SparkEngine implements Engine {
+  private static final Logger LOG = LoggerFactory.getLogger(SparkEngine.class);
+  private static final String PARTITION_ID = "__sluice_partition";
+  private static final String FIELD_ID = "parquet.field.id";
+  private static final String FILES_DATABASE = "sluice_files";
+  private static final String FAILURE_TYPE =
+      "STRUCT<rule: STRING, `column`: STRING, message: STRING, value: STRING>";
+  private static final AtomicReference<SparkEngine> OPEN = new AtomicReference<>();
+
+  private final SparkSession spark;
+  private final Warehouse warehouse;
+  private final boolean readOnly;
+  private final SparkDialect dialect = new SparkDialect();
+  private final AtomicLong tempCounter = new AtomicLong();
+
+  private SparkEngine(SparkSession spark, Warehouse warehouse, boolean readOnly) {
+    this.spark = spark;
+    this.warehouse = warehouse;
+    this.readOnly = readOnly;
+  }
+
+  static SparkEngine open(EngineContext context) {
+    Path scratch = context.stateDirectory().resolve("tmp").toAbsolutePath();
+    Map<String, String> settings = SparkSessions.settings(context.options());
+    Warehouse warehouse = Warehouse.open(Path.of(context.warehouse()).toAbsolutePath());
+    SparkSession spark;
+    try {
+      Files.createDirectories(scratch);
+      spark = SparkSessions.open(settings);
+    } catch (IOException e) {
+      throw SluiceException.external("Cannot create " + scratch, e);
+    } catch (Exception e) {
+      throw new SluiceException(
+          ErrorCategory.EXTERNAL, "Cannot start Spark (" + e.getMessage() + ")", e);
+    }
+    SparkEngine engine = new SparkEngine(spark, warehouse, context.readOnly());
+    if (!OPEN.compareAndSet(null, engine)) {
+      throw SluiceException.user(
+          "Another Spark engine is open in this process (warehouse %s); Spark's catalog holds one"
+              + " warehouse at a time",
+          OPEN.get().warehouse.directory());
+    }
+    try {
+      engine.restore();
+    } catch (Exception e) {
+      OPEN.compareAndSet(engine, null);
+      throw e;
+    }
+    return engine;
+  }
+
+  @Override
+  public SqlDialect dialect() {
+    return dialect;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Ingest
+
+  @Override
+  public IngestResult ingest(IngestRequest request) {
+    String suffix = Long.toString(tempCounter.incrementAndGet());
+    String stageView = "sluice_stage_" + suffix;
+    String mappedView = "sluice_mapped_" + suffix;
+    List<String> views = new ArrayList<>(List.of(stageView, mappedView));
+    Dataset<Row> stage = null;
+    Dataset<Row> mapped = null;
+    try {
+      long start = System.nanoTime();
+      stage = SparkStaging.stage(spark, request).persist(StorageLevel.MEMORY_AND_DISK());
+      stage.createOrReplaceTempView(stageView);
+      String fileOf =
+          "element_at(array("
+              + request.input().splits().stream()
+                  .map(SourceInput.SplitInput::split)
+                  .map(Split::key)
+                  .map(dialect::literal)
+                  .collect(joining(", "))
+              + "), _split + 1)";
+      mapped =
+          spark
+              .sql(mappedSql(stageView, fileOf, request, views, suffix))
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      mapped.createOrReplaceTempView(mappedView);
+      Row counts =
+          spark
+              .sql(
+                  "SELECT count(*), count_if(size(_fails) = 0),"
+                      + " count_if(size(_fails) = 0 AND size(_warns) > 0) FROM "
+                      + mappedView)
+              .collectAsList()
+              .get(0);
+      long read = counts.getLong(0);
+      long valid = counts.getLong(1);
+      long warned = counts.getLong(2);
+      Map<String, Long> failures = new LinkedHashMap<>();
+      for (Row row :
+          spark
+              .sql(
+                  "SELECT CASE WHEN f.`column` = '' THEN f.rule"
+                      + " ELSE concat(f.rule, '(', f.`column`, ')') END AS k, count(*)"
+                      + " FROM (SELECT explode(concat(_fails, _warns)) AS f FROM "
+                      + mappedView
+                      + ") GROUP BY 1")
+              .collectAsList()) {
+        failures.put(row.getString(0), row.getLong(1));
+      }
+      LOG.debug(
+          "{} ms: staged and checked {}",
+          (System.nanoTime() - start) / 1_000_000,
+          request.source());
+      String batch = dialect.literal(request.batchId());
+      long writing = System.nanoTime();
+      List<DataFile> raw =
+          write(
+              spark.sql(
+                  "SELECT " + batch + " AS _batch, " + fileOf + " AS _file, * FROM " + stageView),
+              request.raw(),
+              read);
+      List<DataFile> clean =
+          write(
+              spark.sql(
+                  "SELECT "
+                      + batch
+                      + " AS _batch, "
+                      + fileOf
+                      + " AS _file, * FROM "
+                      + mappedView
+                      + " WHERE size(_fails) = 0"),
+              request.clean(),
+              valid);
+      List<DataFile> quarantine =
+          write(
+              spark.sql(
+                  "SELECT "
+                      + batch
+                      + " AS _batch, "
+                      + fileOf
+                      + " AS _file, _line, _record,"
+                      + " array_join(transform(_fails, f -> f.rule), ',') AS _rules,"
+                      + " to_json(_fails, map('ignoreNullFields', 'false')) AS _errors FROM "
+                      + mappedView
+                      + " WHERE size(_fails) > 0"),
+              request.quarantine(),
+              read - valid);
+      LOG.debug(
+          "{} ms: wrote {} ({} raw, {} clean, {} quarantine files)",
+          (System.nanoTime() - writing) / 1_000_000,
+          request.source(),
+          raw.size(),
+          clean.size(),
+          quarantine.size());
+      return new IngestResult(read, valid, read - valid, failures, raw, clean, quarantine, warned);
+    } catch (SluiceException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new SluiceException(
+          ErrorCategory.USER,
+          "Cannot process batch "
+              + request.batchId()
+              + " of source '"
+              + request.source()
+              + "': "
+              + e.getMessage(),
+          e);
+    } finally {
+      for (String view : views) {
+        spark.catalog().dropTempView(view);
+      }
+      if (mapped != null) {
+        mapped.unpersist();
+      }
+      if (stage != null) {
+        stage.unpersist();
+      }
+    }
+  }
+
+  /**
+   * Maps and checks the staged rows: the result has {@code _split, _line, _record}, the dataset's
+   * columns and {@code _fails}, an array of failure structs (rule, column, message, value) in the
+   * same order as the DuckDB engine's.
+   */
+  private String mappedSql(
+      String stage, String fileOf, IngestRequest request, List<String> views, String suffix) {
+    StringBuilder sql = new StringBuilder("WITH typed AS (SELECT *");
+    for (MappedColumn column : request.columns()) {
+      if (!column.derived()) {
+        sql.append(", CAST(")
+            .append(column.expression())
+            .append(" AS ")
+            .append(dialect.typeName(column.type()))
+            .append(") AS ")
+            .append(dialect.quote(column.name()));
+      }
+    }
+    sql.append(" FROM ").append(stage).append("), derived AS (SELECT *");
+    for (MappedColumn column : request.columns()) {
+      if (column.derived()) {
+        sql.append(", try_cast(")
+            .append(column.expression())
+            .append(" AS ")
+            .append(dialect.typeName(column.type()))
+            .append(") AS ")
+            .append(dialect.quote(column.name()));
+      }
+    }
+    List<String> kept = new ArrayList<>(List.of("_split", "_line", "_record"));
+    for (MappedColumn column : request.columns()) {
+      kept.add(dialect.quote(column.name()));
+    }
+    String keptList = String.join(", ", kept);
+    // Each rule's failure is a column of its own first: a rule may hold a subquery (relationships:
+    // NOT IN over the referenced dataset), which Spark accepts in a projection but not inside the
+    // higher-order filter() that collects the failures.
+    List<String> fails = new ArrayList<>();
+    List<String> warns = new ArrayList<>();
+    sql.append(" FROM typed), failed AS (SELECT *");
+    int index = 0;
+    for (CompiledRule rule : request.rules()) {
+      if (rule.kind() == CompiledRule.Kind.EXPRESSION) {
+        String name = "__sluice_rule" + index++;
+        sql.append(", ").append(expressionFailure(rule)).append(" AS ").append(name);
+        // Failures of severity warn: counted, but the row still lands unless it fails another rule.
+        (rule.quarantines() ? fails : warns).add(name);
+      }
+    }
+    sql.append(" FROM derived), checked AS (SELECT ")
+        .append(keptList)
+        .append(", filter(array(")
+        .append(
+            "CASE WHEN _malformed IS NOT NULL THEN named_struct('rule', coalesce(_reject_rule,"
+                + " 'parse'), 'column', '', 'message', _malformed, 'value', CAST(NULL AS STRING))"
+                + " END");
+    for (String name : fails) {
+      sql.append(", ").append(name);
+    }
+    sql.append("), f -> f IS NOT NULL) AS _fails, filter(array(CAST(NULL AS ")
+        .append(FAILURE_TYPE)
+        .append(")");
+    for (String name : warns) {
+      sql.append(", ").append(name);
+    }
+    sql.append("), f -> f IS NOT NULL) AS _warns FROM failed)");
+    String last = "checked";
+    int step = 0;
+    for (CompiledRule rule : request.rules()) {
+      if (rule.kind() != CompiledRule.Kind.UNIQUE) {
+        continue;
+      }
+      String existing = existingKeys(request, rule, suffix + "_" + step);
+      if (existing != null) {
+        views.add(existing);
+      }
+      String next = "unique" + step++;
+      sql.append(", ")
+          .append(next)
+          .append(" AS (")
+          .append(uniqueStep(last, rule, existing, kept))
+          .append(")");
+      last = next;
+    }
+    return sql.append(" SELECT * FROM ").append(last).toString();
+  }
+
+  private String expressionFailure(CompiledRule rule) {
+    return "CASE WHEN _malformed IS NULL AND ("
+        + rule.failWhen()
+        + ") THEN "
+        + failure(rule, rule.valueExpression())
+        + " END";
+  }
+
+  private String failure(CompiledRule rule, String valueExpression) {
+    return "named_struct('rule', "
+        + dialect.literal(rule.name())
+        + ", 'column', "
+        + dialect.literal(rule.column())
+        + ", 'message', "
+        + dialect.literal(rule.message())
+        + ", 'value', "
+        + (valueExpression.isEmpty()
+            ? "CAST(NULL AS STRING)"
+            : "CAST(" + valueExpression + " AS STRING)")
+        + ")";
+  }
+
+  /**
+   * A temporary view of the distinct keys already in the clean table, or null when it has no files.
+   * Unlike the DuckDB engine there is no key index: Spark reads the key columns of the clean files
+   * in parallel, and a batch redone after a crash cannot see its own earlier attempt.
+   */
+  private String existingKeys(IngestRequest request, CompiledRule rule, String suffix) {
+    if (request.existingClean().isEmpty()) {
+      return null;
+    }
+    String view = "sluice_keys_" + suffix;
+    spark
+        .read()
+        .schema(withFieldIds(request.clean().columns()))
+        .parquet(request.existingClean().stream().map(DataFile::path).toArray(String[]::new))
+        .select(
+            rule.uniqueColumns().stream()
+                .map(
+                    key ->
+                        functions
+                            .col(dialect.quote(key))
+                            .cast(SparkTypes.of(keyType(request, key)))
+                            .as(key))
+                .toArray(Column[]::new))
+        .distinct()
+        .createOrReplaceTempView(view);
+    return view;
+  }
+
+  private static io.sluice.api.type.DataType keyType(IngestRequest request, String key) {
+    return request.columns().stream()
+        .filter(c -> c.name().equals(key))
+        .findFirst()
+        .map(MappedColumn::type)
+        .orElseThrow(() -> new IllegalStateException("unique key " + key + " is not mapped"));
+  }
+
+  /**
+   * Adds the failure of a unique rule: among rows with no failure so far, a row fails when an
+   * earlier row (by split, then line) or a row already in the clean table has its key.
+   */
+  private String uniqueStep(String input, CompiledRule rule, String existing, List<String> kept) {
+    String keys =
+        rule.uniqueColumns().stream().map(c -> "i." + dialect.quote(c)).collect(joining(", "));
+    String notNull =
+        rule.uniqueColumns().stream()
+            .map(c -> "i." + dialect.quote(c) + " IS NOT NULL")
+            .collect(joining(" AND "));
+    String value =
+        rule.uniqueColumns().size() == 1
+            ? "i." + dialect.quote(rule.uniqueColumns().get(0))
+            : "concat_ws(',', " + keys + ")";
+    String seen = existing == null ? "FALSE" : "e._seen IS NOT NULL";
+    String target = rule.quarantines() ? "_fails" : "_warns";
+    String other = rule.quarantines() ? "_warns" : "_fails";
+    StringBuilder sql = new StringBuilder("SELECT ");
+    for (String column : kept) {
+      sql.append("i.").append(column).append(", ");
+    }
+    sql.append("i.")
+        .append(other)
+        .append(", CASE WHEN size(i._fails) = 0 AND ")
+        .append(notNull)
+        .append(" AND (row_number() OVER (PARTITION BY size(i._fails) = 0, ")
+        .append(keys)
+        .append(" ORDER BY i._split, i._line) > 1 OR ")
+        .append(seen)
+        .append(") THEN concat(i.")
+        .append(target)
+        .append(", array(")
+        .append(failure(rule, value))
+        .append(")) ELSE i.")
+        .append(target)
+        .append(" END AS ")
+        .append(target)
+        .append(" FROM ")
+        .append(input)
+        .append(" i");
+    if (existing != null) {
+      sql.append(" LEFT JOIN (SELECT *, TRUE AS _seen FROM ")
+          .append(existing)
+          .append(") e ON ")
+          .append(
+              rule.uniqueColumns().stream()
+                  .map(c -> "i." + dialect.quote(c) + " = e." + dialect.quote(c))
+                  .collect(joining(" AND ")));
+    }
+    return sql.toString();
+  }
+
+  /**
+   * Writes the target's columns of {@code rows} as Parquet files with field ids: one file per
+   * partition (rows are shuffled by partition first), or for an unpartitioned table one file per
+   * million rows. Partition folders are named by a hash of the partition values, as the DuckDB
+   * engine does, and the values are looked up by hash afterwards.
+   */
+  private List<DataFile> write(Dataset<Row> rows, TableTarget target, long rowCount) {
+    List<Column> columns = new ArrayList<>();
+    for (LakeColumn column : target.columns()) {
+      Metadata metadata = new MetadataBuilder().putLong(FIELD_ID, column.fieldId()).build();
+      columns.add(
+          functions
+              .col(dialect.quote(column.name()))
+              .cast(SparkTypes.of(column.type()))
+              .as(column.name(), metadata));
+    }
+    List<Column> partitionValues = new ArrayList<>();
+    for (PartitionField field : target.partitioning()) {
+      String column = dialect.quote(field.column());
+      partitionValues.add(
+          functions.expr(
+              switch (field.transform()) {
+                case IDENTITY -> column;
+                case DAY -> "datediff(CAST(" + column + " AS DATE), DATE '1970-01-01')";
+                case HOUR ->
+                    "CAST(floor(unix_micros(CAST("
+                        + column
+                        + " AS TIMESTAMP)) / 3600000000D) AS INT)";
+              }));
+    }
+    try {
+      Files.createDirectories(target.directory());
+    } catch (IOException e) {
+      throw SluiceException.external("Cannot create " + target.directory(), e);
+    }
+    if (rowCount == 0) {
+      return List.of();
+    }
+    Map<String, List<Object>> partitions = new LinkedHashMap<>();
+    Dataset<Row> out;
+    boolean partitioned = !partitionValues.isEmpty();
+    if (partitioned) {
+      Column hash = functions.xxhash64(partitionValues.toArray(Column[]::new));
+      List<Column> withKeys = new ArrayList<>();
+      withKeys.add(hash.as("__h"));
+      for (int i = 0; i < partitionValues.size(); i++) {
+        withKeys.add(partitionValues.get(i).as("__p" + i));
+      }
+      for (Row row : rows.select(withKeys.toArray(Column[]::new)).distinct().collectAsList()) {
+        List<Object> values = new ArrayList<>();
+        for (int i = 0; i < partitionValues.size(); i++) {
+          // java8API: a date is a LocalDate and a timestamp without zone a LocalDateTime, as
+          // DataFile wants them.
+          values.add(row.get(i + 1));
+        }
+        if (partitions.put(Long.toString(row.getLong(0)), values) != null) {
+          throw SluiceException.internal(
+              "Two partitions of " + target.directory() + " have the same hash; please report",
+              null);
+        }
+      }
+      columns.add(hash.as(PARTITION_ID));
+      out = rows.select(columns.toArray(Column[]::new));
+      out = out.repartition(functions.col(PARTITION_ID));
+    } else {
+      out = rows.select(columns.toArray(Column[]::new));
+      int files = (int) Math.max(1, Math.min(64, (rowCount + 999_999) / 1_000_000));
+      out = files == 1 ? out.coalesce(1) : out.repartition(files);
+    }
+    var writer = out.write().mode(SaveMode.Append).option("compression", "zstd");
+    if (partitioned) {
+      writer = writer.partitionBy(PARTITION_ID);
+    }
+    writer.parquet(target.directory().toString());
+    return collectFiles(target.directory(), partitioned, partitions);
+  }
+
+  /** The Parquet files Spark wrote, with their row counts from the footers. */
+  private static List<DataFile> collectFiles(
+      Path directory, boolean partitioned, Map<String, List<Object>> partitions) {
+    List<DataFile> result = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(directory)) {
+      for (Path path : walk.filter(Files::isRegularFile).toList()) {
+        String name = path.getFileName().toString();
+        if (!name.endsWith(".parquet")) {
+          // Checksums and markers of Hadoop's local file system: not part of the table.
+          Files.delete(path);
+          continue;
+        }
+        long records = ParquetFooters.recordCount(path);
+        if (records == 0) {
+          Files.delete(path);
+          continue;
+        }
+        List<Object> partition = List.of();
+        if (partitioned) {
+          String folder = path.getParent().getFileName().toString();
+          if (!folder.startsWith(PARTITION_ID + "=")) {
+            throw SluiceException.internal(
+                "Spark wrote " + path + " outside a partition folder", null);
+          }
+          partition = partitions.get(folder.substring(PARTITION_ID.length() + 1));
+          if (partition == null) {
+            throw SluiceException.internal("No partition values for " + path, null);
+          }
+        }
+        result.add(new DataFile(path.toString(), partition, records, Files.size(path)));
+      }
+    } catch (IOException e) {
+      throw SluiceException.external("Cannot list the files written to " + directory, e);
+    }
+    result.sort(Comparator.comparing(DataFile::path));
+    return result;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Lake relations, models, queries
+
+  @Override
+  public void exposeLakeRelations(List<LakeRelation> relations) {
+    try {
+      for (LakeRelation relation : relations) {
+        defineLakeView(relation);
+      }
+    } catch (Exception e) {
+      throw new SluiceException(
+          ErrorCategory.EXTERNAL,
+          "Cannot expose lake tables in the warehouse: " + e.getMessage(),
+          e);
+    }
+    if (!readOnly) {
+      warehouse.putLakeRelations(relations);
+    }
+  }
+
+  /**
+   * Defines {@code schema.name} as a view over a catalog table of exactly the relation's files
+   * ({@code sluice_files.<schema>__<name>}, whose schema carries the Iceberg field ids): Spark then
+   * finds columns by field id, as Iceberg readers do, so a column added by schema evolution reads
+   * NULL from older files and a widened column reads their narrower values. The view is what users
+   * and the core redefine (e.g. the filtered quarantine view); the table is rebuilt per snapshot.
+   */
+  private void defineLakeView(LakeRelation relation) {
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + dialect.quote(relation.schema()));
+    String view = dialect.quote(relation.schema()) + "." + dialect.quote(relation.name());
+    if (relation.files().isEmpty()) {
+      String columns =
+          relation.columns().stream()
+              .map(
+                  c ->
+                      "CAST(NULL AS "
+                          + dialect.typeName(c.type())
+                          + ") AS "
+                          + dialect.quote(c.name()))
+              .collect(joining(", "));
+      spark.sql("CREATE OR REPLACE VIEW " + view + " AS SELECT " + columns + " WHERE FALSE");
+      return;
+    }
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + FILES_DATABASE);
+    String table = FILES_DATABASE + "." + dialect.quote(relation.schema() + "__" + relation.name());
+    spark.sql("DROP TABLE IF EXISTS " + table);
+    spark
+        .catalog()
+        .createTable(
+            table,
+            "parquet",
+            withFieldIds(relation.columns()),
+            Map.of("path", Warehouse.parquetLocation(relation.files())));
+    spark.sql("CREATE OR REPLACE VIEW " + view + " AS SELECT * FROM " + table);
+  }
+
+  private static StructType withFieldIds(List<LakeColumn> columns) {
+    List<StructField> fields = new ArrayList<>();
+    for (LakeColumn column : columns) {
+      fields.add(
+          DataTypes.createStructField(
+              column.name(),
+              SparkTypes.of(column.type()),
+              true,
+              new MetadataBuilder().putLong(FIELD_ID, column.fieldId()).build()));
+    }
+    return DataTypes.createStructType(fields);
+  }
+
+  @Override
+  public void materialize(ModelRequest request) {
+    if (readOnly) {
+      throw SluiceException.user(
+          "Cannot build model '%s': the warehouse is open for reading only", request.name());
+    }
+    String sql = stripTrailingSemicolon(request.sql());
+    Warehouse.Model previous = warehouse.model(request.name()).orElse(null);
+    Warehouse.Model next;
+    List<String> written = new ArrayList<>();
+    try {
+      switch (request.materialization()) {
+        case VIEW -> {
+          // Checked before anything changes: Spark analyses a view when it is created.
+          spark.sql(sql).schema();
+          next = Warehouse.Model.view(request.name(), sql);
+        }
+        case TABLE ->
+            next =
+                Warehouse.Model.table(
+                    request.name(), List.of(writeModel(request.name(), spark.sql(sql), written)));
+        case INCREMENTAL -> {
+          if (!request.incremental() || previous == null || previous.folders().isEmpty()) {
+            next =
+                Warehouse.Model.table(
+                    request.name(), List.of(writeModel(request.name(), spark.sql(sql), written)));
+          } else {
+            Dataset<Row> existing = spark.table(dialect.quote(request.name()));
+            Dataset<Row> fresh = alignTo(spark.sql(sql), existing);
+            if (request.uniqueKey().isEmpty()) {
+              List<String> folders = new ArrayList<>(previous.folders());
+              folders.add(writeModel(request.name(), fresh, written));
+              next = Warehouse.Model.table(request.name(), folders);
+            } else {
+              fresh = fresh.persist(StorageLevel.MEMORY_AND_DISK());
+              try {
+                Column[] freshKeys =
+                    request.uniqueKey().stream()
+                        .map(k -> functions.col(dialect.quote(k)).as("__k_" + k))
+                        .toArray(Column[]::new);
+                Dataset<Row> keys = fresh.select(freshKeys).distinct();
+                Column on = null;
+                for (String k : request.uniqueKey()) {
+                  Column eq = existing.col(dialect.quote(k)).equalTo(keys.col("__k_" + k));
+                  on = on == null ? eq : on.and(eq);
+                }
+                Dataset<Row> kept = existing.join(keys, on, "left_anti");
+                next =
+                    Warehouse.Model.table(
+                        request.name(),
+                        List.of(writeModel(request.name(), kept.unionByName(fresh), written)));
+              } finally {
+                fresh.unpersist();
+              }
+            }
+          }
+        }
+        default ->
+            throw new IllegalStateException("unknown materialization " + request.materialization());
+      }
+      defineModelView(next);
+      warehouse.commit(next, request.stateKey(), request.stateValue());
+    } catch (Exception e) {
+      // Nothing was committed: put the previous definition back and drop what was written.
+      try {
+        if (previous != null) {
+          defineModelView(previous);
+        } else {
+          spark.sql("DROP VIEW IF EXISTS " + dialect.quote(request.name()));
+        }
+      } catch (Exception restore) {
+        e.addSuppressed(restore);
+      }
+      written.forEach(Warehouse::deleteQuietly);
+      if (e instanceof SluiceException sluice) {
+        throw sluice;
+      }
+      throw new SluiceException(
+          ErrorCategory.USER, "Model '" + request.name() + "' failed: " + e.getMessage(), e);
+    }
+    if (previous != null) {
+      for (String folder : previous.folders()) {
+        if (!next.folders().contains(folder)) {
+          Warehouse.deleteQuietly(folder);
+        }
+      }
+    }
+  }
+
+  /** Casts and orders {@code fresh}'s columns as {@code existing}'s (an insert by name). */
+  private Dataset<Row> alignTo(Dataset<Row> fresh, Dataset<Row> existing) {
+    List<String> names = List.of(fresh.columns());
+    List<Column> columns = new ArrayList<>();
+    for (var field : existing.schema().fields()) {
+      if (!names.contains(field.name())) {
+        throw SluiceException.user(
+            "the model's query has no column '%s', which the existing table has", field.name());
+      }
+      columns.add(fresh.col(dialect.quote(field.name())).cast(field.dataType()).as(field.name()));
+    }
+    return fresh.select(columns.toArray(Column[]::new));
+  }
+
+  private String writeModel(String name, Dataset<Row> rows, List<String> written) {
+    String folder = warehouse.newTableFolder(name);
+    written.add(folder);
+    rows.write().mode(SaveMode.ErrorIfExists).option("compression", "zstd").parquet(folder);
+    Warehouse.deleteNonParquet(Path.of(folder));
+    return folder;
+  }
+
+  private void defineModelView(Warehouse.Model model) {
+    String body =
+        !model.sql().isEmpty()
+            ? model.sql()
+            : "SELECT * FROM " + Warehouse.parquetScan(model.folders());
+    spark.sql("CREATE OR REPLACE VIEW " + dialect.quote(model.name()) + " AS " + body);
+  }
+
+  private static String stripTrailingSemicolon(String sql) {
+    String trimmed = sql.strip();
+    while (trimmed.endsWith(";")) {
+      trimmed = trimmed.substring(0, trimmed.length() - 1).strip();
+    }
+    return trimmed;
+  }
+
+  @Override
+  public boolean relationExists(String name) {
+    return spark.catalog().tableExists("default", name);
+  }
+
+  @Override
+  public Optional<String> state(String stateKey) {
+    return warehouse.state(stateKey);
+  }
+
+  @Override
+  public QueryResult query(String sql, int maxRows) {
+    String statement = stripTrailingSemicolon(sql);
+    try {
+      Dataset<Row> result = spark.sql(statement);
+      if (!readOnly && Warehouse.isViewDefinition(statement)) {
+        warehouse.putStatement(statement);
+      }
+      return SparkValues.result(result, maxRows);
+    } catch (SluiceException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new SluiceException(ErrorCategory.USER, "Query failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Puts the warehouse's relations into Spark's catalog: the catalog lives in memory, the manifest
+   * on disk. What was there (another warehouse's relations) is dropped first.
+   */
+  private void restore() {
+    for (Row row : spark.sql("SHOW DATABASES").collectAsList()) {
+      String database = row.getString(0);
+      if (!database.equals("default")) {
+        spark.sql("DROP DATABASE IF EXISTS " + dialect.quote(database) + " CASCADE");
+      }
+    }
+    for (Row row : spark.sql("SHOW TABLES IN default").collectAsList()) {
+      if (!row.getBoolean(2)) {
+        spark.sql("DROP VIEW IF EXISTS default." + dialect.quote(row.getString(1)));
+      }
+    }
+    for (LakeRelation relation : warehouse.lakeRelations()) {
+      try {
+        defineLakeView(relation);
+      } catch (Exception e) {
+        LOG.warn(
+            "Cannot restore the lake view {}.{}: {}",
+            relation.schema(),
+            relation.name(),
+            e.getMessage());
+      }
+    }
+    for (String statement : warehouse.statements()) {
+      try {
+        spark.sql(statement);
+      } catch (Exception e) {
+        LOG.warn("Cannot restore a warehouse view: {}", e.getMessage());
+      }
+    }
+    for (Warehouse.Model model : warehouse.models()) {
+      try {
+        defineModelView(model);
+      } catch (Exception e) {
+        LOG.warn("Cannot restore model '{}': {}", model.name(), e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    OPEN.compareAndSet(this, null);
+  }
+}
