@@ -383,28 +383,10 @@ final class DuckDbEngine implements Engine {
   private void createMapped(String stage, String mapped, IngestRequest request)
       throws SQLException {
     StringBuilder sql = new StringBuilder("CREATE TEMP TABLE ").append(mapped).append(" AS ");
-    sql.append("WITH typed AS (SELECT rowid AS _row, *");
-    for (MappedColumn column : request.columns()) {
-      if (!column.derived()) {
-        sql.append(", CAST(")
-            .append(column.expression())
-            .append(" AS ")
-            .append(dialect.typeName(column.type()))
-            .append(") AS ")
-            .append(dialect.quote(column.name()));
-      }
-    }
+    sql.append("WITH typed AS (SELECT rowid AS _row, *")
+        .append(MappedColumn.selectList(request.columns(), false, dialect));
     sql.append(" FROM ").append(stage).append("), derived AS (SELECT *");
-    for (MappedColumn column : request.columns()) {
-      if (column.derived()) {
-        sql.append(", TRY_CAST(")
-            .append(column.expression())
-            .append(" AS ")
-            .append(dialect.typeName(column.type()))
-            .append(") AS ")
-            .append(dialect.quote(column.name()));
-      }
-    }
+    sql.append(MappedColumn.selectList(request.columns(), true, dialect));
     sql.append(" FROM typed), checked AS (SELECT *, list_filter([");
     sql.append(
         "CASE WHEN _malformed IS NOT NULL THEN {'rule': coalesce(_reject_rule, 'parse'), 'column':"

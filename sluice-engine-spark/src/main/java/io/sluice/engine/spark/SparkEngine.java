@@ -240,28 +240,11 @@ final class SparkEngine implements Engine {
    */
   private String mappedSql(
       String stage, String fileOf, IngestRequest request, List<String> views, String suffix) {
-    StringBuilder sql = new StringBuilder("WITH typed AS (SELECT *");
-    for (MappedColumn column : request.columns()) {
-      if (!column.derived()) {
-        sql.append(", CAST(")
-            .append(column.expression())
-            .append(" AS ")
-            .append(dialect.typeName(column.type()))
-            .append(") AS ")
-            .append(dialect.quote(column.name()));
-      }
-    }
+    StringBuilder sql =
+        new StringBuilder("WITH typed AS (SELECT *")
+            .append(MappedColumn.selectList(request.columns(), false, dialect));
     sql.append(" FROM ").append(stage).append("), derived AS (SELECT *");
-    for (MappedColumn column : request.columns()) {
-      if (column.derived()) {
-        sql.append(", try_cast(")
-            .append(column.expression())
-            .append(" AS ")
-            .append(dialect.typeName(column.type()))
-            .append(") AS ")
-            .append(dialect.quote(column.name()));
-      }
-    }
+    sql.append(MappedColumn.selectList(request.columns(), true, dialect));
     List<String> kept = new ArrayList<>(List.of("_split", "_line", "_record"));
     for (MappedColumn column : request.columns()) {
       kept.add(dialect.quote(column.name()));
