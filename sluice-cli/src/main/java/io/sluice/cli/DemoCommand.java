@@ -73,6 +73,14 @@ final class DemoCommand implements Callable<Integer> {
   Long seed;
 
   @Option(
+      names = "--start-date",
+      paramLabel = "DATE",
+      description =
+          "The first day of the generated week, as YYYY-MM-DD (default: 7 days before today, UTC,"
+              + " so that the data is as fresh as the example's freshness check wants).")
+  java.time.LocalDate startDate;
+
+  @Option(
       names = "--fresh",
       description =
           "Start over: delete everything in DIR from an earlier demo (its data, lake, warehouse"
@@ -191,6 +199,12 @@ final class DemoCommand implements Callable<Integer> {
       if (seed != null) {
         options = options.withSeed(seed);
       }
+      options =
+          options.withStartDate(
+              startDate != null
+                  ? startDate
+                  : java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                      .minusDays(ShopGenerator.DAYS));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
@@ -264,6 +278,20 @@ final class DemoCommand implements Callable<Integer> {
                 + describe(actual.failuresByRule())
                 + ", expected "
                 + describe(expected.failuresByRule()));
+      }
+      List<String> failedChecks =
+          actual.checks().stream()
+              .filter(c -> !c.kind().equals("rule") && !c.passed())
+              .map(RunSummary.CheckRun::check)
+              .sorted()
+              .toList();
+      if (!failedChecks.equals(expected.failedChecks())) {
+        mismatches.add(
+            expected.name()
+                + ": failed dataset checks "
+                + failedChecks
+                + ", expected "
+                + expected.failedChecks());
       }
     }
     return mismatches;

@@ -21,6 +21,7 @@ class DatasetChecksTest {
   @TempDir Path temp;
   private Path project;
   private int file;
+  private String lastOut = "";
   private final String recent =
       Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS).toString();
 
@@ -74,6 +75,7 @@ class DatasetChecksTest {
     }
     Files.writeString(project.resolve("data/part-" + file++ + ".ndjson"), lines.toString());
     Sluice.Result run = sluice("run", "-p", project.toString(), "--progress=never");
+    lastOut = run.out();
     List<String> failed = new ArrayList<>();
     for (String line : run.out().split("\n")) {
       if (line.startsWith("FAILED check orders.") || line.startsWith("warning: check orders.")) {
@@ -108,6 +110,32 @@ class DatasetChecksTest {
         .containsExactly("enough_rows", "emails_present", "countries");
     assertThat(batch(11, false, false, 3)).isEmpty();
     assertThat(modelRows()).isEqualTo(33 + 100 + 11 + 1 + 11);
+  }
+
+  @Test
+  void volumeMaxChangeComparesWithTheMeanOfTheWindow() throws Exception {
+    Files.writeString(
+        project.resolve("sources/orders.yaml"),
+        """
+        path: data/*.ndjson
+        columns:
+          - {name: id, type: bigint}
+          - {name: ts, type: timestamp}
+          - {name: email, type: string}
+          - {name: country, type: string}
+          - {name: amount, type: "decimal(10,2)"}
+        dataset-checks:
+          - {name: steady_volume, kind: volume, window: 2, max-change: 0.5}
+        """);
+    assertThat(batch(10, false, false, 3)).isEmpty();
+    assertThat(batch(30, false, false, 3)).as("fewer than window batches before").isEmpty();
+    assertThat(batch(30, false, false, 3)).as("mean 20, +50%% is not more than 0.5").isEmpty();
+    assertThat(batch(14, false, false, 3)).as("mean 30, -53%").containsExactly("steady_volume");
+    assertThat(lastOut)
+        .contains(
+            "warning: check orders.steady_volume (volume): 14 rows landed, -53% from the mean 30.0"
+                + " of the last 2 batches (max-change 0.5)");
+    assertThat(batch(22, false, false, 3)).as("mean 22").isEmpty();
   }
 
   @Test

@@ -11,9 +11,18 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -48,8 +57,16 @@ public final class ShopGenerator {
    * @param seed the random seed
    * @param files files per source for orders and clicks in the initial data (customers: one)
    * @param startDate the first day of data; the initial data covers {@value #DAYS} days
+   * @param incidents the dataset incidents built into later batches, by batch number (1 for the
+   *     first later batch); none by default
    */
-  public record Options(int orders, double defectRate, long seed, int files, LocalDate startDate) {
+  public record Options(
+      int orders,
+      double defectRate,
+      long seed,
+      int files,
+      LocalDate startDate,
+      SortedMap<Integer, Set<DatasetIncident>> incidents) {
     public static final int ORDERS_DEFAULT = 20_000;
     public static final double DEFECT_RATE_DEFAULT = 0.02;
     public static final long SEED_DEFAULT = 42;
@@ -73,6 +90,59 @@ public final class ShopGenerator {
             "files must be between 1 and " + MAX_FILES + ", found " + files);
       }
       requireNonNull(startDate, "startDate is null");
+      SortedMap<Integer, Set<DatasetIncident>> copy = new TreeMap<>();
+      requireNonNull(incidents, "incidents is null")
+          .forEach(
+              (batch, set) -> copy.put(batch, Collections.unmodifiableSet(EnumSet.copyOf(set))));
+      incidents = Collections.unmodifiableSortedMap(copy);
+      checkIncidents(incidents, files);
+    }
+
+    public Options(int orders, double defectRate, long seed, int files, LocalDate startDate) {
+      this(orders, defectRate, seed, files, startDate, new TreeMap<>());
+    }
+
+    private static void checkIncidents(
+        SortedMap<Integer, Set<DatasetIncident>> incidents, int files) {
+      for (Map.Entry<Integer, Set<DatasetIncident>> entry : incidents.entrySet()) {
+        int batch = entry.getKey();
+        Set<DatasetIncident> set = entry.getValue();
+        if (batch < 1) {
+          throw new IllegalArgumentException(
+              "dataset incidents go into later batches (1 or more), not batch " + batch);
+        }
+        if (set.isEmpty()) {
+          throw new IllegalArgumentException("batch " + batch + " has an empty set of incidents");
+        }
+        if (set.contains(DatasetIncident.TRACKER_DOWN)
+            && set.contains(DatasetIncident.GEO_OUTAGE)) {
+          throw new IllegalArgumentException(
+              "batch " + batch + ": GEO_OUTAGE needs clicks, but TRACKER_DOWN writes none");
+        }
+        if (set.contains(DatasetIncident.TRUNCATED_EXPORT)) {
+          for (int earlier = batch - VOLUME_WINDOW; earlier < batch; earlier++) {
+            if (earlier < 1
+                || incidents
+                    .getOrDefault(earlier, Set.of())
+                    .contains(DatasetIncident.TRUNCATED_EXPORT)) {
+              throw new IllegalArgumentException(
+                  "batch "
+                      + batch
+                      + ": TRUNCATED_EXPORT needs the "
+                      + VOLUME_WINDOW
+                      + " later batches before it to be full exports (batch 4 at the earliest)");
+            }
+          }
+        }
+        if (set.contains(DatasetIncident.TRACKER_DOWN)
+            && Duration.ofDays(DAYS).toMillis() / files < FRESHNESS_LAG.plusHours(2).toMillis()) {
+          throw new IllegalArgumentException(
+              "TRACKER_DOWN needs batches longer than the "
+                  + FRESHNESS_LAG.toHours()
+                  + "h freshness lag: files must be at most 4, found "
+                  + files);
+        }
+      }
     }
 
     /** 20,000 orders, 2% defects, seed 42, 4 files, from 2026-11-01. */
@@ -82,23 +152,37 @@ public final class ShopGenerator {
     }
 
     public Options withOrders(int value) {
-      return new Options(value, defectRate, seed, files, startDate);
+      return new Options(value, defectRate, seed, files, startDate, incidents);
     }
 
     public Options withDefectRate(double value) {
-      return new Options(orders, value, seed, files, startDate);
+      return new Options(orders, value, seed, files, startDate, incidents);
     }
 
     public Options withSeed(long value) {
-      return new Options(orders, defectRate, value, files, startDate);
+      return new Options(orders, defectRate, value, files, startDate, incidents);
     }
 
     public Options withFiles(int value) {
-      return new Options(orders, defectRate, seed, value, startDate);
+      return new Options(orders, defectRate, seed, value, startDate, incidents);
     }
 
     public Options withStartDate(LocalDate value) {
-      return new Options(orders, defectRate, seed, files, value);
+      return new Options(orders, defectRate, seed, files, value, incidents);
+    }
+
+    /** These options with {@code incident} built into later batch {@code batch} (1 or more). */
+    public Options withIncident(int batch, DatasetIncident incident) {
+      SortedMap<Integer, Set<DatasetIncident>> more = new TreeMap<>(incidents);
+      Set<DatasetIncident> set = EnumSet.of(incident);
+      set.addAll(incidents.getOrDefault(batch, Set.of()));
+      more.put(batch, set);
+      return new Options(orders, defectRate, seed, files, startDate, more);
+    }
+
+    /** The incidents of later batch {@code batch}, empty for none. */
+    public Set<DatasetIncident> incidentsOf(int batch) {
+      return incidents.getOrDefault(batch, Set.of());
     }
 
     /** Customer records in the initial data. */
@@ -114,6 +198,24 @@ public final class ShopGenerator {
 
   /** Days of data in the initial files. */
   public static final int DAYS = 7;
+
+  /** The example's {@code orders.usual_volume} window: batches it compares with. */
+  static final int VOLUME_WINDOW = 3;
+
+  /** The example's {@code clicks.tracker_alive} max-lag. */
+  static final Duration FRESHNESS_LAG = Duration.ofHours(36);
+
+  /**
+   * When the data of a batch ends (0 for the initial data): its records' times are before this, and
+   * the next batch's start here. A run at this time (or shortly after) sees the batch as fresh.
+   */
+  public static Instant dataEnd(Options options, int batch) {
+    Instant start = options.startDate().atStartOfDay(ZoneOffset.UTC).toInstant();
+    Duration span = Duration.ofDays(DAYS);
+    // The same whole milliseconds as the batches' windows.
+    long window = span.toMillis() / options.files();
+    return start.plus(span).plusMillis(window * batch);
+  }
 
   /**
    * Writes the initial data into {@code projectDir/data}.

@@ -15,6 +15,7 @@ import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -109,6 +110,10 @@ final class ShopWorld {
         batch == 0 ? options.customers() : ceilDiv(options.customers(), options.files());
     int orders = batch == 0 ? options.orders() : ceilDiv(options.orders(), options.files());
     int clicks = batch == 0 ? options.clicks() : ceilDiv(options.clicks(), options.files());
+    Set<DatasetIncident> incidents = options.incidentsOf(batch);
+    if (incidents.contains(DatasetIncident.TRUNCATED_EXPORT)) {
+      orders = Math.max(1, orders / 10);
+    }
 
     // One stream per source, split in a fixed order, so that each source's data depends only on
     // the options and the batch number.
@@ -124,12 +129,22 @@ final class ShopWorld {
             .write(open, "data/customers/customers-" + number(batch + 1) + ".json"));
     sources.put(
         ShopGenerator.ORDERS,
-        new OrderWriter(orderRandom, orders, revenue).write(open, firstFile, files, start, window));
+        new OrderWriter(orderRandom, orders, revenue, incidents)
+            .write(open, firstFile, files, start, window)
+            .withFailedChecks(checksOf(incidents, ShopGenerator.ORDERS)));
     sources.put(
         ShopGenerator.CLICKS,
-        new ClickWriter(clickRandom, clicks).write(open, firstFile, files, start, window));
+        (incidents.contains(DatasetIncident.TRACKER_DOWN)
+                ? new Truth.Source(ShopGenerator.CLICKS, List.of(), 0, List.of())
+                : new ClickWriter(clickRandom, clicks, incidents)
+                    .write(open, firstFile, files, start, window))
+            .withFailedChecks(checksOf(incidents, ShopGenerator.CLICKS)));
     batch++;
     return new Truth(sources, revenue);
+  }
+
+  private static List<String> checksOf(Set<DatasetIncident> incidents, String source) {
+    return incidents.stream().filter(i -> i.source().equals(source)).map(i -> i.check()).toList();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -294,11 +309,19 @@ final class ShopWorld {
     private final SplittableRandom random;
     private final int count;
     private final TreeMap<LocalDate, BigDecimal> revenue;
+    private final boolean regional;
+    private final boolean doubleSubmits;
 
-    OrderWriter(SplittableRandom random, int count, TreeMap<LocalDate, BigDecimal> revenue) {
+    OrderWriter(
+        SplittableRandom random,
+        int count,
+        TreeMap<LocalDate, BigDecimal> revenue,
+        Set<DatasetIncident> incidents) {
       this.random = random;
       this.count = count;
       this.revenue = revenue;
+      this.regional = incidents.contains(DatasetIncident.REGIONAL_EXPORT);
+      this.doubleSubmits = incidents.contains(DatasetIncident.DOUBLE_SUBMIT);
     }
 
     Truth.Source write(
@@ -308,8 +331,10 @@ final class ShopWorld {
       List<String> names = new ArrayList<>();
       int[] variants = new int[DefectKind.values().length];
       int index = 0;
+      int validInBatch = 0;
       for (int f = 0; f < files; f++) {
         String file = "data/orders/orders-" + number(firstFile + f) + ".csv";
+        String[] previousValid = null;
         names.add(file);
         int rows = share(count, files, f);
         long from = start + f * window;
@@ -344,6 +369,20 @@ final class ShopWorld {
               CURRENCIES[weighted(random, CURRENCY_WEIGHTS)],
               COUNTRIES[weighted(random, COUNTRY_WEIGHTS)]
             };
+            if (regional) {
+              fields[6] = COUNTRIES[0];
+            }
+            if (doubleSubmits
+                && kind == null
+                && previousValid != null
+                && ++validInBatch % 50 == 0) {
+              // The checkout retried the previous order: same customer, time, amount and all,
+              // under a new id. A valid row, only the batch as a whole shows it.
+              String[] copy = previousValid.clone();
+              copy[0] = fields[0];
+              fields = copy;
+              orderedAt = Instant.parse(fields[2]);
+            }
             if (kind != null) {
               int variant = variants[kind.ordinal()]++;
               switch (kind) {
@@ -384,6 +423,7 @@ final class ShopWorld {
               defects.add(new Defect(file, r + 2L, kind.rule()));
             } else {
               validOrders.add(id);
+              previousValid = fields;
               if (fields[3].equals("paid") || fields[3].equals("shipped")) {
                 revenue.merge(
                     orderedAt.atZone(ZoneOffset.UTC).toLocalDate(),
@@ -433,10 +473,12 @@ final class ShopWorld {
   private final class ClickWriter {
     private final SplittableRandom random;
     private final int count;
+    private final boolean withGeo;
 
-    ClickWriter(SplittableRandom random, int count) {
+    ClickWriter(SplittableRandom random, int count, Set<DatasetIncident> incidents) {
       this.random = random;
       this.count = count;
+      this.withGeo = !incidents.contains(DatasetIncident.GEO_OUTAGE);
     }
 
     Truth.Source write(
@@ -589,7 +631,7 @@ final class ShopWorld {
           c.millis(), c.type(), session, c.customer(), c.url(), c.device(), c.country());
     }
 
-    private static String json(String id, Click click, String time) {
+    private String json(String id, Click click, String time) {
       StringBuilder line = new StringBuilder("{\"id\":").append(Text.json(id));
       line.append(",\"ts\":").append(Text.json(time));
       line.append(",\"type\":").append(Text.json(click.type()));
@@ -605,7 +647,11 @@ final class ShopWorld {
       if (click.device() != null) {
         line.append("\"type\":").append(Text.json(click.device()));
       }
-      line.append("},\"geo\":{\"country\":").append(Text.json(click.country())).append("}}}");
+      line.append('}');
+      if (withGeo) {
+        line.append(",\"geo\":{\"country\":").append(Text.json(click.country())).append('}');
+      }
+      line.append("}}");
       return line.toString();
     }
   }

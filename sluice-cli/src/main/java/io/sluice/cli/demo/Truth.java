@@ -83,14 +83,22 @@ public record Truth(
    * @param defects every defective record that must be quarantined, in file and line order
    * @param warnings every record that must fail a rule of severity warn and still land, in file and
    *     line order
+   * @param failedChecks the dataset checks of the source that must fail on the run that lands these
+   *     files (the {@link DatasetIncident}s built into them), sorted; every other one must pass
    */
   public record Source(
-      String name, List<String> files, long records, List<Defect> defects, List<Defect> warnings) {
+      String name,
+      List<String> files,
+      long records,
+      List<Defect> defects,
+      List<Defect> warnings,
+      List<String> failedChecks) {
     public Source {
       requireNonNull(name, "name is null");
       files = List.copyOf(files);
       defects = List.copyOf(defects);
       warnings = List.copyOf(warnings);
+      failedChecks = failedChecks.stream().sorted().toList();
       if (defects.size() > records) {
         throw new IllegalArgumentException(
             "More defects (" + defects.size() + ") than records (" + records + ")");
@@ -108,7 +116,21 @@ public record Truth(
     }
 
     public Source(String name, List<String> files, long records, List<Defect> defects) {
-      this(name, files, records, defects, List.of());
+      this(name, files, records, defects, List.of(), List.of());
+    }
+
+    public Source(
+        String name,
+        List<String> files,
+        long records,
+        List<Defect> defects,
+        List<Defect> warnings) {
+      this(name, files, records, defects, warnings, List.of());
+    }
+
+    /** This truth, with the dataset checks that must fail on its run. */
+    Source withFailedChecks(List<String> checks) {
+      return new Source(name, files, records, defects, warnings, checks);
     }
 
     /** Records that land but fail a rule of severity warn. */
@@ -131,6 +153,11 @@ public record Truth(
       return Collections.unmodifiableMap(failures);
     }
 
+    /**
+     * This source's data followed by {@code later}'s. Dataset checks are judged per run: the sum
+     * keeps the failed checks of both, for a single run over both (where the drift checks might
+     * judge differently, so compare them per run).
+     */
     Source plus(Source later) {
       List<String> allFiles = new ArrayList<>(files);
       allFiles.addAll(later.files);
@@ -138,7 +165,9 @@ public record Truth(
       allDefects.addAll(later.defects);
       List<Defect> allWarnings = new ArrayList<>(warnings);
       allWarnings.addAll(later.warnings);
-      return new Source(name, allFiles, records + later.records, allDefects, allWarnings);
+      List<String> checks = new ArrayList<>(failedChecks);
+      later.failedChecks.stream().filter(c -> !checks.contains(c)).forEach(checks::add);
+      return new Source(name, allFiles, records + later.records, allDefects, allWarnings, checks);
     }
   }
 

@@ -326,6 +326,108 @@ class ShopGeneratorTest {
   }
 
   @Test
+  void datasetIncidentsShapeTheirBatchAndKeepTheRowLevelTruth() throws IOException {
+    ShopGenerator.Options options =
+        SMALL
+            .withIncident(4, DatasetIncident.TRUNCATED_EXPORT)
+            .withIncident(4, DatasetIncident.GEO_OUTAGE)
+            .withIncident(5, DatasetIncident.REGIONAL_EXPORT)
+            .withIncident(5, DatasetIncident.TRACKER_DOWN)
+            .withIncident(6, DatasetIncident.DOUBLE_SUBMIT);
+    List<Truth> truths = new ArrayList<>();
+    truths.add(ShopGenerator.generate(tmp, options));
+    for (int batch = 1; batch <= 7; batch++) {
+      truths.add(ShopGenerator.appendBatch(tmp, options, batch));
+    }
+
+    // Row-level defects are as exact as without incidents.
+    ShopRulesOracle oracle = new ShopRulesOracle();
+    for (Truth truth : truths) {
+      for (String source : List.of("customers", "orders", "clicks")) {
+        List<Defect> defects = new ArrayList<>();
+        for (String file : truth.source(source).files()) {
+          defects.addAll(oracle.check(tmp, file).defects());
+        }
+        assertThat(defects).as(source).isEqualTo(truth.source(source).defects());
+      }
+    }
+
+    assertThat(truths.get(3).source("orders").records()).isEqualTo(750);
+    assertThat(truths.get(4).source("orders").records()).as("truncated").isEqualTo(75);
+    assertThat(truths.get(4).source("orders").failedChecks()).containsExactly("usual_volume");
+    List<String> outage = Files.readAllLines(tmp.resolve("data/clicks/clicks-0008.ndjson"));
+    List<Long> withGeo = new ArrayList<>();
+    for (int i = 0; i < outage.size(); i++) {
+      if (outage.get(i).contains("\"geo\"")) {
+        withGeo.add(i + 1L);
+      }
+    }
+    assertThat(withGeo)
+        .as("geo outage: only re-sent copies of earlier events have a country")
+        .isSubsetOf(
+            truths.get(4).source("clicks").defects().stream()
+                .filter(d -> d.rule().equals("unique(event_id)"))
+                .map(Defect::line)
+                .toList());
+    assertThat(truths.get(4).source("clicks").failedChecks()).containsExactly("country_known");
+
+    assertThat(tmp.resolve("data/clicks/clicks-0009.ndjson")).doesNotExist();
+    assertThat(truths.get(5).source("clicks").files()).isEmpty();
+    assertThat(truths.get(5).source("clicks").failedChecks()).containsExactly("tracker_alive");
+    Map<String, Long> countries = new TreeMap<>();
+    for (String line : Files.readAllLines(tmp.resolve("data/orders/orders-0009.csv"))) {
+      String[] fields = line.split(",");
+      if (fields.length == 7 && fields[6].length() == 2) {
+        countries.merge(fields[6], 1L, Long::sum);
+      }
+    }
+    assertThat(countries).as("regional export").containsOnlyKeys("DE");
+
+    Map<String, Long> submits = new TreeMap<>();
+    List<String> lines = Files.readAllLines(tmp.resolve("data/orders/orders-0010.csv"));
+    for (String line : lines.subList(1, lines.size())) {
+      String[] fields = line.split(",");
+      submits.merge(fields[1] + "|" + fields[2] + "|" + fields[4], 1L, Long::sum);
+    }
+    long valid = truths.get(6).source("orders").valid();
+    assertThat(submits.values().stream().filter(n -> n > 1).count())
+        .as("one double submit per 50 valid orders")
+        .isEqualTo((valid - 1) / 50);
+    assertThat(truths.get(6).source("orders").failedChecks()).containsExactly("no_double_submits");
+
+    for (int batch : List.of(0, 1, 2, 3, 7)) {
+      assertThat(truths.get(batch).sources().values())
+          .as("batch " + batch)
+          .allSatisfy(source -> assertThat(source.failedChecks()).isEmpty());
+    }
+    // A batch after incidents is the same whether or not the earlier ones were written here.
+    assertThat(ShopGenerator.appendBatch(tmp.resolve("elsewhere"), options, 7))
+        .isEqualTo(truths.get(7));
+  }
+
+  @Test
+  void rejectsIncidentsTheirChecksCouldNotSee() {
+    assertThatThrownBy(() -> SMALL.withIncident(0, DatasetIncident.GEO_OUTAGE))
+        .hasMessageContaining("later batches (1 or more)");
+    assertThatThrownBy(() -> SMALL.withIncident(3, DatasetIncident.TRUNCATED_EXPORT))
+        .hasMessageContaining("TRUNCATED_EXPORT needs the 3 later batches before it");
+    assertThatThrownBy(
+            () ->
+                SMALL
+                    .withIncident(4, DatasetIncident.TRUNCATED_EXPORT)
+                    .withIncident(6, DatasetIncident.TRUNCATED_EXPORT))
+        .hasMessageContaining("batch 6: TRUNCATED_EXPORT");
+    assertThatThrownBy(
+            () ->
+                SMALL
+                    .withIncident(2, DatasetIncident.TRACKER_DOWN)
+                    .withIncident(2, DatasetIncident.GEO_OUTAGE))
+        .hasMessageContaining("GEO_OUTAGE needs clicks");
+    assertThatThrownBy(() -> SMALL.withFiles(5).withIncident(1, DatasetIncident.TRACKER_DOWN))
+        .hasMessageContaining("files must be at most 4, found 5");
+  }
+
+  @Test
   void allDefectiveStillGivesOneDefectPerRecord() {
     Truth truth = ShopGenerator.generate(tmp, SMALL.withOrders(40).withDefectRate(1));
 

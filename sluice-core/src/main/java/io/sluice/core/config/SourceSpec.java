@@ -456,7 +456,7 @@ public final class SourceSpec {
   public static final ConfigKey<String> DATASET_CHECK_KIND =
       ConfigKey.builder("kind", oneOf(DATASET_CHECK_KINDS.toArray(String[]::new)))
           .doc(
-              "`freshness` (max-lag), `volume` (min-rows, max-rows, window + k), `null-rate`"
+              "`freshness` (max-lag), `volume` (min-rows, max-rows, window + k or max-change), `null-rate`"
                   + " (column, max-rate, max-change), `distinct-count` (column, min, max-change),"
                   + " `assertion` (sql).")
           .required()
@@ -505,8 +505,9 @@ public final class SourceSpec {
       ConfigKey.builder("max-change", number(0, 1000))
           .doc(
               "null-rate: the batch's rate differs from the mean of the earlier `window` batches"
-                  + " by at most this (absolute, e.g. 0.05); distinct-count: the count differs from"
-                  + " their mean by at most this fraction of it (e.g. 0.5).")
+                  + " by at most this (absolute, e.g. 0.05); volume and distinct-count: the row"
+                  + " count or distinct count differs from their mean by at most this fraction of"
+                  + " it (e.g. 0.5 for ±50%).")
           .build();
   public static final ConfigKey<Integer> DATASET_MIN =
       ConfigKey.builder("min", integer(0))

@@ -513,7 +513,8 @@ final class SourceReader {
                   SourceSpec.DATASET_MIN_ROWS,
                   SourceSpec.DATASET_MAX_ROWS,
                   SourceSpec.DATASET_WINDOW,
-                  SourceSpec.DATASET_K),
+                  SourceSpec.DATASET_K,
+                  SourceSpec.DATASET_MAX_CHANGE),
           "null-rate",
               List.of(
                   SourceSpec.DATASET_COLUMN,
@@ -534,7 +535,10 @@ final class SourceReader {
           "freshness", List.of(SourceSpec.DATASET_MAX_LAG),
           "volume",
               List.of(
-                  SourceSpec.DATASET_MIN_ROWS, SourceSpec.DATASET_MAX_ROWS, SourceSpec.DATASET_K),
+                  SourceSpec.DATASET_MIN_ROWS,
+                  SourceSpec.DATASET_MAX_ROWS,
+                  SourceSpec.DATASET_K,
+                  SourceSpec.DATASET_MAX_CHANGE),
           "null-rate", List.of(SourceSpec.DATASET_MAX_RATE, SourceSpec.DATASET_MAX_CHANGE),
           "distinct-count", List.of(SourceSpec.DATASET_MIN, SourceSpec.DATASET_MAX_CHANGE),
           "assertion", List.of(SourceSpec.DATASET_SQL));

@@ -194,6 +194,24 @@ final class DatasetChecks {
     if (check.maxRows().isPresent() && rows > check.maxRows().get()) {
       return rows + " rows landed, more than max-rows " + check.maxRows().get();
     }
+    if (check.maxChange().isPresent() && earlier.size() >= check.window()) {
+      double mean =
+          earlier.subList(earlier.size() - check.window(), earlier.size()).stream()
+              .mapToLong(Stats::rows)
+              .average()
+              .orElse(0);
+      double change = mean == 0 ? (rows == 0 ? 0 : Double.POSITIVE_INFINITY) : (rows - mean) / mean;
+      if (Math.abs(change) > check.maxChange().get()) {
+        return String.format(
+            Locale.ROOT,
+            "%d rows landed, %+.0f%% from the mean %.1f of the last %d batches (max-change %s)",
+            rows,
+            change * 100,
+            mean,
+            check.window(),
+            plain(check.maxChange().get()));
+      }
+    }
     if (check.k().isPresent() && earlier.size() >= check.window()) {
       double[] counts =
           earlier.subList(earlier.size() - check.window(), earlier.size()).stream()
