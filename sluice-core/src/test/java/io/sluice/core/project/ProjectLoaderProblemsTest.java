@@ -301,7 +301,7 @@ class ProjectLoaderProblemsTest {
             "sources/orders.yaml:4:5: a freshness check needs event-time: it measures event-time"
                 + " lag",
             "sources/orders.yaml:5:44: 'emial' is not a column (did you mean 'email'?)",
-            "sources/orders.yaml:6:5: a volume check needs one of min-rows, max-rows, k",
+            "sources/orders.yaml:6:5: a volume check needs one of min-rows, max-rows, k, max-change",
             "sources/orders.yaml:6:34: 'max-lag' does not apply to a volume check");
   }
 
