@@ -28,7 +28,8 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * The files connector's record readers, through its public API ({@code FilesConnectorFactory} →
  * {@code SourceConnector.read(split, sink)}): NDJSON field extraction (Jackson streaming + the
- * field trie of {@code JsonFields}) and CSV parsing ({@code CsvParser}), on the bench clickstream
+ * field trie of {@code JsonFields}), the schema-drift scan of NDJSON ({@code observe}) and CSV
+ * parsing ({@code CsvParser}), on the bench clickstream
  * (≈400 bytes, 11 fields per record). The score is records per second; one invocation reads {@value
  * #RECORDS} records from a file in the page cache.
  */
@@ -72,6 +73,16 @@ public class ReadBenchmark {
   @OperationsPerInvocation(RECORDS)
   public void ndjson(Blackhole blackhole) {
     ndjson.read(ndjsonSplit, new Sink(blackhole));
+  }
+
+  /**
+   * The schema-drift scan of an NDJSON file ({@code SourceConnector.observe}: every leaf path and
+   * the widest kind of its values), which each batch runs on every JSON file before it is read.
+   */
+  @Benchmark
+  @OperationsPerInvocation(RECORDS)
+  public Object ndjsonObserve() {
+    return ndjson.observe(ndjsonSplit);
   }
 
   @Benchmark
