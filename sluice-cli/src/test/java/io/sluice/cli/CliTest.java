@@ -162,6 +162,22 @@ class CliTest {
   }
 
   @Test
+  void queryAndStatusWorkBeforeTheFirstRun() {
+    Path dir = initProject();
+
+    Sluice.Result query = sluice("query", "-p", dir.toString(), "SELECT 6 * 7 AS answer");
+    assertThat(query.exit()).as(query.err()).isZero();
+    assertThat(query.out()).contains("42");
+    Sluice.Result model = sluice("query", "-p", dir.toString(), "SELECT * FROM daily_events");
+    assertThat(model.exit()).isEqualTo(2);
+    assertThat(model.err()).contains("Query failed").contains("daily_events");
+    Sluice.Result status = sluice("status", "-p", dir.toString());
+    assertThat(status.exit()).as(status.err()).isZero();
+    assertThat(status.err()).doesNotContain("Cannot open");
+    assertThat(dir.resolve(".sluice/warehouse.duckdb")).doesNotExist();
+  }
+
+  @Test
   void unknownOptionIsAUsageError() {
     Sluice.Result result = sluice("run", "--no-such-option");
     assertThat(result.exit()).isEqualTo(64);

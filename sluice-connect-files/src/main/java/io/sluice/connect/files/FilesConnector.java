@@ -98,7 +98,8 @@ final class FilesConnector implements SourceConnector {
   /**
    * CSV: the header's column names (type {@code text}); none for a file without a header. JSON:
    * every leaf path with the widest kind of value seen, scanning the whole file (its records as
-   * read, before record functions). Parquet: not observed.
+   * read, before record functions). Parquet: every leaf column of the file's schema, read from its
+   * footer alone (nested columns as dotted paths, lists as {@code array}).
    */
   @Override
   public Optional<List<ObservedField>> observe(Split split) {
@@ -124,13 +125,19 @@ final class FilesConnector implements SourceConnector {
           return Optional.of(
               new JsonSchemaScanner(options.json().encoding(), maxRecordSize)
                   .scan(file, jsonReader.startsWithArray(file)));
+        case PARQUET:
+          return Optional.of(ParquetSchemaReader.read(file));
         default:
           return Optional.empty();
       }
     } catch (IOException e) {
       throw SluiceException.external(
           String.format(
-              "Source '%s': cannot read file '%s' (%s): %s", sourceName, split.key(), file, e),
+              "Source '%s': cannot read file '%s' (%s): %s",
+              sourceName,
+              split.key(),
+              file,
+              e instanceof NoSuchFileException ? "no such file" : e.getMessage()),
           e);
     }
   }
@@ -177,7 +184,11 @@ final class FilesConnector implements SourceConnector {
     } catch (IOException e) {
       throw SluiceException.external(
           String.format(
-              "Source '%s': cannot read file '%s' (%s): %s", sourceName, split.key(), file, e),
+              "Source '%s': cannot read file '%s' (%s): %s",
+              sourceName,
+              split.key(),
+              file,
+              e instanceof NoSuchFileException ? "no such file" : e.getMessage()),
           e);
     }
   }

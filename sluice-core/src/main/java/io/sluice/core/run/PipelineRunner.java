@@ -315,7 +315,7 @@ public final class PipelineRunner {
                         new SourceInput.SplitInput(
                             split,
                             driftedSplits.contains(split.key())
-                                ? Optional.empty()
+                                ? drifted(reader, split, events)
                                 : reader.nativeFormat(split)))
                 .toList(),
             (split, sink) -> {
@@ -446,6 +446,22 @@ public final class PipelineRunner {
   }
 
   /**
+   * How a split that schema drift quarantines is read: through the connector (which sends each
+   * record to quarantine), except Parquet, which the files connector cannot read record by record:
+   * the engine reads it and rejects every row.
+   */
+  private static Optional<io.sluice.api.source.NativeFormat> drifted(
+      SourceConnector connector, Split split, List<SchemaDrift.Event> events) {
+    return connector
+        .nativeFormat(split)
+        .filter(format -> format.format().equals("parquet"))
+        .map(
+            format ->
+                format.rejectingAll(
+                    DriftQuarantineSink.RULE, DriftQuarantineSink.reason(split, events)));
+  }
+
+  /**
    * Adds the new fields as columns of the clean table and widens the columns whose values grew;
    * returns whether the schema changed.
    */
@@ -469,7 +485,10 @@ public final class PipelineRunner {
               .filter(c -> c.name().equals(event.column()))
               .findFirst()
               .flatMap(c -> SchemaDrift.widening(c.type(), event.observed()))
-              .ifPresent(type -> widened.put(event.column(), type));
+              .ifPresent(
+                  type ->
+                      widened.merge(
+                          event.column(), type, (a, b) -> a.precision() >= b.precision() ? a : b));
         }
         default -> {}
       }

@@ -115,8 +115,12 @@ public final class SchemaDrift {
   }
 
   private static boolean widens(ColumnDef column, LakeColumn existing) {
-    return column.type().kind() == DataType.Kind.INT
-        && existing.type().kind() == DataType.Kind.BIGINT;
+    DataType declared = column.type();
+    DataType actual = existing.type();
+    if (declared.kind() == DataType.Kind.DECIMAL && actual.kind() == DataType.Kind.DECIMAL) {
+      return actual.scale() == declared.scale() && actual.precision() > declared.precision();
+    }
+    return declared.kind() == DataType.Kind.INT && actual.kind() == DataType.Kind.BIGINT;
   }
 
   private static ColumnDef retyped(ColumnDef column, DataType type) {
@@ -273,6 +277,13 @@ public final class SchemaDrift {
     if (type.kind() == DataType.Kind.INT && observed.equals("bigint")) {
       return Optional.of(DataType.BIGINT);
     }
+    if (type.kind() == DataType.Kind.DECIMAL && observed.startsWith("decimal(")) {
+      // Iceberg widens a decimal's precision, never its scale.
+      DataType values = DataType.parse(observed);
+      if (values.scale() == type.scale() && values.precision() > type.precision()) {
+        return Optional.of(values);
+      }
+    }
     return Optional.empty();
   }
 
@@ -281,23 +292,47 @@ public final class SchemaDrift {
     if (observed.equals("null") || observed.equals("text")) {
       return true; // no values, or a format without types (CSV)
     }
+    boolean decimal = observed.startsWith("decimal(");
     return switch (type.kind()) {
       case STRING -> !observed.equals("array") && !observed.equals("mixed");
       case INT -> observed.equals("integer");
       case BIGINT -> observed.equals("integer") || observed.equals("bigint");
-      case DOUBLE, DECIMAL ->
-          observed.equals("integer") || observed.equals("bigint") || observed.equals("number");
+      case DOUBLE ->
+          observed.equals("integer")
+              || observed.equals("bigint")
+              || observed.equals("number")
+              || decimal;
+      case DECIMAL ->
+          observed.equals("integer")
+              || observed.equals("bigint")
+              || observed.equals("number")
+              || decimal && fitsDecimal(observed, type);
       case BOOLEAN -> observed.equals("boolean");
-      case DATE, TIMESTAMP -> observed.equals("string");
+      // JSON has dates and timestamps as strings; Parquet has them typed.
+      case DATE -> observed.equals("string") || observed.equals("date");
+      case TIMESTAMP ->
+          observed.equals("string") || observed.equals("timestamp") || observed.equals("date");
     };
+  }
+
+  /** Whether a Parquet {@code decimal(p,s)} fits a DECIMAL column without losing digits. */
+  private static boolean fitsDecimal(String observed, DataType type) {
+    DataType values = DataType.parse(observed);
+    return values.scale() <= type.scale()
+        && values.precision() - values.scale() <= type.precision() - type.scale();
   }
 
   /** The type of a column evolution adds for a field of an observed kind. */
   static DataType typeOf(String observed) {
+    if (observed.startsWith("decimal(")) {
+      return DataType.parse(observed);
+    }
     return switch (observed) {
       case "integer", "bigint" -> DataType.BIGINT;
       case "number" -> DataType.DOUBLE;
       case "boolean" -> DataType.BOOLEAN;
+      case "date" -> DataType.DATE;
+      case "timestamp" -> DataType.TIMESTAMP;
       default -> DataType.STRING;
     };
   }

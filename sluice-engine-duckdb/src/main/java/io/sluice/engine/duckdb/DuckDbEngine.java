@@ -19,6 +19,7 @@ import io.sluice.api.engine.TableTarget;
 import io.sluice.api.lake.DataFile;
 import io.sluice.api.lake.LakeColumn;
 import io.sluice.api.lake.PartitionField;
+import io.sluice.api.source.NativeFormat;
 import io.sluice.api.source.RecordSink;
 import io.sluice.api.source.Split;
 import java.io.IOException;
@@ -79,10 +80,15 @@ final class DuckDbEngine implements Engine {
       Path tmp = context.stateDirectory().resolve("tmp");
       Files.createDirectories(tmp);
       Properties properties = new Properties();
-      if (context.readOnly()) {
+      String url = "jdbc:duckdb:" + warehouse;
+      if (context.readOnly() && !Files.exists(warehouse)) {
+        // Nothing has run yet: an empty in-memory database answers queries (on the lake, or that
+        // no model exists yet) instead of DuckDB refusing to open a missing file read-only.
+        url = "jdbc:duckdb:";
+      } else if (context.readOnly()) {
         properties.setProperty("duckdb.read_only", "true");
       }
-      Connection connection = DriverManager.getConnection("jdbc:duckdb:" + warehouse, properties);
+      Connection connection = DriverManager.getConnection(url, properties);
       int loaders =
           threads != null ? Integer.parseInt(threads) : Runtime.getRuntime().availableProcessors();
       DuckDbEngine engine = new DuckDbEngine(connection.unwrap(DuckDBConnection.class), loaders);
@@ -247,7 +253,12 @@ final class DuckDbEngine implements Engine {
         String format = input.nativeFormat().orElseThrow().format();
         inserts.add(
             format.equals("parquet")
-                ? parquetInsert(stage, i, input.split(), request.fields())
+                ? parquetInsert(
+                    stage,
+                    i,
+                    input.split(),
+                    request.fields(),
+                    input.nativeFormat().orElseThrow().options())
                 : ndjsonInsert(stage, i, input.split(), request.fields()));
       }
     }
@@ -316,15 +327,33 @@ final class DuckDbEngine implements Engine {
         .orElse(false);
   }
 
-  private String parquetInsert(String stage, int index, Split split, List<String> fields) {
+  /**
+   * Reads a Parquet file's fields by path; a field the file does not have reads NULL (schema drift
+   * reports it as missing). With {@link NativeFormat#REJECT_RULE} every row is rejected.
+   */
+  private String parquetInsert(
+      String stage, int index, Split split, List<String> fields, Map<String, String> options)
+      throws SQLException {
+    java.util.Set<String> present = parquetPaths(split.location());
+    String rule = options.get(NativeFormat.REJECT_RULE);
     StringBuilder sql =
         new StringBuilder("INSERT INTO ")
             .append(stage)
             .append(" SELECT ")
             .append(index)
-            .append(", file_row_number + 1, CAST(to_json(t) AS VARCHAR), NULL, NULL");
+            .append(", file_row_number + 1, CAST(to_json(t) AS VARCHAR), ")
+            .append(
+                rule == null
+                    ? "NULL, NULL"
+                    : dialect.literal(options.getOrDefault(NativeFormat.REJECT_REASON, rule))
+                        + ", "
+                        + dialect.literal(rule));
     for (String field : fields) {
-      sql.append(", CAST(").append(parquetPath(field)).append(" AS VARCHAR)");
+      sql.append(", ")
+          .append(
+              present.contains(field)
+                  ? "CAST(" + parquetPath(field) + " AS VARCHAR)"
+                  : "CAST(NULL AS VARCHAR)");
     }
     return sql.append(" FROM (SELECT * FROM read_parquet(")
         .append(dialect.literal(split.location()))
@@ -373,6 +402,47 @@ final class DuckDbEngine implements Engine {
         .append(", max_line_size = 2097152))")
         .append(" WHERE line IS NOT NULL AND trim(line, ' \t') <> '')")
         .toString();
+  }
+
+  /** Every field path of a Parquet file, groups and leaves: {@code user} and {@code user.id}. */
+  private java.util.Set<String> parquetPaths(String file) throws SQLException {
+    java.util.Set<String> paths = new java.util.HashSet<>();
+    // The schema is flattened depth first: the root, then each element with its children after.
+    java.util.ArrayDeque<String> prefixes = new java.util.ArrayDeque<>();
+    java.util.ArrayDeque<Integer> remaining = new java.util.ArrayDeque<>();
+    try (Statement statement = connection.createStatement();
+        java.sql.ResultSet rows =
+            statement.executeQuery(
+                "SELECT name, coalesce(num_children, 0) FROM parquet_schema("
+                    + dialect.literal(file)
+                    + ")")) {
+      boolean root = true;
+      while (rows.next()) {
+        String name = rows.getString(1);
+        int children = rows.getInt(2);
+        if (root) {
+          root = false;
+          prefixes.push("");
+          remaining.push(children);
+          continue;
+        }
+        while (!remaining.isEmpty() && remaining.peek() == 0) {
+          remaining.pop();
+          prefixes.pop();
+        }
+        if (remaining.isEmpty()) {
+          break;
+        }
+        remaining.push(remaining.pop() - 1);
+        String path = prefixes.peek().isEmpty() ? name : prefixes.peek() + "." + name;
+        paths.add(path);
+        if (children > 0) {
+          prefixes.push(path);
+          remaining.push(children);
+        }
+      }
+    }
+    return paths;
   }
 
   private String parquetPath(String field) {
