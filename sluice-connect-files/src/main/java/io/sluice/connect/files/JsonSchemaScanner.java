@@ -61,16 +61,29 @@ final class JsonSchemaScanner {
           if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
           }
-          try (JsonParser parser = factory.createParser(text)) {
-            if (parser.nextToken() == JsonToken.START_OBJECT) {
-              object(parser, "", kinds);
-            }
-          } catch (com.fasterxml.jackson.core.JsonProcessingException malformed) {
-            // Quarantined by the read as malformed; its fields are not part of the schema.
-          }
+          record(text, kinds);
         }
       }
     }
+    return fields(kinds);
+  }
+
+  /**
+   * Adds the fields of one record (a JSON object as text) to {@code kinds}, path to widest kind; a
+   * malformed record adds nothing (the read quarantines it as malformed).
+   */
+  void record(String text, Map<String, String> kinds) throws IOException {
+    try (JsonParser parser = factory.createParser(text)) {
+      if (parser.nextToken() == JsonToken.START_OBJECT) {
+        object(parser, "", kinds);
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException malformed) {
+      // Quarantined by the read as malformed; its fields are not part of the schema.
+    }
+  }
+
+  /** The leaf fields of {@code kinds} (objects are not fields: their leaves are). */
+  static List<ObservedField> fields(Map<String, String> kinds) {
     List<ObservedField> fields = new ArrayList<>();
     kinds.forEach(
         (path, kind) -> {

@@ -7,6 +7,7 @@ import io.sluice.api.SluiceException;
 import io.sluice.api.log.IngestLog;
 import io.sluice.api.log.LogRecord;
 import io.sluice.api.source.NativeFormat;
+import io.sluice.api.source.ObservedField;
 import io.sluice.api.source.RecordSink;
 import io.sluice.api.source.RecordTransform;
 import io.sluice.api.source.SourceConnector;
@@ -14,10 +15,13 @@ import io.sluice.api.source.SourceContext;
 import io.sluice.api.source.Split;
 import io.sluice.api.source.SplitPlan;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -126,9 +130,38 @@ final class StreamConnector implements SourceConnector {
     return Optional.empty();
   }
 
+  /**
+   * Every leaf path of the split's records with the widest kind of value seen (as for JSON files),
+   * reading the split from the log once more; none when record functions reshape the records.
+   */
+  @Override
+  public Optional<List<ObservedField>> observe(Split split) {
+    requireNonNull(split, "split is null");
+    if (!transform.isIdentity()) {
+      return Optional.empty();
+    }
+    JsonSchemaScanner scanner = new JsonSchemaScanner(UTF_8, FilesConnector.MAX_RECORD_SIZE);
+    Map<String, String> kinds = new LinkedHashMap<>();
+    forEach(
+        split,
+        record -> {
+          try {
+            scanner.record(new String(record.payload(), UTF_8), kinds);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+    return Optional.of(JsonSchemaScanner.fields(kinds));
+  }
+
   @Override
   public void read(Split split, RecordSink sink) {
     requireNonNull(split, "split is null");
+    forEach(split, record -> deliver(record, sink));
+  }
+
+  /** The split's records, in offset order. */
+  private void forEach(Split split, Consumer<LogRecord> action) {
     Matcher location = LOCATION.matcher(split.location());
     if (!location.matches() || !location.group(1).equals(stream)) {
       throw SluiceException.internal(
@@ -148,9 +181,7 @@ final class StreamConnector implements SourceConnector {
                 stream, partition, offset, end - 1),
             null);
       }
-      for (LogRecord record : records) {
-        deliver(record, sink);
-      }
+      records.forEach(action);
       offset += records.size();
     }
   }

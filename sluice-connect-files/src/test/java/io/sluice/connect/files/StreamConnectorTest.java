@@ -7,6 +7,7 @@ import io.sluice.api.Plugins;
 import io.sluice.api.log.IngestLog;
 import io.sluice.api.log.IngestLogFactory;
 import io.sluice.api.log.IngestLogSettings;
+import io.sluice.api.source.ObservedField;
 import io.sluice.api.source.RecordTransform;
 import io.sluice.api.source.SourceConnector;
 import io.sluice.api.source.SourceContext;
@@ -156,5 +157,47 @@ class StreamConnectorTest {
               assertThat(rejected.position()).isEqualTo(1);
               assertThat(rejected.reason()).isEqualTo("dropped: drop-when: device.os is bot");
             });
+  }
+
+  @Test
+  void observesTheFieldsOfEachPartitionsRecordsWithTheWidestKindSeen() {
+    append(
+        0,
+        "{\"id\":1,\"device\":{\"os\":\"ios\"},\"amount\":5}",
+        "{\"id\":2,\"amount\":3000000000,\"tags\":[\"a\"]}",
+        "not json");
+    append(1, "{\"id\":\"x\"}");
+    SourceConnector connector = connector(RecordTransform.IDENTITY, 1000);
+    List<Split> splits = connector.plan(Map.of()).splits();
+
+    assertThat(connector.observe(splits.get(0)))
+        .contains(
+            List.of(
+                new ObservedField("id", "integer"),
+                new ObservedField("device.os", "string"),
+                new ObservedField("amount", "bigint"),
+                new ObservedField("tags", "array")));
+    assertThat(connector.observe(splits.get(1)))
+        .contains(List.of(new ObservedField("id", "string")));
+  }
+
+  @Test
+  void observesNothingWhenRecordFunctionsReshapeTheRecords() {
+    append(0, "{\"id\":1}");
+    RecordTransform functions =
+        new RecordTransform() {
+          @Override
+          public Result apply(String json) {
+            return new Keep(json);
+          }
+
+          @Override
+          public boolean isIdentity() {
+            return false;
+          }
+        };
+    SourceConnector connector = connector(functions, 1000);
+
+    assertThat(connector.observe(connector.plan(Map.of()).splits().get(0))).isEmpty();
   }
 }
