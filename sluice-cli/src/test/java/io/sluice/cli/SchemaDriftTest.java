@@ -53,10 +53,7 @@ class SchemaDriftTest {
   }
 
   private List<String> query(String sql) {
-    Sluice.Result result = sluice("query", "-p", project.toString(), "--format", "csv", sql);
-    assertThat(result.exit()).as(result.err()).isZero();
-    List<String> lines = List.of(result.out().strip().split("\n"));
-    return lines.subList(1, lines.size());
+    return Sluice.queryRows(project, sql);
   }
 
   @Test

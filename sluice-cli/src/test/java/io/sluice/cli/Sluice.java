@@ -2,6 +2,8 @@ package io.sluice.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
 
 /** Runs the {@code sluice} command in-process, as a user would, capturing what it prints. */
 final class Sluice {
@@ -15,5 +17,15 @@ final class Sluice {
     StringWriter err = new StringWriter();
     int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
     return new Result(exit, out.toString(), err.toString());
+  }
+
+  /** The rows {@code sluice query --format csv} prints for {@code sql}, without the header. */
+  static List<String> queryRows(Path project, String sql) {
+    Result result = sluice("query", "-p", project.toString(), "--format", "csv", sql);
+    if (result.exit() != 0) {
+      throw new AssertionError("sluice query " + sql + " failed: " + result.err());
+    }
+    List<String> lines = List.of(result.out().strip().split("\n"));
+    return lines.subList(1, lines.size());
   }
 }

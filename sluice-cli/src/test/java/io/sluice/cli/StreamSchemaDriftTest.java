@@ -1,6 +1,5 @@
 package io.sluice.cli;
 
-import static io.sluice.cli.Sluice.sluice;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,10 +75,7 @@ class StreamSchemaDriftTest {
   }
 
   private List<String> query(String sql) {
-    Sluice.Result result = sluice("query", "-p", project.toString(), "--format", "csv", sql);
-    assertThat(result.exit()).as(result.err()).isZero();
-    List<String> lines = List.of(result.out().strip().split("\n"));
-    return lines.subList(1, lines.size());
+    return Sluice.queryRows(project, sql);
   }
 
   private static final String FIRST = "{\"id\":1,\"name\":\"Ann\",\"amount\":10}";
