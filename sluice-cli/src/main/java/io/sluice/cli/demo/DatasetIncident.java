@@ -1,8 +1,5 @@
 package io.sluice.cli.demo;
 
-import java.util.Arrays;
-import java.util.List;
-
 /**
  * Whole-batch defects the generator can build into a later batch ({@link
  * ShopGenerator.Options#withIncident}), each made to trip exactly one dataset check of the example
@@ -57,9 +54,5 @@ public enum DatasetIncident {
   /** The name of the dataset check of {@link #source()} it trips. */
   public String check() {
     return check;
-  }
-
-  static List<DatasetIncident> of(String source) {
-    return Arrays.stream(values()).filter(i -> i.source.equals(source)).toList();
   }
 }

@@ -131,14 +131,7 @@ final class FilesConnector implements SourceConnector {
           return Optional.empty();
       }
     } catch (IOException e) {
-      throw SluiceException.external(
-          String.format(
-              "Source '%s': cannot read file '%s' (%s): %s",
-              sourceName,
-              split.key(),
-              file,
-              e instanceof NoSuchFileException ? "no such file" : e.getMessage()),
-          e);
+      throw cannotRead(split, file, e);
     }
   }
 
@@ -168,29 +161,24 @@ final class FilesConnector implements SourceConnector {
                       + " connector does not read parquet record by record",
                   sourceName, split.key()));
       }
-    } catch (NoSuchFileException e) {
-      throw SluiceException.external(
-          String.format(
-              "Source '%s': cannot read file '%s' (%s): it no longer exists, although it did when"
-                  + " the batch was planned",
-              sourceName, split.key(), file),
-          e);
-    } catch (AccessDeniedException e) {
-      throw SluiceException.external(
-          String.format(
-              "Source '%s': cannot read file '%s' (%s): permission denied",
-              sourceName, split.key(), file),
-          e);
     } catch (IOException e) {
-      throw SluiceException.external(
-          String.format(
-              "Source '%s': cannot read file '%s' (%s): %s",
-              sourceName,
-              split.key(),
-              file,
-              e instanceof NoSuchFileException ? "no such file" : e.getMessage()),
-          e);
+      throw cannotRead(split, file, e);
     }
+  }
+
+  private SluiceException cannotRead(Split split, Path file, IOException e) {
+    String why;
+    if (e instanceof NoSuchFileException) {
+      why = "it no longer exists, although it did when the batch was planned";
+    } else if (e instanceof AccessDeniedException) {
+      why = "permission denied";
+    } else {
+      why = e.getMessage();
+    }
+    return SluiceException.external(
+        String.format(
+            "Source '%s': cannot read file '%s' (%s): %s", sourceName, split.key(), file, why),
+        e);
   }
 
   /**

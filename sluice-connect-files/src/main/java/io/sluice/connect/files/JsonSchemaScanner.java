@@ -72,13 +72,14 @@ final class JsonSchemaScanner {
    * Adds the fields of one record (a JSON object as text) to {@code kinds}, path to widest kind; a
    * malformed record adds nothing (the read quarantines it as malformed).
    */
-  void record(String text, Map<String, String> kinds) throws IOException {
+  void record(String text, Map<String, String> kinds) {
     try (JsonParser parser = factory.createParser(text)) {
       if (parser.nextToken() == JsonToken.START_OBJECT) {
         object(parser, "", kinds);
       }
-    } catch (com.fasterxml.jackson.core.JsonProcessingException malformed) {
-      // Quarantined by the read as malformed; its fields are not part of the schema.
+    } catch (IOException malformed) {
+      // Text in memory cannot fail to read: this is a parse error. The read quarantines the record
+      // as malformed; its fields are not part of the schema.
     }
   }
 

@@ -15,7 +15,6 @@ import io.sluice.api.source.SourceContext;
 import io.sluice.api.source.Split;
 import io.sluice.api.source.SplitPlan;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -142,15 +141,7 @@ final class StreamConnector implements SourceConnector {
     }
     JsonSchemaScanner scanner = new JsonSchemaScanner(UTF_8, FilesConnector.MAX_RECORD_SIZE);
     Map<String, String> kinds = new LinkedHashMap<>();
-    forEach(
-        split,
-        record -> {
-          try {
-            scanner.record(new String(record.payload(), UTF_8), kinds);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
+    forEach(split, record -> scanner.record(new String(record.payload(), UTF_8), kinds));
     return Optional.of(JsonSchemaScanner.fields(kinds));
   }
 

@@ -194,13 +194,13 @@ final class DatasetChecks {
     if (check.maxRows().isPresent() && rows > check.maxRows().get()) {
       return rows + " rows landed, more than max-rows " + check.maxRows().get();
     }
-    if (check.maxChange().isPresent() && earlier.size() >= check.window()) {
-      double mean =
-          earlier.subList(earlier.size() - check.window(), earlier.size()).stream()
-              .mapToLong(Stats::rows)
-              .average()
-              .orElse(0);
-      double change = mean == 0 ? (rows == 0 ? 0 : Double.POSITIVE_INFINITY) : (rows - mean) / mean;
+    List<Stats> window = window(check, earlier, s -> true);
+    if (window == null) {
+      return null;
+    }
+    if (check.maxChange().isPresent()) {
+      double mean = window.stream().mapToLong(Stats::rows).average().orElse(0);
+      double change = relativeChange(rows, mean);
       if (Math.abs(change) > check.maxChange().get()) {
         return String.format(
             Locale.ROOT,
@@ -212,11 +212,8 @@ final class DatasetChecks {
             plain(check.maxChange().get()));
       }
     }
-    if (check.k().isPresent() && earlier.size() >= check.window()) {
-      double[] counts =
-          earlier.subList(earlier.size() - check.window(), earlier.size()).stream()
-              .mapToDouble(Stats::rows)
-              .toArray();
+    if (check.k().isPresent()) {
+      double[] counts = window.stream().mapToDouble(Stats::rows).toArray();
       double mean = java.util.Arrays.stream(counts).average().orElse(0);
       double variance =
           java.util.Arrays.stream(counts).map(c -> (c - mean) * (c - mean)).average().orElse(0);
@@ -276,8 +273,7 @@ final class DatasetChecks {
     List<Stats> window = window(check, earlier, s -> s.distinct().containsKey(column));
     if (check.maxChange().isPresent() && window != null) {
       double mean = window.stream().mapToLong(s -> s.distinct().get(column)).average().orElse(0);
-      double change =
-          mean == 0 ? (count == 0 ? 0 : Double.POSITIVE_INFINITY) : (count - mean) / mean;
+      double change = relativeChange(count, mean);
       if (Math.abs(change) > check.maxChange().get()) {
         return String.format(
             Locale.ROOT,
@@ -304,6 +300,16 @@ final class DatasetChecks {
             .get(0);
     long rows = ((Number) failing).longValue();
     return rows == 0 ? null : rows + " rows break the assertion";
+  }
+
+  /**
+   * How far {@code value} is from {@code mean}, as a fraction of it (infinite from a zero mean).
+   */
+  private static double relativeChange(long value, double mean) {
+    if (mean == 0) {
+      return value == 0 ? 0 : Double.POSITIVE_INFINITY;
+    }
+    return (value - mean) / mean;
   }
 
   /** The last {@code window} earlier batches that have the statistic, or null if fewer. */

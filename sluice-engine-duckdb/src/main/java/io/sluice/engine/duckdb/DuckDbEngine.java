@@ -31,12 +31,15 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -334,7 +337,7 @@ final class DuckDbEngine implements Engine {
   private String parquetInsert(
       String stage, int index, Split split, List<String> fields, Map<String, String> options)
       throws SQLException {
-    java.util.Set<String> present = parquetPaths(split.location());
+    Set<String> present = parquetPaths(split.location());
     String rule = options.get(NativeFormat.REJECT_RULE);
     StringBuilder sql =
         new StringBuilder("INSERT INTO ")
@@ -405,13 +408,13 @@ final class DuckDbEngine implements Engine {
   }
 
   /** Every field path of a Parquet file, groups and leaves: {@code user} and {@code user.id}. */
-  private java.util.Set<String> parquetPaths(String file) throws SQLException {
-    java.util.Set<String> paths = new java.util.HashSet<>();
+  private Set<String> parquetPaths(String file) throws SQLException {
+    Set<String> paths = new HashSet<>();
     // The schema is flattened depth first: the root, then each element with its children after.
-    java.util.ArrayDeque<String> prefixes = new java.util.ArrayDeque<>();
-    java.util.ArrayDeque<Integer> remaining = new java.util.ArrayDeque<>();
+    ArrayDeque<String> prefixes = new ArrayDeque<>();
+    ArrayDeque<Integer> remaining = new ArrayDeque<>();
     try (Statement statement = connection.createStatement();
-        java.sql.ResultSet rows =
+        ResultSet rows =
             statement.executeQuery(
                 "SELECT name, coalesce(num_children, 0) FROM parquet_schema("
                     + dialect.literal(file)

@@ -54,7 +54,7 @@ final class SparkStaging {
       } else if (input.nativeFormat().filter(f -> f.format().equals("parquet")).isPresent()) {
         // The files connector only offers Parquet natively; Spark's own Parquet staging (with
         // DuckDB's _record text) is not built.
-        throw io.sluice.api.SluiceException.user(
+        throw SluiceException.user(
             "Source '%s': file '%s' is Parquet, which the Spark engine cannot read yet (it reads"
                 + " NDJSON natively, CSV and JSON through the connector). Run this project on"
                 + " the duckdb engine (--engine duckdb); see docs/engines.md",
