@@ -220,4 +220,31 @@ class CliTest {
     assertThat(unknown.exit()).isEqualTo(2);
     assertThat(unknown.err()).contains("No source 'event'").contains("did you mean 'events'?");
   }
+
+  @Test
+  void quarantineShowTakesTheRuleAsListPrintsItAndRefusesAnUnknownOne() {
+    Path dir = initProject();
+    sluice("run", "-p", dir.toString(), "--progress=never");
+
+    Sluice.Result named =
+        sluice(
+            "quarantine",
+            "show",
+            "events",
+            "--rule",
+            "range(amount)",
+            "-p",
+            dir.toString(),
+            "-f",
+            "csv");
+    assertThat(named.exit()).as(named.err()).isZero();
+    assertThat(named.out()).contains(",4,range,").doesNotContain(",5,type,");
+
+    Sluice.Result typo =
+        sluice("quarantine", "show", "events", "--rule", "rang", "-p", dir.toString());
+    assertThat(typo.exit()).isEqualTo(2);
+    assertThat(typo.err())
+        .contains("Unknown rule 'rang' for source 'events' (did you mean 'range'?)")
+        .contains("type(occurred_at)");
+  }
 }
