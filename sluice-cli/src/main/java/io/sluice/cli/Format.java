@@ -1,5 +1,6 @@
 package io.sluice.cli;
 
+import io.sluice.core.run.QualityGate;
 import java.util.Locale;
 
 /** Number formatting for summaries. */
@@ -10,8 +11,9 @@ final class Format {
     return String.format(Locale.ROOT, "%,d", n);
   }
 
+  /** See {@link QualityGate#percent}: never 100.00% when a row failed. */
   static String percent(double ratio) {
-    return String.format(Locale.ROOT, "%.2f%%", ratio * 100);
+    return QualityGate.percent(ratio);
   }
 
   static String seconds(long millis) {
