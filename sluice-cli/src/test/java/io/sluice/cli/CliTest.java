@@ -338,4 +338,39 @@ class CliTest {
     }
     return entries;
   }
+
+  @Test
+  void jsonOutputUsesKebabCaseKeysOnly() {
+    Path dir = initProject();
+    sluice("run", "-p", dir.toString(), "--progress=never");
+    for (String command : List.of("status", "quality")) {
+      Sluice.Result json = sluice(command, "-p", dir.toString(), "--format", "json");
+      assertThat(json.exit()).as(json.err()).isZero();
+      assertThat(json.out())
+          .as(command)
+          .contains("\"rows-read\" : 4")
+          .doesNotContainPattern("\"[a-z]+[A-Z][A-Za-z]*\" :");
+    }
+    assertThat(sluice("status", "-p", dir.toString(), "--format", "json").out())
+        .contains("\"run-id\" :")
+        .contains("\"failures-by-rule\" :");
+  }
+
+  @Test
+  void timestampsPrintAsIso8601() {
+    Path dir = initProject();
+    sluice("run", "-p", dir.toString(), "--progress=never");
+    String sql =
+        "SELECT TIMESTAMP '2026-11-25 11:50:00' AS t, TIMESTAMP '2026-11-25 11:50:01.25' AS u";
+    assertThat(sluice("query", "-p", dir.toString(), "-f", "csv", sql).out())
+        .isEqualTo("t,u\n2026-11-25T11:50:00,2026-11-25T11:50:01.25\n");
+    assertThat(sluice("query", "-p", dir.toString(), "-f", "json", sql).out())
+        .contains("\"t\":\"2026-11-25T11:50:00\"");
+    assertThat(sluice("query", "-p", dir.toString(), sql).out()).contains("2026-11-25T11:50:00  ");
+
+    Sluice.Result status = sluice("status", "-p", dir.toString());
+    assertThat(status.out())
+        .containsPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d")
+        .doesNotContainPattern(":\\d\\d\\.0\\b");
+  }
 }
