@@ -373,4 +373,18 @@ class CliTest {
         .containsPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d")
         .doesNotContainPattern(":\\d\\d\\.0\\b");
   }
+
+  @Test
+  void initScaffoldLandsAnUpdatedRowInsteadOfQuarantiningIt() throws IOException {
+    Path dir = initProject();
+    sluice("run", "-p", dir.toString(), "--progress=never");
+    Files.writeString(
+        dir.resolve("data/events/events-0002.csv"),
+        "event_id,occurred_at,kind,amount\n2,2026-11-01T09:05:00Z,purchase,24.90\n");
+
+    Sluice.Result run = sluice("run", "-p", dir.toString(), "--progress=never");
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out()).contains("1 rows read, 1 landed, 0 quarantined");
+  }
 }
