@@ -93,9 +93,6 @@ final class DemoCommand implements Callable<Integer> {
       defaultValue = "auto")
   String progress;
 
-  @Option(names = "--debug", description = "Print stack traces with errors.")
-  boolean debug;
-
   @Override
   public Integer call() throws IOException {
     ShopGenerator.Options generatorOptions = generatorOptions();

@@ -70,9 +70,12 @@ final class InitCommand implements Callable<Integer> {
         format: csv
         event-time: occurred_at
         columns:
+          # No `unique` here: it would quarantine every later row with an id already landed,
+          # a corrected or updated row included. To keep each id's latest row, merge in an
+          # incremental model (unique_key='event_id'); see docs/rules/unique.md.
           - name: event_id
             type: bigint
-            checks: [not_null, unique]
+            checks: [not_null]
           - name: occurred_at
             type: timestamp
           - name: kind

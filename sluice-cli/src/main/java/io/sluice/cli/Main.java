@@ -2,6 +2,9 @@ package io.sluice.cli;
 
 import io.sluice.api.SluiceException;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -44,6 +47,13 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Accepted before or after any (sub)command: the parse result of each is read on an error. */
+  @CommandLine.Option(
+      names = "--debug",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "Print stack traces with errors (also: SLUICE_DEBUG set).")
+  boolean debug;
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
@@ -68,12 +78,12 @@ public final class Main implements Runnable {
 
   private static CommandLine newCommandLine() {
     CommandLine commandLine = new CommandLine(new Main());
+    tidyHelp(commandLine);
     commandLine.setExitCodeExceptionMapper(
         e -> e instanceof SluiceException s ? s.category().exitCode() : 70);
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
-          boolean debug =
-              parsed.hasMatchedOption("--debug") || System.getenv("SLUICE_DEBUG") != null;
+          boolean debug = debug(parsed) || System.getenv("SLUICE_DEBUG") != null;
           if (e instanceof SluiceException sluice) {
             cmd.getErr().println("error: " + sluice.getMessage());
             if (debug) {
@@ -94,12 +104,87 @@ public final class Main implements Runnable {
     return commandLine;
   }
 
-  /** The version from the jar manifest. */
+  /**
+   * Help that reads well at any width: each command's description is one paragraph (its lines in
+   * the source are only where the source wraps), and a command list shows each subcommand's first
+   * sentence whole, never the first source line of its description.
+   */
+  private static void tidyHelp(CommandLine commandLine) {
+    reflow(commandLine);
+    Map<String, CommandLine.IHelpSectionRenderer> sections =
+        new LinkedHashMap<>(commandLine.getHelpSectionMap());
+    sections.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Main::commandList);
+    commandLine.setHelpSectionMap(sections);
+  }
+
+  private static void reflow(CommandLine commandLine) {
+    // Every command's -V prints the version, not only the top-level one's.
+    commandLine.getCommandSpec().versionProvider(new Version());
+    CommandLine.Model.UsageMessageSpec usage = commandLine.getCommandSpec().usageMessage();
+    if (usage.description().length > 1) {
+      usage.description(String.join(" ", usage.description()));
+    }
+    commandLine.getSubcommands().values().forEach(Main::reflow);
+  }
+
+  private static String commandList(CommandLine.Help help) {
+    Map<String, CommandLine.Help> commands = help.subcommands();
+    if (commands.isEmpty()) {
+      return "";
+    }
+    int nameWidth = commands.keySet().stream().mapToInt(String::length).max().orElse(0) + 4;
+    int width = help.commandSpec().usageMessage().width();
+    CommandLine.Help.TextTable table =
+        CommandLine.Help.TextTable.forColumns(
+            help.colorScheme(),
+            new CommandLine.Help.Column(nameWidth, 2, CommandLine.Help.Column.Overflow.SPAN),
+            new CommandLine.Help.Column(
+                Math.max(20, width - nameWidth), 2, CommandLine.Help.Column.Overflow.WRAP));
+    commands.forEach(
+        (name, command) -> table.addRowValues(name, summary(command.commandSpec().usageMessage())));
+    return table.toString();
+  }
+
+  /** A command's summary: its header, else the first sentence of its description. */
+  static String summary(CommandLine.Model.UsageMessageSpec usage) {
+    String text =
+        usage.header().length > 0
+            ? String.join(" ", usage.header())
+            : String.join(" ", usage.description());
+    return SENTENCE_END.split(text.strip(), 2)[0];
+  }
+
+  private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+(?=[A-Z`])");
+
+  /** Whether {@code --debug} was given to the command or any of its subcommands. */
+  private static boolean debug(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--debug")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The version the build wrote into {@code version.properties} (Maven resource filtering). */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"sluice " + (version == null ? "development" : version)};
+    public String[] getVersion() throws java.io.IOException {
+      java.util.Properties properties = new java.util.Properties();
+      try (java.io.InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        if (in == null) {
+          throw new IllegalStateException("version.properties is missing from the sluice build");
+        }
+        properties.load(in);
+      }
+      return new String[] {
+        "sluice " + properties.getProperty("version"),
+        "Java "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vendor")
+            + ")"
+      };
     }
   }
 }

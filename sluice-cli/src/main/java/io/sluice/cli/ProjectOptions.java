@@ -18,9 +18,6 @@ final class ProjectOptions {
       defaultValue = ".")
   Path directory;
 
-  @Option(names = "--debug", description = "Print stack traces with errors.")
-  boolean debug;
-
   @Option(
       names = "--engine",
       paramLabel = "NAME",

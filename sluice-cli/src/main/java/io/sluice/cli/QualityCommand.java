@@ -1,7 +1,5 @@
 package io.sluice.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sluice.api.DidYouMean;
 import io.sluice.api.SluiceException;
 import io.sluice.core.project.Project;
@@ -80,10 +78,7 @@ final class QualityCommand implements Callable<Integer> {
     if (format == OutputFormat.json) {
       List<Object> json = new ArrayList<>();
       datasets.forEach(d -> json.add(json(d, batches)));
-      out.println(
-          new ObjectMapper()
-              .enable(SerializationFeature.INDENT_OUTPUT)
-              .writeValueAsString(Map.of("datasets", json)));
+      out.println(Format.json().writeValueAsString(Map.of("datasets", json)));
     } else {
       print(out, datasets);
     }

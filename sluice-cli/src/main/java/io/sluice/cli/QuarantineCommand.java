@@ -7,6 +7,8 @@ import io.sluice.api.lake.Snapshot;
 import io.sluice.api.lake.TableId;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
+import io.sluice.core.rules.RuleCompiler;
+import io.sluice.core.run.FailedRules;
 import io.sluice.core.run.LakeLayout;
 import io.sluice.core.run.PipelineRunner;
 import io.sluice.core.run.ProjectRuntime;
@@ -39,6 +41,14 @@ import picocli.CommandLine.Spec;
       QuarantineCommand.ReplayCommand.class
     })
 final class QuarantineCommand implements Runnable {
+  /** Each failure of a quarantined row ({@code _errors}) as a row {@code f(rule, column)}. */
+  private static final String FAILURES =
+      "unnest(from_json(_errors, '[{\"rule\":\"VARCHAR\",\"column\":\"VARCHAR\"}]')) AS f";
+
+  /** A failure's name as every command prints it: {@code range(amount)}, {@code parse}. */
+  private static final String FAILURE_NAME =
+      "f.rule || CASE WHEN f.\"column\" = '' THEN '' ELSE '(' || f.\"column\" || ')' END";
+
   @Spec CommandSpec spec;
 
   @Override
@@ -63,10 +73,12 @@ final class QuarantineCommand implements Runnable {
         parts.add(
             "SELECT '"
                 + source.name()
-                + "' AS source, f.rule || CASE WHEN f.\"column\" = '' THEN '' ELSE '(' || f.\"column\""
-                + " || ')' END AS rule, count(*) AS records, min(_file) AS first_file"
-                + " FROM (SELECT _file, unnest(from_json(_errors, '[{\"rule\":\"VARCHAR\","
-                + "\"column\":\"VARCHAR\"}]')) AS f FROM quarantine.\""
+                + "' AS source, "
+                + FAILURE_NAME
+                + " AS rule, count(*) AS records, min(_file) AS first_file"
+                + " FROM (SELECT _file, "
+                + FAILURES
+                + " FROM quarantine.\""
                 + source.name()
                 + "\") GROUP BY 1, 2");
       }
@@ -102,7 +114,11 @@ final class QuarantineCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "SOURCE", description = "The source.")
     String source;
 
-    @Option(names = "--rule", description = "Only records that failed this rule, e.g. not_null.")
+    @Option(
+        names = "--rule",
+        description =
+            "Only records that failed this rule, named as `quarantine list` prints it"
+                + " (range(amount)), or every column's (range).")
     String rule;
 
     @Option(
@@ -127,13 +143,9 @@ final class QuarantineCommand implements Runnable {
             io.sluice.api.DidYouMean.hint(
                 source, project.sources().stream().map(SourceDef::name).toList()));
       }
-      String where =
-          rule == null
-              ? ""
-              : " WHERE list_contains(string_split(q._rules, ','), '"
-                  + rule.replace("'", "''")
-                  + "')";
       try (ProjectRuntime runtime = ProjectRuntime.open(project, true)) {
+        String where =
+            rule == null ? "" : " WHERE " + selected(runtime, project.source(source).get(), rule);
         QueryResult result =
             runtime
                 .engine()
@@ -173,7 +185,11 @@ final class QuarantineCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "SOURCE", description = "The source.")
     String source;
 
-    @Option(names = "--rule", description = "Only records that failed this rule, e.g. range.")
+    @Option(
+        names = "--rule",
+        description =
+            "Only records that failed this rule, named as `quarantine list` prints it"
+                + " (range(amount)), or every column's (range).")
     String rule;
 
     @Option(
@@ -263,6 +279,46 @@ final class QuarantineCommand implements Runnable {
           .append("'");
     }
     return sql.toString();
+  }
+
+  /**
+   * A condition on quarantined rows {@code q}: they failed {@code rule} (see {@link
+   * FailedRules#selects}).
+   *
+   * @throws SluiceException (USER) when the source has no rule of that name
+   */
+  private static String selected(ProjectRuntime runtime, SourceDef source, String rule) {
+    List<String> quarantined = new ArrayList<>();
+    for (List<Object> row :
+        runtime
+            .engine()
+            .query(
+                "SELECT DISTINCT "
+                    + FAILURE_NAME
+                    + " FROM (SELECT "
+                    + FAILURES
+                    + " FROM quarantine.\""
+                    + source.name()
+                    + "\")",
+                Integer.MAX_VALUE)
+            .rows()) {
+      quarantined.add(String.valueOf(row.get(0)));
+    }
+    FailedRules.requireKnown(
+        source.name(),
+        rule,
+        FailedRules.known(
+            new RuleCompiler(runtime.engine().dialect()).compile(source).rules(), quarantined));
+    String literal = "'" + rule.replace("'", "''") + "'";
+    return "EXISTS (SELECT 1 FROM (SELECT "
+        + FAILURES.replace("_errors", "q._errors")
+        + ") WHERE f.rule = "
+        + literal
+        + " OR "
+        + FAILURE_NAME
+        + " = "
+        + literal
+        + ")";
   }
 
   private static SluiceException notRunYet(SluiceException e) {

@@ -72,7 +72,7 @@ final class QueryCommand implements Callable<Integer> {
         for (List<Object> row : result.rows()) {
           List<String> cells = new ArrayList<>();
           for (Object value : row) {
-            cells.add(String.valueOf(value));
+            cells.add(Format.value(value));
           }
           table.add(cells);
         }
@@ -84,7 +84,7 @@ final class QueryCommand implements Callable<Integer> {
         for (List<Object> row : result.rows()) {
           out.println(
               String.join(
-                  ",", row.stream().map(v -> v == null ? "" : csv(String.valueOf(v))).toList()));
+                  ",", row.stream().map(v -> v == null ? "" : csv(Format.value(v))).toList()));
         }
       }
       case json -> {
@@ -101,7 +101,7 @@ final class QueryCommand implements Callable<Integer> {
             } else if (value instanceof Number || value instanceof Boolean) {
               json.writeObject(value);
             } else {
-              json.writeString(String.valueOf(value));
+              json.writeString(Format.value(value));
             }
           }
           json.writeEndObject();

@@ -127,9 +127,7 @@ final class StatusCommand implements Callable<Integer> {
   /** The datasets (with their quality totals and latest event) and the last runs, as JSON. */
   private void json(PrintWriter out, Project project, ProjectRuntime runtime)
       throws java.io.IOException {
-    com.fasterxml.jackson.databind.ObjectMapper mapper =
-        new com.fasterxml.jackson.databind.ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+    com.fasterxml.jackson.databind.ObjectMapper mapper = Format.json();
     List<Object> datasets = new java.util.ArrayList<>();
     for (SourceDef source : project.sources()) {
       QualityReport.Dataset dataset = QualityReport.of(project, runtime.lake(), source.name());
@@ -163,7 +161,7 @@ final class StatusCommand implements Callable<Integer> {
             .rows()
             .get(0)
             .get(0);
-    return Optional.of(String.valueOf(max));
+    return Optional.of(Format.value(max));
   }
 
   /** The score of the dataset's last batch that read rows (replays aside), or {@code -}. */

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -219,5 +220,171 @@ class CliTest {
     Sluice.Result unknown = sluice("quarantine", "show", "event", "-p", dir.toString());
     assertThat(unknown.exit()).isEqualTo(2);
     assertThat(unknown.err()).contains("No source 'event'").contains("did you mean 'events'?");
+  }
+
+  @Test
+  void quarantineShowTakesTheRuleAsListPrintsItAndRefusesAnUnknownOne() {
+    Path dir = initProject();
+    sluice("run", "-p", dir.toString(), "--progress=never");
+
+    Sluice.Result named =
+        sluice(
+            "quarantine",
+            "show",
+            "events",
+            "--rule",
+            "range(amount)",
+            "-p",
+            dir.toString(),
+            "-f",
+            "csv");
+    assertThat(named.exit()).as(named.err()).isZero();
+    assertThat(named.out()).contains(",4,range,").doesNotContain(",5,type,");
+
+    Sluice.Result typo =
+        sluice("quarantine", "show", "events", "--rule", "rang", "-p", dir.toString());
+    assertThat(typo.exit()).isEqualTo(2);
+    assertThat(typo.err())
+        .contains("Unknown rule 'rang' for source 'events' (did you mean 'range'?)")
+        .contains("type(occurred_at)");
+  }
+
+  @Test
+  void statusNeverShowsFullQualityWhenRowsWereQuarantined() throws IOException {
+    Path dir = temp.resolve("many");
+    Files.createDirectories(dir.resolve("sources"));
+    Files.createDirectories(dir.resolve("data"));
+    Files.writeString(dir.resolve("sluice.yaml"), "name: many\n");
+    Files.writeString(
+        dir.resolve("sources/events.yaml"),
+        "path: data/*.csv\n"
+            + "columns:\n"
+            + "  - {name: id, type: bigint}\n"
+            + "  - {name: amount, type: bigint, checks: [{range: {min: 0}}]}\n");
+    StringBuilder csv = new StringBuilder("id,amount\n");
+    for (int i = 1; i <= 50_000; i++) {
+      csv.append(i).append(',').append(i == 7 ? -1 : 1).append('\n');
+    }
+    Files.writeString(dir.resolve("data/events.csv"), csv);
+    assertThat(sluice("run", "-p", dir.toString(), "--progress=never").exit()).isZero();
+
+    Sluice.Result status = sluice("status", "-p", dir.toString());
+
+    assertThat(status.exit()).as(status.err()).isZero();
+    assertThat(status.out()).contains("99.99%").doesNotContain("100.00%");
+  }
+
+  @Test
+  void debugPrintsTheStackTraceWhereverItIsOnTheCommandLine() {
+    String missing = temp.resolve("missing").toString();
+    for (String[] args :
+        List.of(
+            new String[] {"status", "-p", missing, "--debug"},
+            new String[] {"--debug", "status", "-p", missing},
+            new String[] {"quarantine", "list", "--debug", "-p", missing})) {
+      Sluice.Result result = sluice(args);
+      assertThat(result.exit()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(result.err())
+          .as(String.join(" ", args))
+          .startsWith("error: ")
+          .contains("\tat io.sluice.");
+    }
+    Sluice.Result plain = sluice("status", "-p", missing);
+    assertThat(plain.exit()).isEqualTo(2);
+    assertThat(plain.err()).startsWith("error: ").doesNotContain("\tat ");
+  }
+
+  @Test
+  void versionIsTheBuildsVersion() {
+    Sluice.Result version = sluice("--version");
+    assertThat(version.exit()).isZero();
+    assertThat(version.out())
+        .containsPattern("^sluice \\d+\\.\\d+\\.\\d+")
+        .doesNotContain("development");
+    assertThat(sluice("run", "-V").out()).isEqualTo(version.out());
+  }
+
+  @Test
+  void helpShowsEveryCommandsSummaryWhole() {
+    for (String[] args : List.of(new String[] {"--help"}, new String[] {"quarantine", "--help"})) {
+      Sluice.Result help = sluice(args);
+      assertThat(help.exit()).isZero();
+      List<String> summaries = commandSummaries(help.out());
+      assertThat(summaries).as(help.out()).hasSizeGreaterThan(2);
+      assertThat(summaries).allSatisfy(summary -> assertThat(summary).endsWith("."));
+    }
+    assertThat(String.join(" ", commandSummaries(sluice("--help").out())))
+        .contains(
+            "run Run one incremental pass: land the files no earlier run landed (validated into"
+                + " clean and quarantine lake tables), rebuild the models whose inputs changed, run"
+                + " the model tests, and print a summary.");
+  }
+
+  /** The entries of a help's command list, each {@code name summary} on one line. */
+  private static List<String> commandSummaries(String help) {
+    List<String> entries = new java.util.ArrayList<>();
+    boolean inList = false;
+    for (String line : help.split("\n")) {
+      if (line.equals("Commands:")) {
+        inList = true;
+      } else if (inList && line.isBlank()) {
+        break;
+      } else if (inList && line.matches("  \\S.*")) {
+        entries.add(line.strip().replaceAll("\\s+", " "));
+      } else if (inList) {
+        int last = entries.size() - 1;
+        entries.set(last, entries.get(last) + " " + line.strip());
+      }
+    }
+    return entries;
+  }
+
+  @Test
+  void jsonOutputUsesKebabCaseKeysOnly() {
+    Path dir = initProject();
+    sluice("run", "-p", dir.toString(), "--progress=never");
+    for (String command : List.of("status", "quality")) {
+      Sluice.Result json = sluice(command, "-p", dir.toString(), "--format", "json");
+      assertThat(json.exit()).as(json.err()).isZero();
+      assertThat(json.out())
+          .as(command)
+          .contains("\"rows-read\" : 4")
+          .doesNotContainPattern("\"[a-z]+[A-Z][A-Za-z]*\" :");
+    }
+    assertThat(sluice("status", "-p", dir.toString(), "--format", "json").out())
+        .contains("\"run-id\" :")
+        .contains("\"failures-by-rule\" :");
+  }
+
+  @Test
+  void timestampsPrintAsIso8601() {
+    Path dir = initProject();
+    sluice("run", "-p", dir.toString(), "--progress=never");
+    String sql =
+        "SELECT TIMESTAMP '2026-11-25 11:50:00' AS t, TIMESTAMP '2026-11-25 11:50:01.25' AS u";
+    assertThat(sluice("query", "-p", dir.toString(), "-f", "csv", sql).out())
+        .isEqualTo("t,u\n2026-11-25T11:50:00,2026-11-25T11:50:01.25\n");
+    assertThat(sluice("query", "-p", dir.toString(), "-f", "json", sql).out())
+        .contains("\"t\":\"2026-11-25T11:50:00\"");
+    assertThat(sluice("query", "-p", dir.toString(), sql).out()).contains("2026-11-25T11:50:00  ");
+
+    Sluice.Result status = sluice("status", "-p", dir.toString());
+    assertThat(status.out())
+        .containsPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d")
+        .doesNotContainPattern(":\\d\\d\\.0\\b");
+  }
+
+  @Test
+  void initScaffoldLandsAnUpdatedRowInsteadOfQuarantiningIt() throws IOException {
+    Path dir = initProject();
+    sluice("run", "-p", dir.toString(), "--progress=never");
+    Files.writeString(
+        dir.resolve("data/events/events-0002.csv"),
+        "event_id,occurred_at,kind,amount\n2,2026-11-01T09:05:00Z,purchase,24.90\n");
+
+    Sluice.Result run = sluice("run", "-p", dir.toString(), "--progress=never");
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out()).contains("1 rows read, 1 landed, 0 quarantined");
   }
 }

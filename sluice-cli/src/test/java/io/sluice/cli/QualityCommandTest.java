@@ -99,7 +99,8 @@ class QualityCommandTest {
         .containsExactly("clicks", "orders");
     assertThat(body.get("runs")).hasSize(2);
     assertThat(body.get("runs").get(1).get("status").asText()).isEqualTo("ok");
-    assertThat(body.get("runs").get(1).get("sources").get(1).get("rowsRead").asLong()).isEqualTo(2);
+    assertThat(body.get("runs").get(1).get("sources").get(1).get("rows-read").asLong())
+        .isEqualTo(2);
   }
 
   @Test

@@ -188,6 +188,36 @@ class QuarantineReplayTest {
   }
 
   @Test
+  void ruleOptionTakesTheRuleAsQuarantineListPrintsIt() throws Exception {
+    Path project = project("listed", JSON, "data/orders.ndjson", STRICT);
+    assertThat(sluice("quarantine", "list", "-p", project.toString()).out())
+        .contains("range(amount)");
+    Files.writeString(
+        project.resolve("sources/orders.yaml"),
+        Files.readString(project.resolve("sources/orders.yaml")).replace("min: 0", "min: -10"));
+
+    Sluice.Result result = replay(project, "--rule", "range(amount)");
+
+    assertThat(result.out()).contains("0 of 1 quarantined records landed");
+    assertThat(result.out()).contains("still failing in orders: accepted_values(status) 1");
+  }
+
+  @Test
+  void unknownRuleIsAnErrorWithTheKnownRules() throws Exception {
+    Path project = project("typo", JSON, "data/orders.ndjson", STRICT);
+
+    Sluice.Result result =
+        sluice("quarantine", "replay", "orders", "-p", project.toString(), "--rule", "rnge");
+
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.err())
+        .contains("Unknown rule 'rnge' for source 'orders' (did you mean 'range'?)")
+        .contains("accepted_values(status)")
+        .contains("range(amount)");
+    assertThat(query(project, "SELECT count(*) AS n FROM quarantine.orders")).isEqualTo("n\n4\n");
+  }
+
+  @Test
   void dryRunShowsWhatWouldLandAndChangesNothing() throws Exception {
     Path project = project("dry", JSON, "data/orders.ndjson", STRICT);
     writeSource(project, "data/orders.ndjson", FIXED);

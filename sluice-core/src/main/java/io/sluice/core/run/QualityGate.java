@@ -56,7 +56,18 @@ public final class QualityGate {
     return violations;
   }
 
-  private static String percent(double ratio) {
-    return String.format(Locale.ROOT, "%.2f%%", ratio * 100);
+  /**
+   * A score as a percentage with two decimals, as every command prints scores. Rounding never hides
+   * a failed row: a score below 1 prints at most {@code 99.99%} (not {@code 100.00%} for 99.996%),
+   * a score above 0 at least {@code 0.01%}.
+   */
+  public static String percent(double ratio) {
+    String text = String.format(Locale.ROOT, "%.2f", ratio * 100);
+    if (ratio < 1 && text.equals("100.00")) {
+      text = "99.99";
+    } else if (ratio > 0 && text.equals("0.00")) {
+      text = "0.01";
+    }
+    return text + "%";
   }
 }

@@ -305,25 +305,31 @@ public final class QuarantineReplay {
                 relation,
                 quarantine.columns(),
                 quarantine.files().stream().map(DataFile::path).toList())));
-    String where =
-        rule.map(
-                r ->
-                    " WHERE (',' || _rules || ',') LIKE "
-                        + engine.dialect().literal("%," + r + ",%"))
-            .orElse("");
     QueryResult result =
         engine.query(
             "SELECT _batch, _file, _line, _record, _rules, "
                 + LakeViews.key(engine.dialect(), "_batch")
-                + " FROM "
+                + ", _errors FROM "
                 + quoted(SCRATCH_SCHEMA)
                 + "."
                 + quoted(relation)
-                + where
                 + " ORDER BY _batch, _file, _line",
             Integer.MAX_VALUE);
+    if (rule.isPresent()) {
+      Set<String> quarantined = new TreeSet<>();
+      for (List<Object> values : result.rows()) {
+        quarantined.addAll(FailedRules.names((String) values.get(6)));
+      }
+      FailedRules.requireKnown(
+          source.name(),
+          rule.get(),
+          FailedRules.known(compiler.compile(source).rules(), quarantined));
+    }
     Map<String, List<Row>> byBatch = new TreeMap<>();
     for (List<Object> values : result.rows()) {
+      if (rule.isPresent() && !FailedRules.selectsAny(rule.get(), (String) values.get(6))) {
+        continue;
+      }
       Row row =
           new Row(
               (String) values.get(1),
