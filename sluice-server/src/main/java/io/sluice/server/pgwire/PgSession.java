@@ -484,9 +484,7 @@ final class PgSession {
       byte[] value = message.readBytes(length);
       int format = formatCount == 0 ? 0 : formats[formatCount == 1 ? 0 : i];
       String text =
-          format == 1
-              ? type.binaryParameterText(value)
-              : new String(value, StandardCharsets.UTF_8);
+          format == 1 ? type.binaryParameterText(value) : new String(value, StandardCharsets.UTF_8);
       literals.add(SqlText.literal(text, type));
     }
     int resultCount = message.readCount(2);
@@ -672,8 +670,7 @@ final class PgSession {
       int sentNow = 0;
       while (true) {
         if (cancelRequested) {
-          throw PgError.error(
-              SqlStates.QUERY_CANCELED, "canceling statement due to user request");
+          throw PgError.error(SqlStates.QUERY_CANCELED, "canceling statement due to user request");
         }
         List<Object> row = portal.lookahead != null ? portal.lookahead : next(cursor);
         portal.lookahead = null;

@@ -150,7 +150,8 @@ enum PgType {
       try {
         return arrayText(a.getArray());
       } catch (SQLException e) {
-        throw PgError.error(SqlStates.DATA_EXCEPTION, "Cannot read a list value: %s", e.getMessage());
+        throw PgError.error(
+            SqlStates.DATA_EXCEPTION, "Cannot read a list value: %s", e.getMessage());
       }
     }
     return String.valueOf(value);
@@ -202,9 +203,10 @@ enum PgType {
       case BYTEA -> bytes(value);
       case TEXT, VARCHAR -> text(value);
       case DATE ->
-          ByteBuffer.allocate(4).putInt((int) (localDate(value).toEpochDay() - PG_EPOCH_DAYS)).array();
-      case TIME ->
-          ByteBuffer.allocate(8).putLong(localTime(value).toNanoOfDay() / 1000).array();
+          ByteBuffer.allocate(4)
+              .putInt((int) (localDate(value).toEpochDay() - PG_EPOCH_DAYS))
+              .array();
+      case TIME -> ByteBuffer.allocate(8).putLong(localTime(value).toNanoOfDay() / 1000).array();
       case TIMESTAMP, TIMESTAMPTZ ->
           ByteBuffer.allocate(8)
               .putLong(ChronoUnit.MICROS.between(PG_EPOCH, utcDateTime(value)))
@@ -235,7 +237,8 @@ enum PgType {
       try {
         return blob.getBytes(1, (int) blob.length());
       } catch (SQLException e) {
-        throw PgError.error(SqlStates.DATA_EXCEPTION, "Cannot read a BLOB value: %s", e.getMessage());
+        throw PgError.error(
+            SqlStates.DATA_EXCEPTION, "Cannot read a BLOB value: %s", e.getMessage());
       }
     }
     return value.toString().getBytes(StandardCharsets.UTF_8);

@@ -88,8 +88,7 @@ public final class PgWireServer implements AutoCloseable {
    *
    * @throws IOException when the address cannot be bound
    */
-  public static PgWireServer start(PgWireSettings settings, SqlBackend backend)
-      throws IOException {
+  public static PgWireServer start(PgWireSettings settings, SqlBackend backend) throws IOException {
     requireNonNull(settings, "settings is null");
     requireNonNull(backend, "backend is null");
     ServerSocket socket = new ServerSocket();

@@ -8,9 +8,9 @@ import java.util.Locale;
 /**
  * Lexical work on SQL text that must not be fooled by quotes and comments: splitting a simple query
  * into statements, reading a statement's leading keywords, and binding {@code $n} parameters.
- * Single-quoted strings ({@code ''} escapes, {@code E'...'} with backslash escapes),
- * double-quoted identifiers, {@code --} and nested {@code /* *\/} comments and dollar-quoted
- * strings are skipped as units.
+ * Single-quoted strings ({@code ''} escapes, {@code E'...'} with backslash escapes), double-quoted
+ * identifiers, {@code --} and nested {@code /* *\/} comments and dollar-quoted strings are skipped
+ * as units.
  */
 final class SqlText {
   private SqlText() {}

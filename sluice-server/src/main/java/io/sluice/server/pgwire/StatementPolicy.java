@@ -37,18 +37,67 @@ final class StatementPolicy {
   /** Statements whose first word makes them reads. */
   private static final Set<String> READS =
       Set.of(
-          "select", "with", "values", "table", "from", "describe", "desc", "summarize", "pivot",
+          "select",
+          "with",
+          "values",
+          "table",
+          "from",
+          "describe",
+          "desc",
+          "summarize",
+          "pivot",
           "unpivot");
 
   /** The other statements of PostgreSQL and DuckDB: all refused, as writes or session changes. */
   private static final Set<String> COMMANDS =
       Set.of(
-          "insert", "update", "delete", "merge", "upsert", "replace", "truncate", "create", "drop",
-          "alter", "comment", "grant", "revoke", "copy", "attach", "detach", "install", "load",
-          "pragma", "call", "use", "checkpoint", "force", "vacuum", "analyze", "analyse", "export",
-          "import", "prepare", "execute", "listen", "notify", "unlisten", "lock", "reindex",
-          "cluster", "refresh", "do", "declare", "fetch", "move", "close", "savepoint", "release",
-          "security", "update_extensions", "rename");
+          "insert",
+          "update",
+          "delete",
+          "merge",
+          "upsert",
+          "replace",
+          "truncate",
+          "create",
+          "drop",
+          "alter",
+          "comment",
+          "grant",
+          "revoke",
+          "copy",
+          "attach",
+          "detach",
+          "install",
+          "load",
+          "pragma",
+          "call",
+          "use",
+          "checkpoint",
+          "force",
+          "vacuum",
+          "analyze",
+          "analyse",
+          "export",
+          "import",
+          "prepare",
+          "execute",
+          "listen",
+          "notify",
+          "unlisten",
+          "lock",
+          "reindex",
+          "cluster",
+          "refresh",
+          "do",
+          "declare",
+          "fetch",
+          "move",
+          "close",
+          "savepoint",
+          "release",
+          "security",
+          "update_extensions",
+          "rename");
 
   /** Settings PostgreSQL clients set on connect: accepted, with no effect. */
   private static final Set<String> CLIENT_SETTINGS =
@@ -161,7 +210,9 @@ final class StatementPolicy {
       i++;
     }
     String name = i < words.size() ? words.get(i) : "";
-    if (name.equals("session") && i + 1 < words.size() && words.get(i + 1).equals("authorization")) {
+    if (name.equals("session")
+        && i + 1 < words.size()
+        && words.get(i + 1).equals("authorization")) {
       throw readOnly("SET SESSION AUTHORIZATION");
     }
     if (name.equals("characteristics") || CLIENT_SETTINGS.contains(name)) {

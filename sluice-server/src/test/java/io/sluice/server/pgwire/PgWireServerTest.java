@@ -169,7 +169,8 @@ class PgWireServerTest {
           assertThat(rs.getObject("tz", OffsetDateTime.class).toInstant())
               .isEqualTo(OffsetDateTime.of(2024, 1, 2, 3, 4, 5, 0, ZoneOffset.UTC).toInstant());
           assertThat(rs.getBytes("by")).containsExactly(0x01, 0xFF);
-          assertThat(rs.getObject("u")).isEqualTo(UUID.fromString("6f1c2b7e-8f7a-4c55-9b1e-3a3c1f0e2d4b"));
+          assertThat(rs.getObject("u"))
+              .isEqualTo(UUID.fromString("6f1c2b7e-8f7a-4c55-9b1e-3a3c1f0e2d4b"));
           assertThat(rs.getObject("nothing")).isNull();
           var meta = rs.getMetaData();
           assertThat(meta.getColumnTypeName(1)).isEqualTo("bool");
