@@ -297,6 +297,18 @@ class PgWireServerTest {
       try (ResultSet rs = statement.executeQuery("SELECT nspname FROM pg_catalog.pg_namespace")) {
         assertThat(column(rs, 1)).contains("main");
       }
+      try (ResultSet rs =
+          statement.executeQuery(
+              "SELECT c.relname, a.attname, t.typname FROM pg_catalog.pg_class c"
+                  + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
+                  + " LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
+                  + " WHERE c.relname = 'orders' ORDER BY a.attnum")) {
+        assertThat(column(rs, 2)).containsExactly("id", "customer", "amount", "placed");
+      }
+      try (ResultSet rs = statement.executeQuery("SELECT current_database(), current_schema()")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(2)).isEqualTo("main");
+      }
       try (ResultSet rs = connection.getMetaData().getTables(null, null, "%", null)) {
         // whatever the driver's catalog query gives, the session survives it
         assertThat(rs.getMetaData().getColumnCount()).isPositive();
