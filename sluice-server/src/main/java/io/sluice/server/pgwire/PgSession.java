@@ -31,6 +31,11 @@ final class PgSession {
   private static final int CANCEL_REQUEST = 80877102;
   private static final int MAX_STARTUP_BYTES = 10_000;
 
+  /**
+   * The most time a client may take to start up and authenticate (PostgreSQL's default is 1 min).
+   */
+  static final java.time.Duration AUTHENTICATION_TIMEOUT = java.time.Duration.ofSeconds(10);
+
   /** How the connection ended, for the server's bookkeeping. */
   private static final class Closed extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -77,6 +82,10 @@ final class PgSession {
   private final Map<String, Portal> portals = new HashMap<>();
   private volatile ResultCursor running;
   private volatile boolean cancelRequested;
+  private volatile boolean authenticated;
+
+  /** When the write in progress started ({@link System#nanoTime}), or 0 when none is. */
+  private volatile long writingSince;
 
   PgSession(
       Socket socket,
@@ -116,7 +125,7 @@ final class PgSession {
   private void run(boolean refuse) {
     try {
       in = new BufferedInputStream(socket.getInputStream(), 8192);
-      out = new MessageWriter(new BufferedOutputStream(socket.getOutputStream(), 65536));
+      out = new MessageWriter(new BufferedOutputStream(new TimedOutput(), 65536));
       try {
         Map<String, String> parameters = startup();
         if (refuse) {
@@ -128,6 +137,7 @@ final class PgSession {
         }
         user = parameters.getOrDefault("user", "");
         authenticate();
+        authenticated = true;
         ready(parameters);
         loop();
       } catch (PgError e) {
@@ -164,10 +174,53 @@ final class PgSession {
     }
   }
 
+  /**
+   * Whether a write to the client has been blocked longer than the idle timeout: a client that
+   * stops reading its results would otherwise hold its thread and slot for ever (blocking sockets
+   * have no write timeout). The server's watchdog then {@link #kill}s the session.
+   */
+  boolean writeStalled(long now) {
+    long since = writingSince;
+    return since != 0 && now - since > settings.idleTimeout().toNanos();
+  }
+
+  /** The socket's output, noting when each write starts and ends for the watchdog. */
+  private final class TimedOutput extends java.io.OutputStream {
+    private final java.io.OutputStream socketOut;
+
+    TimedOutput() throws IOException {
+      this.socketOut = socket.getOutputStream();
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      writingSince = System.nanoTime() | 1;
+      try {
+        socketOut.write(b, off, len);
+      } finally {
+        writingSince = 0;
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      socketOut.flush();
+    }
+  }
+
   // ---- reading
 
   private long deadline() {
-    return System.nanoTime() + settings.idleTimeout().toNanos();
+    java.time.Duration timeout =
+        authenticated || AUTHENTICATION_TIMEOUT.compareTo(settings.idleTimeout()) > 0
+            ? settings.idleTimeout()
+            : AUTHENTICATION_TIMEOUT;
+    return System.nanoTime() + timeout.toNanos();
   }
 
   private int read(long deadline) throws IOException {

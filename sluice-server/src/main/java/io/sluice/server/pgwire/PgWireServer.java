@@ -49,6 +49,7 @@ public final class PgWireServer implements AutoCloseable {
   private final Map<Integer, PgSession> active = new ConcurrentHashMap<>();
   private final AtomicInteger nextProcessId = new AtomicInteger(1);
   private final Thread acceptor;
+  private final java.util.concurrent.ScheduledExecutorService watchdog;
   private volatile boolean closed;
 
   private PgWireServer(PgWireSettings settings, SqlBackend backend, ServerSocket serverSocket) {
@@ -75,6 +76,9 @@ public final class PgWireServer implements AutoCloseable {
             new ArrayBlockingQueue<>(32),
             task -> daemon(task, "sluice-sql-refusal"));
     this.acceptor = daemon(this::accept, "sluice-sql-accept");
+    this.watchdog =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            task -> daemon(task, "sluice-sql-watchdog"));
   }
 
   private static Thread daemon(Runnable task, String name) {
@@ -102,6 +106,9 @@ public final class PgWireServer implements AutoCloseable {
     }
     PgWireServer server = new PgWireServer(settings, backend, socket);
     server.acceptor.start();
+    long period = Math.max(10, Math.min(1000, settings.idleTimeout().toMillis() / 4));
+    server.watchdog.scheduleWithFixedDelay(
+        server::killStalledWriters, period, period, TimeUnit.MILLISECONDS);
     return server;
   }
 
@@ -182,6 +189,21 @@ public final class PgWireServer implements AutoCloseable {
         random.nextInt());
   }
 
+  /** Ends the sessions whose client has not read their results for longer than the idle timeout. */
+  private void killStalledWriters() {
+    long now = System.nanoTime();
+    for (PgSession session : active.values()) {
+      if (session.writeStalled(now)) {
+        LOG.info(
+            "SQL endpoint connection {} closed: its client read nothing for {}",
+            session.processId(),
+            settings.idleTimeout());
+        session.cancel();
+        session.kill();
+      }
+    }
+  }
+
   /** A CancelRequest: stops the statement running in the session with this key, if any. */
   void cancel(int processId, int secretKey) {
     PgSession session = active.get(processId);
@@ -194,6 +216,7 @@ public final class PgWireServer implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    watchdog.shutdownNow();
     try {
       serverSocket.close();
     } catch (IOException e) {

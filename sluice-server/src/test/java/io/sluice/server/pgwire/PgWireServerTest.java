@@ -398,6 +398,26 @@ class PgWireServerTest {
   }
 
   @Test
+  void closesAConnectionWhoseClientStopsReadingItsResults() throws Exception {
+    server.close();
+    server = start(settings(1, Duration.ofSeconds(2), 64 << 10, 50_000_000));
+    try (RawClient raw = RawClient.authenticated(server, TOKEN)) {
+      byte[] sql = utf8("SELECT * FROM range(50000000)\0");
+      raw.out.writeByte('Q');
+      raw.out.writeInt(4 + sql.length);
+      raw.out.write(sql);
+      raw.out.flush();
+      // never read: the server's writes block once the socket buffers are full, and its
+      // watchdog must end the session and free the only slot
+      try (Connection connection = connectWithinSeconds(30);
+          Statement statement = connection.createStatement();
+          ResultSet rs = statement.executeQuery("SELECT 4")) {
+        assertThat(column(rs, 1)).containsExactly("4");
+      }
+    }
+  }
+
+  @Test
   void cancelsARunningStatementAndKeepsTheSession() throws Exception {
     try (Connection connection = connect();
         Statement statement = connection.createStatement()) {
