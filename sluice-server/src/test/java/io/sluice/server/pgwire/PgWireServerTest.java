@@ -232,6 +232,35 @@ class PgWireServerTest {
     assertThat(backend.count("orders")).isEqualTo(3);
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "SELECT e'\\''; DROP TABLE orders; --'",
+        "SELECT E'\\'' ; DROP TABLE orders",
+        "SELECT $x$ ; $x$; DROP TABLE orders",
+        "SELECT $$ ' $$; DROP TABLE orders; -- '",
+        "SELECT 'a'';DROP TABLE orders;--'",
+        "SELECT \"a;\" FROM (SELECT 1 AS \"a;\"); DROP TABLE orders",
+        "SELECT 1 /* ; /* nested */ ; */; DROP TABLE orders",
+        "SELECT 1 -- ;\n; DROP TABLE orders"
+      })
+  void cannotSmuggleAWriteBehindQuotesOrComments(String sql) throws Exception {
+    for (String mode : List.of("extended", "simple")) {
+      try (Connection connection = connect("preferQueryMode=" + mode);
+          Statement statement = connection.createStatement()) {
+        try {
+          statement.execute(sql);
+          while (statement.getMoreResults() || statement.getUpdateCount() != -1) {
+            // drain every result
+          }
+        } catch (SQLException e) {
+          assertThat(e.getSQLState()).isNotEqualTo("XX000");
+        }
+      }
+      assertThat(backend.count("orders")).as(sql).isEqualTo(3);
+    }
+  }
+
   @Test
   void answersTheSessionStatementsOfDriversLocally() throws Exception {
     try (Connection connection = connect();
