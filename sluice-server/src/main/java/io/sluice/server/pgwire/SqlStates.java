@@ -37,9 +37,6 @@ final class SqlStates {
     if (m.contains("parser error") || m.contains("syntax error")) {
       return SYNTAX_ERROR;
     }
-    if (m.contains("interrupt") || m.contains("cancel") || m.contains("timeout")) {
-      return QUERY_CANCELED;
-    }
     if (m.contains("catalog error")) {
       if (m.contains("table with name") || m.contains("table or view")) {
         return UNDEFINED_TABLE;
@@ -54,6 +51,9 @@ final class SqlStates {
     }
     if (m.contains("binder error")) {
       return m.contains("column") ? UNDEFINED_COLUMN : SYNTAX_OR_ACCESS;
+    }
+    if (m.contains("interrupt") || m.contains("cancel") || m.contains("timed out")) {
+      return QUERY_CANCELED;
     }
     if (m.contains("read-only") || m.contains("read only")) {
       return READ_ONLY_TRANSACTION;
