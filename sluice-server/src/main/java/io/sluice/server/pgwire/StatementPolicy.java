@@ -194,6 +194,7 @@ final class StatementPolicy {
       }
       default -> {
         if (READS.contains(first)) {
+          refuseEmbeddedWrites(sql);
           return new Read(sql, "SELECT");
         }
         if (!first.isEmpty() && Character.isLetter(first.charAt(0)) && !COMMANDS.contains(first)) {
@@ -251,7 +252,44 @@ final class StatementPolicy {
     if (!READS.contains(explained)) {
       throw readOnly("EXPLAIN " + explained.toUpperCase(Locale.ROOT));
     }
+    refuseEmbeddedWrites(sql);
     return new Read(sql, "EXPLAIN");
+  }
+
+  /** Words that make a statement led by a read keyword a write, e.g. {@code WITH … INSERT}. */
+  private static final Set<String> WRITE_WORDS =
+      Set.of(
+          "insert",
+          "update",
+          "delete",
+          "merge",
+          "truncate",
+          "copy",
+          "create",
+          "drop",
+          "alter",
+          "attach",
+          "detach");
+
+  /**
+   * Refuses a read whose text holds a write keyword as a bare word anywhere (outside quotes and
+   * comments, not as {@code t.update}): {@code WITH x AS (…) INSERT …} and data-modifying CTEs. A
+   * column with such a name is read by quoting it ({@code "update"}).
+   */
+  private static void refuseEmbeddedWrites(String sql) {
+    List<String> words = SqlText.words(sql, Integer.MAX_VALUE);
+    for (int i = 0; i < words.size(); i++) {
+      String word = words.get(i);
+      if (WRITE_WORDS.contains(word) && (i == 0 || !words.get(i - 1).equals("."))) {
+        throw PgError.error(
+            SqlStates.READ_ONLY_TRANSACTION,
+            "%s is refused: the SQL endpoint of sluice serve is read-only (a column named %s"
+                + " is read as \"%s\")",
+            word.toUpperCase(Locale.ROOT),
+            word,
+            word);
+      }
+    }
   }
 
   static PgError readOnly(String what) {

@@ -213,7 +213,11 @@ class PgWireServerTest {
         "EXPLAIN ANALYZE DELETE FROM orders",
         "/* a comment */ ( DROP TABLE orders )",
         "USE other",
-        "CHECKPOINT"
+        "CHECKPOINT",
+        "WITH x AS (SELECT 4 AS id) INSERT INTO orders SELECT id, 'eve', 1, NULL FROM x",
+        "WITH x AS (SELECT 1) DELETE FROM orders",
+        "WITH d AS (DELETE FROM orders RETURNING *) SELECT * FROM d",
+        "EXPLAIN ANALYZE WITH x AS (SELECT 1) DELETE FROM orders"
       })
   void refusesEveryStatementThatIsNotAReadWith25006(String sql) throws Exception {
     for (String mode : List.of("extended", "simple")) {
@@ -258,6 +262,21 @@ class PgWireServerTest {
         }
       }
       assertThat(backend.count("orders")).as(sql).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void readsColumnsNamedLikeWritesWhenQuotedOrQualified() throws Exception {
+    backend.setup("CREATE TABLE audit (\"update\" VARCHAR, \"delete\" VARCHAR)");
+    backend.setup("INSERT INTO audit VALUES ('u', 'd')");
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement();
+        ResultSet rs =
+            statement.executeQuery(
+                "SELECT \"update\", a.delete, 'drop table' AS note FROM audit a")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("u");
+      assertThat(rs.getString(2)).isEqualTo("d");
     }
   }
 
