@@ -58,6 +58,13 @@ final class ServeCommand implements Callable<Integer> {
     out.printf(
         "  health: %s/health, metrics: %s/metrics, API: %s/v1/openapi.yaml%n",
         session.uri(), session.uri(), session.uri());
+    session
+        .sqlAddress()
+        .ifPresent(
+            address ->
+                out.printf(
+                    "  SQL (PostgreSQL protocol, read-only, password: the query token): %s%n",
+                    sqlExample(address)));
     out.flush();
     session.awaitStopped();
     out.printf(
@@ -65,6 +72,12 @@ final class ServeCommand implements Callable<Integer> {
             + " for the next start%n");
     out.flush();
     return 0;
+  }
+
+  /** A psql command line for the SQL endpoint. */
+  static String sqlExample(java.net.InetSocketAddress address) {
+    return "psql \"host=%s port=%d user=sluice dbname=warehouse\""
+        .formatted(address.getHostString(), address.getPort());
   }
 
   private static void printBatch(PrintWriter out, RunSummary summary) {

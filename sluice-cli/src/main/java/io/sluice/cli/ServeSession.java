@@ -15,7 +15,10 @@ import io.sluice.core.run.RunSummary;
 import io.sluice.server.IngestServer;
 import io.sluice.server.ServerSettings;
 import io.sluice.server.StreamEndpoint;
+import io.sluice.server.pgwire.PgWireServer;
+import io.sluice.server.pgwire.PgWireSettings;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,17 +44,20 @@ public final class ServeSession implements AutoCloseable {
   private final Thread processorThread;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final List<StreamEndpoint> streams;
+  private final Optional<PgWireServer> sqlEndpoint;
   private boolean closed;
 
   private ServeSession(
       ProjectRuntime runtime,
       ContinuousProcessor processor,
       IngestServer server,
-      List<StreamEndpoint> streams) {
+      List<StreamEndpoint> streams,
+      Optional<PgWireServer> sqlEndpoint) {
     this.runtime = runtime;
     this.processor = processor;
     this.server = server;
     this.streams = streams;
+    this.sqlEndpoint = sqlEndpoint;
     this.processorThread =
         new Thread(
             () -> {
@@ -94,7 +100,9 @@ public final class ServeSession implements AutoCloseable {
             serve.maxBacklogRecords(),
             serve.maxInflightBytes());
     requireNonNull(onBatch, "onBatch is null");
+    Optional<String> sqlPassword = sqlPassword(project, env);
     ProjectRuntime runtime = ProjectRuntime.open(project, false);
+    Optional<PgWireServer> sqlEndpoint = Optional.empty();
     try {
       Clock clock = Clock.systemUTC();
       QualityMetrics metrics = new QualityMetrics(QualityReport.of(project, runtime.lake()));
@@ -106,6 +114,9 @@ public final class ServeSession implements AutoCloseable {
                 metrics.record(summary, clock.instant());
                 onBatch.accept(summary);
               });
+      if (sqlPassword.isPresent()) {
+        sqlEndpoint = Optional.of(startSqlEndpoint(serve.sql(), sqlPassword.get(), runtime));
+      }
       IngestServer server =
           IngestServer.start(
               settings,
@@ -114,12 +125,62 @@ public final class ServeSession implements AutoCloseable {
               processor::status,
               queryEndpoint(project, runtime, env),
               Optional.of(metrics::prometheus));
-      ServeSession session = new ServeSession(runtime, processor, server, streams);
+      ServeSession session = new ServeSession(runtime, processor, server, streams, sqlEndpoint);
       session.processorThread.start();
       return session;
     } catch (RuntimeException e) {
+      sqlEndpoint.ifPresent(PgWireServer::close);
       runtime.close();
       throw e;
+    }
+  }
+
+  /**
+   * The SQL endpoint's password (the query token) when {@code serve.sql-port} turns it on; checked
+   * before the project is opened.
+   */
+  private static Optional<String> sqlPassword(Project project, Map<String, String> env) {
+    Project.ServeConfig serve = project.serve();
+    if (serve.sql().port().isEmpty()) {
+      return Optional.empty();
+    }
+    if (serve.queryTokenEnv().isEmpty() && serve.queryTokenFile().isEmpty()) {
+      throw SluiceException.user(
+          "serve.sql-port is set in %s but the SQL endpoint has no password: set"
+              + " serve.query-token-env or serve.query-token-file (clients give the query token as"
+              + " their password); see docs/sql-endpoint.md",
+          project.directory().resolve("sluice.yaml"));
+    }
+    return Optional.of(
+        token(
+            "The SQL endpoint",
+            "serve.query-",
+            project.directory().resolve("sluice.yaml").toString(),
+            "SQL clients",
+            serve.queryTokenEnv(),
+            serve.queryTokenFile(),
+            env));
+  }
+
+  private static PgWireServer startSqlEndpoint(
+      Project.SqlEndpointConfig sql, String password, ProjectRuntime runtime) {
+    PgWireSettings settings =
+        new PgWireSettings(
+            sql.host(),
+            sql.port().orElseThrow(),
+            password,
+            sql.maxConnections(),
+            sql.idleTimeout(),
+            PgWireSettings.DEFAULT_MAX_MESSAGE_BYTES,
+            sql.maxRows());
+    try {
+      return PgWireServer.start(settings, new WarehouseSqlBackend(runtime));
+    } catch (IOException e) {
+      throw new SluiceException(
+          io.sluice.api.ErrorCategory.USER,
+          "Cannot start the SQL endpoint on %s:%d (serve.sql-host, serve.sql-port): %s"
+              .formatted(sql.host(), sql.port().orElseThrow(), e.getMessage()),
+          e);
     }
   }
 
@@ -227,6 +288,11 @@ public final class ServeSession implements AutoCloseable {
     return server.uri();
   }
 
+  /** The SQL endpoint's address, when {@code serve.sql-port} turns it on. */
+  public Optional<InetSocketAddress> sqlAddress() {
+    return sqlEndpoint.map(PgWireServer::address);
+  }
+
   public List<StreamEndpoint> streams() {
     return streams;
   }
@@ -272,6 +338,7 @@ public final class ServeSession implements AutoCloseable {
     }
     closed = true;
     try {
+      sqlEndpoint.ifPresent(PgWireServer::close);
       server.close();
     } finally {
       processor.stop(drain);

@@ -192,6 +192,42 @@ public final class ProjectSpec {
       ConfigKey.builder("query-token-file", string())
           .doc("File holding the query endpoint's bearer token, relative to the project folder.")
           .build();
+  public static final ConfigKey<String> SERVE_SQL_HOST =
+      ConfigKey.builder("sql-host", string())
+          .doc(
+              "Address the SQL endpoint (PostgreSQL wire protocol, see docs/sql-endpoint.md)"
+                  + " listens on; `0.0.0.0` for every interface (the protocol is not encrypted).")
+          .defaultValue("127.0.0.1")
+          .build();
+  public static final ConfigKey<Integer> SERVE_SQL_PORT =
+      ConfigKey.builder("sql-port", integer(0))
+          .doc(
+              "Port of the SQL endpoint, for psql, JDBC drivers and BI tools (e.g. 5433); 0 picks"
+                  + " a free one (printed at start). Without it the endpoint is off. Clients"
+                  + " authenticate with the query token (`query-token-env` or `query-token-file`)"
+                  + " as their password.")
+          .build();
+  public static final ConfigKey<Integer> SERVE_SQL_MAX_CONNECTIONS =
+      ConfigKey.builder("sql-max-connections", integer(1))
+          .doc(
+              "Connections the SQL endpoint serves at once; more are refused with SQLSTATE 53300"
+                  + " (too many connections).")
+          .defaultValue(16)
+          .build();
+  public static final ConfigKey<Integer> SERVE_SQL_MAX_ROWS =
+      ConfigKey.builder("sql-max-rows", integer(1))
+          .doc(
+              "Rows one statement on the SQL endpoint may return; a larger result ends with"
+                  + " SQLSTATE 54000 after this many rows, it is never cut silently.")
+          .defaultValue(100_000)
+          .build();
+  public static final ConfigKey<Duration> SERVE_SQL_IDLE_TIMEOUT =
+      ConfigKey.builder("sql-idle-timeout", duration())
+          .doc(
+              "A connection to the SQL endpoint that sends no complete message for this long is"
+                  + " closed (SQLSTATE 57P05).")
+          .defaultValue(Duration.ofMinutes(10))
+          .build();
   public static final ConfigKey<ConfigValues> SERVE_LOG =
       ConfigKey.builder("log", section(LOG_DEF)).doc(LOG_DEF.doc()).build();
   public static final ConfigDef SERVE_DEF =
@@ -210,6 +246,11 @@ public final class ProjectSpec {
               SERVE_TRIGGER_RECORDS,
               SERVE_QUERY_TOKEN_ENV,
               SERVE_QUERY_TOKEN_FILE,
+              SERVE_SQL_HOST,
+              SERVE_SQL_PORT,
+              SERVE_SQL_MAX_CONNECTIONS,
+              SERVE_SQL_MAX_ROWS,
+              SERVE_SQL_IDLE_TIMEOUT,
               SERVE_LOG)
           .build();
 

@@ -133,6 +133,7 @@ public record Project(
    * @param logSegmentBytes segment size
    * @param logRetentionBytes landed bytes kept per partition
    * @param logRetentionAge landed records kept this long
+   * @param sql the SQL endpoint (PostgreSQL wire protocol)
    */
   public record ServeConfig(
       String host,
@@ -149,13 +150,47 @@ public record Project(
       int logPartitions,
       long logSegmentBytes,
       long logRetentionBytes,
-      java.time.Duration logRetentionAge) {
+      java.time.Duration logRetentionAge,
+      SqlEndpointConfig sql) {
     public ServeConfig {
+      requireNonNull(sql, "sql is null");
       requireNonNull(host, "host is null");
       requireNonNull(triggerInterval, "triggerInterval is null");
       requireNonNull(queryTokenEnv, "queryTokenEnv is null");
       requireNonNull(queryTokenFile, "queryTokenFile is null");
       requireNonNull(logRetentionAge, "logRetentionAge is null");
+    }
+  }
+
+  /**
+   * The SQL endpoint of {@code sluice serve} ({@code serve.sql-*} of sluice.yaml).
+   *
+   * @param host listen address
+   * @param port listen port (0 for any free one), or empty when the endpoint is off
+   * @param maxConnections connections served at once
+   * @param maxRows rows one statement may return
+   * @param idleTimeout a connection silent this long is closed
+   */
+  public record SqlEndpointConfig(
+      String host,
+      Optional<Integer> port,
+      int maxConnections,
+      int maxRows,
+      java.time.Duration idleTimeout) {
+    public SqlEndpointConfig {
+      requireNonNull(host, "host is null");
+      requireNonNull(port, "port is null");
+      requireNonNull(idleTimeout, "idleTimeout is null");
+    }
+
+    /** The documented defaults: the endpoint off. */
+    public static SqlEndpointConfig defaults() {
+      return new SqlEndpointConfig(
+          ProjectSpec.SERVE_SQL_HOST.defaultValue().orElseThrow(),
+          Optional.empty(),
+          ProjectSpec.SERVE_SQL_MAX_CONNECTIONS.defaultValue().orElseThrow(),
+          ProjectSpec.SERVE_SQL_MAX_ROWS.defaultValue().orElseThrow(),
+          ProjectSpec.SERVE_SQL_IDLE_TIMEOUT.defaultValue().orElseThrow());
     }
   }
 

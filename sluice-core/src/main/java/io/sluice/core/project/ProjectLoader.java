@@ -211,7 +211,13 @@ public final class ProjectLoader {
         log.get(ProjectSpec.LOG_PARTITIONS),
         (long) log.get(ProjectSpec.LOG_SEGMENT_MB) << 20,
         (long) log.get(ProjectSpec.LOG_RETENTION_MB) << 20,
-        java.time.Duration.ofHours(log.get(ProjectSpec.LOG_RETENTION_HOURS)));
+        java.time.Duration.ofHours(log.get(ProjectSpec.LOG_RETENTION_HOURS)),
+        new Project.SqlEndpointConfig(
+            serve.get(ProjectSpec.SERVE_SQL_HOST),
+            serve.find(ProjectSpec.SERVE_SQL_PORT),
+            serve.get(ProjectSpec.SERVE_SQL_MAX_CONNECTIONS),
+            serve.get(ProjectSpec.SERVE_SQL_MAX_ROWS),
+            serve.get(ProjectSpec.SERVE_SQL_IDLE_TIMEOUT)));
   }
 
   private static Project.MaintenanceConfig maintenance(ConfigValues values) {

@@ -471,7 +471,9 @@ class ProjectLoaderTest {
                     4,
                     64L << 20,
                     1L << 30,
-                    Duration.ofDays(7)),
+                    Duration.ofDays(7),
+                    new Project.SqlEndpointConfig(
+                        "127.0.0.1", Optional.empty(), 16, 100_000, Duration.ofMinutes(10))),
                 Project.MaintenanceConfig.defaults(),
                 Map.of(),
                 List.of(
