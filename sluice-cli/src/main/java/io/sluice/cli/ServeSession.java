@@ -92,7 +92,9 @@ public final class ServeSession implements AutoCloseable {
             serve.maxRecordBytes(),
             serve.maxRecordsPerRequest(),
             serve.maxBacklogRecords(),
-            serve.maxInflightBytes());
+            serve.maxInflightBytes(),
+            serve.bodyTimeout(),
+            serve.maxConnectionsPerClient());
     requireNonNull(onBatch, "onBatch is null");
     ProjectRuntime runtime = ProjectRuntime.open(project, false);
     try {
@@ -106,13 +108,15 @@ public final class ServeSession implements AutoCloseable {
                 metrics.record(summary, clock.instant());
                 onBatch.accept(summary);
               });
+      Optional<io.sluice.server.QueryEndpoint> query = queryEndpoint(project, runtime, env);
       IngestServer server =
           IngestServer.start(
               settings,
               runtime.ingestLog(),
               streams,
               processor::status,
-              queryEndpoint(project, runtime, env),
+              query.map(io.sluice.server.QueryEndpoint::token), // the operator's token
+              query,
               Optional.of(metrics::prometheus));
       ServeSession session = new ServeSession(runtime, processor, server, streams);
       session.processorThread.start();

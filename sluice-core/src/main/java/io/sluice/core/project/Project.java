@@ -133,6 +133,8 @@ public record Project(
    * @param logSegmentBytes segment size
    * @param logRetentionBytes landed bytes kept per partition
    * @param logRetentionAge landed records kept this long
+   * @param bodyTimeout the most time a request body may take to arrive
+   * @param maxConnectionsPerClient open connections per client address above which more are closed
    */
   public record ServeConfig(
       String host,
@@ -149,13 +151,53 @@ public record Project(
       int logPartitions,
       long logSegmentBytes,
       long logRetentionBytes,
-      java.time.Duration logRetentionAge) {
+      java.time.Duration logRetentionAge,
+      java.time.Duration bodyTimeout,
+      int maxConnectionsPerClient) {
     public ServeConfig {
       requireNonNull(host, "host is null");
+      requireNonNull(bodyTimeout, "bodyTimeout is null");
       requireNonNull(triggerInterval, "triggerInterval is null");
       requireNonNull(queryTokenEnv, "queryTokenEnv is null");
       requireNonNull(queryTokenFile, "queryTokenFile is null");
       requireNonNull(logRetentionAge, "logRetentionAge is null");
+    }
+
+    /** Settings with the default body timeout and connections per client. */
+    public ServeConfig(
+        String host,
+        int port,
+        int maxBodyBytes,
+        int maxRecordBytes,
+        int maxRecordsPerRequest,
+        long maxBacklogRecords,
+        long maxInflightBytes,
+        java.time.Duration triggerInterval,
+        long triggerRecords,
+        Optional<String> queryTokenEnv,
+        Optional<Path> queryTokenFile,
+        int logPartitions,
+        long logSegmentBytes,
+        long logRetentionBytes,
+        java.time.Duration logRetentionAge) {
+      this(
+          host,
+          port,
+          maxBodyBytes,
+          maxRecordBytes,
+          maxRecordsPerRequest,
+          maxBacklogRecords,
+          maxInflightBytes,
+          triggerInterval,
+          triggerRecords,
+          queryTokenEnv,
+          queryTokenFile,
+          logPartitions,
+          logSegmentBytes,
+          logRetentionBytes,
+          logRetentionAge,
+          ProjectSpec.SERVE_BODY_TIMEOUT.defaultValue().orElseThrow(),
+          ProjectSpec.SERVE_MAX_CONNECTIONS_PER_CLIENT.defaultValue().orElseThrow());
     }
   }
 
