@@ -316,10 +316,6 @@ final class IngestHandler extends Handler.Abstract {
     }
   }
 
-  private static InputStream asStream(Request request) {
-    return Content.Source.asInputStream(request);
-  }
-
   private static InputStream gunzip(InputStream in) throws HttpError {
     try {
       return new GZIPInputStream(in, 16 * 1024);

@@ -28,6 +28,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * /v1/streams/{stream}/records}), {@code GET /health}, {@code GET /metrics} and the API's OpenAPI
  * description ({@code GET /v1/openapi.yaml}). A push is answered only once its records are durable
  * in the ingest log.
+ *
+ * <p>Slow clients cannot starve the others: request bodies are read as they arrive, without holding
+ * a thread, and must arrive within {@link ServerSettings#bodyTimeout()}; one client address holds
+ * at most {@link ServerSettings#maxConnectionsPerClient()} connections. Every error, also those
+ * Jetty answers itself, is {@code {"error": reason}} JSON.
  */
 public final class IngestServer implements AutoCloseable {
   private static final int MAX_THREADS = 64;
