@@ -1,5 +1,7 @@
 package io.sluice.cli;
 
+import io.sluice.api.ErrorCategory;
+import io.sluice.api.SluiceException;
 import io.sluice.core.project.Project;
 import io.sluice.core.run.RunSummary;
 import io.sluice.server.StreamEndpoint;
@@ -9,6 +11,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,6 +32,7 @@ import picocli.CommandLine.Spec;
       "records still waiting stay in the ingest log and land at the next start."
     })
 final class ServeCommand implements Callable<Integer> {
+  private static final long REPORT_WAIT_SECONDS = 5;
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
   @Mixin ProjectOptions options;
@@ -44,7 +50,10 @@ final class ServeCommand implements Callable<Integer> {
     Project project = options.load();
     ServeSession session =
         ServeSession.start(project, port, System.getenv(), summary -> printBatch(out, summary));
-    Thread hook = new Thread(() -> session.close(false), "sluice-shutdown");
+    AtomicBoolean stopping = new AtomicBoolean();
+    CountDownLatch reported = new CountDownLatch(1);
+    Thread hook =
+        new Thread(() -> stopOnSignal(session, stopping, reported, out), "sluice-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     out.printf("sluice serve: project %s, listening on %s%n", project.name(), session.uri());
     for (StreamEndpoint stream : session.streams()) {
@@ -67,10 +76,12 @@ final class ServeCommand implements Callable<Integer> {
                     sqlExample(address)));
     out.flush();
     session.awaitStopped();
+    stopping.compareAndSet(false, true); // when the processor ended by itself, no signal decides
     out.printf(
         "sluice serve: stopped; every acknowledged record is landed or waits in the ingest log"
             + " for the next start%n");
     out.flush();
+    reported.countDown();
     return 0;
   }
 
@@ -78,6 +89,36 @@ final class ServeCommand implements Callable<Integer> {
   static String sqlExample(java.net.InetSocketAddress address) {
     return "psql \"host=%s port=%d user=sluice dbname=warehouse\""
         .formatted(address.getHostString(), address.getPort());
+  }
+
+  /**
+   * The stop on Ctrl-C or SIGTERM, in a shutdown hook: stops the session gracefully, lets the main
+   * thread report it, and ends the JVM with exit code 0 (a clean stop is a success; the JVM alone
+   * would exit 130 or 143 after a signal), or with the failure's code when the stop failed.
+   */
+  private static void stopOnSignal(
+      ServeSession session, AtomicBoolean stopping, CountDownLatch reported, PrintWriter out) {
+    if (!stopping.compareAndSet(false, true)) {
+      session.close(false); // an exit the main thread decided: keep its code
+      return;
+    }
+    int code = 0;
+    try {
+      session.close(false);
+      reported.await(REPORT_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      code =
+          e instanceof SluiceException sluice
+              ? sluice.category().exitCode()
+              : ErrorCategory.INTERNAL.exitCode();
+      System.err.println("sluice serve: the stop failed: " + e.getMessage());
+    }
+    out.flush();
+    System.out.flush();
+    System.err.flush();
+    Runtime.getRuntime().halt(code);
   }
 
   private static void printBatch(PrintWriter out, RunSummary summary) {

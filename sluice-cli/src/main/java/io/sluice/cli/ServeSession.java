@@ -98,7 +98,9 @@ public final class ServeSession implements AutoCloseable {
             serve.maxRecordBytes(),
             serve.maxRecordsPerRequest(),
             serve.maxBacklogRecords(),
-            serve.maxInflightBytes());
+            serve.maxInflightBytes(),
+            serve.bodyTimeout(),
+            serve.maxConnectionsPerClient());
     requireNonNull(onBatch, "onBatch is null");
     Optional<String> sqlPassword = sqlPassword(project, env);
     ProjectRuntime runtime = ProjectRuntime.open(project, false);
@@ -117,13 +119,15 @@ public final class ServeSession implements AutoCloseable {
       if (sqlPassword.isPresent()) {
         sqlEndpoint = Optional.of(startSqlEndpoint(serve.sql(), sqlPassword.get(), runtime));
       }
+      Optional<io.sluice.server.QueryEndpoint> query = queryEndpoint(project, runtime, env);
       IngestServer server =
           IngestServer.start(
               settings,
               runtime.ingestLog(),
               streams,
               processor::status,
-              queryEndpoint(project, runtime, env),
+              query.map(io.sluice.server.QueryEndpoint::token), // the operator's token
+              query,
               Optional.of(metrics::prometheus));
       ServeSession session = new ServeSession(runtime, processor, server, streams, sqlEndpoint);
       session.processorThread.start();

@@ -40,11 +40,14 @@ final class IngestHandler extends Handler.Abstract {
   private static final Pattern RECORDS = Pattern.compile("/v1/streams/([^/]+)/records/?");
   private static final int FIRST_BUFFER = 64 * 1024;
   private static final int RETRY_AFTER_SECONDS = 1;
+  private static final long MAX_DISCARD_BYTES = 64 * 1024;
+  private static final String OPENAPI_SERVER = "http://SLUICE_SERVER";
 
   private final ServerSettings settings;
   private final IngestLog log;
   private final Map<String, StreamEndpoint> streams;
-  private final Supplier<Map<String, Object>> status;
+  private final IngestServer.Health status;
+  private final java.util.Optional<String> healthToken;
   private final JsonFactory json;
   private final InflightBudget budget;
   private final Map<String, AtomicInteger> turns = new ConcurrentHashMap<>();
@@ -56,7 +59,8 @@ final class IngestHandler extends Handler.Abstract {
       ServerSettings settings,
       IngestLog log,
       Map<String, StreamEndpoint> streams,
-      Supplier<Map<String, Object>> status,
+      IngestServer.Health status,
+      java.util.Optional<String> healthToken,
       JsonFactory json,
       java.util.Optional<QueryEndpoint> query,
       java.util.Optional<Supplier<String>> metrics) {
@@ -64,6 +68,7 @@ final class IngestHandler extends Handler.Abstract {
     this.log = log;
     this.streams = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(streams));
     this.status = status;
+    this.healthToken = healthToken;
     this.json = json;
     this.budget = new InflightBudget(settings.maxInflightBytes());
     this.query = query;
@@ -81,7 +86,7 @@ final class IngestHandler extends Handler.Abstract {
     try {
       if (path.equals("/health")) {
         requireMethod(request, "GET");
-        health(response, callback);
+        health(request, response, callback);
       } else if (path.equals("/metrics")) {
         requireMethod(request, "GET");
         if (metrics.isEmpty()) {
@@ -98,7 +103,7 @@ final class IngestHandler extends Handler.Abstract {
         query(request, response, callback);
       } else if (path.equals("/v1/openapi.yaml")) {
         requireMethod(request, "GET");
-        send(response, callback, 200, "application/yaml", openApi);
+        send(response, callback, 200, "application/yaml", openApi(request));
       } else {
         Matcher records = RECORDS.matcher(path);
         if (!records.matches()) {
@@ -109,16 +114,31 @@ final class IngestHandler extends Handler.Abstract {
         push(records.group(1), request, response, callback);
       }
     } catch (HttpError e) {
-      error(request, response, callback, e);
+      error(request, response, callback, e, false);
     } catch (RuntimeException e) {
       LOG.error("Request {} {} failed", request.getMethod(), path, e);
-      error(
-          request,
-          response,
-          callback,
-          new HttpError(500, "internal error: " + e.getClass().getSimpleName()));
+      error(request, response, callback, internalError(e), false);
     }
     return true;
+  }
+
+  private static HttpError internalError(RuntimeException e) {
+    return new HttpError(500, "internal error: " + e.getClass().getSimpleName());
+  }
+
+  /**
+   * The OpenAPI description with its server URL set to the address and port the request reached
+   * (the real listen port, also when it was chosen at start).
+   */
+  private byte[] openApi(Request request) {
+    String host = Request.getLocalAddr(request);
+    String base =
+        "http://"
+            + (host.contains(":") ? "[" + host + "]" : host)
+            + ":"
+            + Request.getLocalPort(request);
+    String yaml = new String(openApi, UTF_8);
+    return yaml.replace(OPENAPI_SERVER, base).getBytes(UTF_8);
   }
 
   private static void requireMethod(Request request, String method) throws HttpError {
@@ -150,28 +170,150 @@ final class IngestHandler extends Handler.Abstract {
               + " (serve.max-body-bytes)");
     }
     checkBacklog(name);
-    Body body = new Body(declared);
-    try {
-      body.read(gzip ? gunzip(Content.Source.asInputStream(request)) : asStream(request));
-      RecordBatch batch =
-          RecordBatch.parse(
-              json,
-              body.bytes,
-              body.length,
-              format,
-              settings.maxRecordBytes(),
-              settings.maxRecordsPerRequest(),
-              stream.partitionKey().orElse(null));
-      append(name, batch);
-      int status = batch.accepted().isEmpty() ? 400 : 200;
-      send(response, callback, status, "application/json", result(batch));
-    } finally {
-      body.release();
-    }
+    Body raw = new Body(declared);
+    new BodyRead(
+            request,
+            response,
+            callback,
+            raw,
+            () -> {
+              Body body = raw;
+              try {
+                if (gzip) {
+                  body = new Body(-1);
+                  body.read(gunzip(new java.io.ByteArrayInputStream(raw.bytes, 0, raw.length)));
+                }
+                RecordBatch batch =
+                    RecordBatch.parse(
+                        json,
+                        body.bytes,
+                        body.length,
+                        format,
+                        settings.maxRecordBytes(),
+                        settings.maxRecordsPerRequest(),
+                        stream.partitionKey().orElse(null));
+                append(name, batch);
+                int status = batch.accepted().isEmpty() ? 400 : 200;
+                send(response, callback, status, "application/json", result(batch));
+              } finally {
+                if (body != raw) {
+                  body.release();
+                }
+              }
+            })
+        .start();
   }
 
-  private static InputStream asStream(Request request) {
-    return Content.Source.asInputStream(request);
+  /** What is done with a request body once it has arrived whole. */
+  private interface BodyAction {
+    void run() throws HttpError;
+  }
+
+  /**
+   * Reads a request body without holding a thread while its bytes are on the way, within {@code
+   * serve.body-timeout}: a body that has not arrived whole by then is answered 408 and its
+   * connection closed, so slow clients cannot starve others of threads.
+   */
+  private final class BodyRead implements Runnable {
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    private final Body body;
+    private final BodyAction then;
+    private boolean finished; // guarded by this
+    private org.eclipse.jetty.util.thread.Scheduler.Task deadline;
+
+    BodyRead(Request request, Response response, Callback callback, Body body, BodyAction then) {
+      this.request = request;
+      this.response = response;
+      this.callback = callback;
+      this.body = body;
+      this.then = then;
+    }
+
+    void start() {
+      deadline =
+          request
+              .getComponents()
+              .getScheduler()
+              .schedule(
+                  this::expire,
+                  settings.bodyTimeout().toMillis(),
+                  java.util.concurrent.TimeUnit.MILLISECONDS);
+      run();
+    }
+
+    @Override
+    public void run() {
+      HttpError refused = null;
+      synchronized (this) {
+        while (!finished) {
+          Content.Chunk chunk = request.read();
+          if (chunk == null) {
+            request.demand(this);
+            return;
+          }
+          if (Content.Chunk.isFailure(chunk)) {
+            Throwable failure = chunk.getFailure();
+            refused =
+                failure instanceof java.util.concurrent.TimeoutException
+                    ? timedOut()
+                    : new HttpError(400, "the body could not be read: " + failure.getMessage());
+            break;
+          }
+          try {
+            body.append(chunk.getByteBuffer());
+          } catch (HttpError e) {
+            refused = e;
+            break;
+          } finally {
+            chunk.release();
+          }
+          if (chunk.isLast()) {
+            break;
+          }
+        }
+        if (finished) {
+          return; // the deadline answered
+        }
+        finished = true;
+      }
+      deadline.cancel();
+      if (refused != null) {
+        body.release();
+        error(request, response, callback, refused, false);
+        return;
+      }
+      try {
+        then.run();
+      } catch (HttpError e) {
+        error(request, response, callback, e, true);
+      } catch (RuntimeException e) {
+        LOG.error("Request {} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
+        error(request, response, callback, internalError(e), true);
+      } finally {
+        body.release();
+      }
+    }
+
+    private void expire() {
+      synchronized (this) {
+        if (finished) {
+          return;
+        }
+        finished = true;
+      }
+      body.release();
+      error(request, response, callback, timedOut(), false);
+    }
+
+    private HttpError timedOut() {
+      return new HttpError(
+          408,
+          "the body did not arrive within "
+              + settings.bodyTimeout().toMillis()
+              + " ms (serve.body-timeout); send it faster or in smaller requests");
+    }
   }
 
   private static InputStream gunzip(InputStream in) throws HttpError {
@@ -288,17 +430,7 @@ final class IngestHandler extends Handler.Abstract {
       try (in) {
         while (true) {
           if (length == bytes.length) {
-            if (length > settings.maxBodyBytes()) {
-              throw new HttpError(
-                  413,
-                  "the body is more than "
-                      + settings.maxBodyBytes()
-                      + " bytes"
-                      + " (serve.max-body-bytes; after gzip decompression)");
-            }
-            int grown = (int) Math.min((long) bytes.length * 2, settings.maxBodyBytes() + 1L);
-            reserve(grown - bytes.length);
-            bytes = java.util.Arrays.copyOf(bytes, grown);
+            grow();
           }
           int n = in.read(bytes, length, bytes.length - length);
           if (n < 0) {
@@ -313,8 +445,34 @@ final class IngestHandler extends Handler.Abstract {
       }
     }
 
+    /** Appends bytes that arrived, growing the buffer within the limits. */
+    void append(ByteBuffer chunk) throws HttpError {
+      while (chunk.hasRemaining()) {
+        if (length == bytes.length) {
+          grow();
+        }
+        int n = Math.min(chunk.remaining(), bytes.length - length);
+        chunk.get(bytes, length, n);
+        length += n;
+      }
+    }
+
+    private void grow() throws HttpError {
+      if (length > settings.maxBodyBytes()) {
+        throw new HttpError(
+            413,
+            "the body is more than "
+                + settings.maxBodyBytes()
+                + " bytes"
+                + " (serve.max-body-bytes; after gzip decompression)");
+      }
+      int grown = (int) Math.min((long) bytes.length * 2, settings.maxBodyBytes() + 1L);
+      reserve(grown - bytes.length);
+      bytes = java.util.Arrays.copyOf(bytes, grown);
+    }
+
     /** Reserves twice the buffer: the records are copied out of it. */
-    private void reserve(long bufferBytes) throws HttpError {
+    private synchronized void reserve(long bufferBytes) throws HttpError {
       if (!budget.tryReserve(2 * bufferBytes)) {
         throw new HttpError(
             503,
@@ -324,7 +482,7 @@ final class IngestHandler extends Handler.Abstract {
       reserved += 2 * bufferBytes;
     }
 
-    void release() {
+    synchronized void release() {
       budget.release(reserved);
       reserved = 0;
     }
@@ -497,7 +655,24 @@ final class IngestHandler extends Handler.Abstract {
   // ---------------------------------------------------------------------------------------------
   // Health, errors, rendering
 
-  private void health(Response response, Callback callback) {
+  /**
+   * Up or down and counts for anyone; error details only for a caller carrying the health token
+   * (the query token): they may name files and models of the project.
+   */
+  private void health(Request request, Response response, Callback callback) throws HttpError {
+    boolean details = false;
+    String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    if (header != null) {
+      if (healthToken.isEmpty() || !carries(header, healthToken.get())) {
+        throw new HttpError(
+            401,
+            healthToken.isEmpty()
+                ? "health details are off: they need the query token (serve.query-token-env or"
+                    + " serve.query-token-file)"
+                : "health details need the query bearer token");
+      }
+      details = true;
+    }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", "ok");
     Map<String, Object> backlogs = new LinkedHashMap<>();
@@ -505,7 +680,7 @@ final class IngestHandler extends Handler.Abstract {
       backlogs.put(stream, Map.of("backlog", backlog(stream)));
     }
     body.put("streams", backlogs);
-    body.putAll(status.get());
+    body.putAll(status.status(details));
     int code = "ok".equals(body.get("status")) ? 200 : 503;
     send(response, callback, code, "application/json", render(g -> writeValue(g, body)));
   }
@@ -537,7 +712,13 @@ final class IngestHandler extends Handler.Abstract {
     }
   }
 
-  private void error(Request request, Response response, Callback callback, HttpError error) {
+  /**
+   * Answers a refusal as {@code {"error": reason}}. Unless {@code bodyRead}, the request's body is
+   * not read: the answer goes out at once (a refused push costs no more than its headers) and the
+   * connection is closed when the body has not arrived whole.
+   */
+  private void error(
+      Request request, Response response, Callback callback, HttpError error, boolean bodyRead) {
     if (error.status() == 401) {
       response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"sluice\"");
     }
@@ -551,37 +732,56 @@ final class IngestHandler extends Handler.Abstract {
                   ? "POST"
                   : "GET");
     }
-    drainOrClose(request, response);
+    if (!bodyRead && !discardArrived(request)) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
     if (error.retryAfterSeconds() > 0) {
       response
           .getHeaders()
           .put(HttpHeader.RETRY_AFTER, Integer.toString(error.retryAfterSeconds()));
     }
-    byte[] body =
-        render(
-            generator -> {
-              generator.writeStartObject();
-              generator.writeStringField("error", error.getMessage());
-              generator.writeEndObject();
-            });
-    send(response, callback, error.status(), "application/json", body);
+    send(
+        response,
+        callback,
+        error.status(),
+        "application/json",
+        errorJson(json, error.getMessage()));
   }
 
   /**
-   * Reads what is left of a refused request's body when it is small, so that the connection can
-   * serve the client's next request; otherwise tells the client the connection closes.
+   * Discards what has already arrived of a refused request's body, without waiting for more;
+   * returns whether that was all of it (so the connection can serve the client's next request).
    */
-  private void drainOrClose(Request request, Response response) {
-    long length = request.getLength();
-    if (length >= 0 && length <= settings.maxBodyBytes()) {
-      try {
-        Content.Source.consumeAll(request);
-        return;
-      } catch (IOException | RuntimeException e) {
-        LOG.debug("Could not read the rest of a refused request", e);
+  private static boolean discardArrived(Request request) {
+    long discarded = 0;
+    while (discarded <= MAX_DISCARD_BYTES) {
+      Content.Chunk chunk = request.read();
+      if (chunk == null) {
+        return false;
+      }
+      discarded += chunk.remaining();
+      chunk.release();
+      if (Content.Chunk.isFailure(chunk)) {
+        return false;
+      }
+      if (chunk.isLast()) {
+        return true;
       }
     }
-    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    return false;
+  }
+
+  /** The documented error body, {@code {"error": reason}}. */
+  static byte[] errorJson(JsonFactory json, String reason) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    try (JsonGenerator generator = json.createGenerator(out)) {
+      generator.writeStartObject();
+      generator.writeStringField("error", reason);
+      generator.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   private static void send(

@@ -10,12 +10,17 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -23,13 +28,34 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * /v1/streams/{stream}/records}), {@code GET /health}, {@code GET /metrics} and the API's OpenAPI
  * description ({@code GET /v1/openapi.yaml}). A push is answered only once its records are durable
  * in the ingest log.
+ *
+ * <p>Slow clients cannot starve the others: request bodies are read as they arrive, without holding
+ * a thread, and must arrive within {@link ServerSettings#bodyTimeout()}; one client address holds
+ * at most {@link ServerSettings#maxConnectionsPerClient()} connections. Every error, also those
+ * Jetty answers itself, is {@code {"error": reason}} JSON.
  */
 public final class IngestServer implements AutoCloseable {
   private static final int MAX_THREADS = 64;
   private static final long STOP_TIMEOUT_MILLIS = 30_000;
 
+  private static final int SHUTDOWN_RETRY_AFTER_SECONDS = 5;
+
   private final Server server;
   private final ServerConnector connector;
+
+  /** What {@code /health} reports besides each stream's backlog. */
+  @FunctionalInterface
+  public interface Health {
+    /**
+     * Called from HTTP threads on each {@code /health} request.
+     *
+     * @param details whether the caller carries the health token: error details may be included;
+     *     without it, only the status and counts (no message that could quote a record)
+     * @return entries for {@code /health}; a {@code status} entry other than {@code ok} makes it
+     *     answer 503
+     */
+    Map<String, Object> status(boolean details);
+  }
 
   private IngestServer(Server server, ServerConnector connector) {
     this.server = server;
@@ -79,7 +105,32 @@ public final class IngestServer implements AutoCloseable {
       Supplier<Map<String, Object>> status,
       java.util.Optional<QueryEndpoint> query,
       java.util.Optional<Supplier<String>> metrics) {
+    return start(settings, log, streams, details -> status.get(), Optional.empty(), query, metrics);
+  }
+
+  /**
+   * Starts listening.
+   *
+   * @param health what {@code /health} reports; details only to callers carrying {@code
+   *     healthToken}
+   * @param healthToken the bearer token that unlocks {@code /health}'s details; empty: never shown
+   * @param query the warehouse query endpoint, if any
+   * @param metrics the metrics in the Prometheus text format, called on each scrape from HTTP
+   *     threads
+   * @throws SluiceException (USER) when the address is in use or cannot be bound
+   */
+  public static IngestServer start(
+      ServerSettings settings,
+      IngestLog log,
+      List<StreamEndpoint> streams,
+      Health health,
+      Optional<String> healthToken,
+      Optional<QueryEndpoint> query,
+      Optional<Supplier<String>> metrics) {
     requireNonNull(settings, "settings is null");
+    requireNonNull(log, "log is null");
+    requireNonNull(health, "health is null");
+    requireNonNull(healthToken, "healthToken is null");
     requireNonNull(log, "log is null");
     Map<String, StreamEndpoint> byName = new LinkedHashMap<>();
     for (StreamEndpoint stream : streams) {
@@ -97,11 +148,29 @@ public final class IngestServer implements AutoCloseable {
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(settings.host());
     connector.setPort(settings.port());
+    connector.addBean(new ClientConnectionLimit(settings.maxConnectionsPerClient()));
     server.addConnector(connector);
     JsonFactory json =
         JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
-    GracefulHandler graceful = new GracefulHandler();
-    graceful.setHandler(new IngestHandler(settings, log, byName, status, json, query, metrics));
+    server.setErrorHandler(new JsonErrorHandler(json));
+    GracefulHandler graceful =
+        new GracefulHandler() {
+          @Override
+          protected void handleShutdownRejection(
+              Request request, Response response, Callback callback) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            response
+                .getHeaders()
+                .put(HttpHeader.RETRY_AFTER, Integer.toString(SHUTDOWN_RETRY_AFTER_SECONDS));
+            JsonErrorHandler.send(
+                response,
+                callback,
+                503,
+                IngestHandler.errorJson(json, "the server is stopping; retry shortly"));
+          }
+        };
+    graceful.setHandler(
+        new IngestHandler(settings, log, byName, health, healthToken, json, query, metrics));
     server.setHandler(graceful);
     server.setStopTimeout(STOP_TIMEOUT_MILLIS);
     try {

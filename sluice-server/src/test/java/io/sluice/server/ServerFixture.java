@@ -31,6 +31,19 @@ final class ServerFixture implements AutoCloseable {
   final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   ServerFixture(Path directory, ServerSettings settings) {
+    this(
+        directory,
+        settings,
+        details -> Map.of("processor", Map.of("batches", 0)),
+        java.util.Optional.empty());
+  }
+
+  /** A server whose {@code /health} reports {@code health}, with details for {@code token}. */
+  ServerFixture(
+      Path directory,
+      ServerSettings settings,
+      IngestServer.Health health,
+      java.util.Optional<String> healthToken) {
     log =
         Plugins.find(IngestLogFactory.class, IngestLogFactory::name, "local")
             .create(
@@ -44,7 +57,10 @@ final class ServerFixture implements AutoCloseable {
                 new StreamEndpoint(
                     "clicks", java.util.Optional.of(TOKEN), java.util.Optional.of("user.id")),
                 new StreamEndpoint("open", java.util.Optional.empty(), java.util.Optional.empty())),
-            () -> Map.of("processor", Map.of("batches", 0)));
+            health,
+            healthToken,
+            java.util.Optional.empty(),
+            java.util.Optional.empty());
   }
 
   /** Limits small enough to reach in a test. */

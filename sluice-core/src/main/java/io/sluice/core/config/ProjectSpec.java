@@ -167,6 +167,21 @@ public final class ProjectSpec {
                   + " does not fit gets 503 with Retry-After. Bounds memory under any load.")
           .defaultValue(256)
           .build();
+  public static final ConfigKey<Duration> SERVE_BODY_TIMEOUT =
+      ConfigKey.builder("body-timeout", duration())
+          .doc(
+              "The most time a request body may take to arrive, from the end of its headers; a"
+                  + " slower one is answered 408 and its connection closed. Bodies are read"
+                  + " without holding a thread, so slow clients cannot starve others.")
+          .defaultValue(Duration.ofSeconds(30))
+          .build();
+  public static final ConfigKey<Integer> SERVE_MAX_CONNECTIONS_PER_CLIENT =
+      ConfigKey.builder("max-connections-per-client", integer(1))
+          .doc(
+              "Open connections from one client address above which further ones are closed at"
+                  + " once. Raise it when many producers reach the server through one proxy.")
+          .defaultValue(64)
+          .build();
   public static final ConfigKey<Integer> SERVE_TRIGGER_MS =
       ConfigKey.builder("trigger-interval-ms", integer(1))
           .doc(
@@ -242,6 +257,8 @@ public final class ProjectSpec {
               SERVE_MAX_RECORDS,
               SERVE_MAX_BACKLOG,
               SERVE_MAX_INFLIGHT_MB,
+              SERVE_BODY_TIMEOUT,
+              SERVE_MAX_CONNECTIONS_PER_CLIENT,
               SERVE_TRIGGER_MS,
               SERVE_TRIGGER_RECORDS,
               SERVE_QUERY_TOKEN_ENV,

@@ -133,6 +133,8 @@ public record Project(
    * @param logSegmentBytes segment size
    * @param logRetentionBytes landed bytes kept per partition
    * @param logRetentionAge landed records kept this long
+   * @param bodyTimeout the most time a request body may take to arrive
+   * @param maxConnectionsPerClient open connections per client address above which more are closed
    * @param sql the SQL endpoint (PostgreSQL wire protocol)
    */
   public record ServeConfig(
@@ -151,10 +153,13 @@ public record Project(
       long logSegmentBytes,
       long logRetentionBytes,
       java.time.Duration logRetentionAge,
+      java.time.Duration bodyTimeout,
+      int maxConnectionsPerClient,
       SqlEndpointConfig sql) {
     public ServeConfig {
       requireNonNull(sql, "sql is null");
       requireNonNull(host, "host is null");
+      requireNonNull(bodyTimeout, "bodyTimeout is null");
       requireNonNull(triggerInterval, "triggerInterval is null");
       requireNonNull(queryTokenEnv, "queryTokenEnv is null");
       requireNonNull(queryTokenFile, "queryTokenFile is null");

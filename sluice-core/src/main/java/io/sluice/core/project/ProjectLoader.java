@@ -212,6 +212,8 @@ public final class ProjectLoader {
         (long) log.get(ProjectSpec.LOG_SEGMENT_MB) << 20,
         (long) log.get(ProjectSpec.LOG_RETENTION_MB) << 20,
         java.time.Duration.ofHours(log.get(ProjectSpec.LOG_RETENTION_HOURS)),
+        serve.get(ProjectSpec.SERVE_BODY_TIMEOUT),
+        serve.get(ProjectSpec.SERVE_MAX_CONNECTIONS_PER_CLIENT),
         new Project.SqlEndpointConfig(
             serve.get(ProjectSpec.SERVE_SQL_HOST),
             serve.find(ProjectSpec.SERVE_SQL_PORT),

@@ -47,13 +47,15 @@ public final class ContinuousProcessor {
   // Status, read by /health from other threads.
   private volatile long batches;
   private volatile long rowsLanded;
+  private volatile long rowsQuarantined;
   private volatile Instant lastBatchAt;
   private volatile long lastBatchMillis;
-  private volatile String lastError;
+  private volatile Map<String, Object> lastError; // redacted, see HealthError
   private volatile int failuresInARow;
   private volatile long maintenanceRuns;
   private volatile Instant lastMaintenanceAt;
-  private volatile String lastMaintenanceError;
+  private volatile Map<String, Object> lastMaintenanceError;
+  private final HealthError errors;
 
   private final Maintenance maintenance;
   private final Project.MaintenanceConfig maintenanceSettings;
@@ -76,6 +78,7 @@ public final class ContinuousProcessor {
     this.triggerRecords = project.serve().triggerRecords();
     this.maintenance = Maintenance.of(runtime, clock);
     this.maintenanceSettings = project.maintenance();
+    this.errors = new HealthError(project);
   }
 
   /** Records in the ingest log that no committed batch has landed yet, over every stream. */
@@ -164,7 +167,7 @@ public final class ContinuousProcessor {
       long rewritten = results.stream().mapToLong(r -> r.filesBefore() - r.filesAfter()).sum();
       LOG.info("Maintenance: {} tables, {} fewer data files", results.size(), rewritten);
     } catch (RuntimeException e) {
-      lastMaintenanceError = String.valueOf(e.getMessage());
+      lastMaintenanceError = errors.describe(e);
       LOG.error("Lake maintenance failed; retrying in {}", maintenanceSettings.interval(), e);
     }
   }
@@ -175,7 +178,8 @@ public final class ContinuousProcessor {
     try {
       RunSummary summary = runtime.run(clock, RunListener.NONE);
       batches++;
-      rowsLanded += summary.rowsRead();
+      rowsLanded += summary.rowsValid();
+      rowsQuarantined += summary.rowsQuarantined();
       lastBatchAt = clock.instant();
       lastBatchMillis = clock.millis() - start;
       lastError = null;
@@ -186,7 +190,7 @@ public final class ContinuousProcessor {
       return true;
     } catch (RuntimeException e) {
       failuresInARow++;
-      lastError = String.valueOf(e.getMessage());
+      lastError = errors.describe(e);
       LOG.error("A micro-batch failed (attempt {}); retrying with backoff", failuresInARow, e);
       return false;
     }
@@ -205,19 +209,35 @@ public final class ContinuousProcessor {
   }
 
   /**
-   * The processor's state for {@code /health}: {@code status} is {@code failing} after a failure.
+   * The processor's state for {@code /health}, with its errors: {@code status} is {@code failing}
+   * after a failure.
    */
   public Map<String, Object> status() {
+    return status(true);
+  }
+
+  /**
+   * The processor's state for {@code /health}: {@code status} is {@code failing} after a failure.
+   *
+   * @param details whether to include the last errors (category and a message without record
+   *     values, SQL or absolute paths); without, only the status and counts
+   */
+  public Map<String, Object> status(boolean details) {
     Map<String, Object> processor = new LinkedHashMap<>();
     processor.put("batches", batches);
     processor.put("rows-landed", rowsLanded);
+    processor.put("rows-quarantined", rowsQuarantined);
     processor.put("last-batch-at", lastBatchAt == null ? null : lastBatchAt.toString());
     processor.put("last-batch-ms", lastBatchMillis);
-    processor.put("last-error", lastError);
+    processor.put("failures-in-a-row", failuresInARow);
     Map<String, Object> maintained = new LinkedHashMap<>();
     maintained.put("runs", maintenanceRuns);
     maintained.put("last-at", lastMaintenanceAt == null ? null : lastMaintenanceAt.toString());
-    maintained.put("last-error", lastMaintenanceError);
+    maintained.put("failing", lastMaintenanceError != null);
+    if (details) {
+      processor.put("last-error", lastError);
+      maintained.put("last-error", lastMaintenanceError);
+    }
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("status", lastError == null ? "ok" : "failing");
     status.put("processor", processor);

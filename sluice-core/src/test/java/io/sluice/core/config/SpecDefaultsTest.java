@@ -44,6 +44,8 @@ class SpecDefaultsTest {
                 entry("serve.max-records-per-request", "`10000`"),
                 entry("serve.max-backlog-records", "`5000000`"),
                 entry("serve.max-inflight-mb", "`256`"),
+                entry("serve.body-timeout", "`30s`"),
+                entry("serve.max-connections-per-client", "`64`"),
                 entry("serve.trigger-interval-ms", "`500`"),
                 entry("serve.trigger-records", "`200000`"),
                 entry("serve.query-token-env", ""),

@@ -436,6 +436,20 @@ class ProjectLoaderTest {
   }
 
   @Test
+  void mapsTheServeClientLimits() {
+    Project project =
+        new TestProject(directory)
+            .file(
+                "sluice.yaml",
+                "name: shop\nserve:\n  body-timeout: 2s\n  max-connections-per-client: 5\n")
+            .file("sources/orders.yaml", "path: orders.csv\ncolumns:\n  - name: id\n")
+            .load();
+
+    assertThat(project.serve().bodyTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(project.serve().maxConnectionsPerClient()).isEqualTo(5);
+  }
+
+  @Test
   void appliesEveryDefaultToAMinimalProject() {
     TestProject test =
         new TestProject(directory)
@@ -472,6 +486,8 @@ class ProjectLoaderTest {
                     64L << 20,
                     1L << 30,
                     Duration.ofDays(7),
+                    Duration.ofSeconds(30),
+                    64,
                     new Project.SqlEndpointConfig(
                         "127.0.0.1", Optional.empty(), 16, 100_000, Duration.ofMinutes(10))),
                 Project.MaintenanceConfig.defaults(),
