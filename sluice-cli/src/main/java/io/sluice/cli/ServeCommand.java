@@ -59,7 +59,7 @@ final class ServeCommand implements Callable<Integer> {
         "  health: %s/health, metrics: %s/metrics, API: %s/v1/openapi.yaml%n",
         session.uri(), session.uri(), session.uri());
     out.flush();
-    session.awaitStopped();
+    session.awaitStoppedOrFailed();
     out.printf(
         "sluice serve: stopped; every acknowledged record is landed or waits in the ingest log"
             + " for the next start%n");
