@@ -45,7 +45,7 @@ public final class ServeSession implements AutoCloseable {
   // Set once by the processor thread when the lake is open; null while starting.
   private volatile ContinuousProcessor processor;
   private volatile QualityMetrics metrics;
-  private volatile RuntimeException failure;
+  private volatile Throwable failure; // what kept the processor from starting
   // Guards the hand-over of the processor against a close while starting.
   private final Object startLock = new Object();
   private Boolean stopRequested; // the drain flag of a close that came while starting
@@ -87,7 +87,7 @@ public final class ServeSession implements AutoCloseable {
                 onBatch.accept(summary);
               });
       metrics = quality;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       failure = e;
       // Nothing can land: stop listening, so that the command ends with this error.
       server.close();
@@ -285,9 +285,13 @@ public final class ServeSession implements AutoCloseable {
    */
   public void awaitStoppedOrFailed() throws InterruptedException {
     awaitStopped();
-    if (failure != null) {
+    Throwable failed = failure;
+    if (failed != null) {
       close(false);
-      throw failure;
+      if (failed instanceof Error error) {
+        throw error;
+      }
+      throw (RuntimeException) failed;
     }
   }
 
