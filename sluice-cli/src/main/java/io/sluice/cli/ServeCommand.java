@@ -75,8 +75,12 @@ final class ServeCommand implements Callable<Integer> {
                     "  SQL (PostgreSQL protocol, read-only, password: the query token): %s%n",
                     sqlExample(address)));
     out.flush();
-    session.awaitStopped();
-    stopping.compareAndSet(false, true); // when the processor ended by itself, no signal decides
+    try {
+      session.awaitStoppedOrFailed();
+    } finally {
+      // When the processor ended by itself (or could not start), no signal decides the exit code.
+      stopping.compareAndSet(false, true);
+    }
     out.printf(
         "sluice serve: stopped; every acknowledged record is landed or waits in the ingest log"
             + " for the next start%n");

@@ -36,11 +36,23 @@ import java.util.function.Consumer;
  * A running {@code sluice serve}: the project's runtime, the ingest server in front of its log, and
  * the continuous processor on its own thread. Queries through {@link #query} see the warehouse as
  * the last finished batch left it (they wait for a batch in progress).
+ *
+ * <p>The server listens, and accepts pushes into the log, as soon as the warehouse and the log are
+ * open; the processor's thread then opens the lake and reads its history (for the metrics) before
+ * the first batch. Meanwhile {@code /health} says {@code starting}.
  */
 public final class ServeSession implements AutoCloseable {
   private final ProjectRuntime runtime;
-  private final ContinuousProcessor processor;
-  private final IngestServer server;
+  private final Clock clock = Clock.systemUTC();
+  private final Consumer<RunSummary> onBatch;
+  // Set once by the processor thread when the lake is open; null while starting.
+  private volatile ContinuousProcessor processor;
+  private volatile QualityMetrics metrics;
+  private volatile Throwable failure; // what kept the processor from starting
+  // Guards the hand-over of the processor against a close while starting.
+  private final Object startLock = new Object();
+  private Boolean stopRequested; // the drain flag of a close that came while starting
+  private IngestServer server;
   private final Thread processorThread;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final List<StreamEndpoint> streams;
@@ -49,25 +61,53 @@ public final class ServeSession implements AutoCloseable {
 
   private ServeSession(
       ProjectRuntime runtime,
-      ContinuousProcessor processor,
-      IngestServer server,
       List<StreamEndpoint> streams,
+      Consumer<RunSummary> onBatch,
       Optional<PgWireServer> sqlEndpoint) {
     this.runtime = runtime;
-    this.processor = processor;
-    this.server = server;
     this.streams = streams;
+    this.onBatch = onBatch;
     this.sqlEndpoint = sqlEndpoint;
     this.processorThread =
         new Thread(
             () -> {
               try {
-                processor.run();
+                process();
               } finally {
                 stopped.countDown();
               }
             },
             "sluice-processor");
+  }
+
+  /** The processor thread: the slow part of the start, then the batches until stopped. */
+  private void process() {
+    ContinuousProcessor created;
+    try {
+      QualityMetrics quality =
+          new QualityMetrics(QualityReport.of(runtime.project(), runtime.lake()));
+      created =
+          new ContinuousProcessor(
+              runtime,
+              clock,
+              summary -> {
+                quality.record(summary, clock.instant());
+                onBatch.accept(summary);
+              });
+      metrics = quality;
+    } catch (RuntimeException | Error e) {
+      failure = e;
+      // Nothing can land: stop listening, so that the command ends with this error.
+      server.close();
+      return;
+    }
+    synchronized (startLock) {
+      processor = created;
+      if (stopRequested != null) {
+        created.stop(stopRequested); // closed while starting: one pass, then stop
+      }
+    }
+    created.run();
   }
 
   /**
@@ -106,30 +146,20 @@ public final class ServeSession implements AutoCloseable {
     ProjectRuntime runtime = ProjectRuntime.open(project, false);
     Optional<PgWireServer> sqlEndpoint = Optional.empty();
     try {
-      Clock clock = Clock.systemUTC();
-      QualityMetrics metrics = new QualityMetrics(QualityReport.of(project, runtime.lake()));
-      ContinuousProcessor processor =
-          new ContinuousProcessor(
-              runtime,
-              clock,
-              summary -> {
-                metrics.record(summary, clock.instant());
-                onBatch.accept(summary);
-              });
       if (sqlPassword.isPresent()) {
         sqlEndpoint = Optional.of(startSqlEndpoint(serve.sql(), sqlPassword.get(), runtime));
       }
       Optional<io.sluice.server.QueryEndpoint> query = queryEndpoint(project, runtime, env);
-      IngestServer server =
+      ServeSession session = new ServeSession(runtime, streams, onBatch, sqlEndpoint);
+      session.server =
           IngestServer.start(
               settings,
               runtime.ingestLog(),
               streams,
-              processor::status,
+              session::status,
               query.map(io.sluice.server.QueryEndpoint::token), // the operator's token
               query,
-              Optional.of(metrics::prometheus));
-      ServeSession session = new ServeSession(runtime, processor, server, streams, sqlEndpoint);
+              Optional.of(session::prometheus));
       session.processorThread.start();
       return session;
     } catch (RuntimeException e) {
@@ -301,14 +331,48 @@ public final class ServeSession implements AutoCloseable {
     return streams;
   }
 
-  /** What {@code /health} reports about the processor and maintenance. */
+  /**
+   * What {@code /health} reports about the processor and maintenance; {@code status} is {@code
+   * starting} until the processor is ready (pushes are accepted meanwhile).
+   */
   public Map<String, Object> status() {
-    return processor.status();
+    return status(false);
+  }
+
+  /**
+   * What {@code /health} reports; with {@code details} (the caller carries the query token) also
+   * the last errors.
+   */
+  public Map<String, Object> status(boolean details) {
+    ContinuousProcessor ready = processor;
+    return ready == null ? Map.of("status", "starting") : ready.status(details);
+  }
+
+  private String prometheus() {
+    QualityMetrics ready = metrics;
+    return ready == null ? "# sluice serve is starting\n" : ready.prometheus();
   }
 
   /** Records pushed but not yet landed, over every stream. */
   public long waiting() {
-    return processor.waiting();
+    return ContinuousProcessor.waiting(
+        runtime.ingestLog(), streams.stream().map(StreamEndpoint::name).toList());
+  }
+
+  /**
+   * Blocks until the processor has stopped, and throws what made it stop if it could not start
+   * (e.g. the lake could not be opened).
+   */
+  public void awaitStoppedOrFailed() throws InterruptedException {
+    awaitStopped();
+    Throwable failed = failure;
+    if (failed != null) {
+      close(false);
+      if (failed instanceof Error error) {
+        throw error;
+      }
+      throw (RuntimeException) failed;
+    }
   }
 
   /** Runs a query against the warehouse, between batches. */
@@ -345,7 +409,13 @@ public final class ServeSession implements AutoCloseable {
       sqlEndpoint.ifPresent(PgWireServer::close);
       server.close();
     } finally {
-      processor.stop(drain);
+      synchronized (startLock) {
+        if (processor != null) {
+          processor.stop(drain);
+        } else {
+          stopRequested = drain;
+        }
+      }
       try {
         stopped.await();
       } catch (InterruptedException e) {

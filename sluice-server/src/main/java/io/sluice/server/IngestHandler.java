@@ -681,7 +681,9 @@ final class IngestHandler extends Handler.Abstract {
     }
     body.put("streams", backlogs);
     body.putAll(status.status(details));
-    int code = "ok".equals(body.get("status")) ? 200 : 503;
+    // Starting, the server already accepts pushes: up, though nothing lands yet.
+    Object state = body.get("status");
+    int code = "ok".equals(state) || "starting".equals(state) ? 200 : 503;
     send(response, callback, code, "application/json", render(g -> writeValue(g, body)));
   }
 

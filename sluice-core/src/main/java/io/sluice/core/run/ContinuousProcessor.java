@@ -83,7 +83,11 @@ public final class ContinuousProcessor {
 
   /** Records in the ingest log that no committed batch has landed yet, over every stream. */
   public long waiting() {
-    IngestLog log = runtime.ingestLog();
+    return waiting(runtime.ingestLog(), streams);
+  }
+
+  /** Records in {@code log} that no committed batch has landed yet, over {@code streams}. */
+  public static long waiting(IngestLog log, List<String> streams) {
     long waiting = 0;
     for (String stream : streams) {
       for (int p = 0, n = log.partitions(stream); p < n; p++) {

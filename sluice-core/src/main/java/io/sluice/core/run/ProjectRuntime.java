@@ -32,7 +32,12 @@ import java.util.Map;
 public final class ProjectRuntime implements AutoCloseable {
   private final Project project;
   private final Engine engine;
-  private final Lake lake;
+  // Opened on first use: a query on the warehouse needs no lake, and opening one (Iceberg catalog,
+  // Hadoop configuration, SQLite) costs a few hundred milliseconds of every start.
+  private final java.util.function.Supplier<Lake> lakeOpener;
+  // Its own lock: opening the lake can wait (on the catalog) while other callers need the log.
+  private final Object lakeLock = new Object();
+  private Lake lake;
   // Loaded on first use; a source's function chain lives as long as the runtime.
   private FunctionCatalog functions;
   private final Map<String, FunctionChain> chains = new HashMap<>();
@@ -41,35 +46,32 @@ public final class ProjectRuntime implements AutoCloseable {
   // Opened on first use: only projects with stream sources have one.
   private IngestLog ingestLog;
 
-  private ProjectRuntime(Project project, Engine engine, Lake lake) {
+  private ProjectRuntime(Project project, Engine engine, java.util.function.Supplier<Lake> lake) {
     this.project = project;
     this.engine = engine;
-    this.lake = lake;
+    this.lakeOpener = lake;
   }
 
   /**
-   * Opens the project's engine and lake.
+   * Opens the project's engine; its lake is opened on the first call of {@link #lake()}.
    *
    * @param readOnly open the warehouse for queries only
    */
   public static ProjectRuntime open(Project project, boolean readOnly) {
-    Lake lake =
-        Plugins.find(LakeFactory.class, LakeFactory::name, project.lake().type())
-            .create(new LakeContext(project.stateDirectory(), project.lake().options()));
-    try {
-      Engine engine =
-          Plugins.find(EngineFactory.class, EngineFactory::name, project.engine())
-              .create(
-                  new EngineContext(
-                      project.stateDirectory(),
-                      project.warehouse(),
-                      project.engineOptions(),
-                      readOnly));
-      return new ProjectRuntime(project, engine, lake);
-    } catch (RuntimeException e) {
-      lake.close();
-      throw e;
-    }
+    Engine engine =
+        Plugins.find(EngineFactory.class, EngineFactory::name, project.engine())
+            .create(
+                new EngineContext(
+                    project.stateDirectory(),
+                    project.warehouse(),
+                    project.engineOptions(),
+                    readOnly));
+    return new ProjectRuntime(
+        project,
+        engine,
+        () ->
+            Plugins.find(LakeFactory.class, LakeFactory::name, project.lake().type())
+                .create(new LakeContext(project.stateDirectory(), project.lake().options())));
   }
 
   public Project project() {
@@ -80,8 +82,14 @@ public final class ProjectRuntime implements AutoCloseable {
     return engine;
   }
 
+  /** The project's lake, opened on first call and closed with the runtime. */
   public Lake lake() {
-    return lake;
+    synchronized (lakeLock) {
+      if (lake == null) {
+        lake = lakeOpener.get();
+      }
+      return lake;
+    }
   }
 
   public StateStore state() {
@@ -146,7 +154,7 @@ public final class ProjectRuntime implements AutoCloseable {
   /** Runs one incremental pass. */
   public RunSummary run(Clock clock, RunListener listener) {
     return runExclusively(
-        () -> new PipelineRunner(project, engine, lake, this::connector, clock, listener).run());
+        () -> new PipelineRunner(project, engine, lake(), this::connector, clock, listener).run());
   }
 
   /**
@@ -157,7 +165,7 @@ public final class ProjectRuntime implements AutoCloseable {
   public ModelTests modelTests() {
     return runExclusively(
         () -> {
-          LakeViews.expose(project, lake, engine);
+          LakeViews.expose(project, lake(), engine);
           return new ModelTests(project, engine);
         });
   }
@@ -172,7 +180,7 @@ public final class ProjectRuntime implements AutoCloseable {
       Clock clock, String source, java.util.Optional<String> rule, boolean dryRun) {
     return runExclusively(
         () ->
-            new QuarantineReplay(project, engine, lake, this::connector, clock)
+            new QuarantineReplay(project, engine, lake(), this::connector, clock)
                 .replay(source, rule, dryRun));
   }
 
@@ -195,13 +203,22 @@ public final class ProjectRuntime implements AutoCloseable {
       engine.close();
     } finally {
       try {
-        lake.close();
+        closeLake();
       } finally {
         try {
           closeFunctions();
         } finally {
           closeLog();
         }
+      }
+    }
+  }
+
+  private void closeLake() {
+    synchronized (lakeLock) {
+      if (lake != null) {
+        lake.close();
+        lake = null;
       }
     }
   }
