@@ -25,8 +25,8 @@ import net.jqwik.api.ShrinkingMode;
  * No record is ever silently dropped: random bytes and near-valid text, fed as CSV and NDJSON files
  * through a real run (DuckDB engine, Iceberg lake), never crash the run, and every record of every
  * file lands or is quarantined, exactly once. A record is what the readers document
- * (docs/quarantine.md, "What is a record"); the expected counts come from the small counters
- * below, not from the readers.
+ * (docs/quarantine.md, "What is a record"); the expected counts come from the small counters below,
+ * not from the readers.
  *
  * <p>Each try is one run over a few dozen files of four sources: CSV with a header, CSV without one
  * (any bytes), NDJSON that the engine reads natively (printable ASCII, so the connector's pre-scan
