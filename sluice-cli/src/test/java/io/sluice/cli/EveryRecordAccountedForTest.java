@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -150,6 +151,42 @@ class EveryRecordAccountedForTest {
         actual.put(parts[0], Long.parseLong(parts[1]));
       }
       assertThat(actual).isEqualTo(expected);
+    } finally {
+      delete(project);
+    }
+  }
+
+  @Example
+  void aCsvWithCrOnlyLineEndsLandsEveryRecordAndNulBytesAtFieldEdgesAreKept() throws IOException {
+    Path project = Files.createTempDirectory("cr-only");
+    try {
+      Files.createDirectories(project.resolve("sources"));
+      Files.createDirectories(project.resolve("data"));
+      Files.writeString(project.resolve("sluice.yaml"), "name: cr\n");
+      Files.writeString(
+          project.resolve("sources/orders.yaml"),
+          "path: data/*.csv\ncolumns:\n  - {name: id, type: bigint}\n  - {name: note}\n");
+      StringBuilder mac = new StringBuilder("id,note\r");
+      for (int i = 1; i <= 20; i++) {
+        mac.append(i).append(",n").append(i).append('\r');
+      }
+      Files.writeString(project.resolve("data/mac.csv"), mac);
+      Files.writeString(
+          project.resolve("data/nul.csv"), "id,note\r\n21,\u0000a\n22,b\u0000\r23,\"\u0000\"\r\n");
+
+      Sluice.Result run = sluice("run", "-p", project.toString(), "--progress=never");
+
+      assertThat(run.exit()).as(run.out() + run.err()).isZero();
+      assertThat(
+              Sluice.queryRows(
+                  project,
+                  "SELECT _file, count(*), min(_line), max(_line) FROM lake.orders GROUP BY 1"
+                      + " ORDER BY 1"))
+          .containsExactly("data/mac.csv,20,2,21", "data/nul.csv,3,2,4");
+      assertThat(
+              Sluice.queryRows(
+                  project, "SELECT id, length(note) FROM lake.orders WHERE id > 20 ORDER BY id"))
+          .containsExactly("21,2", "22,2", "23,1");
     } finally {
       delete(project);
     }
