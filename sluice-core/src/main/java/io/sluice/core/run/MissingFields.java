@@ -206,8 +206,20 @@ public final class MissingFields {
     return problems(source, observed, project.directory());
   }
 
+  /**
+   * Whether the input has the field: itself, a field under it, or a field above it (an array or
+   * mixed value, into which a path such as {@code items.0.sku} reaches).
+   */
   private static boolean has(java.util.Collection<String> names, String path) {
-    return names.contains(path) || names.stream().anyMatch(n -> n.startsWith(path + "."));
+    if (names.contains(path) || names.stream().anyMatch(n -> n.startsWith(path + "."))) {
+      return true;
+    }
+    for (int dot = path.indexOf('.'); dot > 0; dot = path.indexOf('.', dot + 1)) {
+      if (names.contains(path.substring(0, dot))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String suggestion(String path, List<String> names) {
