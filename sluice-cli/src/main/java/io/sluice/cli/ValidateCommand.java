@@ -72,9 +72,9 @@ final class ValidateCommand implements Callable<Integer> {
     if (!problems.isEmpty()) {
       throw SluiceException.user(
           "%s would read NULL in every row (checked against the first %d files of each source),"
-              + " so `sluice run` would stop before landing those files:%n  - %s%nFix `from:` (or `csv.delimiter`), give"
-              + " the column a `default:`, or declare `schema-drift: {policy: ignore}` to read NULL"
-              + " for fields the files lack (docs/schema-drift.md).",
+              + " so `sluice run` would stop before landing those files:%n  - %s%nFix `from:` (or"
+              + " `csv.delimiter`), give the column a `default:`, or declare `schema-drift:"
+              + " {policy: ignore}` to read NULL for fields the files lack (docs/schema-drift.md).",
           problems.size() == 1 ? "A column" : "Columns",
           MissingFields.SAMPLE_FILES,
           String.join(String.format("%n  - "), problems));
