@@ -336,7 +336,7 @@ public final class ServeSession implements AutoCloseable {
    * starting} until the processor is ready (pushes are accepted meanwhile).
    */
   public Map<String, Object> status() {
-    return status(false);
+    return status(true);
   }
 
   /**

@@ -1,8 +1,13 @@
 package io.sluice.cli;
 
+import io.sluice.api.SluiceException;
 import io.sluice.core.model.PortableSql;
 import io.sluice.core.project.ModelDef;
 import io.sluice.core.project.Project;
+import io.sluice.core.project.SourceDef;
+import io.sluice.core.run.MissingFields;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,6 +43,7 @@ final class ValidateCommand implements Callable<Integer> {
                 warning.advice());
       }
     }
+    checkSourceFiles(project);
     spec.commandLine()
         .getOut()
         .printf(
@@ -50,5 +56,28 @@ final class ValidateCommand implements Callable<Integer> {
                 ? ""
                 : ", " + project.singularTests().size() + " singular tests");
     return 0;
+  }
+
+  /**
+   * The columns that would read NULL in every row of a source's first files (a misspelt {@code
+   * from:}, a wrong CSV delimiter): the error {@code sluice run} would stop with, found now.
+   */
+  private static void checkSourceFiles(Project project) {
+    List<String> problems = new ArrayList<>();
+    for (SourceDef source : project.sources()) {
+      for (String problem : MissingFields.inSample(project, source)) {
+        problems.add("source '" + source.name() + "': " + problem);
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw SluiceException.user(
+          "%s would read NULL in every row (checked against the first %d files of each source),"
+              + " so `sluice run` would stop before landing those files:%n  - %s%nFix `from:` (or"
+              + " `csv.delimiter`), give the column a `default:`, or declare `schema-drift:"
+              + " {policy: ignore}` to read NULL for fields the files lack (docs/schema-drift.md).",
+          problems.size() == 1 ? "A column" : "Columns",
+          MissingFields.SAMPLE_FILES,
+          String.join(String.format("%n  - "), problems));
+    }
   }
 }

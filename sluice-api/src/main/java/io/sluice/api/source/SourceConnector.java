@@ -52,6 +52,17 @@ public interface SourceConnector {
   }
 
   /**
+   * A few of the source's current inputs, cheap to list (nothing is read or fingerprinted: a
+   * split's position may be empty), for checking the declaration against them with {@link #observe}
+   * without running (e.g. {@code sluice validate}). None by default.
+   *
+   * @param max the most splits to return
+   */
+  default List<Split> sample(int max) {
+    return List.of();
+  }
+
+  /**
    * Reads records again from the text this connector once read them as, kept in quarantine (a
    * replay after a rule, mapping or function was fixed). Each original is parsed as one record of
    * split {@code splitKey} would be, and reaches {@code sink} exactly once, as {@link

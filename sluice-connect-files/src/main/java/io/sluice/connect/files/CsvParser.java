@@ -24,6 +24,10 @@ import java.util.Map;
  * Parses one CSV file (RFC 4180 plus the options in {@link CsvOptions}) into a {@link RecordSink},
  * streaming: memory stays bounded by the longest record, itself capped.
  *
+ * <p>A record ends at a line end outside quotes: LF, CR LF, or a lone CR (classic Mac OS), mixed
+ * freely within a file, as lenient RFC 4180 readers accept them; a line end inside a quoted field
+ * is part of the value. A record with no character at all (an empty line) is not a record.
+ *
  * <p>Bytes are decoded strictly into a char buffer; a byte sequence that is not valid in the
  * encoding becomes U+FFFD in the buffer and is remembered, so the record containing it is reported
  * malformed with the byte offset. The parser is a state machine over the chars; records are sliced
@@ -43,7 +47,6 @@ final class CsvParser {
   private static final int QUOTED = 2;
   private static final int ESCAPED = 3;
   private static final int AFTER_QUOTE = 4;
-  private static final int AFTER_QUOTE_CR = 5;
 
   private static final byte F_QUOTED = 1;
   private static final byte F_ESCAPED = 2;
@@ -77,6 +80,9 @@ final class CsvParser {
 
   /** The next physical line's number. */
   private long line = 1;
+
+  /** The last line ended with CR: an LF right after it belongs to that line end (CRLF). */
+  private boolean pendingLf;
 
   // The record last returned by nextRecord().
   private int recStart;
@@ -406,9 +412,15 @@ final class CsvParser {
           break;
         }
       }
-      if (buf[pos++] == '\n') {
+      char c = buf[pos++];
+      if (c == '\n' && pendingLf) {
+        pendingLf = false;
+      } else if (c == '\n' || c == '\r') {
+        pendingLf = c == '\r';
         skipped++;
         line++;
+      } else {
+        pendingLf = false;
       }
     }
     recStart = pos;
@@ -423,6 +435,16 @@ final class CsvParser {
    * end of the input.
    */
   private boolean nextRecord() throws IOException {
+    if (pendingLf) {
+      pendingLf = false;
+      if (pos >= limit) {
+        recStart = pos;
+        fill();
+      }
+      if (pos < limit && buf[pos] == '\n') {
+        pos++;
+      }
+    }
     final char delimiter = this.delimiter;
     final char quote = this.quote;
     final char escape = this.escape;
@@ -461,7 +483,7 @@ final class CsvParser {
             state = QUOTED;
           } else if (c == delimiter) {
             endField(start, start, (byte) 0);
-          } else if (c == '\n') {
+          } else if (c == '\n' || c == '\r') {
             endField(start, start, (byte) 0);
             return endRecord(i);
           } else {
@@ -471,7 +493,7 @@ final class CsvParser {
           i++;
           break;
         case UNQUOTED:
-          while (i < lim && (c = b[i]) != delimiter && c != '\n') {
+          while (i < lim && (c = b[i]) != delimiter && c != '\n' && c != '\r') {
             i++;
           }
           if (i >= lim) {
@@ -482,23 +504,19 @@ final class CsvParser {
             state = FIELD_START;
             i++;
           } else {
-            int end = i;
-            if (end - 1 >= recStart + start && b[end - 1] == '\r') {
-              end--;
-            }
-            endField(start, end - recStart, flags);
+            endField(start, i - recStart, flags);
             return endRecord(i);
           }
           break;
         case QUOTED:
-          while (i < lim && (c = b[i]) != quote && c != escape && c != '\n') {
+          while (i < lim && (c = b[i]) != quote && c != escape && c != '\n' && c != '\r') {
             i++;
           }
           if (i >= lim) {
             break;
           }
-          if (c == '\n') {
-            line++;
+          if (c == '\n' || c == '\r') {
+            countLineEnd(b, i);
           } else if (c == quote) {
             closeQuote = i - recStart;
             state = AFTER_QUOTE;
@@ -509,8 +527,8 @@ final class CsvParser {
           i++;
           break;
         case ESCAPED:
-          if (c == '\n') {
-            line++;
+          if (c == '\n' || c == '\r') {
+            countLineEnd(b, i);
           }
           state = QUOTED;
           i++;
@@ -522,24 +540,14 @@ final class CsvParser {
           } else if (c == delimiter) {
             endField(start + 1, closeQuote, flags);
             state = FIELD_START;
-          } else if (c == '\n') {
+          } else if (c == '\n' || c == '\r') {
             endField(start + 1, closeQuote, flags);
             return endRecord(i);
-          } else if (c == '\r') {
-            state = AFTER_QUOTE_CR;
           } else {
             afterQuoteError(c);
             state = UNQUOTED;
           }
           i++;
-          break;
-        case AFTER_QUOTE_CR:
-          if (c == '\n') {
-            endField(start + 1, closeQuote, flags);
-            return endRecord(i);
-          }
-          afterQuoteError('\r');
-          state = UNQUOTED; // c is read again as part of the unquoted rest
           break;
         default:
           throw new IllegalStateException("state " + state);
@@ -574,12 +582,20 @@ final class CsvParser {
     fieldCount++;
   }
 
-  /** Ends the record at the newline at {@code newline}. */
+  /** Counts a line end inside a quoted field: CR, LF, or both (CRLF) as one. */
+  private void countLineEnd(char[] b, int i) {
+    if (b[i] == '\r' || i == recStart || b[i - 1] != '\r') {
+      line++;
+    }
+  }
+
+  /**
+   * Ends the record at the line end at {@code newline}: LF, CR, or CR LF (the LF is skipped when
+   * the next record starts, as it may not be read yet).
+   */
   private boolean endRecord(int newline) {
     recEnd = newline;
-    if (newline - 1 >= recStart && buf[newline - 1] == '\r') {
-      recEnd--;
-    }
+    pendingLf = buf[newline] == '\r';
     line++;
     pos = newline + 1;
     recAbsEnd = bufBase + pos;
@@ -597,16 +613,9 @@ final class CsvParser {
         endField(i - recStart, i - recStart, (byte) 0);
         break;
       case UNQUOTED:
-        if (i - 1 >= recStart + start && buf[i - 1] == '\r') {
-          recEnd--;
-        }
         endField(start, recEnd - recStart, flags);
         break;
       case AFTER_QUOTE:
-        endField(start + 1, closeQuote, flags);
-        break;
-      case AFTER_QUOTE_CR:
-        recEnd--;
         endField(start + 1, closeQuote, flags);
         break;
       default: // QUOTED, ESCAPED
@@ -619,9 +628,9 @@ final class CsvParser {
         }
         if (recEnd > recStart && buf[recEnd - 1] == '\n') {
           recEnd--;
-          if (recEnd > recStart && buf[recEnd - 1] == '\r') {
-            recEnd--;
-          }
+        }
+        if (recEnd > recStart && buf[recEnd - 1] == '\r') {
+          recEnd--;
         }
         endField(start, recEnd - recStart, flags);
     }

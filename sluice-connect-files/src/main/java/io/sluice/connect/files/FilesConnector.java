@@ -34,6 +34,7 @@ final class FilesConnector implements SourceConnector {
   private final String sourceName;
   private final FilesOptions options;
   private final List<SourceField> fields;
+  private final FileLister lister;
   private final SplitPlanner planner;
   private final JsonReader jsonReader;
   private final RecordTransform transform;
@@ -53,7 +54,7 @@ final class FilesConnector implements SourceConnector {
                 f ->
                     java.util.Arrays.stream(f.path().split("\\.", -1))
                         .allMatch(segment -> segment.matches("[A-Za-z_][A-Za-z0-9_$-]*")));
-    FileLister lister = new FileLister(sourceName, context.projectDirectory(), options.path());
+    this.lister = new FileLister(sourceName, context.projectDirectory(), options.path());
     this.planner =
         new SplitPlanner(sourceName, context.projectDirectory(), lister, options.onChange());
     // Check field paths now, so that a bad path is a configuration error before any file is read.
@@ -69,6 +70,18 @@ final class FilesConnector implements SourceConnector {
   @Override
   public SplitPlan plan(Map<String, String> committed) {
     return planner.plan(committed);
+  }
+
+  /** The first files by key, unread. */
+  @Override
+  public List<Split> sample(int max) {
+    return lister.list().stream()
+        .map(
+            listed ->
+                new Split(planner.key(listed.file()), "", listed.file().toString(), listed.size()))
+        .sorted(java.util.Comparator.comparing(Split::key))
+        .limit(max)
+        .toList();
   }
 
   @Override

@@ -153,7 +153,11 @@ final class JsonReader {
                 bytes[bad] & 0xFF, offset + (bad - start), bad - start + 1));
         return;
       }
-      parser = factory.createParser(bytes, start, end - start);
+      // Jackson guesses UTF-16 or UTF-32 from NUL bytes among the first four: the file is UTF-8.
+      parser =
+          hasNul(bytes, start, Math.min(end, start + 4))
+              ? factory.createParser(original)
+              : factory.createParser(bytes, start, end - start);
     } else {
       decoder.reset();
       ByteBuffer in = ByteBuffer.wrap(bytes, start, end - start);
@@ -213,11 +217,18 @@ final class JsonReader {
   }
 
   private void readArray(Path file, RecordSink sink) throws IOException {
+    byte[] head = new byte[4];
+    int headLength;
+    try (InputStream in = Files.newInputStream(file)) {
+      headLength = in.readNBytes(head, 0, head.length);
+    }
+    // As for lines: NUL bytes at the start would make Jackson guess another encoding than UTF-8.
+    boolean decode = !utf8 || hasNul(head, 0, headLength);
     try (InputStream in = Files.newInputStream(file);
         JsonParser parser =
-            utf8
-                ? factory.createParser(in)
-                : factory.createParser(new InputStreamReader(in, strictDecoder()))) {
+            decode
+                ? factory.createParser(new InputStreamReader(in, strictDecoder()))
+                : factory.createParser(in)) {
       JsonLocation resume = null;
       JsonLocation elementStart = null;
       try {
@@ -378,6 +389,15 @@ final class JsonReader {
         && (bytes[start] & 0xFF) == 0xEF
         && (bytes[start + 1] & 0xFF) == 0xBB
         && (bytes[start + 2] & 0xFF) == 0xBF;
+  }
+
+  private static boolean hasNul(byte[] bytes, int start, int end) {
+    for (int i = start; i < end; i++) {
+      if (bytes[i] == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isBlank(byte[] bytes, int start, int end) {

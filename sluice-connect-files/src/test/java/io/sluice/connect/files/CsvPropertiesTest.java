@@ -9,10 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
@@ -71,7 +72,7 @@ class CsvPropertiesTest {
       }
       expectedPositions.add(line);
       expectedOriginals.add(record.toString());
-      line += record.chars().filter(c -> c == '\n').count() + 1;
+      line += lineEnds(record.toString()) + 1;
       file.append(record).append(newline);
     }
     Map<String, Object> csv =
@@ -91,27 +92,38 @@ class CsvPropertiesTest {
   void everyNonBlankLineEndsUpInExactlyOneRecordOrMalformedInput(@ForAll("garbage") String text) {
     CollectingSink sink = read(text, Map.of("header", false));
 
-    String[] lines = text.split("\n", -1);
-    boolean[] covered = new boolean[lines.length + 1];
+    // Lines end at CR, LF or CRLF; each line keeps its own line end for comparison.
+    List<String> lines = new ArrayList<>();
+    List<String> ends = new ArrayList<>();
+    Matcher lineEnd = Pattern.compile("\r\n|\r|\n").matcher(text);
+    int from = 0;
+    while (lineEnd.find()) {
+      lines.add(text.substring(from, lineEnd.start()));
+      ends.add(lineEnd.group());
+      from = lineEnd.end();
+    }
+    lines.add(text.substring(from));
+    ends.add("");
+    boolean[] covered = new boolean[lines.size() + 1];
     long previousLast = 0;
     for (Event event : sink.events()) {
       long first = event.position();
-      long last = first + event.original().chars().filter(c -> c == '\n').count();
+      long last = first + lineEnds(event.original());
       assertThat(first).as("events are in order and do not overlap").isGreaterThan(previousLast);
-      assertThat(last).isLessThanOrEqualTo(lines.length);
-      String verbatim =
-          String.join("\n", Arrays.asList(lines).subList((int) first - 1, (int) last));
-      // A CR before the newline that ends a record belongs to the line break, not the record.
-      assertThat(event.original()).isIn(verbatim, withoutTrailingCr(verbatim));
+      assertThat(last).isLessThanOrEqualTo(lines.size());
+      StringBuilder verbatim = new StringBuilder();
+      for (int l = (int) first; l <= last; l++) {
+        verbatim.append(lines.get(l - 1)).append(l < last ? ends.get(l - 1) : "");
+      }
+      assertThat(event.original()).isEqualTo(verbatim.toString());
       for (long l = first; l <= last; l++) {
         covered[(int) l] = true;
       }
       previousLast = last;
     }
-    for (int l = 1; l <= lines.length; l++) {
-      boolean blank = lines[l - 1].isEmpty() || lines[l - 1].equals("\r");
-      if (!blank) {
-        assertThat(covered[l]).as("line %d (%s) is accounted for", l, lines[l - 1]).isTrue();
+    for (int l = 1; l <= lines.size(); l++) {
+      if (!lines.get(l - 1).isEmpty()) {
+        assertThat(covered[l]).as("line %d (%s) is accounted for", l, lines.get(l - 1)).isTrue();
       }
     }
   }
@@ -157,8 +169,16 @@ class CsvPropertiesTest {
     return "\"" + escaped + "\"";
   }
 
-  private static String withoutTrailingCr(String text) {
-    return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+  /** Line ends in {@code text}: each CR, LF or CRLF counts once. */
+  private static long lineEnds(String text) {
+    long count = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\r' || c == '\n' && (i == 0 || text.charAt(i - 1) != '\r')) {
+        count++;
+      }
+    }
+    return count;
   }
 
   private static CollectingSink read(String text, Map<String, Object> csv, String... fields) {

@@ -145,7 +145,9 @@ class CsvReadingTest {
   void charactersAfterClosingQuoteAreMalformedAndReadingContinues() {
     CollectingSink sink = readCsv("a,b\n\"x\"y,1\n\"ok\",2\n\"z\"\r3,4\n", "a", "b");
 
-    assertThat(sink.values()).containsExactly(List.of("ok", "2"));
+    // A lone CR after a closing quote ends the record (CR is a line end, as LF and CRLF are).
+    assertThat(sink.values()).containsExactly(List.of("ok", "2"), List.of("3", "4"));
+    assertThat(sink.positions()).containsExactly(3L, 5L);
     assertThat(sink.malformed())
         .extracting(Event::position, Event::reason)
         .containsExactly(
@@ -153,10 +155,34 @@ class CsvReadingTest {
                 2L,
                 "unexpected character 'y' after the closing quote of field 1 (a quote inside a"
                     + " quoted field must be escaped as \"\")"),
-            tuple(
-                4L,
-                "unexpected character '\\r' after the closing quote of field 1 (a quote inside a"
-                    + " quoted field must be escaped as \"\")"));
+            tuple(4L, "expected 2 fields (from the header) but found 1"));
+  }
+
+  @Test
+  void crOnlyAndMixedLineEndsSeparateRecords() {
+    CollectingSink sink = readCsv("a,b\r1,x\r2,\"y\rz\"\r\r3,w\n4,v\r\n\r5,u", "a", "b");
+
+    assertThat(sink.malformed()).isEmpty();
+    assertThat(sink.values())
+        .containsExactly(
+            List.of("1", "x"),
+            List.of("2", "y\rz"),
+            List.of("3", "w"),
+            List.of("4", "v"),
+            List.of("5", "u"));
+    // Each CR, LF or CRLF is one line end, inside quotes too.
+    assertThat(sink.positions()).containsExactly(2L, 3L, 6L, 7L, 9L);
+    assertThat(sink.records()).extracting(Event::original).contains("2,\"y\rz\"", "5,u");
+  }
+
+  @Test
+  void crOnlyLinesAreSkippedBySkipLines() {
+    CollectingSink sink =
+        readCsv("junk\rmore junk\r\na,b\r1,2\r", Map.of("skip-lines", 2), "a", "b");
+
+    assertThat(sink.malformed()).isEmpty();
+    assertThat(sink.values()).containsExactly(List.of("1", "2"));
+    assertThat(sink.positions()).containsExactly(4L);
   }
 
   @Test

@@ -47,6 +47,38 @@ class JsonReadingTest {
   }
 
   @Test
+  void nulBytesAtTheStartOfALineAreNotTakenForUtf16() {
+    // Read as UTF-16, these bytes are {"id":1}: Jackson guesses the encoding from NUL bytes.
+    byte[] utf16 = "{\"id\":1}".getBytes(StandardCharsets.UTF_16BE);
+    byte[] rest = bytes("\n{\"id\":2}\n");
+    byte[] file = Arrays.copyOf(utf16, utf16.length + rest.length);
+    System.arraycopy(rest, 0, file, utf16.length, rest.length);
+
+    CollectingSink sink = readJsonBytes(file, "id");
+
+    assertThat(sink.values()).containsExactly(List.of("2"));
+    assertThat(sink.malformed())
+        .singleElement()
+        .satisfies(
+            bad -> {
+              assertThat(bad.position()).isEqualTo(1L);
+              assertThat(bad.reason()).contains("code 0");
+            });
+  }
+
+  @Test
+  void aJsonArrayWithNulBytesNearItsStartIsReadAsUtf8() {
+    Sources.write(project, "data/clicks.json", bytes("[\u0000{\"id\":1}]"));
+    CollectingSink sink =
+        Sources.readAll(Sources.connector(project, Map.of("path", "data/clicks.json"), "id"));
+
+    assertThat(sink.records()).isEmpty();
+    assertThat(sink.malformed())
+        .singleElement()
+        .satisfies(bad -> assertThat(bad.reason()).contains("code 0"));
+  }
+
+  @Test
   void extractsNestedJsonPath() {
     CollectingSink sink =
         readJson(

@@ -226,7 +226,10 @@ public final class SourceSpec {
                   + " NULL); `evolve` (also add new fields as columns of the clean table and widen"
                   + " types where Iceberg can, keeping history readable); `quarantine` (every row"
                   + " of a file that drifted goes to quarantine under rule `schema_drift`);"
-                  + " `fail` (stop the run before the batch lands anything).")
+                  + " `fail` (stop the run before the batch lands anything). Without a declared"
+                  + " policy a source works as under `ignore`, except that a field a column"
+                  + " reads (and has no `default`) that a file lacks altogether stops the run"
+                  + " before the batch lands: a misspelt `from:` or a wrong CSV delimiter.")
           .defaultValue("ignore")
           .build();
   public static final ConfigDef DRIFT_DEF =

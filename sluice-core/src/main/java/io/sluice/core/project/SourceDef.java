@@ -57,7 +57,7 @@ public record SourceDef(
     requireNonNull(drift, "drift is null");
   }
 
-  /** A source with the default schema drift policy, {@link DriftPolicy#IGNORE}. */
+  /** A source with the default schema drift policy, {@link DriftPolicy#DEFAULT}. */
   public SourceDef(
       String name,
       Location location,
@@ -86,7 +86,7 @@ public record SourceDef(
         functions,
         late,
         datasetChecks,
-        DriftPolicy.IGNORE);
+        DriftPolicy.DEFAULT);
   }
 
   /** This source with other columns (the declared ones plus those schema evolution added). */
@@ -110,6 +110,12 @@ public record SourceDef(
 
   /** What a batch whose input drifted from the declared columns does; see {@code schema-drift}. */
   public enum DriftPolicy {
+    /**
+     * No policy declared: as {@link #IGNORE}, except that a field a column without a default reads
+     * and the input lacks altogether (a misspelt {@code from:}, a wrong CSV delimiter) stops the
+     * batch before it lands (files sources; see {@code MissingFields}).
+     */
+    DEFAULT,
     IGNORE,
     EVOLVE,
     QUARANTINE,

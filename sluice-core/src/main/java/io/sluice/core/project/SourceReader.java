@@ -129,11 +129,12 @@ final class SourceReader {
             datasetChecks(eventTime, byName),
             values
                 .find(SourceSpec.SCHEMA_DRIFT)
+                .filter(drift -> drift.isSet(SourceSpec.DRIFT_POLICY))
                 .map(
                     drift ->
                         SourceDef.DriftPolicy.valueOf(
                             drift.get(SourceSpec.DRIFT_POLICY).toUpperCase(java.util.Locale.ROOT)))
-                .orElse(SourceDef.DriftPolicy.IGNORE)));
+                .orElse(SourceDef.DriftPolicy.DEFAULT)));
   }
 
   /**

@@ -269,7 +269,19 @@ public final class PipelineRunner {
     List<Split> splits = intent.splits();
     Optional<java.util.Set<String>> known = knownFields(tables.clean());
     java.util.Set<String> unmapped = new java.util.TreeSet<>(known.orElse(java.util.Set.of()));
-    List<SchemaDrift.Event> drift = observe(source, connector, splits, known, unmapped);
+    List<MissingFields.Observed> observed = new ArrayList<>();
+    List<SchemaDrift.Event> drift = observe(source, connector, splits, known, unmapped, observed);
+    if (MissingFields.applies(source)) {
+      List<String> missing = MissingFields.problems(source, observed, project.directory());
+      if (!missing.isEmpty()) {
+        if (!recovered) {
+          // Nothing of the batch was written: the next run plans afresh (the user may fix the
+          // declaration, or move the file away).
+          state.clearIntent(source.name());
+        }
+        throw MissingFields.error(source, intent.batchId(), missing, project.directory());
+      }
+    }
     java.util.Set<String> driftedSplits = new java.util.HashSet<>();
     if (!drift.isEmpty()) {
       switch (source.drift()) {
@@ -294,7 +306,7 @@ public final class PipelineRunner {
           }
         }
         case QUARANTINE -> drift.forEach(event -> driftedSplits.add(event.file()));
-        case IGNORE -> {}
+        case IGNORE, DEFAULT -> {}
       }
       String name = source.name();
       drift.forEach(event -> listener.schemaDrift(name, event));
@@ -427,12 +439,18 @@ public final class PipelineRunner {
       SourceConnector connector,
       List<Split> splits,
       Optional<java.util.Set<String>> known,
-      java.util.Set<String> unmapped) {
-    String policy = source.drift().name().toLowerCase(java.util.Locale.ROOT);
+      java.util.Set<String> unmapped,
+      List<MissingFields.Observed> observed) {
+    SourceDef.DriftPolicy declared = source.drift();
+    String policy =
+        (declared == SourceDef.DriftPolicy.DEFAULT ? SourceDef.DriftPolicy.IGNORE : declared)
+            .name()
+            .toLowerCase(java.util.Locale.ROOT);
     List<SchemaDrift.Event> events = new ArrayList<>();
     for (Split split : splits) {
       Optional<List<io.sluice.api.source.ObservedField>> fields = connector.observe(split);
       if (fields.isPresent()) {
+        observed.add(new MissingFields.Observed(split.key(), fields.get()));
         List<SchemaDrift.Event> found =
             SchemaDrift.compare(source, split.key(), fields.get(), policy, known);
         events.addAll(found);

@@ -25,6 +25,9 @@ public final class SchemaDrift {
   /** The first metadata column of a clean table: evolved columns go just before it. */
   static final String FIRST_METADATA_COLUMN = "_batch";
 
+  /** The description of a column schema evolution added. */
+  static final String EVOLVED = "added by schema evolution";
+
   private SchemaDrift() {}
 
   /**
@@ -144,7 +147,7 @@ public final class SchemaDrift {
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        "added by schema evolution",
+        EVOLVED,
         List.of(),
         location);
   }
