@@ -75,6 +75,7 @@ final class QuarantineCommand implements Runnable {
         return 0;
       }
       try (ProjectRuntime runtime = ProjectRuntime.open(project, true)) {
+        Readers.notice(spec.commandLine().getErr(), runtime.engine().snapshotTime());
         QueryResult result =
             runtime
                 .engine()
@@ -134,6 +135,7 @@ final class QuarantineCommand implements Runnable {
                   + rule.replace("'", "''")
                   + "')";
       try (ProjectRuntime runtime = ProjectRuntime.open(project, true)) {
+        Readers.notice(spec.commandLine().getErr(), runtime.engine().snapshotTime());
         QueryResult result =
             runtime
                 .engine()

@@ -133,6 +133,8 @@ public record Project(
    * @param logSegmentBytes segment size
    * @param logRetentionBytes landed bytes kept per partition
    * @param logRetentionAge landed records kept this long
+   * @param queryTimeout how long one query of the query endpoint may run
+   * @param queryMaxBytes the largest result of one query of the query endpoint
    */
   public record ServeConfig(
       String host,
@@ -149,8 +151,11 @@ public record Project(
       int logPartitions,
       long logSegmentBytes,
       long logRetentionBytes,
-      java.time.Duration logRetentionAge) {
+      java.time.Duration logRetentionAge,
+      java.time.Duration queryTimeout,
+      long queryMaxBytes) {
     public ServeConfig {
+      requireNonNull(queryTimeout, "queryTimeout is null");
       requireNonNull(host, "host is null");
       requireNonNull(triggerInterval, "triggerInterval is null");
       requireNonNull(queryTokenEnv, "queryTokenEnv is null");

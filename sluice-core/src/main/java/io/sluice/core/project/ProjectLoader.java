@@ -211,7 +211,9 @@ public final class ProjectLoader {
         log.get(ProjectSpec.LOG_PARTITIONS),
         (long) log.get(ProjectSpec.LOG_SEGMENT_MB) << 20,
         (long) log.get(ProjectSpec.LOG_RETENTION_MB) << 20,
-        java.time.Duration.ofHours(log.get(ProjectSpec.LOG_RETENTION_HOURS)));
+        java.time.Duration.ofHours(log.get(ProjectSpec.LOG_RETENTION_HOURS)),
+        serve.get(ProjectSpec.SERVE_QUERY_TIMEOUT),
+        (long) serve.get(ProjectSpec.SERVE_QUERY_MAX_MB) << 20);
   }
 
   private static Project.MaintenanceConfig maintenance(ConfigValues values) {

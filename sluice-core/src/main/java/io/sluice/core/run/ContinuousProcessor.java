@@ -52,6 +52,9 @@ public final class ContinuousProcessor {
   private volatile String lastError;
   private volatile int failuresInARow;
   private volatile long maintenanceRuns;
+  private static final long PUBLISH_RETRY_MILLIS = 1000;
+  // When a throttled snapshot publication was deferred; -1 when none is.
+  private long publishPendingSince = -1;
   private volatile Instant lastMaintenanceAt;
   private volatile String lastMaintenanceError;
 
@@ -105,7 +108,7 @@ public final class ContinuousProcessor {
           long waiting = waiting();
           boolean due =
               waiting >= triggerRecords || (waiting > 0 && now - lastStart >= intervalMillis);
-          if ((due && now >= retryAt) || now >= nextMaintenance) {
+          if ((due && now >= retryAt) || now >= nextMaintenance || publishDue(now)) {
             break;
           }
           try {
@@ -121,6 +124,10 @@ public final class ContinuousProcessor {
       }
       if (clock.millis() >= nextMaintenance) {
         continue; // maintenance first, at the top of the loop
+      }
+      if (publishDue(clock.millis()) && waiting() == 0) {
+        publish();
+        continue;
       }
       lastStart = clock.millis();
       if (!pass()) {
@@ -183,6 +190,7 @@ public final class ContinuousProcessor {
       if (summary.rowsRead() > 0) {
         onBatch.accept(summary);
       }
+      publish();
       return true;
     } catch (RuntimeException e) {
       failuresInARow++;
@@ -190,6 +198,24 @@ public final class ContinuousProcessor {
       LOG.error("A micro-batch failed (attempt {}); retrying with backoff", failuresInARow, e);
       return false;
     }
+  }
+
+  /**
+   * Publishes the warehouse for readers (at most once a second; {@link
+   * ProjectRuntime#publishSnapshot}); a publication the throttle deferred happens when the loop is
+   * idle. A failure is logged: landing goes on, readers read an older snapshot.
+   */
+  private void publish() {
+    try {
+      publishPendingSince = runtime.publishSnapshot(clock) ? clock.millis() : -1;
+    } catch (RuntimeException e) {
+      publishPendingSince = -1;
+      LOG.error("Cannot publish a warehouse snapshot for readers", e);
+    }
+  }
+
+  private boolean publishDue(long now) {
+    return publishPendingSince >= 0 && now - publishPendingSince >= PUBLISH_RETRY_MILLIS;
   }
 
   /**

@@ -471,7 +471,9 @@ class ProjectLoaderTest {
                     4,
                     64L << 20,
                     1L << 30,
-                    Duration.ofDays(7)),
+                    Duration.ofDays(7),
+                    Duration.ofSeconds(30),
+                    64L << 20),
                 Project.MaintenanceConfig.defaults(),
                 Map.of(),
                 List.of(
