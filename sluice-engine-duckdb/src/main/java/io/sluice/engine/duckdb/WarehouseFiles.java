@@ -101,7 +101,9 @@ final class WarehouseFiles {
       }
       BasicFileAttributes live = Files.readAttributes(warehouse, BasicFileAttributes.class);
       BasicFileAttributes copy = Files.readAttributes(snapshot.file(), BasicFileAttributes.class);
-      return live.size() == copy.size() && live.lastModifiedTime().equals(copy.lastModifiedTime());
+      // Milliseconds: a copy keeps the modification time only that precisely on some systems.
+      return live.size() == copy.size()
+          && live.lastModifiedTime().toMillis() == copy.lastModifiedTime().toMillis();
     } catch (NoSuchFileException e) {
       return false;
     } catch (IOException e) {
