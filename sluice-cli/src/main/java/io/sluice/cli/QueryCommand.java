@@ -68,7 +68,7 @@ final class QueryCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     boolean truncated;
     try (WarehouseReader reader =
-        ProjectRuntime.openReader(options.load(), java.time.Duration.ZERO, 0)) {
+        ProjectRuntime.openReader(options.load(), java.time.Duration.ZERO, 0, true)) {
       Readers.notice(err, reader.snapshotTime());
       try (QueryCursor cursor = reader.query(sql)) {
         truncated = print(out, cursor, format, limit);
@@ -165,44 +165,7 @@ final class QueryCommand implements Callable<Integer> {
 
   /** Prints a result held in memory (internal queries of other commands). */
   static void print(PrintWriter out, QueryResult result, OutputFormat format) throws IOException {
-    print(out, new ListCursor(result), format, 0);
-  }
-
-  /** A {@link QueryCursor} over rows in memory. */
-  private static final class ListCursor implements QueryCursor {
-    private final QueryResult result;
-    private int index = -1;
-
-    ListCursor(QueryResult result) {
-      this.result = result;
-    }
-
-    @Override
-    public List<String> columns() {
-      return result.columns();
-    }
-
-    @Override
-    public List<String> types() {
-      return result.types();
-    }
-
-    @Override
-    public boolean next() {
-      index++;
-      return index < result.rows().size();
-    }
-
-    @Override
-    public List<Object> row() {
-      return result.rows().get(index);
-    }
-
-    @Override
-    public void cancel() {}
-
-    @Override
-    public void close() {}
+    print(out, QueryCursor.of(result), format, 0);
   }
 
   private static String csv(String value) {

@@ -7,6 +7,11 @@ public interface EngineFactory {
 
   Engine create(EngineContext context);
 
+  /** Whether {@link #openReader} gives a sandboxed reader rather than refusing. */
+  default boolean hasSandboxedReader() {
+    return false;
+  }
+
   /**
    * Opens a sandboxed, read-only reader of the warehouse (see {@link WarehouseReader}). It never
    * takes the warehouse from a writer: while one writes, it reads the newest published snapshot.
@@ -15,6 +20,7 @@ public interface EngineFactory {
    *     when the warehouse cannot be read
    */
   default WarehouseReader openReader(ReaderContext context) {
+    // hasSandboxedReader() is false: callers that can do without a sandbox query an engine.
     throw io.sluice.api.SluiceException.user(
         "The %s engine cannot run read-only queries on its own; query the warehouse with the duckdb"
             + " engine (--engine duckdb) or a SQL client",

@@ -33,4 +33,44 @@ public interface QueryCursor extends AutoCloseable {
 
   @Override
   void close();
+
+  /** A cursor over rows already in memory. */
+  static QueryCursor of(QueryResult result) {
+    java.util.Objects.requireNonNull(result, "result is null");
+    return new QueryCursor() {
+      private int index = -1;
+
+      @Override
+      public List<String> columns() {
+        return result.columns();
+      }
+
+      @Override
+      public List<String> types() {
+        return result.types();
+      }
+
+      @Override
+      public boolean next() {
+        if (index < result.rows().size()) {
+          index++;
+        }
+        return index < result.rows().size();
+      }
+
+      @Override
+      public List<Object> row() {
+        if (index < 0 || index >= result.rows().size()) {
+          throw new IllegalStateException("no current row");
+        }
+        return result.rows().get(index);
+      }
+
+      @Override
+      public void cancel() {}
+
+      @Override
+      public void close() {}
+    };
+  }
 }

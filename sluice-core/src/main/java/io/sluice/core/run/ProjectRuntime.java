@@ -86,19 +86,33 @@ public final class ProjectRuntime implements AutoCloseable {
    */
   public static WarehouseReader openReader(
       Project project, java.time.Duration timeout, long maxBytes) {
+    return openReader(project, timeout, maxBytes, false);
+  }
+
+  /**
+   * Like {@link #openReader(Project, java.time.Duration, long)}; with {@code unsandboxed}, an
+   * engine without a sandboxed reader (Spark) is queried read-only through {@link Engine#query}
+   * instead: for a user who can read the project's files anyway (the CLI), never for a server.
+   */
+  public static WarehouseReader openReader(
+      Project project, java.time.Duration timeout, long maxBytes, boolean unsandboxed) {
+    EngineFactory factory =
+        Plugins.find(EngineFactory.class, EngineFactory::name, project.engine());
+    if (unsandboxed && !factory.hasSandboxedReader()) {
+      return new EngineReader(open(project, true));
+    }
     LakeContext lakeContext = new LakeContext(project.stateDirectory(), project.lake().options());
     List<java.nio.file.Path> folders =
         Plugins.find(LakeFactory.class, LakeFactory::name, project.lake().type())
             .dataFolders(lakeContext);
-    return Plugins.find(EngineFactory.class, EngineFactory::name, project.engine())
-        .openReader(
-            new ReaderContext(
-                project.stateDirectory(),
-                project.warehouse(),
-                project.engineOptions(),
-                folders,
-                timeout,
-                maxBytes));
+    return factory.openReader(
+        new ReaderContext(
+            project.stateDirectory(),
+            project.warehouse(),
+            project.engineOptions(),
+            folders,
+            timeout,
+            maxBytes));
   }
 
   /** Opens the project's lake alone, e.g. for maintenance, which needs no warehouse. */

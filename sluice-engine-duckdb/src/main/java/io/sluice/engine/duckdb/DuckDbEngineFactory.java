@@ -29,6 +29,11 @@ public final class DuckDbEngineFactory implements EngineFactory {
    * (default 1GB) and {@code threads} (default 2) from the engine options.
    */
   @Override
+  public boolean hasSandboxedReader() {
+    return true;
+  }
+
+  @Override
   public WarehouseReader openReader(ReaderContext context) {
     return DuckDbWarehouseReader.open(context);
   }
