@@ -48,6 +48,8 @@ class SpecDefaultsTest {
                 entry("serve.trigger-records", "`200000`"),
                 entry("serve.query-token-env", ""),
                 entry("serve.query-token-file", ""),
+                entry("serve.query-timeout", "`30s`"),
+                entry("serve.query-max-mb", "`64`"),
                 entry("serve.log", ""),
                 entry("serve.log.partitions", "`4`"),
                 entry("serve.log.segment-mb", "`64`"),

@@ -143,6 +143,12 @@ final class WarehouseFiles {
         // Some file systems cannot sync a folder; the rename is durable at the next sync anyway,
         // and a lost snapshot is only an older one read.
       }
+      // Copies a killed writer left half-made: one writer at a time publishes, so none is ours.
+      try (DirectoryStream<Path> stale = Files.newDirectoryStream(folder, "warehouse-*.tmp")) {
+        for (Path file : stale) {
+          Files.deleteIfExists(file);
+        }
+      }
       List<Snapshot> all = snapshots(stateDirectory);
       for (Snapshot old : all.subList(Math.min(KEEP, all.size()), all.size())) {
         Files.deleteIfExists(old.file());
