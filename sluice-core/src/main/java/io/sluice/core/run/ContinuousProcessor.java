@@ -187,10 +187,10 @@ public final class ContinuousProcessor {
       lastBatchMillis = clock.millis() - start;
       lastError = null;
       failuresInARow = 0;
+      publish();
       if (summary.rowsRead() > 0) {
         onBatch.accept(summary);
       }
-      publish();
       return true;
     } catch (RuntimeException e) {
       failuresInARow++;
