@@ -94,11 +94,36 @@ class DuckDbWarehouseReaderTest {
     try (WarehouseReader reader = reader(Duration.ZERO, 0)) {
       assertThat(rows(reader, "SELECT total FROM revenue")).containsExactly(List.of(42));
       assertThat(rows(reader, "SELECT id FROM lake.orders")).containsExactly(List.of(7L));
-      assertThat(reader.snapshotTime()).isPresent();
+      // Nothing was written since: the snapshot is the warehouse as it is.
+      assertThat(reader.snapshotTime()).isEmpty();
       try (QueryCursor cursor = reader.query("SELECT total FROM revenue;")) {
         assertThat(cursor.columns()).containsExactly("total");
         assertThat(cursor.types()).containsExactly("INTEGER");
       }
+    }
+  }
+
+  @Test
+  void readsTheNewestSnapshotAndSaysSoWhileThisProcessHasUnpublishedWrites() {
+    writer.publishSnapshot();
+    writer.materialize(
+        new ModelRequest(
+            "unpublished",
+            "SELECT 1 AS x",
+            ModelRequest.Materialization.TABLE,
+            List.of(),
+            false,
+            "model:unpublished",
+            "{}"));
+    try (WarehouseReader reader = reader(Duration.ZERO, 0)) {
+      assertThat(reader.snapshotTime()).isPresent();
+      assertThat(rows(reader, "SELECT total FROM revenue")).containsExactly(List.of(42));
+      assertThatThrownBy(() -> rows(reader, "SELECT * FROM unpublished"))
+          .hasMessageContaining("unpublished does not exist");
+    }
+    writer.publishSnapshot();
+    try (WarehouseReader reader = reader(Duration.ZERO, 0)) {
+      assertThat(rows(reader, "SELECT x FROM unpublished")).containsExactly(List.of(1));
     }
   }
 
