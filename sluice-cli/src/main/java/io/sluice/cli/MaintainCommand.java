@@ -2,6 +2,7 @@ package io.sluice.cli;
 
 import io.sluice.api.DidYouMean;
 import io.sluice.api.SluiceException;
+import io.sluice.api.lake.Lake;
 import io.sluice.core.config.ConfigType;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
@@ -12,7 +13,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -129,8 +132,17 @@ final class MaintainCommand implements Callable<Integer> {
                 "files deleted",
                 "orphans"));
     List<Maintenance.TableResult> results;
+    // The warehouse is read once, briefly, for the lake snapshots incremental models diff from
+    // (a published snapshot of it while a run writes): maintenance itself needs only the lake, so
+    // runs can open the warehouse meanwhile.
+    Map<String, Set<Long>> inUse;
     try (ProjectRuntime runtime = ProjectRuntime.open(project, true)) {
-      results = Maintenance.of(runtime, Clock.systemUTC()).run(settings, source, dryRun);
+      inUse = Maintenance.modelSnapshots(project, runtime.engine());
+    }
+    try (Lake lake = ProjectRuntime.openLake(project)) {
+      results =
+          new Maintenance(project, lake, () -> inUse, Clock.systemUTC())
+              .run(settings, source, dryRun);
     }
     for (Maintenance.TableResult result : results) {
       table.add(

@@ -69,6 +69,7 @@ final class QualityCommand implements Callable<Integer> {
     }
     List<QualityReport.Dataset> datasets;
     try (ProjectRuntime runtime = ProjectRuntime.open(project, true)) {
+      Readers.notice(spec.commandLine().getErr(), runtime.engine().snapshotTime());
       datasets =
           source == null
               ? QualityReport.of(project, runtime.lake())

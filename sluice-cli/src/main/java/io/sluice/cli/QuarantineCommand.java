@@ -87,6 +87,7 @@ final class QuarantineCommand implements Runnable {
         return 0;
       }
       try (ProjectRuntime runtime = ProjectRuntime.open(project, true)) {
+        Readers.notice(spec.commandLine().getErr(), runtime.engine().snapshotTime());
         QueryResult result =
             runtime
                 .engine()
@@ -144,6 +145,7 @@ final class QuarantineCommand implements Runnable {
                 source, project.sources().stream().map(SourceDef::name).toList()));
       }
       try (ProjectRuntime runtime = ProjectRuntime.open(project, true)) {
+        Readers.notice(spec.commandLine().getErr(), runtime.engine().snapshotTime());
         String where =
             rule == null ? "" : " WHERE " + selected(runtime, project.source(source).get(), rule);
         QueryResult result =

@@ -3,7 +3,9 @@ package io.sluice.cli;
 import static java.util.Objects.requireNonNull;
 
 import io.sluice.api.SluiceException;
+import io.sluice.api.engine.QueryCursor;
 import io.sluice.api.engine.QueryResult;
+import io.sluice.api.engine.WarehouseReader;
 import io.sluice.core.config.SourceSpec;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
@@ -34,8 +36,9 @@ import java.util.function.Consumer;
 
 /**
  * A running {@code sluice serve}: the project's runtime, the ingest server in front of its log, and
- * the continuous processor on its own thread. Queries through {@link #query} see the warehouse as
- * the last finished batch left it (they wait for a batch in progress).
+ * the continuous processor on its own thread. Queries through {@link #query} and {@code /v1/query}
+ * read the newest snapshot of the warehouse the processor published (at most a second after a
+ * batch); they never wait for a batch, nor a batch for them.
  *
  * <p>The server listens, and accepts pushes into the log, as soon as the warehouse and the log are
  * open; the processor's thread then opens the lake and reads its history (for the metrics) before
@@ -208,7 +211,7 @@ public final class ServeSession implements AutoCloseable {
             PgWireSettings.DEFAULT_MAX_MESSAGE_BYTES,
             sql.maxRows());
     try {
-      return PgWireServer.start(settings, new WarehouseSqlBackend(runtime));
+      return PgWireServer.start(settings, new WarehouseSqlBackend(runtime.project()));
     } catch (IOException e) {
       throw new SluiceException(
           io.sluice.api.ErrorCategory.USER,
@@ -315,7 +318,7 @@ public final class ServeSession implements AutoCloseable {
     return java.util.Optional.of(
         new io.sluice.server.QueryEndpoint(
             token,
-            (sql, maxRows) -> runtime.runExclusively(() -> runtime.engine().query(sql, maxRows))));
+            () -> ProjectRuntime.openReader(project, serve.queryTimeout(), serve.queryMaxBytes())));
   }
 
   public URI uri() {
@@ -375,9 +378,28 @@ public final class ServeSession implements AutoCloseable {
     }
   }
 
-  /** Runs a query against the warehouse, between batches. */
+  /**
+   * Runs a query as {@code /v1/query} does: sandboxed and read-only, on the newest published
+   * snapshot of the warehouse, without waiting for a batch.
+   */
   public QueryResult query(String sql, int maxRows) {
-    return runtime.runExclusively(() -> runtime.engine().query(sql, maxRows));
+    try (WarehouseReader reader =
+            ProjectRuntime.openReader(
+                runtime.project(),
+                runtime.project().serve().queryTimeout(),
+                runtime.project().serve().queryMaxBytes());
+        QueryCursor cursor = reader.query(sql)) {
+      List<List<Object>> rows = new ArrayList<>();
+      boolean truncated = false;
+      while (cursor.next()) {
+        if (rows.size() == maxRows) {
+          truncated = true;
+          break;
+        }
+        rows.add(cursor.row());
+      }
+      return new QueryResult(cursor.columns(), cursor.types(), rows, truncated);
+    }
   }
 
   /** Blocks until the processor has stopped (after {@link #close} from another thread). */

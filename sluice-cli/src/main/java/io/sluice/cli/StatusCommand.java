@@ -47,6 +47,7 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Instant now = Instant.now();
     try (ProjectRuntime runtime = ProjectRuntime.open(project, true)) {
+      Readers.notice(spec.commandLine().getErr(), runtime.engine().snapshotTime());
       if (format == QualityCommand.OutputFormat.json) {
         json(out, project, runtime);
         return 0;

@@ -46,13 +46,31 @@ final class TestCommand implements Callable<Integer> {
       defaultValue = "5")
   int showRows;
 
+  /**
+   * The warehouse for writing (the lake's views are brought up to date first), or, while another
+   * process writes it, its newest published snapshot read-only: tests then see the lake as that
+   * snapshot's views do.
+   */
+  private ProjectRuntime openRuntime(Project project) {
+    ProjectRuntime reader = ProjectRuntime.open(project, true);
+    if (reader.engine().snapshotTime().isPresent()) {
+      Readers.notice(spec.commandLine().getErr(), reader.engine().snapshotTime());
+      return reader;
+    }
+    reader.close();
+    return ProjectRuntime.open(project, false);
+  }
+
   @Override
   public Integer call() throws IOException {
     Project project = options.load();
     PrintWriter out = spec.commandLine().getOut();
     List<RunSummary.TestRun> results = new ArrayList<>();
-    try (ProjectRuntime runtime = ProjectRuntime.open(project, false)) {
-      ModelTests tests = runtime.modelTests();
+    try (ProjectRuntime runtime = openRuntime(project)) {
+      ModelTests tests =
+          runtime.engine().snapshotTime().isPresent()
+              ? new ModelTests(project, runtime.engine())
+              : runtime.modelTests();
       List<ModelTests.Test> selected = ModelTests.select(tests.tests(), select);
       if (selected.isEmpty()) {
         if (select.isEmpty()) {

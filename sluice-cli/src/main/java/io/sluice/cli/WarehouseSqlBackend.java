@@ -2,53 +2,71 @@ package io.sluice.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import io.sluice.api.engine.QueryResult;
+import io.sluice.api.engine.QueryCursor;
+import io.sluice.api.engine.WarehouseReader;
+import io.sluice.core.project.Project;
 import io.sluice.core.run.ProjectRuntime;
 import io.sluice.server.pgwire.ResultCursor;
 import io.sluice.server.pgwire.SqlBackend;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The SQL endpoint's backend while {@code serve} runs: each statement runs on the project's engine
- * between micro-batches ({@link ProjectRuntime#runExclusively}), at most {@code maxRows + 1} rows,
- * which the cursor then hands out one by one.
- *
- * <p>This is the one place to swap for the sandboxed read-only warehouse reader: the endpoint
- * already refuses every statement that is not a read, the reader adds file-access and resource
- * limits and streams rows instead of holding them.
+ * The SQL endpoint's backend while {@code serve} runs: each statement gets its own sandboxed,
+ * read-only warehouse reader ({@link ProjectRuntime#openReader}), as {@code POST /v1/query} does —
+ * never the pipeline's connection, so a slow statement does not delay landing and no statement can
+ * change what lands. Rows stream from the reader's cursor; the reader's timeout ({@code
+ * serve.query-timeout}) and result-size limit ({@code serve.query-max-mb}) apply on top of the
+ * endpoint's own row limit.
  */
 final class WarehouseSqlBackend implements SqlBackend {
-  private final ProjectRuntime runtime;
+  private final Project project;
 
-  WarehouseSqlBackend(ProjectRuntime runtime) {
-    this.runtime = requireNonNull(runtime, "runtime is null");
+  WarehouseSqlBackend(Project project) {
+    this.project = requireNonNull(project, "project is null");
   }
 
   @Override
   public ResultCursor execute(String sql, long maxRows) {
-    int limit = (int) Math.min(Integer.MAX_VALUE - 1, maxRows) + 1;
-    QueryResult result = runtime.runExclusively(() -> runtime.engine().query(sql, limit));
-    Iterator<List<Object>> rows = result.rows().iterator();
+    WarehouseReader reader =
+        ProjectRuntime.openReader(
+            project, project.serve().queryTimeout(), project.serve().queryMaxBytes());
+    QueryCursor cursor;
+    try {
+      cursor = reader.query(sql);
+    } catch (RuntimeException e) {
+      reader.close();
+      throw e;
+    }
     return new ResultCursor() {
       @Override
       public List<String> columnNames() {
-        return result.columns();
+        return cursor.columns();
       }
 
       @Override
       public List<String> columnTypes() {
-        return result.types();
+        return cursor.types();
       }
 
       @Override
       public Optional<List<Object>> next() {
-        return rows.hasNext() ? Optional.of(rows.next()) : Optional.empty();
+        return cursor.next() ? Optional.of(cursor.row()) : Optional.empty();
       }
 
       @Override
-      public void close() {}
+      public void cancel() {
+        cursor.cancel();
+      }
+
+      @Override
+      public void close() {
+        try {
+          cursor.close();
+        } finally {
+          reader.close();
+        }
+      }
     };
   }
 }

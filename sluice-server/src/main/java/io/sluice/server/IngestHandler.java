@@ -595,43 +595,68 @@ final class IngestHandler extends Handler.Abstract {
     if (sql.isEmpty()) {
       throw new HttpError(400, "the body must hold a SQL query");
     }
-    io.sluice.api.engine.QueryResult result;
-    try {
-      result = query.get().engine().query(sql, maxRows);
-    } catch (io.sluice.api.SluiceException e) {
-      throw new HttpError(400, e.getMessage());
-    }
-    io.sluice.api.engine.QueryResult rows = result;
-    send(
-        response,
-        callback,
-        200,
-        "application/json",
-        render(
-            generator -> {
-              generator.writeStartObject();
-              generator.writeArrayFieldStart("columns");
-              for (String column : rows.columns()) {
-                generator.writeString(column);
-              }
-              generator.writeEndArray();
-              generator.writeArrayFieldStart("types");
-              for (String type : rows.types()) {
-                generator.writeString(type);
-              }
-              generator.writeEndArray();
-              generator.writeArrayFieldStart("rows");
-              for (List<Object> row : rows.rows()) {
-                generator.writeStartArray();
-                for (Object value : row) {
-                  writeCell(generator, value);
+    int rowLimit = maxRows;
+    byte[] answer;
+    try (io.sluice.api.engine.WarehouseReader reader = query.get().readers().open();
+        io.sluice.api.engine.QueryCursor cursor = reader.query(sql)) {
+      // The reader's byte limit bounds what is rendered here; its timeout covers reading rows.
+      answer =
+          render(
+              generator -> {
+                generator.writeStartObject();
+                generator.writeArrayFieldStart("columns");
+                for (String column : cursor.columns()) {
+                  generator.writeString(column);
                 }
                 generator.writeEndArray();
-              }
-              generator.writeEndArray();
-              generator.writeBooleanField("truncated", rows.truncated());
-              generator.writeEndObject();
-            }));
+                generator.writeArrayFieldStart("types");
+                for (String type : cursor.types()) {
+                  generator.writeString(type);
+                }
+                generator.writeEndArray();
+                generator.writeArrayFieldStart("rows");
+                int rows = 0;
+                boolean truncated = false;
+                while (cursor.next()) {
+                  if (rows == rowLimit) {
+                    truncated = true;
+                    break;
+                  }
+                  generator.writeStartArray();
+                  for (Object value : cursor.row()) {
+                    writeCell(generator, value);
+                  }
+                  generator.writeEndArray();
+                  rows++;
+                }
+                generator.writeEndArray();
+                generator.writeBooleanField("truncated", truncated);
+                if (reader.snapshotTime().isPresent()) {
+                  generator.writeStringField(
+                      "snapshot",
+                      reader
+                          .snapshotTime()
+                          .get()
+                          .truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                          .toString());
+                }
+                generator.writeEndObject();
+              });
+    } catch (io.sluice.api.engine.QueryLimitException e) {
+      throw new HttpError(
+          e.limit() == io.sluice.api.engine.QueryLimitException.Limit.TIMEOUT ? 408 : 413,
+          e.limit() == io.sluice.api.engine.QueryLimitException.Limit.TIMEOUT
+              ? e.getMessage() + " (serve.query-timeout in sluice.yaml)"
+              : e.getMessage()
+                  + " (serve.query-max-mb in sluice.yaml); add LIMIT or select fewer columns");
+    } catch (io.sluice.api.SluiceException e) {
+      if (e.category() == io.sluice.api.ErrorCategory.USER) {
+        throw new HttpError(400, e.getMessage());
+      }
+      LOG.warn("A query could not be answered", e);
+      throw new HttpError(503, "the warehouse cannot be read now; retry shortly", 1);
+    }
+    send(response, callback, 200, "application/json", answer);
   }
 
   private static void writeCell(JsonGenerator generator, Object value) throws IOException {

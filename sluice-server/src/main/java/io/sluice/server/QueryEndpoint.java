@@ -2,27 +2,31 @@ package io.sluice.server;
 
 import static java.util.Objects.requireNonNull;
 
-import io.sluice.api.engine.QueryResult;
+import io.sluice.api.engine.WarehouseReader;
 
 /**
- * The warehouse query endpoint ({@code POST /v1/query}): SQL in the body, rows as JSON out.
+ * The warehouse query endpoint ({@code POST /v1/query}): SQL in the body, rows as JSON out. Each
+ * query runs on its own sandboxed, read-only {@link WarehouseReader} (never on the pipeline's
+ * connection), whose timeout and result-size limit answer 408 and 413.
  *
  * @param token the bearer token a query must carry
- * @param engine runs a query (at most {@code maxRows} rows); throws {@link
- *     io.sluice.api.SluiceException} for a query the warehouse refuses
+ * @param readers opens a reader per query
  */
-public record QueryEndpoint(String token, Engine engine) {
+public record QueryEndpoint(String token, Readers readers) {
   public QueryEndpoint {
     requireNonNull(token, "token is null");
-    requireNonNull(engine, "engine is null");
+    requireNonNull(readers, "readers is null");
     if (token.isEmpty()) {
       throw new IllegalArgumentException("the query token is empty");
     }
   }
 
-  /** Runs queries for the endpoint. */
+  /** Opens readers of the warehouse; called from request threads, concurrently. */
   @FunctionalInterface
-  public interface Engine {
-    QueryResult query(String sql, int maxRows);
+  public interface Readers {
+    /**
+     * @throws io.sluice.api.SluiceException when the warehouse cannot be read now
+     */
+    WarehouseReader open();
   }
 }

@@ -36,6 +36,21 @@ public interface Engine extends AutoCloseable {
    */
   QueryResult query(String sql, int maxRows);
 
+  /**
+   * Makes the warehouse as it is now readable by {@link WarehouseReader}s of other processes (and
+   * of this one) while this engine keeps it open for writing, e.g. by publishing a consistent copy.
+   * Does nothing when nothing changed since the last publication, or for a read-only engine.
+   */
+  default void publishSnapshot() {}
+
+  /**
+   * For a read-only engine opened while another holds the warehouse for writing: the time the
+   * published snapshot it reads was made. Empty when it reads the warehouse as last written.
+   */
+  default Optional<java.time.Instant> snapshotTime() {
+    return Optional.empty();
+  }
+
   @Override
   void close();
 }

@@ -6,4 +6,24 @@ public interface EngineFactory {
   String name();
 
   Engine create(EngineContext context);
+
+  /** Whether {@link #openReader} gives a sandboxed reader rather than refusing. */
+  default boolean hasSandboxedReader() {
+    return false;
+  }
+
+  /**
+   * Opens a sandboxed, read-only reader of the warehouse (see {@link WarehouseReader}). It never
+   * takes the warehouse from a writer: while one writes, it reads the newest published snapshot.
+   *
+   * @throws io.sluice.api.SluiceException (USER) when this engine has no such reader, or (EXTERNAL)
+   *     when the warehouse cannot be read
+   */
+  default WarehouseReader openReader(ReaderContext context) {
+    // hasSandboxedReader() is false: callers that can do without a sandbox query an engine.
+    throw io.sluice.api.SluiceException.user(
+        "The %s engine cannot run read-only queries on its own; query the warehouse with the duckdb"
+            + " engine (--engine duckdb) or a SQL client",
+        name());
+  }
 }

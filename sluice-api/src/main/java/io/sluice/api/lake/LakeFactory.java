@@ -6,4 +6,14 @@ public interface LakeFactory {
   String name();
 
   Lake create(LakeContext context);
+
+  /**
+   * The local folders that hold the lake's data files: the only files a sandboxed warehouse reader
+   * may read. Empty when the data is not on a local disk.
+   *
+   * @throws io.sluice.api.SluiceException (USER) for invalid lake options
+   */
+  default java.util.List<java.nio.file.Path> dataFolders(LakeContext context) {
+    return java.util.List.of();
+  }
 }

@@ -201,11 +201,26 @@ public final class ProjectSpec {
           .doc(
               "Environment variable holding the bearer token of `POST /v1/query` (SQL on the"
                   + " warehouse while serve holds it); without it or `query-token-file` the query"
-                  + " endpoint is off. The token reads anything the server process can read.")
+                  + " endpoint is off. Queries run sandboxed and read-only: they read the warehouse"
+                  + " (its newest published snapshot) and the lake's data files, nothing else.")
           .build();
   public static final ConfigKey<String> SERVE_QUERY_TOKEN_FILE =
       ConfigKey.builder("query-token-file", string())
           .doc("File holding the query endpoint's bearer token, relative to the project folder.")
+          .build();
+  public static final ConfigKey<Duration> SERVE_QUERY_TIMEOUT =
+      ConfigKey.builder("query-timeout", duration())
+          .doc(
+              "How long one query of `POST /v1/query` may run, reading its rows included; a"
+                  + " slower query is stopped and answered 408 with a JSON error.")
+          .defaultValue(Duration.ofSeconds(30))
+          .build();
+  public static final ConfigKey<Integer> SERVE_QUERY_MAX_MB =
+      ConfigKey.builder("query-max-mb", integer(1))
+          .doc(
+              "Largest result of one query of `POST /v1/query`, in MiB of values; a larger one is"
+                  + " refused with 413 and a JSON error (add LIMIT or select fewer columns).")
+          .defaultValue(64)
           .build();
   public static final ConfigKey<String> SERVE_SQL_HOST =
       ConfigKey.builder("sql-host", string())
@@ -263,6 +278,8 @@ public final class ProjectSpec {
               SERVE_TRIGGER_RECORDS,
               SERVE_QUERY_TOKEN_ENV,
               SERVE_QUERY_TOKEN_FILE,
+              SERVE_QUERY_TIMEOUT,
+              SERVE_QUERY_MAX_MB,
               SERVE_SQL_HOST,
               SERVE_SQL_PORT,
               SERVE_SQL_MAX_CONNECTIONS,

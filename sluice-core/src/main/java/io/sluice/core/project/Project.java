@@ -135,6 +135,8 @@ public record Project(
    * @param logRetentionAge landed records kept this long
    * @param bodyTimeout the most time a request body may take to arrive
    * @param maxConnectionsPerClient open connections per client address above which more are closed
+   * @param queryTimeout how long one query of the query endpoint may run
+   * @param queryMaxBytes the largest result of one query of the query endpoint
    * @param sql the SQL endpoint (PostgreSQL wire protocol)
    */
   public record ServeConfig(
@@ -155,9 +157,12 @@ public record Project(
       java.time.Duration logRetentionAge,
       java.time.Duration bodyTimeout,
       int maxConnectionsPerClient,
+      java.time.Duration queryTimeout,
+      long queryMaxBytes,
       SqlEndpointConfig sql) {
     public ServeConfig {
       requireNonNull(sql, "sql is null");
+      requireNonNull(queryTimeout, "queryTimeout is null");
       requireNonNull(host, "host is null");
       requireNonNull(bodyTimeout, "bodyTimeout is null");
       requireNonNull(triggerInterval, "triggerInterval is null");

@@ -214,6 +214,8 @@ public final class ProjectLoader {
         java.time.Duration.ofHours(log.get(ProjectSpec.LOG_RETENTION_HOURS)),
         serve.get(ProjectSpec.SERVE_BODY_TIMEOUT),
         serve.get(ProjectSpec.SERVE_MAX_CONNECTIONS_PER_CLIENT),
+        serve.get(ProjectSpec.SERVE_QUERY_TIMEOUT),
+        (long) serve.get(ProjectSpec.SERVE_QUERY_MAX_MB) << 20,
         new Project.SqlEndpointConfig(
             serve.get(ProjectSpec.SERVE_SQL_HOST),
             serve.find(ProjectSpec.SERVE_SQL_PORT),

@@ -53,6 +53,9 @@ public final class ContinuousProcessor {
   private volatile Map<String, Object> lastError; // redacted, see HealthError
   private volatile int failuresInARow;
   private volatile long maintenanceRuns;
+  private static final long PUBLISH_RETRY_MILLIS = 1000;
+  // When a throttled snapshot publication was deferred; -1 when none is.
+  private long publishPendingSince = -1;
   private volatile Instant lastMaintenanceAt;
   private volatile Map<String, Object> lastMaintenanceError;
   private final HealthError errors;
@@ -112,7 +115,7 @@ public final class ContinuousProcessor {
           long waiting = waiting();
           boolean due =
               waiting >= triggerRecords || (waiting > 0 && now - lastStart >= intervalMillis);
-          if ((due && now >= retryAt) || now >= nextMaintenance) {
+          if ((due && now >= retryAt) || now >= nextMaintenance || publishDue(now)) {
             break;
           }
           try {
@@ -128,6 +131,10 @@ public final class ContinuousProcessor {
       }
       if (clock.millis() >= nextMaintenance) {
         continue; // maintenance first, at the top of the loop
+      }
+      if (publishDue(clock.millis()) && waiting() == 0) {
+        publish();
+        continue;
       }
       lastStart = clock.millis();
       if (!pass()) {
@@ -188,6 +195,7 @@ public final class ContinuousProcessor {
       lastBatchMillis = clock.millis() - start;
       lastError = null;
       failuresInARow = 0;
+      publish();
       if (summary.rowsRead() > 0) {
         onBatch.accept(summary);
       }
@@ -198,6 +206,24 @@ public final class ContinuousProcessor {
       LOG.error("A micro-batch failed (attempt {}); retrying with backoff", failuresInARow, e);
       return false;
     }
+  }
+
+  /**
+   * Publishes the warehouse for readers (at most once a second; {@link
+   * ProjectRuntime#publishSnapshot}); a publication the throttle deferred happens when the loop is
+   * idle. A failure is logged: landing goes on, readers read an older snapshot.
+   */
+  private void publish() {
+    try {
+      publishPendingSince = runtime.publishSnapshot(clock) ? clock.millis() : -1;
+    } catch (RuntimeException e) {
+      publishPendingSince = -1;
+      LOG.error("Cannot publish a warehouse snapshot for readers", e);
+    }
+  }
+
+  private boolean publishDue(long now) {
+    return publishPendingSince >= 0 && now - publishPendingSince >= PUBLISH_RETRY_MILLIS;
   }
 
   /**

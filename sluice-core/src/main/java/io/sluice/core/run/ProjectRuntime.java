@@ -4,6 +4,8 @@ import io.sluice.api.Plugins;
 import io.sluice.api.engine.Engine;
 import io.sluice.api.engine.EngineContext;
 import io.sluice.api.engine.EngineFactory;
+import io.sluice.api.engine.ReaderContext;
+import io.sluice.api.engine.WarehouseReader;
 import io.sluice.api.lake.Lake;
 import io.sluice.api.lake.LakeContext;
 import io.sluice.api.lake.LakeFactory;
@@ -43,6 +45,8 @@ public final class ProjectRuntime implements AutoCloseable {
   private final Map<String, FunctionChain> chains = new HashMap<>();
   private final java.util.concurrent.locks.ReentrantLock engineLock =
       new java.util.concurrent.locks.ReentrantLock();
+  private static final long PUBLISH_INTERVAL_MILLIS = 1000;
+  private long lastPublished = Long.MIN_VALUE / 2;
   // Opened on first use: only projects with stream sources have one.
   private IngestLog ingestLog;
 
@@ -72,6 +76,69 @@ public final class ProjectRuntime implements AutoCloseable {
         () ->
             Plugins.find(LakeFactory.class, LakeFactory::name, project.lake().type())
                 .create(new LakeContext(project.stateDirectory(), project.lake().options())));
+  }
+
+  /**
+   * Opens a sandboxed, read-only reader of the project's warehouse (see {@link WarehouseReader}),
+   * without opening the lake or the engine: files under the lake's data folders are the only ones
+   * its queries can read.
+   *
+   * @param timeout how long one query may run ({@link java.time.Duration#ZERO}: no limit)
+   * @param maxBytes how many bytes one result may hold (0: no limit)
+   */
+  public static WarehouseReader openReader(
+      Project project, java.time.Duration timeout, long maxBytes) {
+    return openReader(project, timeout, maxBytes, false);
+  }
+
+  /**
+   * Like {@link #openReader(Project, java.time.Duration, long)}; with {@code unsandboxed}, an
+   * engine without a sandboxed reader (Spark) is queried read-only through {@link Engine#query}
+   * instead: for a user who can read the project's files anyway (the CLI), never for a server.
+   */
+  public static WarehouseReader openReader(
+      Project project, java.time.Duration timeout, long maxBytes, boolean unsandboxed) {
+    EngineFactory factory =
+        Plugins.find(EngineFactory.class, EngineFactory::name, project.engine());
+    if (unsandboxed && !factory.hasSandboxedReader()) {
+      return new EngineReader(open(project, true));
+    }
+    LakeContext lakeContext = new LakeContext(project.stateDirectory(), project.lake().options());
+    List<java.nio.file.Path> folders =
+        Plugins.find(LakeFactory.class, LakeFactory::name, project.lake().type())
+            .dataFolders(lakeContext);
+    return factory.openReader(
+        new ReaderContext(
+            project.stateDirectory(),
+            project.warehouse(),
+            project.engineOptions(),
+            folders,
+            timeout,
+            maxBytes));
+  }
+
+  /** Opens the project's lake alone, e.g. for maintenance, which needs no warehouse. */
+  public static Lake openLake(Project project) {
+    return Plugins.find(LakeFactory.class, LakeFactory::name, project.lake().type())
+        .create(new LakeContext(project.stateDirectory(), project.lake().options()));
+  }
+
+  /**
+   * Publishes the warehouse for readers of other processes if it changed (see {@link
+   * Engine#publishSnapshot}) and no publication happened in the last second; returns whether one is
+   * still due (then call again later).
+   */
+  public boolean publishSnapshot(Clock clock) {
+    return runExclusively(
+        () -> {
+          long now = clock.millis();
+          if (now - lastPublished < PUBLISH_INTERVAL_MILLIS && now >= lastPublished) {
+            return true;
+          }
+          engine.publishSnapshot();
+          lastPublished = now;
+          return false;
+        });
   }
 
   public Project project() {
@@ -200,7 +267,16 @@ public final class ProjectRuntime implements AutoCloseable {
   @Override
   public void close() {
     try {
-      engine.close();
+      try {
+        // What the last pass left, for readers of other processes.
+        runExclusively(
+            () -> {
+              engine.publishSnapshot();
+              return null;
+            });
+      } finally {
+        engine.close();
+      }
     } finally {
       try {
         closeLake();

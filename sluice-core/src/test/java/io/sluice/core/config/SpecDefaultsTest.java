@@ -50,6 +50,8 @@ class SpecDefaultsTest {
                 entry("serve.trigger-records", "`200000`"),
                 entry("serve.query-token-env", ""),
                 entry("serve.query-token-file", ""),
+                entry("serve.query-timeout", "`30s`"),
+                entry("serve.query-max-mb", "`64`"),
                 entry("serve.sql-host", "`127.0.0.1`"),
                 entry("serve.sql-port", ""),
                 entry("serve.sql-max-connections", "`16`"),

@@ -488,6 +488,8 @@ class ProjectLoaderTest {
                     Duration.ofDays(7),
                     Duration.ofSeconds(30),
                     64,
+                    Duration.ofSeconds(30),
+                    64L << 20,
                     new Project.SqlEndpointConfig(
                         "127.0.0.1", Optional.empty(), 16, 100_000, Duration.ofMinutes(10))),
                 Project.MaintenanceConfig.defaults(),

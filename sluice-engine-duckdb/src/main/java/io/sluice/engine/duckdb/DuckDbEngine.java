@@ -31,6 +31,8 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -59,58 +61,116 @@ final class DuckDbEngine implements Engine {
   private final AtomicLong tempCounter = new AtomicLong();
   private final int loaders;
 
-  private DuckDbEngine(DuckDBConnection connection, int loaders) {
+  private final Path warehouse;
+  private final Path stateDirectory;
+  private final boolean readOnly;
+  private final Optional<Instant> snapshotTime;
+  // Whether the warehouse changed since the last published snapshot.
+  private boolean dirty;
+
+  private DuckDbEngine(
+      DuckDBConnection connection,
+      int loaders,
+      Path warehouse,
+      Path stateDirectory,
+      boolean readOnly,
+      Optional<Instant> snapshotTime) {
     this.connection = connection;
     this.loaders = loaders;
+    this.warehouse = warehouse;
+    this.stateDirectory = stateDirectory;
+    this.readOnly = readOnly;
+    this.snapshotTime = snapshotTime;
   }
 
-  static DuckDbEngine open(EngineContext context) {
-    for (String key : context.options().keySet()) {
+  /**
+   * How long opening the warehouse for writing waits while another process holds it (a reader that
+   * found no current snapshot, or a command of an older Sluice).
+   */
+  static final Duration LOCK_WAIT = Duration.ofSeconds(30);
+
+  static void checkOptions(Map<String, String> options) {
+    for (String key : options.keySet()) {
       if (!OPTIONS.contains(key)) {
         throw SluiceException.user(
             "Unknown DuckDB engine option '%s' in engine-options%s (known: %s)",
             key, io.sluice.api.DidYouMean.hint(key, OPTIONS), String.join(", ", OPTIONS));
       }
     }
-    String threads = context.options().get("threads");
+    String threads = options.get("threads");
     if (threads != null && !threads.matches("[1-9][0-9]{0,3}")) {
       throw SluiceException.user(
           "DuckDB engine option threads must be a whole number from 1, found '%s'", threads);
     }
+  }
+
+  static DuckDbEngine open(EngineContext context) {
+    checkOptions(context.options());
+    String threads = context.options().get("threads");
     try {
-      Path warehouse = Path.of(context.warehouse()).toAbsolutePath();
+      Path warehouse = Path.of(context.warehouse()).toAbsolutePath().normalize();
       Files.createDirectories(warehouse.getParent());
       Path tmp = context.stateDirectory().resolve("tmp");
       Files.createDirectories(tmp);
-      Properties properties = new Properties();
-      String url = "jdbc:duckdb:" + warehouse;
-      if (context.readOnly() && !Files.exists(warehouse)) {
+      Connection connection;
+      Optional<Instant> snapshotTime = Optional.empty();
+      if (context.readOnly()
+          && !Files.exists(warehouse)
+          && WarehouseFiles.snapshots(context.stateDirectory()).isEmpty()) {
         // Nothing has run yet: an empty in-memory database answers queries (on the lake, or that
         // no model exists yet) instead of DuckDB refusing to open a missing file read-only.
-        url = "jdbc:duckdb:";
+        connection = DriverManager.getConnection("jdbc:duckdb:");
       } else if (context.readOnly()) {
+        Properties properties = new Properties();
         properties.setProperty("duckdb.read_only", "true");
+        WarehouseFiles.Opened<Connection> opened =
+            WarehouseFiles.openForReading(
+                warehouse,
+                context.stateDirectory(),
+                file -> DriverManager.getConnection("jdbc:duckdb:" + file, properties));
+        connection = opened.value();
+        snapshotTime = opened.snapshotTime();
+      } else {
+        connection = openForWriting(warehouse);
       }
-      Connection connection = DriverManager.getConnection(url, properties);
       int loaders =
           threads != null ? Integer.parseInt(threads) : Runtime.getRuntime().availableProcessors();
-      DuckDbEngine engine = new DuckDbEngine(connection.unwrap(DuckDBConnection.class), loaders);
-      engine.execute("SET TimeZone = 'UTC'");
-      engine.execute("SET temp_directory = " + engine.dialect.literal(tmp.toString()));
-      String memory = context.options().get("memory-limit");
-      if (memory != null) {
-        engine.execute("SET memory_limit = " + engine.dialect.literal(memory));
-      }
-      if (threads != null) {
-        engine.execute("SET threads = " + Integer.parseInt(threads));
-      }
-      if (!context.readOnly()) {
-        engine.execute("ATTACH IF NOT EXISTS ':memory:' AS " + SCRATCH);
-        engine.execute("CREATE SCHEMA IF NOT EXISTS sluice");
-        engine.execute(
-            "CREATE TABLE IF NOT EXISTS "
-                + STATE_TABLE
-                + " (key VARCHAR PRIMARY KEY, value VARCHAR)");
+      DuckDbEngine engine =
+          new DuckDbEngine(
+              connection.unwrap(DuckDBConnection.class),
+              loaders,
+              warehouse,
+              context.stateDirectory(),
+              context.readOnly(),
+              snapshotTime);
+      try {
+        engine.execute("SET TimeZone = 'UTC'");
+        engine.execute("SET temp_directory = " + engine.dialect.literal(tmp.toString()));
+        String memory = context.options().get("memory-limit");
+        if (memory != null) {
+          engine.execute("SET memory_limit = " + engine.dialect.literal(memory));
+        }
+        if (threads != null) {
+          engine.execute("SET threads = " + Integer.parseInt(threads));
+        }
+        if (!context.readOnly()) {
+          engine.execute("ATTACH IF NOT EXISTS ':memory:' AS " + SCRATCH);
+          engine.execute("CREATE SCHEMA IF NOT EXISTS sluice");
+          engine.execute(
+              "CREATE TABLE IF NOT EXISTS "
+                  + STATE_TABLE
+                  + " (key VARCHAR PRIMARY KEY, value VARCHAR)");
+          List<WarehouseFiles.Snapshot> snapshots =
+              WarehouseFiles.snapshots(context.stateDirectory());
+          // Readers need a snapshot while this engine holds the file: publish one now unless the
+          // newest is the warehouse as it is.
+          engine.dirty =
+              snapshots.isEmpty() || !WarehouseFiles.current(snapshots.get(0), warehouse);
+          engine.publishSnapshot();
+        }
+      } catch (SQLException | RuntimeException e) {
+        engine.closeQuietly();
+        throw e;
       }
       return engine;
     } catch (SQLException e) {
@@ -124,6 +184,73 @@ final class DuckDbEngine implements Engine {
     }
   }
 
+  /**
+   * Opens the warehouse for writing, waiting up to {@link #LOCK_WAIT} while another process has it
+   * open (readers hold it only briefly).
+   */
+  private static Connection openForWriting(Path warehouse) throws SQLException {
+    long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
+    while (true) {
+      try {
+        Connection connection = DriverManager.getConnection("jdbc:duckdb:" + warehouse);
+        WarehouseFiles.writing(warehouse);
+        return connection;
+      } catch (SQLException e) {
+        if (!WarehouseFiles.isLockConflict(e)) {
+          throw e;
+        }
+        if (System.nanoTime() - deadline > 0) {
+          throw new SluiceException(
+              ErrorCategory.EXTERNAL,
+              "Cannot open the DuckDB warehouse "
+                  + warehouse
+                  + " for writing: another process has held it for more than "
+                  + LOCK_WAIT.toSeconds()
+                  + " s ("
+                  + e.getMessage().replaceAll("\\s+", " ").strip()
+                  + "); retry when it has finished",
+              e);
+        }
+        LOG.info("The warehouse {} is held by another process; waiting", warehouse);
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw SluiceException.external("Interrupted while waiting for the warehouse", e);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void publishSnapshot() {
+    if (readOnly || !dirty) {
+      return;
+    }
+    try {
+      execute("CHECKPOINT");
+    } catch (SQLException e) {
+      throw SluiceException.external(
+          "Cannot checkpoint the warehouse " + warehouse + " before publishing a snapshot", e);
+    }
+    WarehouseFiles.publish(warehouse, stateDirectory, Instant.now());
+    dirty = false;
+  }
+
+  @Override
+  public Optional<Instant> snapshotTime() {
+    return snapshotTime;
+  }
+
+  private void closeQuietly() {
+    try {
+      close();
+    } catch (RuntimeException e) {
+      // Opening failed: that failure is what the caller needs.
+      LOG.warn("Cleanup failed while closing the warehouse after a failed open", e);
+    }
+  }
+
   @Override
   public SqlDialect dialect() {
     return dialect;
@@ -134,6 +261,7 @@ final class DuckDbEngine implements Engine {
 
   @Override
   public IngestResult ingest(IngestRequest request) {
+    dirty = true; // unique-key indexes live in the warehouse
     String suffix = Long.toString(tempCounter.incrementAndGet());
     // Staged in an in-memory database that every connection of this engine sees, so that several
     // files can be loaded at once; nothing staged ever reaches the warehouse file.
@@ -845,6 +973,7 @@ final class DuckDbEngine implements Engine {
 
   @Override
   public void exposeLakeRelations(List<LakeRelation> relations) {
+    dirty = true;
     try {
       boolean autoCommit = connection.getAutoCommit();
       connection.setAutoCommit(false);
@@ -900,6 +1029,7 @@ final class DuckDbEngine implements Engine {
 
   @Override
   public void materialize(ModelRequest request) {
+    dirty = true;
     String name = dialect.quote(request.name());
     String sql = stripTrailingSemicolon(request.sql());
     try {
@@ -1054,6 +1184,9 @@ final class DuckDbEngine implements Engine {
   public void close() {
     try {
       connection.close();
+      if (!readOnly) {
+        WarehouseFiles.released(warehouse);
+      }
     } catch (SQLException e) {
       throw SluiceException.external("Cannot close the DuckDB warehouse", e);
     }

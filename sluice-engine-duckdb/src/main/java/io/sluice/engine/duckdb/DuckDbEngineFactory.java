@@ -3,6 +3,8 @@ package io.sluice.engine.duckdb;
 import io.sluice.api.engine.Engine;
 import io.sluice.api.engine.EngineContext;
 import io.sluice.api.engine.EngineFactory;
+import io.sluice.api.engine.ReaderContext;
+import io.sluice.api.engine.WarehouseReader;
 
 /**
  * The embedded engine: DuckDB in this process, with the warehouse in one DuckDB database file.
@@ -20,5 +22,19 @@ public final class DuckDbEngineFactory implements EngineFactory {
   @Override
   public Engine create(EngineContext context) {
     return DuckDbEngine.open(context);
+  }
+
+  /**
+   * A sandboxed reader (see {@link DuckDbWarehouseReader}): memory limit {@code memory-limit}
+   * (default 1GB) and {@code threads} (default 2) from the engine options.
+   */
+  @Override
+  public boolean hasSandboxedReader() {
+    return true;
+  }
+
+  @Override
+  public WarehouseReader openReader(ReaderContext context) {
+    return DuckDbWarehouseReader.open(context);
   }
 }

@@ -55,4 +55,13 @@ public final class IcebergLakeFactory implements LakeFactory {
     requireNonNull(context, "context is null");
     return IcebergLake.open(IcebergLakeConfig.from(context));
   }
+
+  /** The warehouse folder, when it is local: every table's data files are under it. */
+  @Override
+  public java.util.List<java.nio.file.Path> dataFolders(LakeContext context) {
+    requireNonNull(context, "context is null");
+    return IcebergLakeConfig.from(context).localWarehouse().stream()
+        .map(path -> path.toAbsolutePath().normalize())
+        .toList();
+  }
 }
