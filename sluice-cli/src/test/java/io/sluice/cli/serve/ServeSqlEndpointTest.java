@@ -73,6 +73,21 @@ class ServeSqlEndpointTest {
         "jdbc:postgresql://127.0.0.1:" + address.getPort() + "/warehouse", properties);
   }
 
+  /**
+   * The count once it reached {@code expected}, or the last one read after 30 s: a snapshot is
+   * published at most a second after the batch that landed the rows.
+   */
+  private static long eventually(Statement statement, String sql, long expected)
+      throws SQLException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long count = count(statement, sql);
+    while (count < expected && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      count = count(statement, sql);
+    }
+    return count;
+  }
+
   private static long count(Statement statement, String sql) throws SQLException {
     try (ResultSet rs = statement.executeQuery(sql)) {
       assertThat(rs.next()).isTrue();
@@ -104,8 +119,10 @@ class ServeSqlEndpointTest {
           awaitLanded(round);
           expected += round;
 
-          assertThat(count(statement, "SELECT count(*) FROM lake.events")).isEqualTo(expected);
-          assertThat(count(simpleStatement, "SELECT count(*) FROM lake.events;"))
+          // Readers see the snapshot the processor publishes at most a second after a batch.
+          assertThat(eventually(statement, "SELECT count(*) FROM lake.events", expected))
+              .isEqualTo(expected);
+          assertThat(eventually(simpleStatement, "SELECT count(*) FROM lake.events;", expected))
               .isEqualTo(expected);
           perUser.setString(1, "ann");
           try (ResultSet rs = perUser.executeQuery()) {
@@ -135,6 +152,18 @@ class ServeSqlEndpointTest {
           }
         }
         assertThat(count(statement, "SELECT count(*) FROM per_user")).isEqualTo(1);
+        // reads, but of files outside the lake: refused by the sandboxed reader behind the endpoint
+        for (String attack :
+            new String[] {
+              "SELECT * FROM read_text('/etc/passwd')",
+              "SELECT content FROM read_text('/proc/self/environ')",
+              "SELECT * FROM '/etc/passwd'"
+            }) {
+          assertThatThrownBy(() -> count(statement, attack))
+              .as(attack)
+              .isInstanceOf(SQLException.class)
+              .hasMessageNotContaining("root:");
+        }
       }
 
       // the pipeline still lands after all that
@@ -142,7 +171,7 @@ class ServeSqlEndpointTest {
       awaitLanded(1);
       try (Connection again = connect(address, QUERY_TOKEN, "extended");
           Statement statement = again.createStatement()) {
-        assertThat(count(statement, "SELECT count(*) FROM lake.events")).isEqualTo(7);
+        assertThat(eventually(statement, "SELECT count(*) FROM lake.events", 7)).isEqualTo(7);
       }
       assertThatThrownBy(() -> connect(address, "not-the-token", "extended").close())
           .isInstanceOfSatisfying(
