@@ -496,6 +496,7 @@ class ProjectLoaderTest {
                         List.of())),
                 List.of(),
                 List.of(),
+                List.of(),
                 List.of()));
   }
 
