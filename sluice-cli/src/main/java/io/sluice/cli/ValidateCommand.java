@@ -3,6 +3,7 @@ package io.sluice.cli;
 import io.sluice.core.model.PortableSql;
 import io.sluice.core.project.ModelDef;
 import io.sluice.core.project.Project;
+import io.sluice.core.run.ProjectCheck;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,6 +24,8 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Project project = options.load();
+    ProjectOptions.printWarnings(project, spec.commandLine().getOut());
+    ProjectCheck.verify(project);
     // Warnings only: a model may use its engine's own SQL on purpose.
     for (ModelDef model : project.models()) {
       for (PortableSql.Warning warning : PortableSql.check(model.template())) {

@@ -83,6 +83,7 @@ public final class ProjectLoader {
     Map<String, Object> vars =
         settings.map(values -> values.get(ProjectSpec.VARS)).orElse(Map.of());
 
+    settings.ifPresent(values -> checkPaths(root, projectFile, values, problems));
     Layout layout = Layout.scan(root, problems);
 
     // sources
@@ -252,6 +253,58 @@ public final class ProjectLoader {
               });
     }
     return new SchemaReader.Result(descriptions, tests);
+  }
+
+  /**
+   * Reports a state folder or warehouse that cannot be what it must be: a state folder that is a
+   * file (or lies under one), a warehouse that is a device or other special file ({@code
+   * /dev/null}). Whether the places can be written is checked before a run ({@code ProjectCheck}),
+   * since reading commands need not write.
+   */
+  private static void checkPaths(Path root, Path file, ConfigValues values, Problems problems) {
+    if (values.isSet(ProjectSpec.STATE_DIR)) {
+      Path state = root.resolve(values.get(ProjectSpec.STATE_DIR)).normalize();
+      notUnderAFile(state, "state-dir", "a folder")
+          .ifPresent(
+              message ->
+                  problems.add(Problems.at(file, values.nodeOf(ProjectSpec.STATE_DIR)), message));
+    }
+    ConfigValues warehouse = values.get(ProjectSpec.WAREHOUSE);
+    if (warehouse.isSet(ProjectSpec.WAREHOUSE_PATH)) {
+      Path path = root.resolve(warehouse.get(ProjectSpec.WAREHOUSE_PATH)).normalize();
+      Optional<String> problem =
+          Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)
+              ? Optional.of(
+                  "warehouse path "
+                      + path
+                      + " is a special file (a device, pipe or socket); name a file or folder"
+                      + " where the warehouse can live")
+              : notUnderAFile(path.getParent(), "warehouse path", "a folder");
+      problem.ifPresent(
+          message ->
+              problems.add(
+                  Problems.at(file, warehouse.nodeOf(ProjectSpec.WAREHOUSE_PATH)), message));
+    }
+  }
+
+  /** Why {@code path} cannot be (or lie in) a folder: it, or a folder above it, is a file. */
+  private static Optional<String> notUnderAFile(Path path, String key, String what) {
+    for (Path at = path; at != null; at = at.getParent()) {
+      if (Files.isDirectory(at)) {
+        return Optional.empty();
+      }
+      if (Files.exists(at)) {
+        return Optional.of(
+            key
+                + " "
+                + path
+                + (at.equals(path) ? " is a file" : " lies under " + at + ", which is a file")
+                + "; it must be "
+                + what
+                + " (or not exist yet)");
+      }
+    }
+    return Optional.empty();
   }
 
   /** A file's name without its extension: a source's or model's name. */
