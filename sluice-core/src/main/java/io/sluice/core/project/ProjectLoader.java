@@ -118,7 +118,7 @@ public final class ProjectLoader {
       }
     }
 
-    sources = Relationships.ordered(sources, problems);
+    sources = Relationships.ordered(sources, brokenSources, problems);
 
     // models and their schema files
     ModelReader models = new ModelReader(root, problems);

@@ -709,6 +709,47 @@ class ProjectLoaderProblemsTest {
   }
 
   @Test
+  void aSourceFileWithErrorsCausesNoMisleadingErrorsInTheFilesThatReferToIt() {
+    project
+        .minimal()
+        .file("sources/orders.yaml", "path: a.csv\ncolumns:\n  - name: id\n    type: intt\n")
+        .file("sources/broken.yaml", "path: b.csv\ncolumns:\n  - name: id\n   bad: indent\n")
+        .file(
+            "sources/items.yaml",
+            "path: c.csv\ncolumns:\n  - name: order_id\n    type: int\n    checks:\n"
+                + "      - relationships: {to: orders, field: id}\n"
+                + "      - relationships: {to: broken, field: id}\n")
+        .file("models/daily.sql", "SELECT * FROM {{ source('broken') }}\n")
+        .file(
+            "models/schema.yml",
+            "models:\n  - name: daily\n    columns:\n      - name: id\n        tests:\n"
+                + "          - relationships: {to: \"source('broken')\", field: id}\n");
+
+    assertThat(project.problems())
+        .containsExactly(
+            "sources/broken.yaml:4:4: invalid YAML: expected <block end>, but found '<block"
+                + " mapping start>' (while parsing a block collection)",
+            "sources/orders.yaml:4:11: unknown type 'intt' (did you mean 'int'?); expected one"
+                + " of: string, boolean, int, bigint, double, decimal(p,s), date, timestamp");
+  }
+
+  @Test
+  void reportsAStateDirThatIsAFileAndAWarehouseThatIsADevice() {
+    project
+        .file("sluice.yaml", "name: shop\nstate-dir: notes.txt\nwarehouse: {path: /dev/null}\n")
+        .file("notes.txt", "x\n")
+        .source("orders");
+
+    assertThat(project.problems())
+        .containsExactly(
+            "sluice.yaml:2:12: state-dir "
+                + project.path("notes.txt")
+                + " is a file; it must be a folder (or not exist yet)",
+            "sluice.yaml:3:19: warehouse path /dev/null is a special file (a device, pipe or"
+                + " socket); name a file or folder where the warehouse can live");
+  }
+
+  @Test
   void reportsSourcesInSubfolders() {
     project.minimal().source("orders").file("sources/more/items.yaml", "path: a.csv\n");
 
