@@ -227,4 +227,23 @@ class ValidateTest {
         .contains("models/daily.sql:1:4: the file is not UTF-8: byte 0xff at offset 3")
         .doesNotContain("Exception");
   }
+
+  @Test
+  void validatesASourceOfFourThousandColumnsWithoutBindingThemAgainAndAgain() throws IOException {
+    StringBuilder yaml = new StringBuilder("path: data/wide.csv\ncolumns:\n");
+    for (int i = 0; i < 4000; i++) {
+      yaml.append("  - name: c").append(i).append("\n    type: int\n");
+    }
+    yaml.append("checks:\n  - name: sum\n    expr: c0 + c3999 >= 0\n");
+    Path dir = project("sources/wide.yaml", yaml.toString(), "data/wide.csv", "c0,c1\n1,2\n");
+
+    // A sanity bound, far above the few seconds it takes; before, binding the checks' SQL again
+    // for every stacked relation took minutes.
+    Sluice.Result result =
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            java.time.Duration.ofSeconds(120), () -> validate(dir));
+
+    assertThat(result.exit()).as(result.err()).isZero();
+    assertThat(result.out()).contains("3 sources");
+  }
 }
