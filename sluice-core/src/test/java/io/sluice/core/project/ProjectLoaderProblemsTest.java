@@ -718,6 +718,7 @@ class ProjectLoaderProblemsTest {
             "sources/items.yaml",
             "path: c.csv\ncolumns:\n  - name: order_id\n    type: int\n    checks:\n"
                 + "      - relationships: {to: orders, field: id}\n"
+                + "  - name: other_id\n    checks:\n"
                 + "      - relationships: {to: broken, field: id}\n")
         .file("models/daily.sql", "SELECT * FROM {{ source('broken') }}\n")
         .file(
