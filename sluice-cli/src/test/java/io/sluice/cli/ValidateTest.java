@@ -169,6 +169,7 @@ class ValidateTest {
           "warehouse: {path: /dev/null}",
           "warehouse: {path: data}",
           "engine-options: {threads: 0}",
+          "lake: {type: nope}",
         }) {
       Files.writeString(dir.resolve("sluice.yaml"), "name: shop\n" + setting + "\n");
 

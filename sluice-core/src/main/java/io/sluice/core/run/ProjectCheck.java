@@ -75,6 +75,17 @@ public final class ProjectCheck {
    */
   public static void verify(Project project) {
     List<Problem> problems = new ArrayList<>(writable(project));
+    // the plugins a run opens: a name that is not installed fails here, not after other work
+    Plugins.find(
+        io.sluice.api.lake.LakeFactory.class,
+        io.sluice.api.lake.LakeFactory::name,
+        project.lake().type());
+    for (SourceDef source : project.sources()) {
+      Plugins.find(
+          io.sluice.api.source.ConnectorFactory.class,
+          io.sluice.api.source.ConnectorFactory::name,
+          source.connector());
+    }
     EngineFactory factory =
         Plugins.find(EngineFactory.class, EngineFactory::name, project.engine());
     Optional<SqlChecker> checker =
@@ -179,7 +190,7 @@ public final class ProjectCheck {
         boolean singular = test.location().file().getFileName().toString().endsWith(".sql");
         problems.add(
             new Problem(
-                singular ? engineLine(test.location(), e.getMessage()) : test.location(),
+                singular ? engineLine(test.location(), test.sql(), e) : test.location(),
                 "test '" + test.name() + "': " + explain(e.getMessage(), known)));
       }
     }
@@ -441,12 +452,7 @@ public final class ProjectCheck {
     Location location = model.location();
     // the engine's line is the rendered SQL's; it is the template's when rendering kept the lines
     if (rendered.lines().count() == model.template().lines().count()) {
-      location = engineLine(location, e.getMessage());
-      // the engine numbers lines from the first that is not blank
-      long blank = rendered.lines().takeWhile(String::isBlank).count();
-      if (location.line() > 0) {
-        location = new Location(location.file(), location.line() + (int) blank, 0);
-      }
+      location = engineLine(location, rendered, e);
     }
     return new Problem(location, explain(e.getMessage(), List.of()));
   }
@@ -484,6 +490,17 @@ public final class ProjectCheck {
     } catch (SluiceException e) {
       return false;
     }
+  }
+
+  /** The line the engine points at in {@code rendered}, counted as in the template. */
+  private static Location engineLine(Location location, String rendered, SluiceException e) {
+    Location at = engineLine(location, e.getMessage());
+    if (at.line() <= 0) {
+      return at;
+    }
+    // the engine numbers lines from the first that is not blank
+    long blank = rendered.lines().takeWhile(String::isBlank).count();
+    return new Location(at.file(), at.line() + (int) blank, 0);
   }
 
   private static Location engineLine(Location location, String message) {
