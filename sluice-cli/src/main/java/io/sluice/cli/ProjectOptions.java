@@ -41,4 +41,11 @@ final class ProjectOptions {
         directory.toAbsolutePath().normalize(),
         new EngineOverride(Optional.ofNullable(engine), options));
   }
+
+  /** Prints the loader's warnings (files in the project that are not read, ...) to {@code out}. */
+  static void printWarnings(Project project, java.io.PrintWriter out) {
+    for (var warning : project.warnings()) {
+      out.println("warning: " + warning.display(project.directory()));
+    }
+  }
 }

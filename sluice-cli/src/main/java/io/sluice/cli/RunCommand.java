@@ -1,6 +1,7 @@
 package io.sluice.cli;
 
 import io.sluice.core.project.Project;
+import io.sluice.core.run.ProjectCheck;
 import io.sluice.core.run.ProjectRuntime;
 import io.sluice.core.run.RunSummary;
 import java.io.PrintWriter;
@@ -35,7 +36,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunSummary summary = runAndPrint(options.load(), spec.commandLine().getOut(), progress);
+    Project project = options.load();
+    ProjectOptions.printWarnings(project, spec.commandLine().getErr());
+    RunSummary summary = runAndPrint(project, spec.commandLine().getOut(), progress);
     return summary.status().equals("ok") ? 0 : Main.CHECKS_FAILED;
   }
 
@@ -47,6 +50,9 @@ final class RunCommand implements Callable<Integer> {
    *     never}
    */
   static RunSummary runAndPrint(Project project, PrintWriter out, String progress) {
+    // Everything the run will compile is compiled first, so that a mistake validate can see
+    // never stops the run halfway, after other sources committed.
+    ProjectCheck.verify(project);
     boolean bar =
         progress.equals("always") || (progress.equals("auto") && System.console() != null);
     RunSummary summary;

@@ -48,6 +48,8 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     Project project = options.load();
+    ProjectOptions.printWarnings(project, spec.commandLine().getErr());
+    io.sluice.core.run.ProjectCheck.verify(project);
     ServeSession session =
         ServeSession.start(project, port, System.getenv(), summary -> printBatch(out, summary));
     AtomicBoolean stopping = new AtomicBoolean();

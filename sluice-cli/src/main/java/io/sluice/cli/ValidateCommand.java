@@ -6,6 +6,7 @@ import io.sluice.core.project.ModelDef;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
 import io.sluice.core.run.MissingFields;
+import io.sluice.core.run.ProjectCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,6 +29,8 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Project project = options.load();
+    ProjectOptions.printWarnings(project, spec.commandLine().getOut());
+    ProjectCheck.verify(project);
     // Warnings only: a model may use its engine's own SQL on purpose.
     for (ModelDef model : project.models()) {
       for (PortableSql.Warning warning : PortableSql.check(model.template())) {

@@ -134,13 +134,16 @@ class ModelTestsTest {
   @Test
   void aTestWhoseQueryFailsIsAnErrorWhateverItsSeverity() throws Exception {
     write("data/1.csv", "id,customer,amount\n1,ann,10\n");
+    assertThat(sluice("run", "-p", project.toString(), "--progress=never").exit()).isZero();
     write(
         "tests/few_big_orders.sql",
         "{{ config(severity='warn') }}\nSELECT * FROM {{ source('orders') }} WHERE no_such > 1\n");
 
+    // a run compiles every test before it reads anything, and refuses one that cannot run
     Sluice.Result run = sluice("run", "-p", project.toString(), "--progress=never");
-    assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
-    assertThat(run.out()).contains("  FAIL few_big_orders: ").contains("no_such");
+    assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("tests/few_big_orders.sql:2: test 'few_big_orders': unknown column 'no_such'");
 
     Sluice.Result test = sluice("test", "-p", project.toString(), "-s", "few_big_orders");
     assertThat(test.exit()).isEqualTo(1);

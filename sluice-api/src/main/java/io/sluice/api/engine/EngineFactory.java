@@ -26,4 +26,18 @@ public interface EngineFactory {
             + " engine (--engine duckdb) or a SQL client",
         name());
   }
+
+  /**
+   * A checker that compiles SQL as this engine would, in memory, for {@code sluice validate}; empty
+   * when this engine cannot compile without running (the default).
+   *
+   * <p>Checks what {@link #create} would refuse about {@code context} (options, the warehouse's
+   * place) without opening the warehouse or creating anything.
+   *
+   * @param context what {@link #create} would be given
+   * @throws io.sluice.api.SluiceException (USER) for what {@link #create} would refuse
+   */
+  default java.util.Optional<SqlChecker> checker(EngineContext context) {
+    return java.util.Optional.empty();
+  }
 }

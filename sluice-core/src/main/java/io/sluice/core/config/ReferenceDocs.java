@@ -137,7 +137,39 @@ public final class ReferenceDocs {
           sources/orders.yaml        # one source per file (.yaml or .yml), named after the file
           models/daily_revenue.sql   # one model per file: a Jinja template of a SELECT
           models/schema.yml          # optional: descriptions and column tests of models (dbt)
+          models/marts/finance.sql   # models/ is read in every folder, like dbt
+          models/marts/_marts.yml    # every .yml/.yaml under models/ is a schema file
           tests/no_refunds.sql       # optional: singular tests, a SELECT of failing rows each (dbt)
+        ```
+
+        Like dbt, Sluice reads `models/` and `tests/` in every folder: each `.sql` file under
+        `models/` is a model and each `.yml` or `.yaml` file a schema file; each `.sql` file under
+        `tests/` is a singular test. Names are unique across folders, and a model is described in
+        one schema file only. Sources are read only directly in `sources/`. Nothing in these
+        folders is ignored silently: any other file there is a warning naming it (hidden files
+        such as `.gitkeep` excepted), and so are dbt's own files and folders that Sluice does not
+        read (`dbt_project.yml`, `profiles.yml`, `packages.yml`, `macros/`, `seeds/`,
+        `snapshots/`, `analyses/`) and a `sluice.yml` beside `sluice.yaml` (warnings rather than
+        errors, so that one folder can serve both tools). Other files at the top (`README.md`,
+        `.gitignore`, `data/`, `.sluice/`) are yours and not checked. `sluice validate` prints the
+        warnings; `run` and `serve` print them on standard error.
+
+        Project files are UTF-8 (a byte-order mark is allowed): the first byte that is not is an
+        error with its line and column. A YAML alias that refers to the mapping or list that
+        contains it is an error, and so are more than 50 aliases of mappings or lists in one file
+        and nesting deeper than 50 levels, so that a small file cannot expand into a huge value.
+
+        `sluice validate` (and every `run` and `serve` before it reads anything) compiles what a
+        run would: each source's derived `expr` and checks, each model rendered (an incremental
+        model also as `is_incremental()` renders it), each model's `unique_key` against the
+        model's columns, and each model test, against empty tables of the declared columns in an
+        in-memory engine. It also checks that the state folder and the warehouse's folder can be
+        written and that engine options are well formed. So a run does not stop halfway, after
+        other sources committed, on something validate could see:
+
+        ```text
+        sources/orders.yaml:8:5: check 'positive': unknown column 'amout' (did you mean 'amount'?)
+        models/daily.sql:1: unique_key 'day' is not a column of model 'daily' (its columns: id, amount)
         ```
 
         Project, source, column and model names match `[A-Za-z_][A-Za-z0-9_]*`, and a source and a

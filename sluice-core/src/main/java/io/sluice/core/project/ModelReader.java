@@ -6,9 +6,6 @@ import io.sluice.core.model.ModelAnalysis;
 import io.sluice.core.model.ModelAnalysis.Call;
 import io.sluice.core.model.ModelAnalyzer;
 import io.sluice.core.model.TemplateProblem;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,16 +36,30 @@ final class ModelReader {
   record ParsedModel(String name, Path file, String template, ModelAnalysis analysis) {}
 
   /**
-   * Reads and analyzes every {@code models/*.sql}, in name order.
+   * Reads and analyzes every {@code models/**.sql}, in path order.
    *
    * @param sourceFiles source name to its file, to report name clashes
    */
   List<ParsedModel> read(
       List<Path> files, Map<String, Path> sourceFiles, Map<String, Object> vars) {
     List<ParsedModel> models = new ArrayList<>();
+    Map<String, Path> seen = new LinkedHashMap<>();
     for (Path file : files) {
       problems.reading(file);
       String name = ProjectLoader.stem(file);
+      Path first = seen.putIfAbsent(name, file);
+      if (first != null) {
+        problems.add(
+            Location.of(file),
+            "model '"
+                + name
+                + "' is defined twice: "
+                + Location.of(first).display(directory)
+                + " and "
+                + Location.of(file).display(directory)
+                + "; model names are unique across the folders of models/");
+        continue;
+      }
       if (!ConfigType.NAME.matcher(name).matches()) {
         problems.add(
             Location.of(file),
@@ -66,13 +77,11 @@ final class ModelReader {
                 + Location.of(source).display(directory)
                 + "; rename one of them");
       }
-      String template;
-      try {
-        template = Files.readString(file, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        problems.add(Location.of(file), "cannot read the file: " + e);
+      Optional<String> text = TextFile.read(file, problems);
+      if (text.isEmpty()) {
         continue;
       }
+      String template = text.get();
       ModelAnalysis analysis = ModelAnalyzer.analyze(name, template, vars);
       for (TemplateProblem problem : analysis.problems()) {
         problems.add(new Location(file, problem.line(), problem.column()), problem.message());

@@ -18,6 +18,7 @@ import org.yaml.snakeyaml.nodes.Node;
 final class Problems {
   private final Path directory;
   private final List<Problem> problems = new ArrayList<>();
+  private final List<Problem> warnings = new ArrayList<>();
   private final Map<Path, Integer> fileOrder = new LinkedHashMap<>();
 
   Problems(Path directory) {
@@ -38,6 +39,21 @@ final class Problems {
   void add(Location location, String message) {
     reading(location.file());
     problems.add(new Problem(location, message));
+  }
+
+  /** Reports something that does not stop the load but that a person should know about. */
+  void warn(Location location, String message) {
+    warnings.add(new Problem(location, message));
+  }
+
+  /** The warnings, in the order reported. */
+  List<Problem> warnings() {
+    return List.copyOf(warnings);
+  }
+
+  /** {@code file} relative to the project folder, as shown in messages. */
+  String display(Path file) {
+    return Location.of(file).display(directory);
   }
 
   int count() {

@@ -28,6 +28,8 @@ import java.util.Optional;
  * @param models models in dependency order (a model comes after everything it refs)
  * @param modelTests column tests from {@code models/schema.yml}, in file order
  * @param singularTests singular tests from {@code tests/*.sql}, in name order
+ * @param warnings what the loader found but that does not stop the project, e.g. a file in the
+ *     project that Sluice does not read; each with its file
  */
 public record Project(
     Path directory,
@@ -44,7 +46,8 @@ public record Project(
     List<SourceDef> sources,
     List<ModelDef> models,
     List<ModelTest> modelTests,
-    List<SingularTest> singularTests) {
+    List<SingularTest> singularTests,
+    List<ProjectException.Problem> warnings) {
   public Project {
     requireNonNull(directory, "directory is null");
     requireNonNull(name, "name is null");
@@ -61,6 +64,7 @@ public record Project(
     models = List.copyOf(models);
     modelTests = List.copyOf(modelTests);
     singularTests = List.copyOf(singularTests);
+    warnings = List.copyOf(warnings);
   }
 
   public Optional<SourceDef> source(String sourceName) {

@@ -4,7 +4,6 @@ import io.sluice.core.config.ConfigValues;
 import io.sluice.core.config.ProjectSpec;
 import io.sluice.core.config.SchemaSpec;
 import io.sluice.core.config.SourceSpec;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,17 +13,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * Loads a project folder strictly. Every problem found (unknown keys with a did-you-mean, wrong
  * types, missing references, cycles) is collected and reported together in one {@link
  * ProjectException}, each with its file and line.
  *
- * <p>The layout: {@code sluice.yaml}; {@code sources/NAME.yaml} (or {@code .yml}), one source per
- * file; {@code models/NAME.sql}, one model per file; optionally {@code models/schema.yml} (or
- * {@code .yaml}); optionally {@code tests/NAME.sql}, one singular test per file. The keys of the
- * YAML files are defined in {@link ProjectSpec}, {@link SourceSpec} and {@link SchemaSpec}.
+ * <p>The layout ({@link Layout}): {@code sluice.yaml}; {@code sources/NAME.yaml} (or {@code .yml}),
+ * one source per file; {@code models/.../NAME.sql}, one model per file in any folder, and schema
+ * files {@code models/.../*.yml} (or {@code .yaml}); optionally {@code tests/.../NAME.sql}, one
+ * singular test per file. A file in these folders that Sluice does not read is a warning naming it.
+ * The keys of the YAML files are defined in {@link ProjectSpec}, {@link SourceSpec} and {@link
+ * SchemaSpec}.
  */
 public final class ProjectLoader {
   static final String PROJECT_FILE = "sluice.yaml";
@@ -83,11 +83,15 @@ public final class ProjectLoader {
     Map<String, Object> vars =
         settings.map(values -> values.get(ProjectSpec.VARS)).orElse(Map.of());
 
+    settings.ifPresent(values -> checkPaths(root, projectFile, values, problems));
+    Layout layout = Layout.scan(root, problems);
+
     // sources
     Map<String, Path> sourceFiles = new LinkedHashMap<>();
+    Set<String> brokenSources = new TreeSet<>();
     List<SourceDef> sources = new ArrayList<>();
     Map<String, Double> minScores = new LinkedHashMap<>();
-    for (Path file : list(root, root.resolve(SOURCES), problems, ".yaml", ".yml")) {
+    for (Path file : layout.sources()) {
       String name = stem(file);
       Path other = sourceFiles.putIfAbsent(name, file);
       if (other != null) {
@@ -101,6 +105,7 @@ public final class ProjectLoader {
                 + Location.of(file).display(root));
         continue;
       }
+      int before = problems.count();
       Optional<ConfigValues> values =
           YamlFile.read(file, problems)
               .flatMap(node -> SourceSpec.SOURCE_DEF.parse(node, problems.in(file)));
@@ -108,27 +113,24 @@ public final class ProjectLoader {
           .flatMap(v -> SourceReader.read(file, v, sourceDefaults, problems))
           .ifPresent(sources::add);
       values.flatMap(v -> v.find(SourceSpec.MIN_SCORE)).ifPresent(m -> minScores.put(name, m));
+      if (problems.count() > before) {
+        brokenSources.add(name);
+      }
     }
 
-    sources = Relationships.ordered(sources, problems);
+    sources = Relationships.ordered(sources, brokenSources, problems);
 
-    // models and schema.yml
+    // models and their schema files
     ModelReader models = new ModelReader(root, problems);
-    List<ModelReader.ParsedModel> parsed =
-        models.read(list(root, root.resolve(MODELS), problems, ".sql"), sourceFiles, vars);
-    SchemaReader.Result schema = schema(root, parsed, sourceFiles, problems);
+    List<ModelReader.ParsedModel> parsed = models.read(layout.models(), sourceFiles, vars);
+    SchemaReader.Result schema = schema(layout.schemaFiles(), parsed, sourceFiles, problems);
     List<ModelDef> modelDefs = models.resolve(parsed, sourceFiles.keySet(), schema.descriptions());
 
     // singular tests
     Set<String> modelNames = new TreeSet<>();
     parsed.forEach(m -> modelNames.add(m.name()));
     List<SingularTest> singular =
-        new TestReader(problems)
-            .read(
-                list(root, root.resolve(TESTS), problems, ".sql"),
-                modelNames,
-                sourceFiles.keySet(),
-                vars);
+        new TestReader(problems).read(layout.tests(), modelNames, sourceFiles.keySet(), vars);
 
     problems.throwIfAny();
     return project(
@@ -139,6 +141,7 @@ public final class ProjectLoader {
         modelDefs,
         schema.tests(),
         singular,
+        problems.warnings(),
         override);
   }
 
@@ -150,6 +153,7 @@ public final class ProjectLoader {
       List<ModelDef> models,
       List<ModelTest> tests,
       List<SingularTest> singular,
+      List<ProjectException.Problem> warnings,
       EngineOverride override) {
     String engine = override.engine().orElse(values.get(ProjectSpec.ENGINE));
     Map<String, String> engineOptions = new java.util.TreeMap<>();
@@ -182,7 +186,8 @@ public final class ProjectLoader {
         sources,
         models,
         tests,
-        singular);
+        singular,
+        warnings);
   }
 
   private static Project.QualityConfig quality(
@@ -235,67 +240,81 @@ public final class ProjectLoader {
   }
 
   private static SchemaReader.Result schema(
-      Path root,
+      List<Path> files,
       List<ModelReader.ParsedModel> models,
       Map<String, Path> sources,
       Problems problems) {
-    List<Path> files =
-        Stream.of("schema.yml", "schema.yaml")
-            .map(name -> root.resolve(MODELS).resolve(name))
-            .filter(Files::isRegularFile)
-            .toList();
-    if (files.isEmpty()) {
-      return SchemaReader.Result.empty();
-    }
-    if (files.size() > 1) {
-      problems.add(
-          Location.of(files.get(1)),
-          "both models/schema.yml and models/schema.yaml exist; keep one of them");
-    }
-    Path file = files.get(0);
     Set<String> modelNames = new TreeSet<>();
     models.forEach(m -> modelNames.add(m.name()));
-    return YamlFile.read(file, problems)
-        .flatMap(node -> SchemaSpec.SCHEMA_DEF.parse(node, problems.in(file)))
-        .map(values -> SchemaReader.read(file, values, modelNames, sources.keySet(), problems))
-        .orElse(SchemaReader.Result.empty());
+    Map<String, String> descriptions = new LinkedHashMap<>();
+    List<ModelTest> tests = new ArrayList<>();
+    Map<String, Location> described = new LinkedHashMap<>();
+    for (Path file : files) {
+      YamlFile.read(file, problems)
+          .flatMap(node -> SchemaSpec.SCHEMA_DEF.parse(node, problems.in(file)))
+          .map(
+              values ->
+                  SchemaReader.read(
+                      file, values, modelNames, sources.keySet(), described, problems))
+          .ifPresent(
+              result -> {
+                descriptions.putAll(result.descriptions());
+                tests.addAll(result.tests());
+              });
+    }
+    return new SchemaReader.Result(descriptions, tests);
   }
 
   /**
-   * The files directly in {@code folder} with one of the extensions, in name order; such files in
-   * subfolders are reported, since they would otherwise be silently ignored.
+   * Reports a state folder or warehouse that cannot be what it must be: a state folder that is a
+   * file (or lies under one), a warehouse that is a device or other special file ({@code
+   * /dev/null}). Whether the places can be written is checked before a run ({@code ProjectCheck}),
+   * since reading commands need not write.
    */
-  private static List<Path> list(Path root, Path folder, Problems problems, String... extensions) {
-    if (!Files.isDirectory(folder)) {
-      return List.of();
+  private static void checkPaths(Path root, Path file, ConfigValues values, Problems problems) {
+    if (values.isSet(ProjectSpec.STATE_DIR)) {
+      Path state = root.resolve(values.get(ProjectSpec.STATE_DIR)).normalize();
+      notUnderAFile(state, "state-dir", "a folder")
+          .ifPresent(
+              message ->
+                  problems.add(Problems.at(file, values.nodeOf(ProjectSpec.STATE_DIR)), message));
     }
-    List<Path> files = new ArrayList<>();
-    try (Stream<Path> walk = Files.walk(folder)) {
-      for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
-        String name = file.getFileName().toString();
-        if (Stream.of(extensions).noneMatch(name::endsWith) || isSchemaFile(folder, file)) {
-          continue;
-        }
-        if (file.getParent().equals(folder)) {
-          files.add(file);
-        } else {
-          String where = root.relativize(folder) + "/";
-          problems.add(
-              Location.of(file),
-              "only files directly in " + where + " are read; move this one to " + where);
-        }
-      }
-    } catch (IOException e) {
-      problems.add(Location.of(folder), "cannot list the folder: " + e);
+    ConfigValues warehouse = values.get(ProjectSpec.WAREHOUSE);
+    if (warehouse.isSet(ProjectSpec.WAREHOUSE_PATH)) {
+      Path path = root.resolve(warehouse.get(ProjectSpec.WAREHOUSE_PATH)).normalize();
+      Optional<String> problem =
+          Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)
+              ? Optional.of(
+                  "warehouse path "
+                      + path
+                      + " is a special file (a device, pipe or socket); name a file or folder"
+                      + " where the warehouse can live")
+              : notUnderAFile(path.getParent(), "warehouse path", "a folder");
+      problem.ifPresent(
+          message ->
+              problems.add(
+                  Problems.at(file, warehouse.nodeOf(ProjectSpec.WAREHOUSE_PATH)), message));
     }
-    return files;
   }
 
-  private static boolean isSchemaFile(Path folder, Path file) {
-    String name = file.getFileName().toString();
-    return folder.getFileName().toString().equals(MODELS)
-        && file.getParent().equals(folder)
-        && (name.equals("schema.yml") || name.equals("schema.yaml"));
+  /** Why {@code path} cannot be (or lie in) a folder: it, or a folder above it, is a file. */
+  private static Optional<String> notUnderAFile(Path path, String key, String what) {
+    for (Path at = path; at != null; at = at.getParent()) {
+      if (Files.isDirectory(at)) {
+        return Optional.empty();
+      }
+      if (Files.exists(at)) {
+        return Optional.of(
+            key
+                + " "
+                + path
+                + (at.equals(path) ? " is a file" : " lies under " + at + ", which is a file")
+                + "; it must be "
+                + what
+                + " (or not exist yet)");
+      }
+    }
+    return Optional.empty();
   }
 
   /** A file's name without its extension: a source's or model's name. */

@@ -18,7 +18,13 @@ import java.util.Set;
 final class Relationships {
   private Relationships() {}
 
-  static List<SourceDef> ordered(List<SourceDef> sources, Problems problems) {
+  /**
+   * The sources in an order where each comes after those its relationships refer to.
+   *
+   * @param broken sources whose files have problems: a reference to one is not checked, so that
+   *     their own problems are not echoed as misleading ones here
+   */
+  static List<SourceDef> ordered(List<SourceDef> sources, Set<String> broken, Problems problems) {
     Map<String, SourceDef> byName = new LinkedHashMap<>();
     sources.stream()
         .sorted(Comparator.comparing(SourceDef::name))
@@ -28,7 +34,8 @@ final class Relationships {
       Set<String> targets = new LinkedHashSet<>();
       for (ColumnDef column : source.columns()) {
         for (CheckDef check : column.checks()) {
-          if (check.kind() == CheckDef.Kind.RELATIONSHIPS) {
+          if (check.kind() == CheckDef.Kind.RELATIONSHIPS
+              && !broken.contains(check.toDataset().orElseThrow())) {
             referenced(source, column, check, byName, problems).ifPresent(targets::add);
           }
         }

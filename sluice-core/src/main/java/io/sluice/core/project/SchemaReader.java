@@ -43,23 +43,42 @@ final class SchemaReader {
     }
   }
 
+  private final Map<String, Location> described;
+  private final Problems all;
+
   private SchemaReader(
-      Path file, ProblemReporter problems, Set<String> models, Set<String> sources) {
+      Path file,
+      Problems problems,
+      Set<String> models,
+      Set<String> sources,
+      Map<String, Location> described) {
     this.file = file;
-    this.problems = problems;
+    this.problems = problems.in(file);
+    this.all = problems;
     this.models = models;
     this.sources = sources;
+    this.described = described;
   }
 
+  /**
+   * Reads one schema file.
+   *
+   * @param described model name to where it was described, shared by the schema files of a project
+   *     so that a model is described once in all of them
+   */
   static Result read(
-      Path file, ConfigValues values, Set<String> models, Set<String> sources, Problems problems) {
-    SchemaReader reader = new SchemaReader(file, problems.in(file), models, sources);
+      Path file,
+      ConfigValues values,
+      Set<String> models,
+      Set<String> sources,
+      Map<String, Location> described,
+      Problems problems) {
+    SchemaReader reader = new SchemaReader(file, problems, models, sources, described);
     reader.read(values);
     return new Result(reader.descriptions, reader.tests);
   }
 
   private void read(ConfigValues values) {
-    Map<String, Node> seen = new HashMap<>();
     for (ConfigValues model : values.get(SchemaSpec.MODELS)) {
       Optional<String> name = model.find(SchemaSpec.MODEL_NAME);
       if (name.isEmpty()) {
@@ -78,14 +97,16 @@ final class SchemaReader {
                     : ""));
         continue;
       }
-      Node first = seen.putIfAbsent(name.get(), node);
+      Location first = described.putIfAbsent(name.get(), Problems.at(file, node));
       if (first != null) {
         problems.report(
             node,
             "model '"
                 + name.get()
-                + "' is described twice (first at line "
-                + YamlNodes.line(first)
+                + "' is described twice (first at "
+                + (first.file().equals(file)
+                    ? "line " + first.line()
+                    : all.display(first.file()) + ":" + first.line())
                 + ")");
         continue;
       }

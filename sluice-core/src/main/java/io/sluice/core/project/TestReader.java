@@ -4,13 +4,11 @@ import io.sluice.api.DidYouMean;
 import io.sluice.core.model.ModelAnalysis.Call;
 import io.sluice.core.model.ModelAnalyzer;
 import io.sluice.core.model.TemplateProblem;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -31,16 +29,28 @@ final class TestReader {
   List<SingularTest> read(
       List<Path> files, Set<String> models, Set<String> sources, Map<String, Object> vars) {
     List<SingularTest> tests = new ArrayList<>();
+    Map<String, Path> seen = new java.util.HashMap<>();
     for (Path file : files) {
       problems.reading(file);
       String name = ProjectLoader.stem(file);
-      String template;
-      try {
-        template = Files.readString(file, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        problems.add(Location.of(file), "cannot read the file: " + e);
+      Path first = seen.putIfAbsent(name, file);
+      if (first != null) {
+        problems.add(
+            Location.of(file),
+            "test '"
+                + name
+                + "' is defined twice: "
+                + problems.display(first)
+                + " and "
+                + problems.display(file)
+                + "; test names are unique across the folders of tests/");
         continue;
       }
+      Optional<String> text = TextFile.read(file, problems);
+      if (text.isEmpty()) {
+        continue;
+      }
+      String template = text.get();
       ModelAnalyzer.TestAnalysis analysis = ModelAnalyzer.analyzeTest(name, template, vars);
       for (TemplateProblem problem : analysis.problems()) {
         problems.add(new Location(file, problem.line(), problem.column()), problem.message());

@@ -27,12 +27,21 @@ public final class ModelTests {
   private static final Pattern TRAILING = Pattern.compile("[\\s;]+$");
 
   private final Project project;
-  private final Engine engine;
+  private final Engine engine; // null when only the tests' SQL is wanted
+  private final io.sluice.api.engine.SqlDialect dialect;
   private final ModelRenderer renderer = new ModelRenderer();
 
   public ModelTests(Project project, Engine engine) {
     this.project = requireNonNull(project, "project is null");
     this.engine = requireNonNull(engine, "engine is null");
+    this.dialect = engine.dialect();
+  }
+
+  /** For {@link #tests()} only: the tests' SQL in {@code dialect}, with no engine to run them. */
+  ModelTests(Project project, io.sluice.api.engine.SqlDialect dialect) {
+    this.project = requireNonNull(project, "project is null");
+    this.engine = null;
+    this.dialect = requireNonNull(dialect, "dialect is null");
   }
 
   /**
@@ -159,9 +168,9 @@ public final class ModelTests {
               + " IS NOT NULL AND CAST("
               + column
               + " AS "
-              + engine.dialect().typeName(io.sluice.api.type.DataType.STRING)
+              + dialect.typeName(io.sluice.api.type.DataType.STRING)
               + ") NOT IN ("
-              + String.join(", ", test.values().stream().map(engine.dialect()::literal).toList())
+              + String.join(", ", test.values().stream().map(dialect::literal).toList())
               + ")";
       case RELATIONSHIPS -> {
         String target = relation(test.toModel().orElseThrow());
@@ -191,7 +200,7 @@ public final class ModelTests {
   }
 
   private String quoted(String identifier) {
-    return engine.dialect().quote(identifier);
+    return dialect.quote(identifier);
   }
 
   /** The tests that {@code selectors} pick (all when there is none). */

@@ -709,13 +709,85 @@ class ProjectLoaderProblemsTest {
   }
 
   @Test
-  void reportsSourcesAndModelsInSubfolders() {
-    project.minimal().source("orders").file("models/marts/daily.sql", "SELECT 1\n");
+  void aSourceFileWithErrorsCausesNoMisleadingErrorsInTheFilesThatReferToIt() {
+    project
+        .minimal()
+        .file("sources/orders.yaml", "path: a.csv\ncolumns:\n  - name: id\n    type: intt\n")
+        .file("sources/broken.yaml", "path: b.csv\ncolumns:\n  - name: id\n   bad: indent\n")
+        .file(
+            "sources/items.yaml",
+            "path: c.csv\ncolumns:\n  - name: order_id\n    type: int\n    checks:\n"
+                + "      - relationships: {to: orders, field: id}\n"
+                + "  - name: other_id\n    checks:\n"
+                + "      - relationships: {to: broken, field: id}\n")
+        .file("models/daily.sql", "SELECT * FROM {{ source('broken') }}\n")
+        .file(
+            "models/schema.yml",
+            "models:\n  - name: daily\n    columns:\n      - name: id\n        tests:\n"
+                + "          - relationships: {to: \"source('broken')\", field: id}\n");
+
+    assertThat(project.problems())
+        .containsExactly(
+            "sources/broken.yaml:4:4: invalid YAML: expected <block end>, but found '<block"
+                + " mapping start>' (while parsing a block collection)",
+            "sources/orders.yaml:4:11: unknown type 'intt' (did you mean 'int'?); expected one"
+                + " of: string, boolean, int, bigint, double, decimal(p,s), date, timestamp");
+  }
+
+  @Test
+  void reportsAStateDirThatIsAFileAndAWarehouseThatIsADevice() {
+    project
+        .file("sluice.yaml", "name: shop\nstate-dir: notes.txt\nwarehouse: {path: /dev/null}\n")
+        .file("notes.txt", "x\n")
+        .source("orders");
+
+    assertThat(project.problems())
+        .containsExactly(
+            "sluice.yaml:2:12: state-dir "
+                + project.path("notes.txt")
+                + " is a file; it must be a folder (or not exist yet)",
+            "sluice.yaml:3:19: warehouse path /dev/null is a special file (a device, pipe or"
+                + " socket); name a file or folder where the warehouse can live");
+  }
+
+  @Test
+  void reportsSourcesInSubfolders() {
+    project.minimal().source("orders").file("sources/more/items.yaml", "path: a.csv\n");
 
     assertThat(project.problem())
         .isEqualTo(
-            "models/marts/daily.sql: only files directly in models/ are read; move this one to"
+            "sources/more/items.yaml: only files directly in sources/ are read; move this one to"
+                + " sources/");
+  }
+
+  @Test
+  void reportsAModelDefinedInTwoFoldersOfModels() {
+    project
+        .minimal()
+        .source("orders")
+        .file("models/marts/daily.sql", "SELECT 1\n")
+        .file("models/staging/daily.sql", "SELECT 2\n");
+
+    assertThat(project.problem())
+        .isEqualTo(
+            "models/staging/daily.sql: model 'daily' is defined twice: models/marts/daily.sql and"
+                + " models/staging/daily.sql; model names are unique across the folders of"
                 + " models/");
+  }
+
+  @Test
+  void reportsAModelDescribedInTwoSchemaFiles() {
+    project
+        .minimal()
+        .source("orders")
+        .file("models/daily.sql", "SELECT 1 AS day\n")
+        .file("models/a.yml", "models:\n  - name: daily\n")
+        .file("models/staging/b.yml", "version: 2\nmodels:\n  - name: daily\n");
+
+    assertThat(project.problem())
+        .isEqualTo(
+            "models/staging/b.yml:3:11: model 'daily' is described twice (first at"
+                + " models/a.yml:2)");
   }
 
   // ---- models
@@ -900,17 +972,18 @@ class ProjectLoaderProblemsTest {
         .file("tests/bad_key.sql", "{{ config(materialized='table') }}\nSELECT 1\n")
         .file("tests/syntax.sql", "SELECT 1\n{% if %}\n")
         .file("tests/empty.sql", "\n")
-        .file("tests/nested/deep.sql", "SELECT 1\n");
+        .file("tests/nested/deep.sql", "SELECT 1\n")
+        .file("tests/nested/empty.sql", "\n");
 
     assertThat(project.problems())
         .containsExactly(
-            "tests/nested/deep.sql: only files directly in tests/ are read; move this one to"
-                + " tests/",
             "tests/bad_config.sql:1: config(): severity: expected 'error' or 'warn', found"
                 + " 'warning'",
             "tests/bad_key.sql:1: config(): unknown argument 'materialized'; a test's config()"
                 + " takes only severity",
             "tests/empty.sql: the test is empty: write a SELECT that returns the failing rows",
+            "tests/nested/empty.sql: test 'empty' is defined twice: tests/empty.sql and"
+                + " tests/nested/empty.sql; test names are unique across the folders of tests/",
             "tests/swapped.sql:1:18: ref('orders'): 'orders' is a source; use source('orders')",
             "tests/swapped.sql:1:39: source('daily'): 'daily' is a model; use ref('daily')",
             "tests/syntax.sql:2: Syntax error in '{% if %}': Tag 'if' expects expression",

@@ -516,6 +516,7 @@ class ProjectLoaderTest {
                         List.of())),
                 List.of(),
                 List.of(),
+                List.of(),
                 List.of()));
   }
 

@@ -89,6 +89,15 @@ final class DuckDbEngine implements Engine {
    */
   static final Duration LOCK_WAIT = Duration.ofSeconds(30);
 
+  /** A memory size as DuckDB's {@code memory_limit} takes it: a number and a unit, or a percent. */
+  private static final java.util.regex.Pattern MEMORY =
+      java.util.regex.Pattern.compile(
+          "(?i)[0-9]+(\\.[0-9]+)?\\s*(b|bytes?|kb|mb|gb|tb|kib|mib|gib|tib|%)");
+
+  /**
+   * Checks the engine options' names and syntax, so that a mistake is a configuration error
+   * reported before anything runs.
+   */
   static void checkOptions(Map<String, String> options) {
     for (String key : options.keySet()) {
       if (!OPTIONS.contains(key)) {
@@ -102,6 +111,23 @@ final class DuckDbEngine implements Engine {
       throw SluiceException.user(
           "DuckDB engine option threads must be a whole number from 1, found '%s'", threads);
     }
+    String memory = options.get("memory-limit");
+    if (memory != null && !MEMORY.matcher(memory.strip()).matches()) {
+      throw SluiceException.user(
+          "DuckDB engine option memory-limit must be a size such as 4GB, 512MB or 80%%, found"
+              + " '%s'",
+          memory);
+    }
+  }
+
+  /** Refuses a warehouse that is a folder: DuckDB's is one file. */
+  static void checkWarehouse(Path warehouse) {
+    if (Files.isDirectory(warehouse)) {
+      throw SluiceException.user(
+          "The DuckDB warehouse %s is a folder; DuckDB keeps its warehouse in one file (set"
+              + " warehouse.path in sluice.yaml to a file name)",
+          warehouse);
+    }
   }
 
   static DuckDbEngine open(EngineContext context) {
@@ -109,6 +135,7 @@ final class DuckDbEngine implements Engine {
     String threads = context.options().get("threads");
     try {
       Path warehouse = Path.of(context.warehouse()).toAbsolutePath().normalize();
+      checkWarehouse(warehouse);
       Files.createDirectories(warehouse.getParent());
       Path tmp = context.stateDirectory().resolve("tmp");
       Files.createDirectories(tmp);

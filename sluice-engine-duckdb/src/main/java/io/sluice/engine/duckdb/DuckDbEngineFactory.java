@@ -37,4 +37,11 @@ public final class DuckDbEngineFactory implements EngineFactory {
   public WarehouseReader openReader(ReaderContext context) {
     return DuckDbWarehouseReader.open(context);
   }
+
+  @Override
+  public java.util.Optional<io.sluice.api.engine.SqlChecker> checker(EngineContext context) {
+    DuckDbEngine.checkOptions(context.options());
+    DuckDbEngine.checkWarehouse(java.nio.file.Path.of(context.warehouse()).toAbsolutePath());
+    return java.util.Optional.of(DuckDbChecker.open());
+  }
 }
