@@ -65,6 +65,8 @@ final class ValidateCommand implements Callable<Integer> {
    * The columns that would read NULL in every row of a source's first files (a misspelt {@code
    * from:}, a wrong CSV delimiter): the error {@code sluice run} would stop with, found now.
    */
+  private static final int MAX_LISTED = 20;
+
   private static void checkSourceFiles(Project project) {
     List<String> problems = new ArrayList<>();
     for (SourceDef source : project.sources()) {
@@ -73,14 +75,20 @@ final class ValidateCommand implements Callable<Integer> {
       }
     }
     if (!problems.isEmpty()) {
+      List<String> shown = problems.subList(0, Math.min(problems.size(), MAX_LISTED));
+      String more =
+          problems.size() > shown.size()
+              ? String.format("%n  - ... and %d more", problems.size() - shown.size())
+              : "";
       throw SluiceException.user(
           "%s would read NULL in every row (checked against the first %d files of each source),"
-              + " so `sluice run` would stop before landing those files:%n  - %s%nFix `from:` (or"
+              + " so `sluice run` would stop before landing those files:%n  - %s%s%nFix `from:` (or"
               + " `csv.delimiter`), give the column a `default:`, or declare `schema-drift:"
               + " {policy: ignore}` to read NULL for fields the files lack (docs/schema-drift.md).",
           problems.size() == 1 ? "A column" : "Columns",
           MissingFields.SAMPLE_FILES,
-          String.join(String.format("%n  - "), problems));
+          String.join(String.format("%n  - "), shown),
+          more);
     }
   }
 }

@@ -236,7 +236,14 @@ class ValidateTest {
       yaml.append("  - name: c").append(i).append("\n    type: int\n");
     }
     yaml.append("checks:\n  - name: sum\n    expr: c0 + c3999 >= 0\n");
-    Path dir = project("sources/wide.yaml", yaml.toString(), "data/wide.csv", "c0,c1\n1,2\n");
+    StringBuilder header = new StringBuilder();
+    StringBuilder row = new StringBuilder();
+    for (int i = 0; i < 4000; i++) {
+      header.append(i == 0 ? "" : ",").append('c').append(i);
+      row.append(i == 0 ? "" : ",").append(i);
+    }
+    Path dir =
+        project("sources/wide.yaml", yaml.toString(), "data/wide.csv", header + "\n" + row + "\n");
 
     // A sanity bound, far above the few seconds it takes; before, binding the checks' SQL again
     // for every stacked relation took minutes.
@@ -246,5 +253,21 @@ class ValidateTest {
 
     assertThat(result.exit()).as(result.err()).isZero();
     assertThat(result.out()).contains("3 sources");
+  }
+
+  @Test
+  void listsTheFirstTwentyMissingFieldsAndCountsTheRest() throws IOException {
+    StringBuilder yaml = new StringBuilder("path: data/narrow.csv\ncolumns:\n");
+    for (int i = 0; i < 30; i++) {
+      yaml.append("  - name: x").append(i).append("\n    type: int\n");
+    }
+    Path dir = project("sources/narrow.yaml", yaml.toString(), "data/narrow.csv", "a,b\n1,2\n");
+
+    Sluice.Result result = validate(dir);
+
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.err())
+        .contains("column x19 ", "... and 10 more")
+        .doesNotContain("column x20 ");
   }
 }
