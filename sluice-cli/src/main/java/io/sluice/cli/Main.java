@@ -60,7 +60,38 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    useUnpackedSqliteLibrary();
     System.exit(execute(args));
+  }
+
+  /**
+   * Points SQLite's JDBC driver at the native library the build unpacked beside the jar ({@code
+   * lib/sqlite-native/}), so that it does not copy it out of its jar and compare it with the last
+   * copy at every start. Without that folder (another platform, a different packaging), or when the
+   * user set {@code org.sqlite.lib.path} already, the driver does as it always does.
+   */
+  private static void useUnpackedSqliteLibrary() {
+    if (System.getProperty("org.sqlite.lib.path") != null) {
+      return;
+    }
+    try {
+      java.security.CodeSource source = Main.class.getProtectionDomain().getCodeSource();
+      if (source == null) {
+        return;
+      }
+      java.nio.file.Path jar = java.nio.file.Path.of(source.getLocation().toURI());
+      java.nio.file.Path folder = jar.resolveSibling("lib").resolve("sqlite-native");
+      String name = System.mapLibraryName("sqlitejdbc");
+      if (name.endsWith(".dylib")) {
+        name = "libsqlitejdbc.dylib";
+      }
+      if (java.nio.file.Files.isRegularFile(folder.resolve(name))) {
+        System.setProperty("org.sqlite.lib.path", folder.toString());
+        System.setProperty("org.sqlite.lib.name", name);
+      }
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      // Not fatal: the driver then extracts its library from its jar as usual.
+    }
   }
 
   /** Runs the CLI and returns its exit code (tests call this). */

@@ -68,7 +68,7 @@ final class QualityCommand implements Callable<Integer> {
           source, DidYouMean.hint(source, names), String.join(", ", names));
     }
     List<QualityReport.Dataset> datasets;
-    try (ProjectRuntime runtime = ProjectRuntime.open(project, true)) {
+    try (ProjectRuntime runtime = ProjectRuntime.open(project, true, true)) {
       Readers.notice(spec.commandLine().getErr(), runtime.engine().snapshotTime());
       datasets =
           source == null

@@ -46,7 +46,7 @@ final class StatusCommand implements Callable<Integer> {
     Project project = options.load();
     PrintWriter out = spec.commandLine().getOut();
     Instant now = Instant.now();
-    try (ProjectRuntime runtime = ProjectRuntime.open(project, true)) {
+    try (ProjectRuntime runtime = ProjectRuntime.open(project, true, true)) {
       Readers.notice(spec.commandLine().getErr(), runtime.engine().snapshotTime());
       if (format == QualityCommand.OutputFormat.json) {
         json(out, project, runtime);

@@ -28,9 +28,29 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // The engines' native libraries load while the project is read and its models analysed.
+    Thread preload =
+        new Thread(
+            () ->
+                java.util.ServiceLoader.load(io.sluice.api.engine.EngineFactory.class)
+                    .forEach(io.sluice.api.engine.EngineFactory::preload),
+            "sluice-engine-preload");
+    preload.setDaemon(true);
+    preload.start();
     Project project = options.load();
     ProjectOptions.printWarnings(project, spec.commandLine().getOut());
+    // Reading the sources' first files and compiling on the engine are independent: overlap them.
+    java.util.concurrent.CompletableFuture<Void> files =
+        java.util.concurrent.CompletableFuture.runAsync(() -> checkSourceFiles(project));
     ProjectCheck.verify(project);
+    try {
+      files.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
     // Warnings only: a model may use its engine's own SQL on purpose.
     for (ModelDef model : project.models()) {
       for (PortableSql.Warning warning : PortableSql.check(model.template())) {
@@ -46,7 +66,6 @@ final class ValidateCommand implements Callable<Integer> {
                 warning.advice());
       }
     }
-    checkSourceFiles(project);
     spec.commandLine()
         .getOut()
         .printf(

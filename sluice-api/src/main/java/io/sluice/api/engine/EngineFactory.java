@@ -40,4 +40,11 @@ public interface EngineFactory {
   default java.util.Optional<SqlChecker> checker(EngineContext context) {
     return java.util.Optional.empty();
   }
+
+  /**
+   * Loads what this engine needs before its first use (e.g. a native library), so that a short
+   * command can do it on a background thread while it reads the project. Must be safe to call from
+   * any thread, more than once, and must not throw; the default does nothing.
+   */
+  default void preload() {}
 }

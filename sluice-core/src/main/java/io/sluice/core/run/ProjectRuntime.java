@@ -1,6 +1,7 @@
 package io.sluice.core.run;
 
 import io.sluice.api.Plugins;
+import io.sluice.api.SluiceException;
 import io.sluice.api.engine.Engine;
 import io.sluice.api.engine.EngineContext;
 import io.sluice.api.engine.EngineFactory;
@@ -62,20 +63,71 @@ public final class ProjectRuntime implements AutoCloseable {
    * @param readOnly open the warehouse for queries only
    */
   public static ProjectRuntime open(Project project, boolean readOnly) {
-    Engine engine =
-        Plugins.find(EngineFactory.class, EngineFactory::name, project.engine())
-            .create(
-                new EngineContext(
-                    project.stateDirectory(),
-                    project.warehouse(),
-                    project.engineOptions(),
-                    readOnly));
-    return new ProjectRuntime(
-        project,
-        engine,
+    return open(project, readOnly, false);
+  }
+
+  /**
+   * Opens the project's engine and, with {@code lakeNow}, starts opening its lake at once on
+   * another thread, for a command that will need both: the lake's start (class loading, the
+   * catalog) then overlaps the engine's instead of following it. {@link #lake()} waits for it; if
+   * it failed, {@link #lake()} tries again on the caller's thread and reports that error.
+   *
+   * @param readOnly open the warehouse for queries only
+   * @param lakeNow open the lake in the background now rather than on first use
+   */
+  public static ProjectRuntime open(Project project, boolean readOnly, boolean lakeNow) {
+    java.util.function.Supplier<Lake> opener =
         () ->
             Plugins.find(LakeFactory.class, LakeFactory::name, project.lake().type())
-                .create(new LakeContext(project.stateDirectory(), project.lake().options())));
+                .create(new LakeContext(project.stateDirectory(), project.lake().options()));
+    if (!lakeNow) {
+      return new ProjectRuntime(project, openEngine(project, readOnly), opener);
+    }
+    java.util.concurrent.FutureTask<Lake> early =
+        new java.util.concurrent.FutureTask<>(opener::get);
+    Thread thread = new Thread(early, "sluice-lake-open");
+    thread.setDaemon(true);
+    thread.start();
+    java.util.function.Supplier<Lake> awaitEarly =
+        () -> {
+          try {
+            return early.get();
+          } catch (java.util.concurrent.ExecutionException e) {
+            return opener.get(); // again, so that the error is the caller's own
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw SluiceException.internal("Interrupted while the lake was opening", e);
+          }
+        };
+    Engine engine;
+    try {
+      engine = openEngine(project, readOnly);
+    } catch (RuntimeException e) {
+      closeQuietly(early, e);
+      throw e;
+    }
+    return new ProjectRuntime(project, engine, awaitEarly);
+  }
+
+  /** Closes the lake an early opening made, when the engine could not open. */
+  private static void closeQuietly(
+      java.util.concurrent.FutureTask<Lake> early, RuntimeException failure) {
+    try {
+      early.get().close();
+    } catch (java.util.concurrent.ExecutionException e) {
+      // the engine's error is the one to report
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  private static Engine openEngine(Project project, boolean readOnly) {
+    return Plugins.find(EngineFactory.class, EngineFactory::name, project.engine())
+        .create(
+            new EngineContext(
+                project.stateDirectory(), project.warehouse(), project.engineOptions(), readOnly));
   }
 
   /**

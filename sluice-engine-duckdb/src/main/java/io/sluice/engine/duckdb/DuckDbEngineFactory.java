@@ -44,4 +44,14 @@ public final class DuckDbEngineFactory implements EngineFactory {
     DuckDbEngine.checkWarehouse(java.nio.file.Path.of(context.warehouse()).toAbsolutePath());
     return java.util.Optional.of(DuckDbChecker.open());
   }
+
+  /** Loads DuckDB's native library (a third of a second) by opening an empty in-memory database. */
+  @Override
+  public void preload() {
+    try {
+      java.sql.DriverManager.getConnection("jdbc:duckdb:").close();
+    } catch (java.sql.SQLException | RuntimeException | LinkageError e) {
+      // Only a head start: the real opening reports whatever is wrong.
+    }
+  }
 }
