@@ -56,6 +56,15 @@ final class DuckDbEngine implements Engine {
   private static final String SCRATCH = "sluice_scratch";
   private static final List<String> OPTIONS = List.of("memory-limit", "threads");
 
+  /**
+   * From how many columns a source counts as wide: DuckDB's common-subexpression optimizer takes
+   * time that grows with the square of a projection's expressions (5 s for the mapping of 1,500 int
+   * columns, minutes for 4,000; docs/performance.md, "Wide sources"), which is then far more than
+   * what sharing a subexpression saves per row, so a wide source's batch is planned without it.
+   * Narrower sources keep it: there it costs milliseconds and saves work on every row.
+   */
+  static final int WIDE_SOURCE_COLUMNS = 200;
+
   private final DuckDBConnection connection;
   private final DuckDbDialect dialect = new DuckDbDialect();
   private final AtomicLong tempCounter = new AtomicLong();
@@ -311,6 +320,10 @@ final class DuckDbEngine implements Engine {
       // Staging kept the input's order (line numbers of natively read files come from it); from
       // here on no step needs an order, and without one DuckDB does not serialise its work.
       execute("SET preserve_insertion_order = false");
+      boolean wide = request.columns().size() > WIDE_SOURCE_COLUMNS;
+      if (wide) {
+        execute("SET disabled_optimizers = 'common_subexpressions'");
+      }
       createMapped(stage, mapped, request);
       indexKeys(request, mapped);
       long read = count("SELECT count(*) FROM " + stage);
@@ -369,6 +382,7 @@ final class DuckDbEngine implements Engine {
           e);
     } finally {
       resetQuietly("preserve_insertion_order");
+      resetQuietly("disabled_optimizers");
       dropViewQuietly(stageName + "_v");
       dropQuietly(stage);
       dropQuietly(mapped);
