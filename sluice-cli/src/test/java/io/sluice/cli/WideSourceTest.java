@@ -28,11 +28,9 @@ class WideSourceTest {
     StringBuilder yaml = new StringBuilder("path: data/wide.csv\ncolumns:\n");
     StringBuilder header = new StringBuilder();
     for (int i = 0; i < COLUMNS; i++) {
-      // Every other column is an int (a type check each), the others text.
-      yaml.append("  - {name: c")
-          .append(i)
-          .append(", type: ")
-          .append(i % 2 == 0 ? "int" : "string");
+      // Ints (a type check each) but for two text columns.
+      boolean text = i == 1 || i == COLUMNS - 1;
+      yaml.append("  - {name: c").append(i).append(", type: ").append(text ? "string" : "int");
       if (i == 0) {
         yaml.append(", checks: [not_null, unique]");
       } else if (i == 2) {
@@ -44,7 +42,7 @@ class WideSourceTest {
       header.append(i == 0 ? "" : ",").append('c').append(i);
     }
     Files.writeString(project.resolve("sources/wide.yaml"), yaml.toString());
-    // Rows with only their first and last fields filled: 1 is clean, 2 fails c2's range, 3 has
+    // Rows with their first three and last fields filled: 1 is clean, 2 fails c2's range, 3 has
     // text in the int column c4, 4 repeats id 1, 5 has a value c3999 does not accept.
     String filler = ",".repeat(COLUMNS - 3);
     Files.writeString(
@@ -54,7 +52,7 @@ class WideSourceTest {
             + filler
             + "a\n2,x,-1"
             + filler
-            + "b\n3,x,5,y,oops"
+            + "b\n3,x,5,,oops"
             + filler.substring(2)
             + "a\n1,x,5"
             + filler
@@ -62,10 +60,12 @@ class WideSourceTest {
             + filler
             + "z\n");
 
+    // 14 s here at a load average of 3-4; before, the mapping statement alone took over two
+    // minutes.
     long start = System.nanoTime();
     Sluice.Result result =
         Assertions.assertTimeoutPreemptively(
-            Duration.ofSeconds(120),
+            Duration.ofSeconds(60),
             () -> sluice("run", "-p", project.toString(), "--progress=never"));
     long seconds = (System.nanoTime() - start) / 1_000_000_000;
     System.out.println("run of " + COLUMNS + " columns: " + seconds + " s");
