@@ -56,6 +56,19 @@ final class DuckDbEngine implements Engine {
   private static final String SCRATCH = "sluice_scratch";
   private static final List<String> OPTIONS = List.of("memory-limit", "threads");
 
+  /**
+   * When a batch is planned without DuckDB's common-subexpression optimizer. That optimizer takes
+   * time that grows with the square of a projection's expressions (5 s of a 6.7 s statement at
+   * 1,500 int columns, over a minute at 4,000; docs/performance.md, "Wide sources"), while what it
+   * saves grows with the rows: without it the mapping of 300 int columns took 14 s instead of 6 s
+   * for 100,000 rows. So it is left out only for a wide source's batch of few rows for its width
+   * (fewer than {@link #ROWS_PER_COLUMN} per column), where planning is what costs; the results are
+   * the same either way.
+   */
+  static final int WIDE_SOURCE_COLUMNS = 200;
+
+  static final int ROWS_PER_COLUMN = 16;
+
   private final DuckDBConnection connection;
   private final DuckDbDialect dialect = new DuckDbDialect();
   private final AtomicLong tempCounter = new AtomicLong();
@@ -311,9 +324,13 @@ final class DuckDbEngine implements Engine {
       // Staging kept the input's order (line numbers of natively read files come from it); from
       // here on no step needs an order, and without one DuckDB does not serialise its work.
       execute("SET preserve_insertion_order = false");
+      long read = count("SELECT count(*) FROM " + stage);
+      int width = request.columns().size();
+      if (width > WIDE_SOURCE_COLUMNS && read < (long) width * ROWS_PER_COLUMN) {
+        execute("SET disabled_optimizers = 'common_subexpressions'");
+      }
       createMapped(stage, mapped, request);
       indexKeys(request, mapped);
-      long read = count("SELECT count(*) FROM " + stage);
       long valid = count("SELECT count(*) FROM " + mapped + " WHERE len(_fails) = 0");
       long warned =
           count("SELECT count(*) FROM " + mapped + " WHERE len(_fails) = 0 AND len(_warns) > 0");
@@ -369,6 +386,7 @@ final class DuckDbEngine implements Engine {
           e);
     } finally {
       resetQuietly("preserve_insertion_order");
+      resetQuietly("disabled_optimizers");
       dropViewQuietly(stageName + "_v");
       dropQuietly(stage);
       dropQuietly(mapped);
