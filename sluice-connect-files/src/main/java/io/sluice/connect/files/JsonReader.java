@@ -34,8 +34,9 @@ import java.util.regex.Pattern;
 /**
  * Reads JSON files: NDJSON (one object per line), or, when the first non-blank character of the
  * file is {@code [}, one JSON array of objects. Each NDJSON line is checked and parsed on its own,
- * so a bad line is reported and reading goes on; in an array, a syntax error ends what can be read
- * and the rest of the file is reported as one malformed input.
+ * so a bad line is reported and reading goes on; in an array, an element with a syntax error is
+ * reported and reading goes on after it when its end can be told by brackets and quotes ({@link
+ * ArrayElementEnd}), otherwise the rest of the file is reported as one malformed input.
  *
  * <p>Thread-safe: it keeps no state between files.
  */
@@ -224,7 +225,51 @@ final class JsonReader {
     }
     // As for lines: NUL bytes at the start would make Jackson guess another encoding than UTF-8.
     boolean decode = !utf8 || hasNul(head, 0, headLength);
-    try (InputStream in = Files.newInputStream(file);
+    Segment segment = Segment.WHOLE_FILE;
+    while (segment != null) {
+      segment = readArray(file, sink, decode, segment);
+    }
+  }
+
+  /**
+   * Where a parser over an array file starts: the whole file, or, after a broken element was
+   * skipped, the bytes from {@code offset} on with a {@code [} put before them, so that the
+   * elements after the broken one are read as an array of their own.
+   *
+   * @param offset the file's byte offset where the parser's input starts
+   * @param lineBase lines of the file before {@code offset}
+   */
+  private record Segment(long offset, long lineBase) {
+    static final Segment WHOLE_FILE = new Segment(0, 0);
+
+    boolean prefixed() {
+      return offset > 0;
+    }
+
+    long line(JsonLocation location) {
+      return lineBase + location.getLineNr();
+    }
+
+    /** The file's byte offset of a location of the parser (-1 when it has none). */
+    long byteOffset(JsonLocation location) {
+      long at = location.getByteOffset();
+      return at < 0 ? -1 : offset + at - (prefixed() ? 1 : 0);
+    }
+
+    long column(JsonLocation location) {
+      return prefixed() && location.getLineNr() == 1
+          ? location.getColumnNr() - 1
+          : location.getColumnNr();
+    }
+  }
+
+  /**
+   * Reads the array elements of one segment; returns the segment to go on with after a broken
+   * element whose end can be found, or null when the file is done.
+   */
+  private Segment readArray(Path file, RecordSink sink, boolean decode, Segment segment)
+      throws IOException {
+    try (InputStream in = open(file, segment);
         JsonParser parser =
             decode
                 ? factory.createParser(new InputStreamReader(in, strictDecoder()))
@@ -243,7 +288,7 @@ final class JsonReader {
             break;
           }
           elementStart = parser.currentTokenLocation();
-          long line = elementStart.getLineNr();
+          long line = segment.line(elementStart);
           LimitedWriter out = new LimitedWriter(maxLineBytes, ByteLines.TRUNCATED_BYTES);
           fields.copy(parser, out);
           if (out.overflowed()) {
@@ -270,31 +315,118 @@ final class JsonReader {
         if (parser.nextToken() != null) {
           JsonLocation at = parser.currentTokenLocation();
           sink.malformed(
-              at.getLineNr(),
-              restOfFile(file, at),
+              segment.line(at),
+              rest(file, segment, at),
               String.format(
                   "unexpected content after the end of the JSON array at line %d, column %d",
-                  at.getLineNr(), at.getColumnNr()));
+                  segment.line(at), segment.column(at)));
         }
+        return null;
       } catch (JsonProcessingException e) {
+        if (!decode && elementStart != null) {
+          Segment next = skipBrokenElement(file, sink, segment, elementStart, e);
+          if (next != null) {
+            return next == Segment.WHOLE_FILE ? null : next;
+          }
+        }
         JsonLocation from = elementStart != null ? elementStart : resume;
         long line =
             elementStart != null
-                ? elementStart.getLineNr()
-                : e.getLocation() != null ? e.getLocation().getLineNr() : 1;
+                ? segment.line(elementStart)
+                : e.getLocation() != null ? segment.line(e.getLocation()) : 1;
         sink.malformed(
             line,
-            from == null ? "" : restOfFile(file, from),
-            describe(e, true) + "; the rest of the file cannot be read as JSON");
+            from == null ? "" : rest(file, segment, from),
+            describe(e, segment) + "; the rest of the file cannot be read as JSON");
       } catch (CharacterCodingException e) {
         JsonLocation from = elementStart != null ? elementStart : resume;
         sink.malformed(
-            from == null ? 1 : from.getLineNr(),
-            from == null ? "" : restOfFile(file, from),
+            from == null ? 1 : segment.line(from),
+            from == null ? "" : rest(file, segment, from),
             "bytes that are not valid "
                 + encoding.name()
                 + " (from here on, the rest of the file cannot be read)");
       }
+      return null;
+    }
+  }
+
+  private static InputStream open(Path file, Segment segment) throws IOException {
+    InputStream in = Files.newInputStream(file);
+    if (!segment.prefixed()) {
+      return in;
+    }
+    try {
+      in.skipNBytes(segment.offset());
+    } catch (IOException | RuntimeException e) {
+      in.close();
+      throw e;
+    }
+    return new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(new byte[] {'['}), in);
+  }
+
+  /** The file's text from a location of a segment's parser, for a malformed input. */
+  private String rest(Path file, Segment segment, JsonLocation location) throws IOException {
+    if (!segment.prefixed()) {
+      return restOfFile(file, location);
+    }
+    long at = segment.byteOffset(location);
+    return at < 0 ? "" : bytesAt(file, at, ByteLines.TRUNCATED_BYTES);
+  }
+
+  /**
+   * After a syntax error inside an array element: finds where the element ends by its brackets and
+   * quotes alone (the error is inside it, e.g. a control character in a string or a doubled comma,
+   * while its structure holds), reports the element as malformed, and returns the segment after it
+   * — {@link Segment#WHOLE_FILE} when the array ended there. Returns null when the end cannot be
+   * found (e.g. an unclosed string): then the rest of the file is reported as before.
+   */
+  private Segment skipBrokenElement(
+      Path file,
+      RecordSink sink,
+      Segment segment,
+      JsonLocation elementStart,
+      JsonProcessingException e)
+      throws IOException {
+    long start = segment.byteOffset(elementStart);
+    if (start < 0) {
+      return null;
+    }
+    ArrayElementEnd.End end = ArrayElementEnd.find(file, start);
+    if (end == null) {
+      return null;
+    }
+    long length = end.end() - start;
+    int kept = (int) Math.min(length, ByteLines.TRUNCATED_BYTES);
+    String reason = describe(e, segment);
+    if (kept < length) {
+      reason +=
+          String.format(
+              " (the element is %d bytes long; only its first %d are kept)", length, kept);
+    }
+    long line = segment.line(elementStart);
+    sink.malformed(line, bytesAt(file, start, kept), reason);
+    if (!end.closed()) {
+      return new Segment(end.next(), line - 1 + end.newlines());
+    }
+    if (end.trailingOffset() >= 0) {
+      long at = line + end.newlines() + end.trailingNewlines();
+      sink.malformed(
+          at,
+          bytesAt(file, end.trailingOffset(), ByteLines.TRUNCATED_BYTES),
+          String.format("unexpected content after the end of the JSON array at line %d", at));
+    }
+    return Segment.WHOLE_FILE;
+  }
+
+  private String bytesAt(Path file, long offset, int max) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      channel.position(offset);
+      ByteBuffer buffer = ByteBuffer.allocate(max);
+      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+        // keep reading
+      }
+      return new String(buffer.array(), 0, buffer.position(), encoding);
     }
   }
 
@@ -341,6 +473,17 @@ final class JsonReader {
   }
 
   /** Jackson's message without the location noise, with the column (and line) instead. */
+  private static String describe(JsonProcessingException e, Segment segment) {
+    String described = describe(e, true);
+    JsonLocation location = e.getLocation();
+    if (!segment.prefixed() || location == null || location.getColumnNr() <= 0) {
+      return described;
+    }
+    return described.replaceFirst(
+        " at line [0-9]+, column [0-9]+",
+        " at line " + segment.line(location) + ", column " + segment.column(location));
+  }
+
   static String describe(JsonProcessingException e, boolean withLine) {
     String message = e.getOriginalMessage();
     message = START_MARKER.matcher(message).replaceAll("");

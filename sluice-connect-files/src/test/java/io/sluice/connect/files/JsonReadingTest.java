@@ -349,7 +349,7 @@ class JsonReadingTest {
   }
 
   @Test
-  void jsonArraySyntaxErrorReportsTheRestOfTheFileAsMalformed() {
+  void jsonArrayElementWithASyntaxErrorIsMalformedAndTheElementsAfterItAreRead() {
     CollectingSink sink =
         read(
             project,
@@ -358,18 +358,70 @@ class JsonReadingTest {
             Map.of(),
             "id");
 
-    assertThat(sink.values()).containsExactly(List.of("1"));
+    assertThat(sink.records())
+        .extracting(Event::position, Event::values)
+        .containsExactly(tuple(2L, List.of("1")), tuple(4L, List.of("3")));
     assertThat(sink.malformed())
         .singleElement()
         .satisfies(
             bad -> {
               assertThat(bad.position()).isEqualTo(3L);
-              assertThat(bad.original()).startsWith("{\"id\":2,,},\n{\"id\":3}");
+              assertThat(bad.original()).isEqualTo("{\"id\":2,,}");
               assertThat(bad.reason())
                   .startsWith("invalid JSON at line 3, column 9")
-                  .endsWith("the rest of the file cannot be read as JSON")
                   .doesNotContain("[Source");
             });
+  }
+
+  @Test
+  void nulInsideAJsonArrayElementQuarantinesThatElementOnly() {
+    CollectingSink sink =
+        read(
+            project,
+            "data/all.json",
+            "[{\"id\":1},\n{\"id\":\"a\u0000b\"},\n{\"id\":3},\n{\"id\":\"c\u0000\"},\n  {\"id\":5}]",
+            Map.of(),
+            "id");
+
+    assertThat(sink.records())
+        .extracting(Event::position, Event::values)
+        .containsExactly(tuple(1L, List.of("1")), tuple(3L, List.of("3")), tuple(5L, List.of("5")));
+    assertThat(sink.malformed())
+        .extracting(Event::position, Event::original)
+        .containsExactly(tuple(2L, "{\"id\":\"a\u0000b\"}"), tuple(4L, "{\"id\":\"c\u0000\"}"));
+    assertThat(sink.malformed().get(1).reason()).startsWith("invalid JSON at line 4, column ");
+  }
+
+  @Test
+  void jsonArrayElementWhoseEndCannotBeFoundReportsTheRestOfTheFile() {
+    // The second element holds a raw line feed in a string (skipped, reading goes on); the third
+    // opens a string that is never closed: nothing after it can be told apart.
+    CollectingSink sink =
+        read(
+            project,
+            "data/all.json",
+            "[\n{\"id\":1},\n{\"id\":\"x\n\"},\n{\"id\":\"3}\n]\n",
+            Map.of(),
+            "id");
+
+    assertThat(sink.values()).containsExactly(List.of("1"));
+    assertThat(sink.malformed())
+        .extracting(Event::position, Event::original)
+        .containsExactly(tuple(3L, "{\"id\":\"x\n\"}"), tuple(5L, "{\"id\":\"3}\n]\n"));
+    assertThat(sink.malformed().get(1).reason())
+        .startsWith("invalid JSON at line ")
+        .endsWith("the rest of the file cannot be read as JSON");
+  }
+
+  @Test
+  void contentAfterAJsonArrayWhoseLastElementWasBrokenIsMalformed() {
+    CollectingSink sink =
+        read(project, "data/all.json", "[{\"id\":1},\n{\"id\":2,,}]\n\nmore", Map.of(), "id");
+
+    assertThat(sink.values()).containsExactly(List.of("1"));
+    assertThat(sink.malformed())
+        .extracting(Event::position, Event::original)
+        .containsExactly(tuple(2L, "{\"id\":2,,}"), tuple(4L, "more"));
   }
 
   @Test
