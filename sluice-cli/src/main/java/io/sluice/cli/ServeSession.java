@@ -402,6 +402,15 @@ public final class ServeSession implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until queries ({@link #query}, {@code /v1/query}, the SQL endpoint) see every batch
+   * landed so far; false when {@code timeout} passed first or the processor has not started.
+   */
+  public boolean awaitReadersCurrent(java.time.Duration timeout) throws InterruptedException {
+    ContinuousProcessor ready = processor;
+    return ready != null && ready.awaitPublished(timeout);
+  }
+
   /** Blocks until the processor has stopped (after {@link #close} from another thread). */
   public void awaitStopped() throws InterruptedException {
     stopped.await();

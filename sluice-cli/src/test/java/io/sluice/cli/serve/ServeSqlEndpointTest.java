@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -73,21 +74,6 @@ class ServeSqlEndpointTest {
         "jdbc:postgresql://127.0.0.1:" + address.getPort() + "/warehouse", properties);
   }
 
-  /**
-   * The count once it reached {@code expected}, or the last one read after 30 s: a snapshot is
-   * published at most a second after the batch that landed the rows.
-   */
-  private static long eventually(Statement statement, String sql, long expected)
-      throws SQLException, InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    long count = count(statement, sql);
-    while (count < expected && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-      count = count(statement, sql);
-    }
-    return count;
-  }
-
   private static long count(Statement statement, String sql) throws SQLException {
     try (ResultSet rs = statement.executeQuery(sql)) {
       assertThat(rs.next()).isTrue();
@@ -120,9 +106,9 @@ class ServeSqlEndpointTest {
           expected += round;
 
           // Readers see the snapshot the processor publishes at most a second after a batch.
-          assertThat(eventually(statement, "SELECT count(*) FROM lake.events", expected))
-              .isEqualTo(expected);
-          assertThat(eventually(simpleStatement, "SELECT count(*) FROM lake.events;", expected))
+          assertThat(session.awaitReadersCurrent(Duration.ofSeconds(30))).isTrue();
+          assertThat(count(statement, "SELECT count(*) FROM lake.events")).isEqualTo(expected);
+          assertThat(count(simpleStatement, "SELECT count(*) FROM lake.events;"))
               .isEqualTo(expected);
           perUser.setString(1, "ann");
           try (ResultSet rs = perUser.executeQuery()) {
@@ -171,7 +157,8 @@ class ServeSqlEndpointTest {
       awaitLanded(1);
       try (Connection again = connect(address, QUERY_TOKEN, "extended");
           Statement statement = again.createStatement()) {
-        assertThat(eventually(statement, "SELECT count(*) FROM lake.events", 7)).isEqualTo(7);
+        assertThat(session.awaitReadersCurrent(Duration.ofSeconds(30))).isTrue();
+        assertThat(count(statement, "SELECT count(*) FROM lake.events")).isEqualTo(7);
       }
       assertThatThrownBy(() -> connect(address, "not-the-token", "extended").close())
           .isInstanceOfSatisfying(

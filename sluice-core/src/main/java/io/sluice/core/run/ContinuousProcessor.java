@@ -46,6 +46,9 @@ public final class ContinuousProcessor {
 
   // Status, read by /health from other threads.
   private volatile long batches;
+  // The value of batches that the newest published snapshot covers; guarded by publishedLock.
+  private long publishedBatches;
+  private final Object publishedLock = new Object();
   private volatile long rowsLanded;
   private volatile long rowsQuarantined;
   private volatile Instant lastBatchAt;
@@ -214,11 +217,38 @@ public final class ContinuousProcessor {
    * idle. A failure is logged: landing goes on, readers read an older snapshot.
    */
   private void publish() {
+    long covering = batches;
     try {
-      publishPendingSince = runtime.publishSnapshot(clock) ? clock.millis() : -1;
+      boolean deferred = runtime.publishSnapshot(clock);
+      publishPendingSince = deferred ? clock.millis() : -1;
+      if (!deferred) {
+        synchronized (publishedLock) {
+          publishedBatches = covering;
+          publishedLock.notifyAll();
+        }
+      }
     } catch (RuntimeException e) {
       publishPendingSince = -1;
       LOG.error("Cannot publish a warehouse snapshot for readers", e);
+    }
+  }
+
+  /**
+   * Waits until readers ({@code /v1/query}, the SQL endpoint) see every batch finished so far: the
+   * snapshot published for readers covers it. Returns false when {@code timeout} passed first.
+   */
+  public boolean awaitPublished(java.time.Duration timeout) throws InterruptedException {
+    long target = batches;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (publishedLock) {
+      while (publishedBatches < target) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(publishedLock, left);
+      }
+      return true;
     }
   }
 

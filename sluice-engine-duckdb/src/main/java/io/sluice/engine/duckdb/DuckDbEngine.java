@@ -230,6 +230,7 @@ final class DuckDbEngine implements Engine {
    */
   private static Connection openForWriting(Path warehouse) throws SQLException {
     long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
+    boolean told = false;
     while (true) {
       try {
         Connection connection = DriverManager.getConnection("jdbc:duckdb:" + warehouse);
@@ -251,7 +252,11 @@ final class DuckDbEngine implements Engine {
                   + "); retry when it has finished",
               e);
         }
-        LOG.info("The warehouse {} is held by another process; waiting", warehouse);
+        if (!told) {
+          LOG.info("The warehouse {} is held by another process; waiting for it", warehouse);
+          told = true;
+        }
+        // No notification exists for another process's file lock: poll it, up to LOCK_WAIT.
         try {
           Thread.sleep(100);
         } catch (InterruptedException interrupted) {
