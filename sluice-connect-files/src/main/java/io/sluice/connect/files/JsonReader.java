@@ -434,14 +434,7 @@ final class JsonReader {
   private String restOfFile(Path file, JsonLocation location) throws IOException {
     int max = ByteLines.TRUNCATED_BYTES;
     if (location.getByteOffset() >= 0) {
-      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-        channel.position(location.getByteOffset());
-        ByteBuffer buffer = ByteBuffer.allocate(max);
-        while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-          // keep reading
-        }
-        return new String(buffer.array(), 0, buffer.position(), encoding);
-      }
+      return bytesAt(file, location.getByteOffset(), max);
     }
     if (location.getCharOffset() >= 0) {
       try (Reader reader = new InputStreamReader(Files.newInputStream(file), encoding)) {
