@@ -1,9 +1,9 @@
 package io.sluice.cli;
 
-import io.sluice.api.DidYouMean;
 import io.sluice.api.SluiceException;
 import io.sluice.api.lake.Lake;
-import io.sluice.core.config.ConfigType;
+import io.sluice.config.ConfigType;
+import io.sluice.config.DidYouMean;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
 import io.sluice.core.run.Maintenance;

@@ -1,7 +1,7 @@
 package io.sluice.cli;
 
-import io.sluice.api.DidYouMean;
 import io.sluice.api.SluiceException;
+import io.sluice.config.DidYouMean;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
 import io.sluice.core.run.BatchHistory;

@@ -141,7 +141,7 @@ final class QuarantineCommand implements Runnable {
         throw SluiceException.user(
             "No source '%s' in the project%s",
             source,
-            io.sluice.api.DidYouMean.hint(
+            io.sluice.config.DidYouMean.hint(
                 source, project.sources().stream().map(SourceDef::name).toList()));
       }
       try (ProjectRuntime runtime = ProjectRuntime.open(project, true)) {

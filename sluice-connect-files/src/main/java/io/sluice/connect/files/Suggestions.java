@@ -37,7 +37,7 @@ final class Suggestions {
 
   /** Levenshtein distance. */
   static int editDistance(String a, String b) {
-    return io.sluice.api.DidYouMean.distance(a, b);
+    return io.sluice.config.DidYouMean.distance(a, b);
   }
 
   /** {@code " (did you mean 'x'?)"}, or an empty string when nothing is close. */

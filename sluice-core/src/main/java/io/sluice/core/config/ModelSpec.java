@@ -1,9 +1,11 @@
 package io.sluice.core.config;
 
-import static io.sluice.core.config.ConfigType.identifier;
-import static io.sluice.core.config.ConfigType.listOf;
-import static io.sluice.core.config.ConfigType.oneOf;
+import static io.sluice.config.ConfigType.identifier;
+import static io.sluice.config.ConfigType.listOf;
+import static io.sluice.config.ConfigType.oneOf;
 
+import io.sluice.config.ConfigDef;
+import io.sluice.config.ConfigKey;
 import java.util.List;
 
 /**

@@ -1,15 +1,18 @@
 package io.sluice.core.config;
 
-import static io.sluice.core.config.ConfigType.anyMap;
-import static io.sluice.core.config.ConfigType.duration;
-import static io.sluice.core.config.ConfigType.identifier;
-import static io.sluice.core.config.ConfigType.integer;
-import static io.sluice.core.config.ConfigType.number;
-import static io.sluice.core.config.ConfigType.oneOf;
-import static io.sluice.core.config.ConfigType.section;
-import static io.sluice.core.config.ConfigType.string;
-import static io.sluice.core.config.ConfigType.stringMap;
+import static io.sluice.config.ConfigType.anyMap;
+import static io.sluice.config.ConfigType.duration;
+import static io.sluice.config.ConfigType.identifier;
+import static io.sluice.config.ConfigType.integer;
+import static io.sluice.config.ConfigType.number;
+import static io.sluice.config.ConfigType.oneOf;
+import static io.sluice.config.ConfigType.section;
+import static io.sluice.config.ConfigType.string;
+import static io.sluice.config.ConfigType.stringMap;
 
+import io.sluice.config.ConfigDef;
+import io.sluice.config.ConfigKey;
+import io.sluice.config.ConfigValues;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

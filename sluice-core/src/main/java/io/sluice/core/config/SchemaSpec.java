@@ -1,15 +1,21 @@
 package io.sluice.core.config;
 
-import static io.sluice.core.config.ConfigType.identifier;
-import static io.sluice.core.config.ConfigType.integer;
-import static io.sluice.core.config.ConfigType.listOf;
-import static io.sluice.core.config.ConfigType.nonEmptyListOf;
-import static io.sluice.core.config.ConfigType.oneOf;
-import static io.sluice.core.config.ConfigType.scalarText;
-import static io.sluice.core.config.ConfigType.section;
-import static io.sluice.core.config.ConfigType.string;
-import static io.sluice.core.config.ConfigType.tagged;
+import static io.sluice.config.ConfigType.identifier;
+import static io.sluice.config.ConfigType.integer;
+import static io.sluice.config.ConfigType.listOf;
+import static io.sluice.config.ConfigType.nonEmptyListOf;
+import static io.sluice.config.ConfigType.oneOf;
+import static io.sluice.config.ConfigType.scalarText;
+import static io.sluice.config.ConfigType.section;
+import static io.sluice.config.ConfigType.string;
+import static io.sluice.config.ConfigType.tagged;
 
+import io.sluice.config.ConfigDef;
+import io.sluice.config.ConfigKey;
+import io.sluice.config.ConfigType;
+import io.sluice.config.ConfigValues;
+import io.sluice.config.TaggedValue;
+import io.sluice.config.Variant;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;

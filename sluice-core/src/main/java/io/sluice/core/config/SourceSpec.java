@@ -1,22 +1,28 @@
 package io.sluice.core.config;
 
-import static io.sluice.core.config.ConfigType.anyMap;
-import static io.sluice.core.config.ConfigType.bool;
-import static io.sluice.core.config.ConfigType.character;
-import static io.sluice.core.config.ConfigType.identifier;
-import static io.sluice.core.config.ConfigType.integer;
-import static io.sluice.core.config.ConfigType.listOf;
-import static io.sluice.core.config.ConfigType.nonEmptyListOf;
-import static io.sluice.core.config.ConfigType.number;
-import static io.sluice.core.config.ConfigType.oneOf;
-import static io.sluice.core.config.ConfigType.scalarText;
-import static io.sluice.core.config.ConfigType.section;
-import static io.sluice.core.config.ConfigType.string;
-import static io.sluice.core.config.ConfigType.tagged;
+import static io.sluice.config.ConfigType.anyMap;
+import static io.sluice.config.ConfigType.bool;
+import static io.sluice.config.ConfigType.character;
+import static io.sluice.config.ConfigType.identifier;
+import static io.sluice.config.ConfigType.integer;
+import static io.sluice.config.ConfigType.listOf;
+import static io.sluice.config.ConfigType.nonEmptyListOf;
+import static io.sluice.config.ConfigType.number;
+import static io.sluice.config.ConfigType.oneOf;
+import static io.sluice.config.ConfigType.scalarText;
+import static io.sluice.config.ConfigType.section;
+import static io.sluice.config.ConfigType.string;
+import static io.sluice.config.ConfigType.tagged;
 
-import io.sluice.api.DidYouMean;
 import io.sluice.api.SluiceException;
 import io.sluice.api.type.DataType;
+import io.sluice.config.ConfigDef;
+import io.sluice.config.ConfigKey;
+import io.sluice.config.ConfigType;
+import io.sluice.config.ConfigValues;
+import io.sluice.config.DidYouMean;
+import io.sluice.config.TaggedValue;
+import io.sluice.config.Variant;
 import java.nio.charset.Charset;
 import java.util.List;
 import java.util.Locale;
@@ -647,7 +653,7 @@ public final class SourceSpec {
       return DataType.parse(text);
     } catch (SluiceException e) {
       if (text.trim().toLowerCase(Locale.ROOT).startsWith("decimal")) {
-        throw e;
+        throw new IllegalArgumentException(e.getMessage(), e);
       }
       throw new IllegalArgumentException(
           "unknown type '"

@@ -1,10 +1,10 @@
 package io.sluice.core.function;
 
-import io.sluice.api.DidYouMean;
 import io.sluice.api.SluiceException;
 import io.sluice.api.function.FunctionContext;
 import io.sluice.api.function.RecordFunction;
 import io.sluice.api.function.RecordFunctionFactory;
+import io.sluice.config.DidYouMean;
 import io.sluice.core.project.FunctionDef;
 import java.io.IOException;
 import java.io.UncheckedIOException;

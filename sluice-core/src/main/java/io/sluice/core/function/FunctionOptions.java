@@ -1,8 +1,8 @@
 package io.sluice.core.function;
 
-import io.sluice.api.DidYouMean;
 import io.sluice.api.SluiceException;
 import io.sluice.api.function.FunctionContext;
+import io.sluice.config.DidYouMean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

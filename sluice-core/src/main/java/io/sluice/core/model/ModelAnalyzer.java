@@ -2,10 +2,10 @@ package io.sluice.core.model;
 
 import static java.util.Objects.requireNonNull;
 
-import io.sluice.api.DidYouMean;
 import io.sluice.api.engine.ModelRequest.Materialization;
-import io.sluice.core.config.ConfigKey;
-import io.sluice.core.config.ConfigType;
+import io.sluice.config.ConfigKey;
+import io.sluice.config.ConfigType;
+import io.sluice.config.DidYouMean;
 import io.sluice.core.config.ModelSpec;
 import io.sluice.core.model.ModelAnalysis.Call;
 import io.sluice.core.project.ModelTest;

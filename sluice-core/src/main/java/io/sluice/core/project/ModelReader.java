@@ -1,7 +1,7 @@
 package io.sluice.core.project;
 
-import io.sluice.api.DidYouMean;
-import io.sluice.core.config.ConfigType;
+import io.sluice.config.ConfigType;
+import io.sluice.config.DidYouMean;
 import io.sluice.core.model.ModelAnalysis;
 import io.sluice.core.model.ModelAnalysis.Call;
 import io.sluice.core.model.ModelAnalyzer;

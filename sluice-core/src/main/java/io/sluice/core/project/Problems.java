@@ -1,7 +1,7 @@
 package io.sluice.core.project;
 
-import io.sluice.core.config.ProblemReporter;
-import io.sluice.core.config.YamlNodes;
+import io.sluice.config.ProblemReporter;
+import io.sluice.config.YamlNodes;
 import io.sluice.core.project.ProjectException.Problem;
 import java.nio.file.Path;
 import java.util.ArrayList;

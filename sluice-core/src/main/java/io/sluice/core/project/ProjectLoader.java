@@ -1,6 +1,6 @@
 package io.sluice.core.project;
 
-import io.sluice.core.config.ConfigValues;
+import io.sluice.config.ConfigValues;
 import io.sluice.core.config.ProjectSpec;
 import io.sluice.core.config.SchemaSpec;
 import io.sluice.core.config.SourceSpec;

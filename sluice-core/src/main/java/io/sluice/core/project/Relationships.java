@@ -1,6 +1,6 @@
 package io.sluice.core.project;
 
-import io.sluice.api.DidYouMean;
+import io.sluice.config.DidYouMean;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -1,12 +1,12 @@
 package io.sluice.core.project;
 
-import io.sluice.api.DidYouMean;
-import io.sluice.core.config.ConfigValues;
-import io.sluice.core.config.ProblemReporter;
+import io.sluice.config.ConfigValues;
+import io.sluice.config.DidYouMean;
+import io.sluice.config.ProblemReporter;
+import io.sluice.config.TaggedValue;
+import io.sluice.config.YamlNodes;
 import io.sluice.core.config.SchemaSpec;
 import io.sluice.core.config.SchemaSpec.Reference;
-import io.sluice.core.config.TaggedValue;
-import io.sluice.core.config.YamlNodes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

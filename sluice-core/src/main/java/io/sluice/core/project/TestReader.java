@@ -1,6 +1,6 @@
 package io.sluice.core.project;
 
-import io.sluice.api.DidYouMean;
+import io.sluice.config.DidYouMean;
 import io.sluice.core.model.ModelAnalysis.Call;
 import io.sluice.core.model.ModelAnalyzer;
 import io.sluice.core.model.TemplateProblem;

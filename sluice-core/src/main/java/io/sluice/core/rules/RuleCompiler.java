@@ -7,7 +7,7 @@ import io.sluice.api.engine.MappedColumn;
 import io.sluice.api.engine.SqlDialect;
 import io.sluice.api.source.SourceField;
 import io.sluice.api.type.DataType;
-import io.sluice.core.config.ConfigType;
+import io.sluice.config.ConfigType;
 import io.sluice.core.project.CheckDef;
 import io.sluice.core.project.ColumnDef;
 import io.sluice.core.project.SourceDef;

@@ -181,7 +181,7 @@ final class DatasetChecks {
             + ", is "
             + human(lag)
             + " old (max-lag "
-            + io.sluice.core.config.ConfigType.formatDuration(max)
+            + io.sluice.config.ConfigType.formatDuration(max)
             + ")"
         : null;
   }

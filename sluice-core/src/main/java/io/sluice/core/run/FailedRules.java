@@ -2,9 +2,9 @@ package io.sluice.core.run;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.api.DidYouMean;
 import io.sluice.api.SluiceException;
 import io.sluice.api.engine.CompiledRule;
+import io.sluice.config.DidYouMean;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

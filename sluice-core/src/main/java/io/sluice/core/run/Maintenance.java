@@ -3,7 +3,6 @@ package io.sluice.core.run;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.sluice.api.DidYouMean;
 import io.sluice.api.SluiceException;
 import io.sluice.api.engine.Engine;
 import io.sluice.api.engine.ModelRequest;
@@ -16,6 +15,7 @@ import io.sluice.api.lake.RewriteResult;
 import io.sluice.api.lake.Snapshot;
 import io.sluice.api.lake.SnapshotRetention;
 import io.sluice.api.lake.TableId;
+import io.sluice.config.DidYouMean;
 import io.sluice.core.project.ModelDef;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;

@@ -2,7 +2,6 @@ package io.sluice.core.run;
 
 import static java.util.Objects.requireNonNull;
 
-import io.sluice.api.DidYouMean;
 import io.sluice.api.Plugins;
 import io.sluice.api.SluiceException;
 import io.sluice.api.source.ConnectorFactory;
@@ -11,6 +10,7 @@ import io.sluice.api.source.SourceConnector;
 import io.sluice.api.source.SourceContext;
 import io.sluice.api.source.SourceField;
 import io.sluice.api.source.Split;
+import io.sluice.config.DidYouMean;
 import io.sluice.core.project.ColumnDef;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;

@@ -2,7 +2,6 @@ package io.sluice.core.run;
 
 import static java.util.stream.Collectors.joining;
 
-import io.sluice.api.DidYouMean;
 import io.sluice.api.Plugins;
 import io.sluice.api.SluiceException;
 import io.sluice.api.engine.CompiledRule;
@@ -14,6 +13,7 @@ import io.sluice.api.engine.SqlDialect;
 import io.sluice.api.lake.TableSpec;
 import io.sluice.api.source.SourceField;
 import io.sluice.api.type.Column;
+import io.sluice.config.DidYouMean;
 import io.sluice.core.model.ModelRenderer;
 import io.sluice.core.model.RenderContext;
 import io.sluice.core.project.CheckDef;

@@ -1,6 +1,5 @@
 package io.sluice.core.run;
 
-import io.sluice.api.DidYouMean;
 import io.sluice.api.SluiceException;
 import io.sluice.api.engine.CompiledRule;
 import io.sluice.api.engine.Engine;
@@ -19,6 +18,7 @@ import io.sluice.api.source.RecordSink;
 import io.sluice.api.source.SourceConnector;
 import io.sluice.api.source.SourceField;
 import io.sluice.api.source.Split;
+import io.sluice.config.DidYouMean;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
 import io.sluice.core.rules.CompiledSource;

@@ -3,6 +3,9 @@ package io.sluice.core.config;
 import static java.util.Map.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.config.ConfigDef;
+import io.sluice.config.ConfigKey;
+import io.sluice.config.ConfigType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -116,7 +116,7 @@ final class DuckDbEngine implements Engine {
       if (!OPTIONS.contains(key)) {
         throw SluiceException.user(
             "Unknown DuckDB engine option '%s' in engine-options%s (known: %s)",
-            key, io.sluice.api.DidYouMean.hint(key, OPTIONS), String.join(", ", OPTIONS));
+            key, io.sluice.config.DidYouMean.hint(key, OPTIONS), String.join(", ", OPTIONS));
       }
     }
     String threads = options.get("threads");

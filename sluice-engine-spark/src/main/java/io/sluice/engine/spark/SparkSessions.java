@@ -1,7 +1,7 @@
 package io.sluice.engine.spark;
 
-import io.sluice.api.DidYouMean;
 import io.sluice.api.SluiceException;
+import io.sluice.config.DidYouMean;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -136,6 +136,6 @@ record IcebergLakeConfig(String catalogUri, String warehouse, Path lakeDirectory
   }
 
   private static int distance(String a, String b) {
-    return io.sluice.api.DidYouMean.distance(a, b);
+    return io.sluice.config.DidYouMean.distance(a, b);
   }
 }

@@ -1,12 +1,10 @@
-package io.sluice.core.config;
+package io.sluice.config;
 
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.api.DidYouMean;
-import io.sluice.api.SluiceException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,12 +63,12 @@ public abstract class ConfigType<T> {
   }
 
   /** Sections reachable from this type, for the reference docs. */
-  List<Nested> nested() {
+  public List<Nested> nested() {
     return List.of();
   }
 
   /** The variants of a tagged type, for the docs; empty for other types. */
-  List<Variant> variants() {
+  public List<Variant> variants() {
     return List.of();
   }
 
@@ -78,7 +76,7 @@ public abstract class ConfigType<T> {
    * A section reachable from a type: {@code suffix} is appended to the key's path in headings
    * ({@code []} for list items, {@code .range} for a variant).
    */
-  record Nested(String suffix, ConfigDef def) {}
+  public record Nested(String suffix, ConfigDef def) {}
 
   /**
    * A type that also requires {@code check} to hold.
@@ -102,8 +100,8 @@ public abstract class ConfigType<T> {
   }
 
   /**
-   * A type whose value is converted by {@code conversion}; an {@link IllegalArgumentException} or
-   * {@link SluiceException} from it is reported with its message.
+   * A type whose value is converted by {@code conversion}; an {@link IllegalArgumentException} from
+   * it is reported with its message.
    */
   public final <R> ConfigType<R> map(
       Function<? super T, ? extends R> conversion, Function<? super R, ?> json) {
@@ -613,12 +611,12 @@ public abstract class ConfigType<T> {
     }
 
     @Override
-    List<Variant> variants() {
+    public List<Variant> variants() {
       return element.variants();
     }
 
     @Override
-    List<Nested> nested() {
+    public List<Nested> nested() {
       return element.nested().stream().map(n -> new Nested("[]" + n.suffix(), n.def())).toList();
     }
   }
@@ -660,7 +658,7 @@ public abstract class ConfigType<T> {
     }
 
     @Override
-    List<Nested> nested() {
+    public List<Nested> nested() {
       return List.of(new Nested("", def));
     }
   }
@@ -795,7 +793,7 @@ public abstract class ConfigType<T> {
     }
 
     @Override
-    List<Nested> nested() {
+    public List<Nested> nested() {
       return variants.values().stream()
           .filter(v -> !v.def().keys().isEmpty())
           .map(v -> new Nested("." + v.name(), v.def()))
@@ -803,7 +801,7 @@ public abstract class ConfigType<T> {
     }
 
     @Override
-    List<Variant> variants() {
+    public List<Variant> variants() {
       return List.copyOf(variants.values());
     }
   }
@@ -836,7 +834,7 @@ public abstract class ConfigType<T> {
       }
       try {
         return Optional.of(conversion.apply(value.get()));
-      } catch (IllegalArgumentException | SluiceException e) {
+      } catch (IllegalArgumentException e) {
         problems.report(node, e.getMessage());
         return Optional.empty();
       }
@@ -860,12 +858,12 @@ public abstract class ConfigType<T> {
     }
 
     @Override
-    List<Nested> nested() {
+    public List<Nested> nested() {
       return base.nested();
     }
 
     @Override
-    List<Variant> variants() {
+    public List<Variant> variants() {
       return base.variants();
     }
   }

@@ -1,12 +1,12 @@
-package io.sluice.core.config;
+package io.sluice.config;
 
-import static io.sluice.core.config.ConfigType.bool;
-import static io.sluice.core.config.ConfigType.integer;
-import static io.sluice.core.config.ConfigType.listOf;
-import static io.sluice.core.config.ConfigType.oneOf;
-import static io.sluice.core.config.ConfigType.section;
-import static io.sluice.core.config.ConfigType.string;
-import static io.sluice.core.config.ConfigType.tagged;
+import static io.sluice.config.ConfigType.bool;
+import static io.sluice.config.ConfigType.integer;
+import static io.sluice.config.ConfigType.listOf;
+import static io.sluice.config.ConfigType.oneOf;
+import static io.sluice.config.ConfigType.section;
+import static io.sluice.config.ConfigType.string;
+import static io.sluice.config.ConfigType.tagged;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

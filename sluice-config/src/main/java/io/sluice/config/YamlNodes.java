@@ -1,4 +1,4 @@
-package io.sluice.core.config;
+package io.sluice.config;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.sluice.core.config;
+package io.sluice.config;
 
 import org.yaml.snakeyaml.nodes.Node;
 

@@ -1,4 +1,4 @@
-package io.sluice.core.config;
+package io.sluice.config;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package io.sluice.api;
+package io.sluice.config;
 
 import java.util.Collection;
 import java.util.Optional;
