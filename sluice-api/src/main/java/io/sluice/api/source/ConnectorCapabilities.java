@@ -20,6 +20,8 @@ import java.util.Set;
  * @param continuous whether new records arrive without anything changing on disk, so that {@code
  *     sluice serve} reads the source in micro-batches (pushed records, a change stream); a {@code
  *     run} drains what is there either way
+ * @param changelog whether records may be deletes ({@link RecordSink#deleted}): a source of such a
+ *     connector declares a {@code primary-key}, and its clean table is a merge of the changes
  * @param missingFieldStops whether, without a declared drift policy, a declared field that a
  *     split's whole input lacks stops the run before the batch lands (a misspelt {@code from:}):
  *     true for inputs whose fields are fixed per split (a file's header, a table's columns); false
@@ -31,6 +33,7 @@ public record ConnectorCapabilities(
     Set<String> nativeFormats,
     boolean rereadsQuarantined,
     boolean continuous,
+    boolean changelog,
     boolean missingFieldStops) {
   public ConnectorCapabilities {
     requireNonNull(positionKind, "positionKind is null");

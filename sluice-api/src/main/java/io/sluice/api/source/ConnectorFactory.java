@@ -25,8 +25,8 @@ public interface ConnectorFactory {
 
   /**
    * The keys this connector adds to a source file, beside the core's own ({@code columns}, {@code
-   * checks}, ...). A connector with several options declares one section named after itself
-   * ({@code jdbc: {url: ..., table: ...}}); the keys must not collide with the core's.
+   * checks}, ...). A connector with several options declares one section named after itself ({@code
+   * jdbc: {url: ..., table: ...}}); the keys must not collide with the core's.
    */
   ConfigDef options();
 
@@ -34,8 +34,8 @@ public interface ConnectorFactory {
   ConnectorCapabilities capabilities();
 
   /**
-   * Whether this is the connector of a source file that names none. At most one installed
-   * connector says so; the default is false.
+   * Whether this is the connector of a source file that names none. At most one installed connector
+   * says so; the default is false.
    */
   default boolean isDefault() {
     return false;

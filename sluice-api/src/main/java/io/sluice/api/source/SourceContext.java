@@ -22,8 +22,8 @@ import java.util.function.Supplier;
  *     when the log cannot be opened, e.g. because another process has it open.
  * @param environment the process environment, where connectors read credentials named by their
  *     options ({@code password-env}); injected so that tests need not set real variables
- * @param stateDirectory a folder of the project's state that the connector may keep files in
- *     (e.g. a replication slot's bookkeeping), created on demand; never inside the project's sources
+ * @param stateDirectory a folder of the project's state that the connector may keep files in (e.g.
+ *     a replication slot's bookkeeping), created on demand; never inside the project's sources
  */
 public record SourceContext(
     String sourceName,
