@@ -20,6 +20,30 @@ public final class FilesConnectorFactory implements ConnectorFactory {
   }
 
   @Override
+  public String description() {
+    return "Files on local disk.";
+  }
+
+  @Override
+  public io.sluice.config.ConfigDef options() {
+    return io.sluice.config.ConfigDef.builder(
+            "files connector", "Options of the `files` connector.")
+        .build();
+  }
+
+  @Override
+  public io.sluice.api.source.ConnectorCapabilities capabilities() {
+    return new io.sluice.api.source.ConnectorCapabilities(
+        io.sluice.api.source.ConnectorCapabilities.PositionKind.FILE_SET,
+        io.sluice.api.source.ConnectorCapabilities.Delivery.EXACTLY_ONCE,
+        java.util.Set.of("parquet", "ndjson"),
+        true,
+        false,
+        false,
+        true);
+  }
+
+  @Override
   public SourceConnector create(SourceContext context) {
     return new FilesConnector(context, FilesOptions.parse(context), FilesConnector.MAX_RECORD_SIZE);
   }

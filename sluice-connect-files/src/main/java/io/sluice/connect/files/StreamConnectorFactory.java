@@ -19,6 +19,30 @@ public final class StreamConnectorFactory implements ConnectorFactory {
   }
 
   @Override
+  public String description() {
+    return "Records pushed over HTTP.";
+  }
+
+  @Override
+  public io.sluice.config.ConfigDef options() {
+    return io.sluice.config.ConfigDef.builder(
+            "stream connector", "Options of the `stream` connector.")
+        .build();
+  }
+
+  @Override
+  public io.sluice.api.source.ConnectorCapabilities capabilities() {
+    return new io.sluice.api.source.ConnectorCapabilities(
+        io.sluice.api.source.ConnectorCapabilities.PositionKind.OFFSET,
+        io.sluice.api.source.ConnectorCapabilities.Delivery.EXACTLY_ONCE,
+        java.util.Set.of(),
+        true,
+        true,
+        false,
+        false);
+  }
+
+  @Override
   public SourceConnector create(SourceContext context) {
     return new StreamConnector(context);
   }

@@ -230,7 +230,9 @@ public final class ProjectRuntime implements AutoCloseable {
                 source.options(),
                 fields,
                 transform(source),
-                this::ingestLog));
+                this::ingestLog,
+                System.getenv(),
+                project.stateDirectory().resolve("connectors").resolve(source.name())));
   }
 
   /**
