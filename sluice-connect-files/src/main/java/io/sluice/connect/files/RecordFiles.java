@@ -80,7 +80,8 @@ public final class RecordFiles {
   public static RecordFiles create(
       SourceContext context, Map<String, Object> formatOptions, String namePattern) {
     Map<String, Object> options = new HashMap<>(formatOptions);
-    options.put(FilesOptions.PATH, namePattern);
+    // Only the format's default is told from the names: any name does when there are none.
+    options.put(FilesOptions.PATH, namePattern.isEmpty() ? "*" : namePattern);
     FilesOptions parsed =
         FilesOptions.parse(
             new SourceContext(
