@@ -11,6 +11,7 @@ import io.sluice.api.source.ObservedField;
 import io.sluice.api.source.SourceConnector;
 import io.sluice.api.source.SourceConnector.Original;
 import io.sluice.api.source.Split;
+import io.sluice.core.testing.CollectingSink;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,6 +1,5 @@
 package io.sluice.connect.s3;
 
-import static io.sluice.config.ConfigType.anyMap;
 import static io.sluice.config.ConfigType.bool;
 import static io.sluice.config.ConfigType.oneOf;
 import static io.sluice.config.ConfigType.section;
@@ -9,7 +8,7 @@ import static io.sluice.config.ConfigType.string;
 import io.sluice.config.ConfigDef;
 import io.sluice.config.ConfigKey;
 import io.sluice.config.ConfigValues;
-import java.util.Map;
+import io.sluice.connect.files.FilesSpec;
 
 /**
  * The keys of the {@code s3} connector: one section, {@code s3:}, beside the core's keys of a
@@ -90,19 +89,13 @@ final class S3Spec {
               "from the extension of `glob` (else `prefix`): `.csv` / `.tsv`, `.json` / `.jsonl` /"
                   + " `.ndjson`, `.parquet`, CSV and JSON names also with `.gz` or `.zst` after them")
           .build();
-  static final ConfigKey<Map<String, Object>> CSV =
-      ConfigKey.builder("csv", anyMap())
-          .doc(
-              "How CSV objects are read: the keys of the `files` connector's `csv` (`header`,"
-                  + " `delimiter`, `quote`, `escape`, `encoding`, `null-value`, `skip-lines`).")
-          .defaultDoc("the `files` connector's defaults")
-          .build();
-  static final ConfigKey<Map<String, Object>> JSON =
-      ConfigKey.builder("json", anyMap())
-          .doc(
-              "How JSON objects are read: the keys of the `files` connector's `json` (`encoding`).")
-          .defaultDoc("the `files` connector's defaults")
-          .build();
+
+  /** How CSV objects are read: the {@code files} connector's {@code csv} section. */
+  static final ConfigKey<ConfigValues> CSV = FilesSpec.CSV;
+
+  /** How JSON objects are read: the {@code files} connector's {@code json} section. */
+  static final ConfigKey<ConfigValues> JSON = FilesSpec.JSON;
+
   static final ConfigKey<String> ON_CHANGE =
       ConfigKey.builder("on-change", oneOf("fail", "skip", "append"))
           .doc(

@@ -139,6 +139,7 @@ class S3ConnectorTest {
           throw new IllegalStateException("no ingest log");
         },
         environment,
+        project.resolve("sources/orders.yaml"),
         project.resolve(".sluice/connectors/orders"));
   }
 
