@@ -16,15 +16,15 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** An S3-compatible server in this process (s3proxy over an in-memory blob store), on loopback. */
-final class S3Server implements AutoCloseable {
-  static final String ACCESS_KEY = "sluice-test-access";
-  static final String SECRET_KEY = "sluice-test-secret";
+public final class S3Server implements AutoCloseable {
+  public static final String ACCESS_KEY = "sluice-test-access";
+  public static final String SECRET_KEY = "sluice-test-secret";
 
   private final BlobStoreContext blobs;
   private final S3Proxy proxy;
   private final S3Client client;
 
-  S3Server() throws Exception {
+  public S3Server() throws Exception {
     blobs =
         ContextBuilder.newBuilder("transient")
             .credentials("identity", "credential")
@@ -51,23 +51,23 @@ final class S3Server implements AutoCloseable {
             .build();
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + proxy.getPort());
   }
 
-  void createBucket(String bucket) {
+  public void createBucket(String bucket) {
     client.createBucket(b -> b.bucket(bucket));
   }
 
-  void put(String bucket, String key, byte[] content) {
+  public void put(String bucket, String key, byte[] content) {
     client.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(content));
   }
 
-  void put(String bucket, String key, String content) {
+  public void put(String bucket, String key, String content) {
     put(bucket, key, content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
-  void delete(String bucket, String key) {
+  public void delete(String bucket, String key) {
     client.deleteObject(b -> b.bucket(bucket).key(key));
   }
 
