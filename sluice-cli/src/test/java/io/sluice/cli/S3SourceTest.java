@@ -106,6 +106,59 @@ class S3SourceTest {
   }
 
   @Test
+  void aChangedObjectStopsTheNextRunNamingItAndLandsAgainUnderAppend() throws IOException {
+    server.put(bucket, "orders/a.csv", "id,amount\n1,10\n");
+    assertThat(run().exit()).isZero();
+    server.put(bucket, "orders/a.csv", "id,amount\n1,10\n2,20\n");
+
+    Sluice.Result failed = run();
+    assertThat(failed.exit()).isNotZero();
+    assertThat(failed.err())
+        .contains(
+            "an object that was already landed has changed since: 's3://"
+                + bucket
+                + "/orders/a.csv' (size 15 → 20 bytes, ETag ")
+        .doesNotContain("Exception");
+
+    declare("  on-change: append");
+    Sluice.Result appended = run();
+    assertThat(appended.exit()).as(appended.out() + appended.err()).isZero();
+    assertThat(Sluice.queryRows(project, "SELECT id FROM lake.orders ORDER BY id"))
+        .containsExactly("1", "1", "2");
+  }
+
+  @Test
+  void parquetObjectsAreReadByTheEngineFromALocalCopy() throws Exception {
+    Path parquet = temp.resolve("x.parquet");
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        java.sql.Statement s = c.createStatement()) {
+      s.execute(
+          "COPY (SELECT 7::BIGINT AS id, 70 AS amount UNION ALL SELECT 8, 80) TO '"
+              + parquet
+              + "' (FORMAT parquet)");
+    }
+    server.put(bucket, "orders/x.parquet", Files.readAllBytes(parquet));
+    Files.writeString(
+        project.resolve("sources/orders.yaml"),
+        Files.readString(project.resolve("sources/orders.yaml"))
+            .replace("format: csv", "format: parquet"));
+
+    Sluice.Result result = run();
+
+    assertThat(result.exit()).as(result.out() + result.err()).isZero();
+    assertThat(Sluice.queryRows(project, "SELECT id, amount, _file FROM lake.orders ORDER BY id"))
+        .containsExactly(
+            "7,70,s3://" + bucket + "/orders/x.parquet",
+            "8,80,s3://" + bucket + "/orders/x.parquet");
+    try (var left = Files.walk(project.resolve(".sluice"))) {
+      assertThat(
+              left.filter(
+                  p -> p.toString().endsWith(".parquet") && p.toString().contains("objects")))
+          .isEmpty();
+    }
+  }
+
+  @Test
   void validateNamesAMisspeltS3OptionWithItsLineAndADidYouMean() throws IOException {
     declare("  prefx: orders/2025-");
 
