@@ -62,22 +62,17 @@ final class S3Spec {
           .build();
   static final ConfigKey<String> ACCESS_KEY_ENV =
       ConfigKey.builder("access-key-env", string())
-          .doc(
-              "The environment variable holding the access key id (by reference: the key itself is"
-                  + " never written in the project). With `secret-key-env`.")
+          .doc("The environment variable holding the access key id. With `secret-key-env`.")
           .defaultDoc("the AWS default credentials chain")
           .build();
   static final ConfigKey<String> SECRET_KEY_ENV =
       ConfigKey.builder("secret-key-env", string())
-          .doc(
-              "The environment variable holding the secret access key. **Secret**: by reference only.")
+          .doc("The environment variable holding the secret access key.")
           .defaultDoc("the AWS default credentials chain")
           .build();
   static final ConfigKey<String> SESSION_TOKEN_ENV =
       ConfigKey.builder("session-token-env", string())
-          .doc(
-              "The environment variable holding a session token, for temporary credentials."
-                  + " **Secret**: by reference only.")
+          .doc("The environment variable holding a session token, for temporary credentials." + "")
           .defaultDoc("none")
           .build();
   static final ConfigKey<String> FORMAT =
