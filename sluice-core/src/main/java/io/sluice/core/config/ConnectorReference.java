@@ -100,6 +100,67 @@ public final class ConnectorReference {
     }
   }
 
+  /**
+   * The index of the connector pages: one row per connector of {@code factories} (sorted by name)
+   * with its description and main capabilities, and how a connector joins the list.
+   */
+  public static String index(List<ConnectorFactory> factories, String regenerate) {
+    StringBuilder md = new StringBuilder();
+    md.append("# Connectors\n\n");
+    md.append(
+        "<!-- Generated from the connectors installed with the sluice command by"
+            + " io.sluice.core.config.ConnectorReference; do not edit. To regenerate, run from the"
+            + " repository root:\n     "
+            + regenerate
+            + " -->\n\n");
+    md.append(
+        "A source reads its records through a connector, named in its file (`connector: NAME`)."
+            + " These are the connectors installed with `sluice`; each page is generated from the"
+            + " connector itself: its capabilities and every option it adds to a source file.\n\n");
+    md.append(
+        "| Connector | Description | Delivery | Position | Continuous | Changelog |\n"
+            + "| --- | --- | --- | --- | --- | --- |\n");
+    for (ConnectorFactory factory :
+        factories.stream().sorted(Comparator.comparing(ConnectorFactory::name)).toList()) {
+      ConnectorCapabilities capabilities = factory.capabilities();
+      md.append("| [`")
+          .append(factory.name())
+          .append("`](")
+          .append(factory.name())
+          .append(".md)")
+          .append(factory.isDefault() ? " (default)" : "")
+          .append(" | ")
+          .append(factory.description().replace("|", "\\|").replace("\n", " "))
+          .append(" | ")
+          .append(capabilities.delivery().label())
+          .append(" | ")
+          .append(capabilities.positionKind().label())
+          .append(" | ")
+          .append(yesNo(capabilities.continuous()))
+          .append(" | ")
+          .append(yesNo(capabilities.changelog()))
+          .append(" |\n");
+    }
+    md.append(
+        """
+
+        ## Adding a connector
+
+        A connector is a module with a `ConnectorFactory` (sluice-api, `io.sluice.api.source`)
+        registered in `META-INF/services/io.sluice.api.source.ConnectorFactory` and a dependency
+        of `sluice-cli`. Its factory declares its options in the configuration model the core
+        uses (so `sluice validate` checks them with file, line and did-you-mean) and its
+        capabilities. Its tests extend `io.sluice.core.testing.ConnectorContractTest` (the test jar
+        of `sluice-core`) with a small fixture: how to add records to the source, a malformed
+        record, a drifted input and what a crash is. The suite checks plan, read and commit, a
+        restart and a crash between read and commit (no record lost or repeated), quarantined
+        records with a position a user can find, schema drift, `close()`, the documented options,
+        and keeps the connector's page here and its JSON Schema in `docs/schema/connectors/` up to
+        date.
+        """);
+    return md.toString();
+  }
+
   // ---- JSON Schema
 
   static String jsonSchema(ConnectorFactory factory) {
