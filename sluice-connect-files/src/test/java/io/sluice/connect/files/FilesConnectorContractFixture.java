@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
@@ -43,8 +42,8 @@ abstract class FilesConnectorContractFixture extends ConnectorContractTest {
   }
 
   @Override
-  protected Map<String, Object> options() {
-    return Map.of("path", "data/*." + format().extension());
+  protected String optionsYaml() {
+    return "path: data/*." + format().extension() + "\n";
   }
 
   @Override

@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -55,8 +54,12 @@ class StreamConnectorContractTest extends ConnectorContractTest {
   }
 
   @Override
-  protected Map<String, Object> options() {
-    return Map.of("max-batch-records", 4);
+  protected String optionsYaml() {
+    return """
+        stream:
+          auth: none
+          max-batch-records: 4
+        """;
   }
 
   @Override

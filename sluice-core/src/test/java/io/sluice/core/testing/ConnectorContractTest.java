@@ -21,11 +21,15 @@ import io.sluice.api.source.SourceField;
 import io.sluice.api.source.Split;
 import io.sluice.api.source.SplitPlan;
 import io.sluice.config.ConfigKey;
+import io.sluice.config.ConfigValues;
+import io.sluice.config.ProblemReporter;
+import io.sluice.config.YamlNodes;
 import io.sluice.core.config.ConnectorReference;
 import io.sluice.core.config.ReferenceDocs;
 import io.sluice.core.testing.RecordingSink.Event;
 import io.sluice.core.testing.RecordingSink.Kind;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +49,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
  * The source connector SPI contract, written once and run against every connector: a connector
@@ -115,10 +123,12 @@ public abstract class ConnectorContractTest {
   protected abstract ConnectorFactory factory();
 
   /**
-   * The options of the source under test, as the factory's {@link ConnectorFactory#resolve} would
-   * hand them to the connector; paths in them are relative to {@link #project}.
+   * The connector's keys of the source under test, as written in its source file ({@code path:
+   * data/*.csv}, {@code jdbc: {url: ...}}); paths in them are relative to {@link #project}. The
+   * suite checks them against the factory's {@link ConnectorFactory#options} and creates connectors
+   * with what {@link ConnectorFactory#resolve} makes of them, as the core does.
    */
-  protected abstract Map<String, Object> options();
+  protected abstract String optionsYaml();
 
   /** The ingest log of the project, for connectors that read pushed records. */
   protected Supplier<IngestLog> ingestLog() {
@@ -436,6 +446,31 @@ public abstract class ConnectorContractTest {
   }
 
   @Test
+  void aMisspeltOptionIsReportedWithItsLineAndADidYouMean() {
+    ConnectorFactory factory = factory();
+    String written = optionsYaml();
+    Node document = new Yaml().compose(new StringReader(written));
+    assertThat(document).as("the fixture's options").isInstanceOf(MappingNode.class);
+    String key = ((ScalarNode) ((MappingNode) document).getValue().get(0).getKeyNode()).getValue();
+    String misspelt = key.substring(0, key.length() - 1);
+    Node wrong =
+        new Yaml().compose(new StringReader(written.replaceFirst(Pattern.quote(key), misspelt)));
+    List<String> problems = new ArrayList<>();
+
+    factory
+        .options()
+        .parse(wrong, (node, message) -> problems.add(YamlNodes.line(node) + ": " + message));
+
+    assertThat(problems)
+        .as("the problems of the fixture's options with '%s' misspelt '%s'", key, misspelt)
+        .anySatisfy(
+            problem ->
+                assertThat(problem)
+                    .contains("unknown key '" + misspelt + "'")
+                    .contains("did you mean '" + key + "'?"));
+  }
+
+  @Test
   void theGeneratedReferencePageAndSchemaOfTheConnectorAreUpToDate() throws IOException {
     Path root = ReferenceDocs.repositoryRoot(Path.of(""));
     String regenerate = regenerateCommand(root);
@@ -462,12 +497,36 @@ public abstract class ConnectorContractTest {
     return factory().capabilities();
   }
 
+  /**
+   * The options a connector of the source under test is created with: {@link #optionsYaml} checked
+   * against the factory's options and resolved by the factory; any problem fails the test.
+   */
+  protected final Map<String, Object> resolvedOptions() {
+    ConnectorFactory factory = factory();
+    List<String> problems = new ArrayList<>();
+    ProblemReporter reporter =
+        (node, message) ->
+            problems.add(YamlNodes.line(node) + ":" + YamlNodes.column(node) + ": " + message);
+    Node document = new Yaml().compose(new StringReader(optionsYaml()));
+    Optional<ConfigValues> values = factory.options().parse(document, reporter);
+    Map<String, Object> options =
+        values.isEmpty() || !problems.isEmpty()
+            ? Map.of()
+            : factory.resolve(values.get(), reporter);
+    assertThat(problems)
+        .as(
+            "problems of the fixture's options for connector %s:%n%s",
+            factory.name(), optionsYaml())
+        .isEmpty();
+    return options;
+  }
+
   /** A context for the source under test, reading {@link #FIELDS}. */
   protected SourceContext context() {
     return new SourceContext(
         SOURCE,
         project,
-        options(),
+        resolvedOptions(),
         FIELDS,
         RecordTransform.IDENTITY,
         ingestLog(),
