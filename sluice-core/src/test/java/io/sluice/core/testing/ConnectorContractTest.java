@@ -83,6 +83,7 @@ public abstract class ConnectorContractTest {
   protected static final String EXTRA_FIELD = "extra";
 
   private static final int MAX_BATCHES = 1_000;
+  private static final long THREAD_END_MILLIS = 5_000;
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]*");
   private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
   private static final Set<String> INLINE_SECRETS =
@@ -195,6 +196,15 @@ public abstract class ConnectorContractTest {
    */
   protected void assertReleased() {}
 
+  /**
+   * Whether {@code thread}, started while the connector ran, belongs to the JVM or a library rather
+   * than to the connector, so that it may outlive {@code close()} (say a JDBC driver's shared
+   * cleaner thread). The default: none does.
+   */
+  protected boolean isSharedThread(Thread thread) {
+    return false;
+  }
+
   /** The name of record {@code id}. */
   protected static String name(int id) {
     return "name-" + id;
@@ -221,6 +231,7 @@ public abstract class ConnectorContractTest {
     List<Event> events = drain(connector, committed);
 
     assertRecords(events, 0, 8);
+    assertThat(connector.sample(1)).as("sample(1)").hasSizeLessThanOrEqualTo(1);
     assertThat(connector.plan(committed).splits())
         .as("a plan from the positions committed after reading everything")
         .isEmpty();
@@ -679,12 +690,24 @@ public abstract class ConnectorContractTest {
       }
       assertThat(open).as("files under the project folder still open after close()").isEmpty();
     }
-    List<String> threads =
-        Thread.getAllStackTraces().keySet().stream()
-            .filter(t -> !threadsBefore.contains(t) && t.isAlive())
-            .filter(t -> !t.getName().startsWith("ForkJoinPool.commonPool"))
-            .map(Thread::getName)
-            .toList();
+    List<String> threads = new ArrayList<>();
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (threadsBefore.contains(thread)
+          || thread.getName().startsWith("ForkJoinPool.commonPool")
+          || isSharedThread(thread)) {
+        continue;
+      }
+      try {
+        // a thread told to stop by close() may take a moment to end; it must end, not linger
+        thread.join(THREAD_END_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while waiting for " + thread.getName(), e);
+      }
+      if (thread.isAlive()) {
+        threads.add(thread.getName());
+      }
+    }
     assertThat(threads).as("threads started by the connector still alive after close()").isEmpty();
     assertReleased();
   }
