@@ -38,4 +38,20 @@ public interface RecordSink {
   default void rejected(long position, String original, String rule, String reason) {
     malformed(position, original, rule + ": " + reason);
   }
+
+  /**
+   * A record that deletes the row with its primary key from the source's clean table (a change
+   * stream's delete, a row gone from a table). Only connectors whose capabilities declare {@code
+   * changelog} call it, and only for sources that declare a {@code primary-key}; the raw table
+   * keeps it as one more change.
+   *
+   * @param position where it is in its split
+   * @param original the change as read, verbatim
+   * @param values one value per {@link SourceContext#fields()} entry, as text; at least the primary
+   *     key's fields are set, others may be null
+   */
+  default void deleted(long position, String original, String[] values) {
+    throw new UnsupportedOperationException(
+        "this sink takes no deletes: the source needs a primary-key and a changelog connector");
+  }
 }

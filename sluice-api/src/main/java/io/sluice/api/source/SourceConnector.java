@@ -7,8 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** One configured source. Used from one thread at a time. */
-public interface SourceConnector {
+/**
+ * One configured source. Used from one thread at a time.
+ *
+ * <p>A connector is closed when its run or session ends, or when it is replaced: {@link #close}
+ * releases every connection, thread and file it holds, and must be safe to call more than once.
+ */
+public interface SourceConnector extends AutoCloseable {
   /**
    * Plans what to read next.
    *
@@ -61,6 +66,21 @@ public interface SourceConnector {
   default List<Split> sample(int max) {
     return List.of();
   }
+
+  /**
+   * How {@code sluice serve} accepts records pushed to this source over HTTP, when it reads pushed
+   * records; empty (the default) for every other connector.
+   */
+  default Optional<PushSettings> push() {
+    return Optional.empty();
+  }
+
+  /**
+   * Releases what the connector holds (connections, threads, files). Safe to call more than once.
+   * The default holds nothing.
+   */
+  @Override
+  default void close() {}
 
   /**
    * Reads records again from the text this connector once read them as, kept in quarantine (a

@@ -20,6 +20,11 @@ import java.util.function.Supplier;
  * @param ingestLog the project's ingest log, opened on first call, for connectors that read pushed
  *     records; it is owned (and closed) by the caller. Throws {@link io.sluice.api.SluiceException}
  *     when the log cannot be opened, e.g. because another process has it open.
+ * @param environment the process environment, where connectors read credentials named by their
+ *     options ({@code password-env}); injected so that tests need not set real variables
+ * @param sourceFile the file the source is declared in, for messages
+ * @param stateDirectory a folder of the project's state that the connector may keep files in (e.g.
+ *     a replication slot's bookkeeping), created on demand; never inside the project's sources
  */
 public record SourceContext(
     String sourceName,
@@ -27,7 +32,10 @@ public record SourceContext(
     Map<String, Object> options,
     List<SourceField> fields,
     RecordTransform transform,
-    Supplier<IngestLog> ingestLog) {
+    Supplier<IngestLog> ingestLog,
+    Map<String, String> environment,
+    Path sourceFile,
+    Path stateDirectory) {
   public SourceContext {
     requireNonNull(sourceName, "sourceName is null");
     requireNonNull(projectDirectory, "projectDirectory is null");
@@ -35,9 +43,15 @@ public record SourceContext(
     fields = List.copyOf(fields);
     requireNonNull(transform, "transform is null");
     requireNonNull(ingestLog, "ingestLog is null");
+    environment = Map.copyOf(environment);
+    requireNonNull(sourceFile, "sourceFile is null");
+    requireNonNull(stateDirectory, "stateDirectory is null");
   }
 
-  /** A context for a source without record functions, and without an ingest log. */
+  /**
+   * A context for a source without record functions and without an ingest log, with the process
+   * environment, keeping state under the project's {@code .sluice/connectors/<source>}.
+   */
   public SourceContext(
       String sourceName,
       Path projectDirectory,
@@ -51,6 +65,9 @@ public record SourceContext(
         RecordTransform.IDENTITY,
         () -> {
           throw new IllegalStateException("no ingest log is available to source " + sourceName);
-        });
+        },
+        System.getenv(),
+        projectDirectory.resolve("sources").resolve(sourceName + ".yaml"),
+        projectDirectory.resolve(".sluice").resolve("connectors").resolve(sourceName));
   }
 }
