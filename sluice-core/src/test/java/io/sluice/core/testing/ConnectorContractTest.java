@@ -542,6 +542,7 @@ public abstract class ConnectorContractTest {
         RecordTransform.IDENTITY,
         ingestLog(),
         environment(),
+        project.resolve("sources").resolve(SOURCE + ".yaml"),
         temp.resolve("state"));
   }
 

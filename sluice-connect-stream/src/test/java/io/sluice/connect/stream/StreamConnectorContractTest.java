@@ -1,4 +1,4 @@
-package io.sluice.connect.files;
+package io.sluice.connect.stream;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
