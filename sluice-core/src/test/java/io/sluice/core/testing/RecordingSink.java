@@ -10,7 +10,10 @@ import java.util.List;
 
 /**
  * A {@link RecordSink} that keeps everything a connector delivers, in order, with the key of the
- * split it was read from. Used by {@link ConnectorContractTest}.
+ * split it was read from. Used by {@link ConnectorContractTest}: unlike {@link CollectingSink} (a
+ * connector's own tests, one split at a time), it tells records, malformed, rejected and deleted
+ * records apart, keeps the split of each, and fails on a delete from a connector that declares no
+ * changelog.
  */
 public final class RecordingSink implements RecordSink {
   /** What a connector delivered. */
