@@ -172,6 +172,20 @@ class S3SourceTest {
   }
 
   @Test
+  void validateSaysWhenTheFormatCannotBeToldFromTheKeys() throws IOException {
+    Files.writeString(
+        project.resolve("sources/orders.yaml"),
+        Files.readString(project.resolve("sources/orders.yaml")).replace("  format: csv\n", ""));
+
+    Sluice.Result result = sluice("validate", "-p", project.toString());
+
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.err())
+        .contains("sources/orders.yaml:6:11: cannot tell the format of the objects from 'orders/'")
+        .contains("set s3.format to csv, json or parquet");
+  }
+
+  @Test
   void aMissingBucketStopsTheRunNamingIt() throws IOException {
     Files.writeString(
         project.resolve("sources/orders.yaml"),

@@ -96,6 +96,14 @@ public final class RecordFiles {
         FilesConnector.MAX_RECORD_SIZE);
   }
 
+  /**
+   * The format (its option value) that the extension of {@code name} implies, compression
+   * extensions aside, if it implies one: what {@link #create} takes when no {@code format} is set.
+   */
+  public static Optional<String> formatOf(String name) {
+    return FileFormat.fromFileName(FilesOptions.lastSegment(name)).map(FileFormat::optionValue);
+  }
+
   /** The format's option value: {@code csv}, {@code json} or {@code parquet}. */
   public String format() {
     return format.optionValue();

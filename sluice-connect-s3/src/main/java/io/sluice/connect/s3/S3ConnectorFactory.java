@@ -7,8 +7,10 @@ import io.sluice.api.source.ConnectorFactory;
 import io.sluice.api.source.SourceConnector;
 import io.sluice.api.source.SourceContext;
 import io.sluice.config.ConfigDef;
+import io.sluice.config.ConfigKey;
 import io.sluice.config.ConfigValues;
 import io.sluice.config.ProblemReporter;
+import io.sluice.connect.files.RecordFiles;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -76,6 +78,18 @@ public final class S3ConnectorFactory implements ConnectorFactory {
       problems.report(
           values.keyNodeOf(S3Spec.SESSION_TOKEN_ENV),
           "s3.session-token-env needs s3.access-key-env and s3.secret-key-env");
+    }
+    if (!values.isSet(S3Spec.FORMAT)) {
+      ConfigKey<String> named = values.isSet(S3Spec.GLOB) ? S3Spec.GLOB : S3Spec.PREFIX;
+      String name = values.find(named).orElse("");
+      if (RecordFiles.formatOf(name).isEmpty()) {
+        problems.report(
+            values.isSet(named) ? values.nodeOf(named) : source.keyNodeOf(S3Spec.S3),
+            "cannot tell the format of the objects from "
+                + (name.isEmpty() ? "no glob or prefix" : "'" + name + "'")
+                + " (.csv, .tsv, .json, .ndjson, .jsonl or .parquet, CSV and JSON also with .gz or"
+                + " .zst after them); set s3.format to csv, json or parquet");
+      }
     }
     return options;
   }
