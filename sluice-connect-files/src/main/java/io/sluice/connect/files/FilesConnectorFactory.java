@@ -19,6 +19,29 @@ public final class FilesConnectorFactory implements ConnectorFactory {
     return NAME;
   }
 
+  // Placeholders until the connector boundary lands on main (the lead's branch defines them).
+  @Override
+  public String description() {
+    return NAME;
+  }
+
+  @Override
+  public io.sluice.config.ConfigDef options() {
+    return io.sluice.config.ConfigDef.builder(NAME, NAME).build();
+  }
+
+  @Override
+  public io.sluice.api.source.ConnectorCapabilities capabilities() {
+    return new io.sluice.api.source.ConnectorCapabilities(
+        io.sluice.api.source.ConnectorCapabilities.PositionKind.FILE_SET,
+        io.sluice.api.source.ConnectorCapabilities.Delivery.EXACTLY_ONCE,
+        java.util.Set.of("parquet", "ndjson"),
+        true,
+        false,
+        false,
+        true);
+  }
+
   @Override
   public SourceConnector create(SourceContext context) {
     return new FilesConnector(context, FilesOptions.parse(context), FilesConnector.MAX_RECORD_SIZE);

@@ -18,6 +18,29 @@ public final class StreamConnectorFactory implements ConnectorFactory {
     return NAME;
   }
 
+  // Placeholders until the connector boundary lands on main (the lead's branch defines them).
+  @Override
+  public String description() {
+    return NAME;
+  }
+
+  @Override
+  public io.sluice.config.ConfigDef options() {
+    return io.sluice.config.ConfigDef.builder(NAME, NAME).build();
+  }
+
+  @Override
+  public io.sluice.api.source.ConnectorCapabilities capabilities() {
+    return new io.sluice.api.source.ConnectorCapabilities(
+        io.sluice.api.source.ConnectorCapabilities.PositionKind.OFFSET,
+        io.sluice.api.source.ConnectorCapabilities.Delivery.EXACTLY_ONCE,
+        java.util.Set.of(),
+        true,
+        true,
+        false,
+        false);
+  }
+
   @Override
   public SourceConnector create(SourceContext context) {
     return new StreamConnector(context);

@@ -53,7 +53,9 @@ class StreamConnectorTest {
                 Map.of("format", "json", "max-batch-records", maxBatchRecords),
                 List.of(new SourceField("id", "id"), new SourceField("os", "device.os")),
                 transform,
-                () -> log));
+                () -> log,
+                Map.of(),
+                dir));
   }
 
   private void append(int partition, String... records) {

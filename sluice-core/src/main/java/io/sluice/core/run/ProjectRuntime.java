@@ -222,15 +222,34 @@ public final class ProjectRuntime implements AutoCloseable {
 
   /** Creates the connector of a source that reads {@code fields}. */
   public SourceConnector connector(SourceDef source, List<SourceField> fields) {
-    return Plugins.find(ConnectorFactory.class, ConnectorFactory::name, source.connector())
-        .create(
-            new SourceContext(
-                source.name(),
-                project.directory(),
-                source.options(),
-                fields,
-                transform(source),
-                this::ingestLog));
+    ConnectorFactory factory =
+        Plugins.find(ConnectorFactory.class, ConnectorFactory::name, source.connector());
+    requirePrimaryKeyForChangelog(source, factory, project.directory());
+    return factory.create(
+        new SourceContext(
+            source.name(),
+            project.directory(),
+            source.options(),
+            fields,
+            transform(source),
+            this::ingestLog,
+            System.getenv(),
+            project.stateDirectory()));
+  }
+
+  /**
+   * A connector that reads deletes needs a primary key: without one a delete could not say which
+   * row it removes.
+   */
+  static void requirePrimaryKeyForChangelog(
+      SourceDef source, ConnectorFactory factory, java.nio.file.Path directory) {
+    if (factory.capabilities().changelog() && !source.merges()) {
+      throw SluiceException.user(
+          "%s: source '%s' uses connector '%s', which reads changes (inserts, updates and"
+              + " deletes), so it needs a primary-key: declare primary-key: [column, ...] with the"
+              + " columns that identify a row (see docs/primary-keys.md)",
+          source.location().display(directory), source.name(), source.connector());
+    }
   }
 
   /**
