@@ -1,0 +1,101 @@
+package io.sluice.cli;
+
+import static io.sluice.cli.Sluice.sluice;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A files source with a primary key: each run merges its new files into the clean table (upserts
+ * from files), raw keeps every change, and nothing is doubled or lost.
+ */
+class PrimaryKeyMergeTest {
+  @TempDir Path temp;
+
+  private Path project() throws Exception {
+    Path project = temp.resolve("shop");
+    Files.createDirectories(project.resolve("sources"));
+    Files.createDirectories(project.resolve("data"));
+    Files.writeString(project.resolve("sluice.yaml"), "name: shop\n");
+    Files.writeString(
+        project.resolve("sources/customers.yaml"),
+        "path: data/*.csv\n"
+            + "primary-key: [id]\n"
+            + "columns:\n"
+            + "  - {name: id, type: bigint}\n"
+            + "  - {name: name, type: string}\n"
+            + "  - name: tier\n"
+            + "    type: string\n"
+            + "    checks: [{accepted_values: {values: [gold, silver]}}]\n");
+    return project;
+  }
+
+  private static void run(Path project) {
+    Sluice.Result run = sluice("run", "-p", project.toString(), "--progress=never");
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+  }
+
+  private static String query(Path project, String sql) {
+    Sluice.Result result = sluice("query", "-p", project.toString(), "--format", "csv", sql);
+    assertThat(result.exit()).as(result.err()).isZero();
+    return result.out();
+  }
+
+  @Test
+  void runsTwiceWithOverlappingKeysKeepTheLatestValueOfEachKeyOnce() throws Exception {
+    Path project = project();
+    // Key 2 twice in one file: the later line wins, and it is not a duplicate.
+    Files.writeString(
+        project.resolve("data/a.csv"),
+        "id,name,tier\n1,Ann,gold\n2,Bob,silver\n3,Cy,gold\n2,Bobby,gold\n");
+    run(project);
+    assertThat(query(project, "SELECT id, name, tier FROM lake.customers ORDER BY id"))
+        .isEqualTo("id,name,tier\n1,Ann,gold\n2,Bobby,gold\n3,Cy,gold\n");
+
+    // Second run: update 1 and 3, add 4; an invalid update of 2 is quarantined and leaves 2 as
+    // it was.
+    Files.writeString(
+        project.resolve("data/b.csv"),
+        "id,name,tier\n3,Cyrus,silver\n4,Dee,gold\n1,Annie,silver\n2,Bob,bronze\n");
+    run(project);
+    assertThat(query(project, "SELECT id, name, tier, _file FROM lake.customers ORDER BY id"))
+        .isEqualTo(
+            "id,name,tier,_file\n"
+                + "1,Annie,silver,data/b.csv\n"
+                + "2,Bobby,gold,data/a.csv\n"
+                + "3,Cyrus,silver,data/b.csv\n"
+                + "4,Dee,gold,data/b.csv\n");
+    assertThat(query(project, "SELECT _line, _rules FROM quarantine.customers"))
+        .isEqualTo("_line,_rules\n5,accepted_values\n");
+    // Raw keeps every change, marked.
+    assertThat(query(project, "SELECT count(*) AS n, min(_op) AS op FROM raw.customers"))
+        .isEqualTo("n,op\n8,upsert\n");
+
+    // A third run with nothing new changes nothing.
+    run(project);
+    assertThat(query(project, "SELECT count(*) AS n FROM lake.customers")).isEqualTo("n\n4\n");
+  }
+
+  @Test
+  void validateReportsAPrimaryKeyColumnThatIsNotAColumn() throws Exception {
+    Path project = project();
+    Files.writeString(
+        project.resolve("sources/customers.yaml"),
+        "path: data/*.csv\n"
+            + "primary-key: [idd]\n"
+            + "columns:\n"
+            + "  - {name: id, type: bigint, checks: [unique]}\n");
+
+    Sluice.Result result = sluice("validate", "-p", project.toString());
+
+    assertThat(result.exit()).isNotZero();
+    assertThat(result.out() + result.err())
+        .contains("customers.yaml:2")
+        .contains("primary-key column 'idd' is not a column (did you mean 'id'?)")
+        .contains("customers.yaml:4")
+        .contains("has a unique check, but the source declares a primary-key");
+  }
+}
