@@ -3,8 +3,14 @@ package io.sluice.cli;
 import static io.sluice.cli.Sluice.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.api.lake.Lake;
+import io.sluice.api.lake.LakeContext;
+import io.sluice.api.lake.TableId;
+import io.sluice.lake.iceberg.IcebergLakeFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,5 +103,45 @@ class PrimaryKeyMergeTest {
         .contains("primary-key column 'idd' is not a column (did you mean 'id'?)")
         .contains("customers.yaml:4")
         .contains("has a unique check, but the source declares a primary-key");
+  }
+
+  private static List<String> batches(Lake lake, String namespace) {
+    return lake.load(new TableId(namespace, "customers")).orElseThrow().snapshots().stream()
+        .map(snapshot -> snapshot.summary().get("sluice.batch-id"))
+        .filter(java.util.Objects::nonNull)
+        .toList();
+  }
+
+  @Test
+  void aMergedBatchThatDiedBetweenItsRawAndCleanCommitsIsRedoneExactlyOnce() throws Exception {
+    Path project = project();
+    Files.writeString(project.resolve("data/a.csv"), "id,name,tier\n1,Ann,gold\n2,Bob,silver\n");
+    run(project);
+    Files.writeString(project.resolve("data/b.csv"), "id,name,tier\n2,Bobby,gold\n3,Cy,gold\n");
+    // The second batch commits raw, then dies before its clean commit (the merge).
+    Files.writeString(
+        project.resolve("sluice.yaml"),
+        "name: shop\nlake:\n  type: "
+            + CrashingLakeFactory.NAME
+            + "\n  options: {die-before-merge: \"true\"}\n");
+    Sluice.Result died = sluice("run", "-p", project.toString(), "--progress=never");
+    assertThat(died.exit()).as(died.out() + died.err()).isNotZero();
+    assertThat(died.err()).contains("died before committing the merge");
+    assertThat(project.resolve(".sluice/intents/customers.json")).exists();
+    try (Lake lake =
+        new IcebergLakeFactory().create(new LakeContext(project.resolve(".sluice"), Map.of()))) {
+      assertThat(batches(lake, "raw")).hasSize(2);
+      assertThat(batches(lake, "clean")).hasSize(1);
+    }
+
+    Files.writeString(project.resolve("sluice.yaml"), "name: shop\n");
+    run(project);
+
+    assertThat(query(project, "SELECT id, name FROM lake.customers ORDER BY id"))
+        .isEqualTo("id,name\n1,Ann\n2,Bobby\n3,Cy\n");
+    // Raw got the batch once: the redo committed only to the table that lacked it.
+    assertThat(query(project, "SELECT count(*) AS n FROM raw.customers")).isEqualTo("n\n4\n");
+    assertThat(query(project, "SELECT count(DISTINCT _batch) AS n FROM raw.customers"))
+        .isEqualTo("n\n2\n");
   }
 }
