@@ -86,6 +86,30 @@ class PrimaryKeyMergeTest {
   }
 
   @Test
+  void anIncrementalModelOnAMergedSourceIsRebuiltAfterABatchReplacedRows() throws Exception {
+    Path project = project();
+    Files.createDirectories(project.resolve("models"));
+    Files.writeString(
+        project.resolve("models/tiers.sql"),
+        "{{ config(materialized='incremental') }}\n"
+            + "SELECT id, tier FROM {{ changes('customers') }}\n");
+    Files.writeString(project.resolve("data/a.csv"), "id,name,tier\n1,Ann,gold\n2,Bob,silver\n");
+    run(project);
+    // Only new keys: the model adds them incrementally.
+    Files.writeString(project.resolve("data/b.csv"), "id,name,tier\n3,Cy,gold\n");
+    run(project);
+    assertThat(query(project, "SELECT id, tier FROM tiers ORDER BY id"))
+        .isEqualTo("id,tier\n1,gold\n2,silver\n3,gold\n");
+
+    // An update replaces a row: appending the changes would keep the old row too.
+    Files.writeString(project.resolve("data/c.csv"), "id,name,tier\n1,Ann,silver\n");
+    run(project);
+
+    assertThat(query(project, "SELECT id, tier FROM tiers ORDER BY id"))
+        .isEqualTo("id,tier\n1,silver\n2,silver\n3,gold\n");
+  }
+
+  @Test
   void validateReportsAPrimaryKeyColumnThatIsNotAColumn() throws Exception {
     Path project = project();
     Files.writeString(

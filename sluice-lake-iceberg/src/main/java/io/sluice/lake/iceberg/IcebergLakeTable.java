@@ -352,8 +352,8 @@ final class IcebergLakeTable implements LakeTable {
         // resurrecting rows it moved elsewhere.
         overwrite.validateFromSnapshot(base.snapshotId()).validateNoConflictingDeletes();
       }
-      summary.forEach(overwrite::set);
       overwrite.set(OPERATION, "merge");
+      summary.forEach(overwrite::set);
       overwrite.commit();
       return toSnapshot(table.currentSnapshot());
     } catch (CommitStateUnknownException e) {
