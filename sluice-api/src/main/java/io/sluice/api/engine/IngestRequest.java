@@ -10,11 +10,12 @@ import java.util.List;
  *
  * <p>The engine writes three tables. <b>raw</b> columns are taken by name from the staging
  * relation: {@code _batch} (the batch id), {@code _file} (split key), {@code _line} (position),
- * {@code _record} (verbatim input) and {@code s$<field>} columns are available. <b>clean</b> takes
- * the mapped columns plus {@code _batch}, {@code _file}, {@code _line} for every row that passes
- * all rules. <b>quarantine</b> takes {@code _batch}, {@code _file}, {@code _line}, {@code _record},
- * {@code _rules} (comma-separated failed rule names) and {@code _errors} (a JSON array of objects
- * with {@code rule}, {@code column}, {@code message}, {@code value}) for every other row, including
+ * {@code _record} (verbatim input), {@code _op} (for a merge: {@code upsert}, {@code delete}, NULL
+ * for malformed input) and {@code s$<field>} columns are available. <b>clean</b> takes the mapped
+ * columns plus {@code _batch}, {@code _file}, {@code _line} for every row that passes all rules.
+ * <b>quarantine</b> takes {@code _batch}, {@code _file}, {@code _line}, {@code _record}, {@code
+ * _rules} (comma-separated failed rule names) and {@code _errors} (a JSON array of objects with
+ * {@code rule}, {@code column}, {@code message}, {@code value}) for every other row, including
  * malformed input (rule {@code parse}).
  *
  * @param source source name, for messages
