@@ -109,6 +109,60 @@ class PrimaryKeyMergeTest {
         .isEqualTo("id,tier\n1,silver\n2,silver\n3,gold\n");
   }
 
+  /**
+   * Deletes through {@code sluice run}, from {@link ChangesConnectorFactory}: a test-only changelog
+   * connector, since no connector of this repository reads deletes yet.
+   */
+  private Path changesProject(String primaryKey) throws Exception {
+    Path project = temp.resolve("changes");
+    Files.createDirectories(project.resolve("sources"));
+    Files.writeString(project.resolve("sluice.yaml"), "name: changes\n");
+    Files.writeString(
+        project.resolve("sources/customers.yaml"),
+        "connector: changes\n"
+            + "changes: {path: changes.txt}\n"
+            + primaryKey
+            + "columns:\n"
+            + "  - {name: id, type: bigint}\n"
+            + "  - {name: name, type: string}\n"
+            + "  - {name: tier, type: string}\n");
+    return project;
+  }
+
+  @Test
+  void deletesOfAChangelogConnectorRemoveKeysAndRawKeepsEveryChange() throws Exception {
+    Path project = changesProject("primary-key: [id]\n");
+    Path changes = project.resolve("changes.txt");
+    Files.writeString(changes, "+,1,Ann,gold\n+,2,Bob,silver\n+,3,Cy,gold\n");
+    run(project);
+    Files.writeString(
+        changes,
+        "-,2\n+,3,Cyrus,silver\n+,4,Dee,gold\n-,4\n-,9\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    run(project);
+
+    assertThat(query(project, "SELECT id, name, tier FROM lake.customers ORDER BY id"))
+        .isEqualTo("id,name,tier\n1,Ann,gold\n3,Cyrus,silver\n");
+    assertThat(query(project, "SELECT _op, count(*) AS n FROM raw.customers GROUP BY 1 ORDER BY 1"))
+        .isEqualTo("_op,n\ndelete,3\nupsert,5\n");
+    assertThat(query(project, "SELECT count(*) AS n FROM quarantine.customers"))
+        .isEqualTo("n\n0\n");
+  }
+
+  @Test
+  void aChangelogSourceWithoutAPrimaryKeyIsALoadError() throws Exception {
+    Path project = changesProject("");
+
+    Sluice.Result result = sluice("validate", "-p", project.toString());
+
+    assertThat(result.exit()).isNotZero();
+    assertThat(result.out() + result.err())
+        .contains("customers.yaml:1")
+        .contains(
+            "connector 'changes' reads changes (inserts, updates and deletes), so the source"
+                + " needs a primary-key");
+  }
+
   @Test
   void validateReportsAPrimaryKeyColumnThatIsNotAColumn() throws Exception {
     Path project = project();
