@@ -598,10 +598,9 @@ public abstract class EngineContractTest {
   // ---------------------------------------------------------------------------------------------
   // Merge on a primary key
   //
-  // Deletes are tested here, at the engine, through RecordSink.deleted: no connector of this
-  // repository reads deletes yet (the files connector only upserts), and a test-only changelog
-  // connector would have to be registered under core's connector whitelist, which the connector
-  // boundary work replaces. The JDBC and CDC connectors test deletes end to end once it lands.
+  // Deletes are tested here at the engine, through RecordSink.deleted, for every engine: no
+  // connector of this repository reads deletes yet (the files connector only upserts); sluice-cli's
+  // PrimaryKeyMergeTest runs them through `sluice run` with a test-only changelog connector.
 
   private static final List<ColumnDef> CUSTOMER_COLUMNS =
       List.of(
