@@ -188,7 +188,7 @@ class PostgresJdbcTest {
                     "cursor",
                     List.of("updated_at"),
                     "lookback",
-                    "1m"),
+                    "8s"),
                 "id",
                 "name",
                 "updated_at");
