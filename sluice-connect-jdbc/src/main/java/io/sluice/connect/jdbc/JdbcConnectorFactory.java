@@ -10,6 +10,7 @@ import io.sluice.config.ConfigDef;
 import io.sluice.config.ConfigValues;
 import io.sluice.config.ProblemReporter;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code jdbc} connector: a table or query of a database reached over JDBC, read whole each run
@@ -57,6 +58,13 @@ public final class JdbcConnectorFactory implements ConnectorFactory {
   public Map<String, Object> resolve(ConfigValues source, ProblemReporter problems) {
     source.find(JdbcOptions.SECTION).ifPresent(jdbc -> JdbcOptions.check(jdbc, problems));
     return ConnectorFactory.written(options(), source);
+  }
+
+  @Override
+  public Optional<String> functionsUnsupported(Map<String, Object> options) {
+    return Optional.of(
+        "the jdbc connector does not run record functions: compute in jdbc's query (SQL) or in a"
+            + " model");
   }
 
   @Override

@@ -62,6 +62,12 @@ class JdbcOptionsTest {
   }
 
   @Test
+  void saysRecordFunctionsDoNotRun() {
+    assertThat(factory.functionsUnsupported(Map.of()))
+        .hasValueSatisfying(reason -> assertThat(reason).contains("does not run record functions"));
+  }
+
+  @Test
   void documentsEveryKeyWithItsDefault() {
     assertThat(JdbcOptions.KEYS.keys())
         .extracting(ConfigKey::name)
