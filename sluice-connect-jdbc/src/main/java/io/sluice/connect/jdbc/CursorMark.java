@@ -77,7 +77,10 @@ record CursorMark(List<String> columns, List<Kind> kinds, List<String> values) {
   static void bind(PreparedStatement statement, int index, Kind kind, String value)
       throws SQLException {
     switch (kind) {
-      case INTEGER, BIGINT, DECIMAL -> statement.setBigDecimal(index, new BigDecimal(value));
+      // a whole number as a bigint, so that PostgreSQL compares in the column's type and can use
+      // its index (a numeric parameter would cast the column)
+      case INTEGER, BIGINT -> statement.setLong(index, Long.parseLong(value));
+      case DECIMAL -> statement.setBigDecimal(index, new BigDecimal(value));
       case FLOAT, DOUBLE -> statement.setDouble(index, Double.parseDouble(value));
       case DATE -> statement.setObject(index, LocalDate.parse(value));
       case TIMESTAMP -> statement.setObject(index, LocalDateTime.parse(value));
