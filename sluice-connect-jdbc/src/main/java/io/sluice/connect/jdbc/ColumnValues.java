@@ -162,7 +162,7 @@ final class ColumnValues {
       case DATE -> {
         LocalDate value = rows.getObject(index, LocalDate.class);
         if (value == null) {
-          return null;
+          return nullOrUnreadable(rows, index);
         }
         if (value.equals(LocalDate.MAX) || value.equals(LocalDate.MIN)) {
           throw new IllegalArgumentException("infinity has no ISO-8601 date");
@@ -176,7 +176,7 @@ final class ColumnValues {
       case TIMESTAMP -> {
         LocalDateTime value = rows.getObject(index, LocalDateTime.class);
         if (value == null) {
-          return null;
+          return nullOrUnreadable(rows, index);
         }
         if (value.equals(LocalDateTime.MAX) || value.equals(LocalDateTime.MIN)) {
           throw new IllegalArgumentException("infinity has no ISO-8601 timestamp");
@@ -186,7 +186,7 @@ final class ColumnValues {
       case TIMESTAMP_TZ -> {
         OffsetDateTime value = rows.getObject(index, OffsetDateTime.class);
         if (value == null) {
-          return null;
+          return nullOrUnreadable(rows, index);
         }
         if (value.equals(OffsetDateTime.MAX) || value.equals(OffsetDateTime.MIN)) {
           throw new IllegalArgumentException("infinity has no ISO-8601 timestamp");
@@ -201,6 +201,18 @@ final class ColumnValues {
         return rows.getString(index);
       }
     }
+  }
+
+  /**
+   * Null for SQL NULL; a value the driver reads as null although the column is not NULL (MySQL's
+   * zero date {@code 0000-00-00}) has no canonical form and is an error, never a silent NULL.
+   */
+  private static String nullOrUnreadable(ResultSet rows, int index) throws SQLException {
+    String text = rows.getString(index);
+    if (text == null) {
+      return null;
+    }
+    throw new IllegalArgumentException("the driver reads it as no date or time");
   }
 
   private static String integerText(Object value) {

@@ -228,12 +228,6 @@ final class JdbcConnector implements SourceConnector {
       kinds[i] = ColumnValues.kind(meta, i + 1);
     }
     int[] fieldColumns = fieldColumns(names);
-    boolean[] declared = new boolean[count];
-    for (int column : fieldColumns) {
-      if (column >= 0) {
-        declared[column] = true;
-      }
-    }
     String[] converted = new String[count];
     StringWriter buffer = new StringWriter();
     long position = 0;
@@ -245,7 +239,7 @@ final class JdbcConnector implements SourceConnector {
           converted[i] = ColumnValues.read(rows, i + 1, kinds[i], textTimestamps);
         } catch (SQLException | RuntimeException e) {
           converted[i] = rawText(rows, i + 1);
-          if (declared[i] && problem == null) {
+          if (problem == null) {
             problem =
                 "column '"
                     + names[i]

@@ -222,6 +222,23 @@ class MariaDbJdbcTest {
   }
 
   @Test
+  void aZeroDateIsMalformedNotNull() throws SQLException {
+    sql(
+        "CREATE TABLE zero (id int, d datetime NULL)",
+        "INSERT INTO zero VALUES (1, '0000-00-00 00:00:00'), (2, NULL), (3, '2024-01-01')");
+    try (SourceConnector connector =
+        Jdbc.connector(
+            project, options("query", "SELECT * FROM zero ORDER BY id"), List.of("id"), ENV)) {
+      Jdbc.Collected collected = new Jdbc.Runs(connector).run();
+      assertThat(collected.rows()).containsExactly(List.of("2"), List.of("3"));
+      assertThat(collected.malformed)
+          .singleElement()
+          .asString()
+          .startsWith("1 column 'd' (datetime): cannot convert '0000-00-00 00:00:00'");
+    }
+  }
+
+  @Test
   void wrongPasswordIsAnExternalErrorWithoutThePassword() {
     Map<String, Object> options = options("table", "types", "password-env", "DB_PASSWORD");
     options.put("user", "guarded");

@@ -436,25 +436,37 @@ class PostgresJdbcTest {
   @Test
   void closeReleasesTheConnection() throws SQLException {
     sql("CREATE TABLE closing (id int)");
-    JdbcConnector connector =
-        (JdbcConnector) Jdbc.connector(project, options("table", "closing"), "id");
+    Map<String, Object> options = options("table", "closing");
+    options.put("properties", Map.of("ApplicationName", "sluice-close-test"));
+    JdbcConnector connector = (JdbcConnector) Jdbc.connector(project, options, "id");
     connector.observe(connector.sample(1).get(0));
     assertThat(connector.isOpen()).isTrue();
     assertThat(backends()).isEqualTo(1);
     connector.close();
     connector.close(); // twice is fine
     assertThat(connector.isOpen()).isFalse();
-    assertThat(backends()).isZero();
+    // the server ends the backend when it reads the driver's Terminate message: wait for that,
+    // bounded
+    int left = backends();
+    for (int i = 0; i < 100 && left > 0; i++) {
+      left = backendsAfter(0.02);
+    }
+    assertThat(left).isZero();
   }
 
   private static int backends() throws SQLException {
-    // the connector's backend, if any, besides this one (it disappears at once on close)
+    return backendsAfter(0);
+  }
+
+  /** The connector's backends, counted after the server waited {@code seconds}. */
+  private static int backendsAfter(double seconds) throws SQLException {
     try (Connection db = DriverManager.getConnection(url, "postgres", "");
         Statement statement = db.createStatement();
         var rows =
             statement.executeQuery(
-                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
-                    + " AND pid <> pg_backend_pid() AND datname = 'postgres'")) {
+                "SELECT count(*) FROM pg_stat_activity, pg_sleep("
+                    + seconds
+                    + ") WHERE application_name = 'sluice-close-test'")) {
       rows.next();
       return rows.getInt(1);
     }
