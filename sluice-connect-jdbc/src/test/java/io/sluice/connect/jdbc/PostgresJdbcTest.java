@@ -8,9 +8,6 @@ import io.sluice.api.SluiceException;
 import io.sluice.api.source.ObservedField;
 import io.sluice.api.source.SourceConnector;
 import io.sluice.api.source.Split;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,58 +17,23 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The jdbc connector against a real PostgreSQL server. */
 class PostgresJdbcTest {
-  private static EmbeddedPostgres postgres;
   private static String url;
 
   @TempDir Path project;
 
   @BeforeAll
-  static void start() throws IOException, SQLException {
-    Path data = Path.of("target", "pg-data").toAbsolutePath();
-    postgres =
-        EmbeddedPostgres.builder()
-            .setDataDirectory(data)
-            .setCleanDataDirectory(true)
-            .setPort(Jdbc.freePort())
-            .setServerConfig("listen_addresses", "127.0.0.1")
-            // a role that must give its password, for the wrong-password test
-            .setDataDirectoryCustomizer(
-                dir -> {
-                  try {
-                    Path hba = dir.toPath().resolve("pg_hba.conf");
-                    Files.writeString(
-                        hba,
-                        "host all guarded 127.0.0.1/32 scram-sha-256\n"
-                            + "local all all trust\n"
-                            + "host all all 127.0.0.1/32 trust\n");
-                  } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                  }
-                })
-            .start();
-    url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
-    sql("CREATE ROLE guarded LOGIN PASSWORD 'right-secret'");
-  }
-
-  @AfterAll
-  static void stop() throws IOException {
-    postgres.close();
+  static void start() {
+    url = Servers.postgresUrl();
   }
 
   static void sql(String... statements) throws SQLException {
-    try (Connection db = DriverManager.getConnection(url, "postgres", "");
-        Statement statement = db.createStatement()) {
-      for (String sql : statements) {
-        statement.execute(sql);
-      }
-    }
+    Servers.postgres(statements);
   }
 
   private Map<String, Object> options(Object... pairs) {
