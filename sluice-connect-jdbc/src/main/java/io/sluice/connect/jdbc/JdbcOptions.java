@@ -95,14 +95,14 @@ record JdbcOptions(
           .build();
   static final ConfigKey<String> PASSWORD_ENV =
       ConfigKey.builder("password-env", ConfigType.string())
-          .doc("Secret: name of the environment variable that holds the password")
+          .doc("Name of the environment variable that holds the password")
           .defaultDoc("none")
           .build();
   static final ConfigKey<String> PASSWORD_FILE =
       ConfigKey.builder("password-file", ConfigType.string())
           .doc(
-              "Secret: file that holds the password (relative to the project; one trailing line"
-                  + " break is ignored)")
+              "File that holds the password (relative to the project; one trailing line break is"
+                  + " ignored)")
           .defaultDoc("none")
           .build();
   static final ConfigKey<String> TABLE =
