@@ -149,7 +149,7 @@ final class JdbcConnector implements SourceConnector {
   public void read(Split split, RecordSink sink) {
     Connection db = connection();
     StringBuilder sql = new StringBuilder("SELECT * FROM ").append(relationSql());
-    List<Object[]> parameters = new ArrayList<>(); // {kind, value}
+    List<Parameter> parameters = new ArrayList<>();
     if (options.mode() == JdbcOptions.Mode.INCREMENTAL) {
       Range range = Range.decode(context.sourceName(), split.position(), options.cursor());
       List<String> conditions = new ArrayList<>();
@@ -160,7 +160,7 @@ final class JdbcConnector implements SourceConnector {
         } else {
           conditions.add(options.cursor().get(0) + " >= ?");
           parameters.add(
-              new Object[] {from.kinds().get(0), from.firstLessLookback(options.lookback())});
+              new Parameter(from.kinds().get(0), from.firstLessLookback(options.lookback())));
         }
       }
       conditions.add(tupleCondition(range.to(), "<=", parameters));
@@ -172,8 +172,8 @@ final class JdbcConnector implements SourceConnector {
             sql.toString(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
       statement.setFetchSize(options.fetchSize());
       for (int i = 0; i < parameters.size(); i++) {
-        CursorMark.bind(
-            statement, i + 1, (Kind) parameters.get(i)[0], (String) parameters.get(i)[1]);
+        Parameter parameter = parameters.get(i);
+        CursorMark.bind(statement, i + 1, parameter.kind(), parameter.value());
       }
       try (ResultSet rows = statement.executeQuery()) {
         readRows(rows, sink);
@@ -193,7 +193,7 @@ final class JdbcConnector implements SourceConnector {
    * The condition that the cursor tuple is {@code op} ({@code >} or {@code <=}) the mark, written
    * out column by column (row-value comparison is not in every database).
    */
-  private static String tupleCondition(CursorMark mark, String op, List<Object[]> parameters) {
+  private static String tupleCondition(CursorMark mark, String op, List<Parameter> parameters) {
     String strict = op.equals(">") ? ">" : "<";
     List<String> alternatives = new ArrayList<>();
     List<String> columns = mark.columns();
@@ -201,22 +201,25 @@ final class JdbcConnector implements SourceConnector {
       List<String> terms = new ArrayList<>();
       for (int j = 0; j < i; j++) {
         terms.add(columns.get(j) + " = ?");
-        parameters.add(new Object[] {mark.kinds().get(j), mark.values().get(j)});
+        parameters.add(new Parameter(mark.kinds().get(j), mark.values().get(j)));
       }
       terms.add(columns.get(i) + " " + strict + " ?");
-      parameters.add(new Object[] {mark.kinds().get(i), mark.values().get(i)});
+      parameters.add(new Parameter(mark.kinds().get(i), mark.values().get(i)));
       alternatives.add("(" + String.join(" AND ", terms) + ")");
     }
     if (op.equals("<=")) {
       List<String> terms = new ArrayList<>();
       for (int j = 0; j < columns.size(); j++) {
         terms.add(columns.get(j) + " = ?");
-        parameters.add(new Object[] {mark.kinds().get(j), mark.values().get(j)});
+        parameters.add(new Parameter(mark.kinds().get(j), mark.values().get(j)));
       }
       alternatives.add("(" + String.join(" AND ", terms) + ")");
     }
     return "(" + String.join(" OR ", alternatives) + ")";
   }
+
+  /** A value bound to a query parameter. */
+  private record Parameter(Kind kind, String value) {}
 
   private void readRows(ResultSet rows, RecordSink sink) throws SQLException {
     ResultSetMetaData meta = rows.getMetaData();
