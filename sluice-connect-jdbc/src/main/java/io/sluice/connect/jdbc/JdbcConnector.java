@@ -76,6 +76,24 @@ final class JdbcConnector implements SourceConnector {
             : Optional.of(Range.decode(context.sourceName(), previous, options.cursor()).to());
     Optional<CursorMark> to = highWaterMark();
     if (to.isEmpty() || from.isPresent() && !to.get().isAbove(from.get())) {
+      if (from.isPresent() && (to.isEmpty() || from.get().isAbove(to.get()))) {
+        // the table went back (rows deleted, the cursor lowered): say so, never silently
+        return new SplitPlan(
+            List.of(),
+            List.of(
+                "Source '"
+                    + context.sourceName()
+                    + "': the high-water mark of cursor "
+                    + options.cursor()
+                    + " in "
+                    + describe()
+                    + " is "
+                    + to.map(m -> m.values().toString()).orElse("empty (no rows)")
+                    + ", below the committed "
+                    + from.get().values()
+                    + "; nothing is read until rows pass the committed mark (reset the source's"
+                    + " state to read the table again)"));
+      }
       return new SplitPlan(List.of(), List.of());
     }
     if (!options.lookback().isZero()) {

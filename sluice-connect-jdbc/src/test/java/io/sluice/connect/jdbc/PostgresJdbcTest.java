@@ -435,6 +435,27 @@ class PostgresJdbcTest {
   }
 
   @Test
+  void aHighWaterMarkBelowTheCommittedOneIsReportedNotSilent() throws SQLException {
+    sql("CREATE TABLE shrinking (id int)", "INSERT INTO shrinking VALUES (1), (2), (3)");
+    try (SourceConnector connector =
+        Jdbc.connector(
+            project,
+            options("table", "shrinking", "mode", "incremental", "cursor", List.of("id")),
+            "id")) {
+      Jdbc.Runs runs = new Jdbc.Runs(connector);
+      assertThat(runs.run().records).hasSize(3);
+      sql("DELETE FROM shrinking WHERE id = 3");
+      var plan = connector.plan(runs.committed);
+      assertThat(plan.splits()).isEmpty();
+      assertThat(plan.skipped())
+          .singleElement()
+          .asString()
+          .contains("the high-water mark of cursor [id] in table shrinking")
+          .contains("is [2], below the committed [3]");
+    }
+  }
+
+  @Test
   void lookbackOnANumericCursorIsAUserError() throws SQLException {
     sql("CREATE TABLE numeric_cursor (id int)", "INSERT INTO numeric_cursor VALUES (1)");
     try (SourceConnector connector =
