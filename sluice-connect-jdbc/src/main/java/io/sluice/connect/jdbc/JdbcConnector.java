@@ -2,6 +2,7 @@ package io.sluice.connect.jdbc;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.sluice.api.Secrets;
 import io.sluice.api.SluiceException;
 import io.sluice.api.source.NativeFormat;
 import io.sluice.api.source.ObservedField;
@@ -17,9 +18,6 @@ import io.sluice.connect.jdbc.CursorMark.Range;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -487,33 +485,17 @@ final class JdbcConnector implements SourceConnector {
   }
 
   private Optional<String> password() {
-    if (options.passwordEnv().isPresent()) {
-      String name = options.passwordEnv().get();
-      String value = context.environment().get(name);
-      if (value == null) {
-        throw SluiceException.user(
-            "Source '%s': jdbc: password-env names the environment variable %s, which is not set",
-            context.sourceName(), name);
-      }
-      return Optional.of(value);
+    if (options.passwordEnv().isEmpty() && options.passwordFile().isEmpty()) {
+      return Optional.empty();
     }
-    if (options.passwordFile().isPresent()) {
-      Path file = context.projectDirectory().resolve(options.passwordFile().get());
-      try {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
-        if (text.endsWith("\n")) {
-          text = text.substring(0, text.length() - (text.endsWith("\r\n") ? 2 : 1));
-        }
-        return Optional.of(text);
-      } catch (NoSuchFileException e) {
-        throw SluiceException.user(
-            "Source '%s': jdbc: password-file %s does not exist", context.sourceName(), file);
-      } catch (IOException e) {
-        throw SluiceException.external(
-            "Cannot read the password-file " + file + " of source '" + context.sourceName() + "'",
-            e);
-      }
-    }
-    return Optional.empty();
+    return Optional.of(
+        Secrets.read(
+            "Source '" + context.sourceName() + "'",
+            "jdbc.password",
+            context.sourceFile().toString(),
+            "the password of the database user",
+            options.passwordEnv(),
+            options.passwordFile().map(context.projectDirectory()::resolve),
+            context.environment()));
   }
 }

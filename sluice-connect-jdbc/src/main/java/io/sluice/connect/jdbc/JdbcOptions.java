@@ -101,7 +101,7 @@ record JdbcOptions(
   static final ConfigKey<String> PASSWORD_FILE =
       ConfigKey.builder("password-file", ConfigType.string())
           .doc(
-              "File that holds the password (relative to the project; one trailing line break is"
+              "File that holds the password (relative to the project; surrounding white space is"
                   + " ignored)")
           .defaultDoc("none")
           .build();

@@ -34,6 +34,7 @@ final class Jdbc {
           throw new IllegalStateException("no ingest log");
         },
         env,
+        project.resolve("sources/orders.yaml"),
         project.resolve(".sluice/connectors/orders"));
   }
 

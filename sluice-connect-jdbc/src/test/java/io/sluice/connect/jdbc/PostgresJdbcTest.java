@@ -374,7 +374,8 @@ class PostgresJdbcTest {
       assertThatThrownBy(() -> connector.observe(connector.sample(1).get(0)))
           .isInstanceOfSatisfying(
               SluiceException.class, e -> assertThat(e.category()).isEqualTo(ErrorCategory.USER))
-          .hasMessageContaining("password-env names the environment variable NOT_SET_HERE");
+          .hasMessageContaining("the environment variable NOT_SET_HERE (jdbc.password-env")
+          .hasMessageContaining("is not set");
     }
   }
 

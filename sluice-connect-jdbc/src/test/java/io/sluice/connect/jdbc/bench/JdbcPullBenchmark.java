@@ -138,6 +138,7 @@ public final class JdbcPullBenchmark {
               throw new IllegalStateException("no ingest log");
             },
             Map.of(),
+            project.resolve("sources/orders.yaml"),
             project.resolve(".sluice"));
     long start = System.nanoTime();
     long[] count = new long[2];
