@@ -40,8 +40,8 @@ public final class JdbcConnectorFactory implements ConnectorFactory {
 
   @Override
   public String description() {
-    return "A table or query of PostgreSQL, MySQL/MariaDB, SQLite or any JDBC database: full"
-        + " refresh, or incremental by cursor columns with a lookback window";
+    return "A table or query of PostgreSQL, MySQL/MariaDB, SQLite or any JDBC database, read whole"
+        + " each run or incrementally by cursor columns with a lookback window for late rows.";
   }
 
   @Override
