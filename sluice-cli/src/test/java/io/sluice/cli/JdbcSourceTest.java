@@ -22,8 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A project with a {@code connector: jdbc} source on a real PostgreSQL: {@code sluice run} twice
- * with inserts and updates between, the positions advancing; {@code sluice validate} reports a
- * misspelt jdbc option with its line and a did-you-mean (docs/connectors/jdbc.md).
+ * with inserts and updates between, the positions advancing; with a primary-key, rows inserted,
+ * updated and committed late (inside the lookback window) land exactly once with their latest
+ * values; {@code sluice validate} reports a misspelt jdbc option with its line and a did-you-mean
+ * (docs/connectors/jdbc.md).
  */
 class JdbcSourceTest {
   private static EmbeddedPostgres postgres;
@@ -134,6 +136,40 @@ class JdbcSourceTest {
     assertThat(third.exit()).as(third.out() + third.err()).isZero();
     // nothing new: the committed high-water mark plans no split, nothing is read again
     assertThat(queryRows(project, "SELECT count(*) FROM raw.orders")).containsExactly("5");
+  }
+
+  @Test
+  void withAPrimaryKeyRowsInsertedUpdatedAndCommittedLateLandOnceWithTheirLatestValues()
+      throws Exception {
+    sql(
+        "CREATE TABLE orders_pk (id bigint PRIMARY KEY, status text, amount numeric(12,2),"
+            + " updated_at timestamp NOT NULL)",
+        "INSERT INTO orders_pk VALUES (1, 'new', 10.50, '2024-05-01 10:00:00'),"
+            + " (2, 'new', 20.00, '2024-05-01 10:00:01')");
+    declare("orders_pk", "primary-key: [id]\n");
+    Sluice.Result first = run();
+    assertThat(first.exit()).as(first.out() + first.err()).isZero();
+
+    try (Connection writer = DriverManager.getConnection(url, "postgres", "")) {
+      // a transaction stamps its row at 10:00:30 but commits only after the next run
+      writer.setAutoCommit(false);
+      try (Statement statement = writer.createStatement()) {
+        statement.execute("INSERT INTO orders_pk VALUES (4, 'late', 40.00, '2024-05-01 10:00:30')");
+      }
+      sql(
+          "UPDATE orders_pk SET status = 'paid', updated_at = '2024-05-01 10:00:40' WHERE id = 1",
+          "INSERT INTO orders_pk VALUES (3, 'new', 30.00, '2024-05-01 10:00:41')");
+      Sluice.Result second = run();
+      assertThat(second.exit()).as(second.out() + second.err()).isZero();
+      writer.commit();
+    }
+    sql("UPDATE orders_pk SET status = 'shipped', updated_at = '2024-05-01 10:00:50' WHERE id = 1");
+    Sluice.Result third = run();
+    assertThat(third.exit()).as(third.out() + third.err()).isZero();
+
+    // exactly once, latest values: the late row (inside the 1m lookback) and every update
+    assertThat(queryRows(project, "SELECT id, status, amount FROM lake.orders ORDER BY id"))
+        .containsExactly("1,shipped,10.50", "2,new,20.00", "3,new,30.00", "4,late,40.00");
   }
 
   @Test
