@@ -10,6 +10,7 @@ import io.sluice.config.ConfigDef;
 import io.sluice.config.ConfigValues;
 import io.sluice.config.ProblemReporter;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code cdc} connector: the changes of PostgreSQL tables, read from a logical replication slot
@@ -67,6 +68,14 @@ public final class CdcConnectorFactory implements ConnectorFactory {
           "cdc.url must not hold a password: name it with password-env or password-file");
     }
     return ConnectorFactory.written(options(), source);
+  }
+
+  /** The changes are rows, not JSON documents: the source's record functions do not apply. */
+  @Override
+  public Optional<String> functionsUnsupported(Map<String, Object> options) {
+    return Optional.of(
+        "the cdc connector reads table rows, not JSON documents: record functions do not run on"
+            + " them (map columns with columns: instead)");
   }
 
   @Override

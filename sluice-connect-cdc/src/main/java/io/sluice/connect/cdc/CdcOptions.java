@@ -242,6 +242,12 @@ record CdcOptions(
               + " found '%s'",
           source, url);
     }
+    if (url.contains("password=")) {
+      throw SluiceException.user(
+          "Source '%s': cdc.url must not hold a password: name it with cdc.password-env or"
+              + " cdc.password-file",
+          source);
+    }
     List<TableName> tables = new ArrayList<>();
     Object tablesValue = section.get(TABLES.name());
     if (!(tablesValue instanceof List<?> list) || list.isEmpty()) {

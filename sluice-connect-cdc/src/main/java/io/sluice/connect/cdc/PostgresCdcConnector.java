@@ -398,15 +398,7 @@ final class PostgresCdcConnector implements SourceConnector {
                         out.writeStringField("table", name);
                         out.writeStringField("lsn", lsn);
                       });
-              sink.malformed(
-                  position,
-                  original,
-                  "TRUNCATE of "
-                      + name
-                      + " at LSN "
-                      + lsn
-                      + " is not applied: the clean table"
-                      + " keeps its rows; take a new snapshot to follow it");
+              sink.malformed(position, original, truncated(name, lsn));
             }
           }
         }
@@ -485,27 +477,101 @@ final class PostgresCdcConnector implements SourceConnector {
       sink.deleted(position, original, values(index, before));
       return;
     }
+    Optional<String> missing = missingToast(relation.qualifiedName(), lsn, unknown);
+    if (missing.isPresent()) {
+      sink.malformed(position, original, missing.get());
+      return;
+    }
+    sink.record(position, original, values(index, after));
+  }
+
+  /**
+   * Why an update cannot be applied, when PostgreSQL left out unchanged TOASTed values of fields
+   * the source reads (merging the row without them would set them to null).
+   */
+  private Optional<String> missingToast(String table, String lsn, List<String> unknown) {
     List<String> wanted = new ArrayList<>();
     for (String name : unknown) {
       if (fields.stream().anyMatch(field -> field.path().equals(name))) {
         wanted.add(name);
       }
     }
-    if (!wanted.isEmpty()) {
-      sink.malformed(
-          position,
-          original,
-          "the update of "
-              + relation.qualifiedName()
-              + " at LSN "
-              + lsn
-              + " did not send the"
-              + " unchanged TOASTed value of "
-              + String.join(", ", wanted)
-              + "; set REPLICA IDENTITY FULL on the table so that PostgreSQL sends it");
-      return;
+    if (wanted.isEmpty()) {
+      return Optional.empty();
     }
-    sink.record(position, original, values(index, after));
+    return Optional.of(
+        "the update of "
+            + table
+            + " at LSN "
+            + lsn
+            + " did not send the unchanged TOASTed value of "
+            + String.join(", ", wanted)
+            + "; set REPLICA IDENTITY FULL on the table so that PostgreSQL sends it");
+  }
+
+  /**
+   * Reads quarantined changes again from the JSON this connector wrote for them: inserts, updates
+   * and snapshot rows become records, deletes deletes; a TRUNCATE or an update without its TOASTed
+   * values is quarantined again with the same reason.
+   */
+  @Override
+  public void reread(String splitKey, List<Original> originals, RecordSink sink) {
+    requireNonNull(sink, "sink is null");
+    for (Original original : originals) {
+      ChangeText change;
+      try {
+        change = ChangeText.parse(original.text());
+      } catch (IOException | IllegalArgumentException e) {
+        sink.malformed(
+            original.position(),
+            original.text(),
+            "not a change the cdc connector wrote: " + e.getMessage());
+        continue;
+      }
+      if (change.op().equals("truncate")) {
+        sink.malformed(
+            original.position(), original.text(), truncated(change.table(), change.lsn()));
+        continue;
+      }
+      Map<String, String> row =
+          switch (change.op()) {
+            case "snapshot", "insert" -> change.rows().get("row");
+            case "update" -> change.rows().get("after");
+            case "delete" -> change.rows().getOrDefault("key", change.rows().get("before"));
+            default -> null;
+          };
+      if (row == null) {
+        sink.malformed(
+            original.position(),
+            original.text(),
+            "not a change the cdc connector wrote: no row for op '" + change.op() + "'");
+        continue;
+      }
+      Optional<String> missing =
+          missingToast(change.table(), change.lsn(), change.unchangedToast());
+      if (missing.isPresent()) {
+        sink.malformed(original.position(), original.text(), missing.get());
+        continue;
+      }
+      String[] values = new String[fields.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = row.get(fields.get(i).path());
+      }
+      if (change.op().equals("delete")) {
+        sink.deleted(original.position(), original.text(), values);
+      } else {
+        sink.record(original.position(), original.text(), values);
+      }
+    }
+  }
+
+  private static String truncated(String table, String lsn) {
+    return "TRUNCATE of "
+        + table
+        + " at LSN "
+        + lsn
+        + " is not applied: the clean table keeps"
+        + " its rows; take a new snapshot to follow it";
   }
 
   private static String[] texts(List<Column> columns, Tuple tuple) {

@@ -345,6 +345,34 @@ class PostgresCdcConnectorTest {
   }
 
   @Test
+  void rereadsQuarantinedChangesFromTheirText() {
+    createTable("again");
+    TestPostgres.execute("INSERT INTO again VALUES (1, 'a', 1)");
+    Harness harness = harness("again", Map.of());
+    try (SourceConnector connector = harness.open()) {
+      CollectingSink snapshot = harness.batch(connector);
+      TestPostgres.execute(
+          "INSERT INTO again VALUES (2, 'b', 2)",
+          "UPDATE again SET name = 'c' WHERE id = 2",
+          "DELETE FROM again WHERE id = 1",
+          "TRUNCATE again");
+      SplitPlan plan = connector.plan(Map.copyOf(harness.committed));
+      CollectingSink changes = Harness.read(connector, plan);
+      List<SourceConnector.Original> originals = new ArrayList<>();
+      List<CollectingSink.Delivered> all = new ArrayList<>(snapshot.delivered);
+      all.addAll(changes.delivered);
+      for (CollectingSink.Delivered change : all) {
+        originals.add(new SourceConnector.Original(change.position(), change.original(), false));
+      }
+      CollectingSink reread = new CollectingSink();
+      connector.reread("wal", originals, reread);
+      assertThat(reread.delivered).isEqualTo(all);
+      assertThat(reread.kinds())
+          .containsExactly("record", "record", "record", "deleted", "malformed");
+    }
+  }
+
+  @Test
   void aSlotAheadOfTheLakeIsAnError() {
     createTable("ahead");
     Harness harness = harness("ahead", Map.of());
