@@ -57,6 +57,30 @@ record CdcOptions(
     requireNonNull(snapshot, "snapshot is null");
   }
 
+  /** The options with the password masked: they may end up in a log or a message. */
+  @Override
+  public String toString() {
+    return "CdcOptions[url="
+        + url
+        + ", user="
+        + user.orElse("")
+        + ", password="
+        + (password.isPresent() ? "(set)" : "(none)")
+        + ", tables="
+        + tables
+        + ", slot="
+        + slot
+        + ", publication="
+        + publication
+        + ", create="
+        + create
+        + ", snapshot="
+        + snapshot.word()
+        + ", maxChangesPerBatch="
+        + maxChangesPerBatch
+        + "]";
+  }
+
   static final String SECTION = "cdc";
   static final String POSTGRES = "postgres";
   static final int MAX_CHANGES_DEFAULT = 100_000;
