@@ -67,6 +67,12 @@ public final class CdcConnectorFactory implements ConnectorFactory {
           section.nodeOf(CdcOptions.URL),
           "cdc.url must not hold a password: name it with password-env or password-file");
     }
+    if (!section.get(CdcOptions.CREATE) && section.get(CdcOptions.SNAPSHOT).equals("initial")) {
+      problems.report(
+          section.keyNodeOf(CdcOptions.CREATE),
+          "cdc: snapshot initial needs create: true (a consistent snapshot is exported only when"
+              + " Sluice creates the slot); with a slot you created, set snapshot: never");
+    }
     return ConnectorFactory.written(options(), source);
   }
 

@@ -179,6 +179,13 @@ final class PostgresCdcConnector implements SourceConnector {
         // snapshot, and a new snapshot needs a new slot.
         dropSlot(connection);
       }
+      if (!options.create()) {
+        throw SluiceException.user(
+            "Source '%s': snapshot is initial but cdc.create is false: a consistent snapshot is"
+                + " exported only when Sluice creates the slot; set create: true, or snapshot:"
+                + " never with a slot you created",
+            source);
+      }
       exported = createSlotWithSnapshot();
     }
     String lsn = exported.lsn().asString();

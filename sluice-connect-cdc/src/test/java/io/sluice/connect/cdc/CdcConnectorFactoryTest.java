@@ -78,6 +78,21 @@ class CdcConnectorFactoryTest {
   }
 
   @Test
+  void reportsAnInitialSnapshotOfASlotSluiceMayNotCreate() {
+    assertThat(
+            check(
+                """
+                cdc:
+                  url: jdbc:postgresql://127.0.0.1/shop
+                  tables: [public.orders]
+                  create: false
+                """))
+        .containsExactly(
+            "4:3 cdc: snapshot initial needs create: true (a consistent snapshot is exported only"
+                + " when Sluice creates the slot); with a slot you created, set snapshot: never");
+  }
+
+  @Test
   void checksTableNamesAndObjectNames() {
     List<String> problems =
         check(

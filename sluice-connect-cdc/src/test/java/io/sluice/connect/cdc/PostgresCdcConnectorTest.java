@@ -330,6 +330,36 @@ class PostgresCdcConnectorTest {
   }
 
   @Test
+  void readsAPublicationAndSlotTheUserMadeWithoutASnapshot() {
+    createTable("own");
+    TestPostgres.execute(
+        "INSERT INTO own VALUES (1, 'before the slot', 1)",
+        "CREATE PUBLICATION own_pub FOR TABLE own",
+        "SELECT pg_create_logical_replication_slot('own_slot', 'pgoutput')",
+        "INSERT INTO own VALUES (2, 'after', 2)");
+    Harness harness =
+        harness(
+            "own",
+            Map.of(
+                "create", false,
+                "snapshot", "never",
+                "slot", "own_slot",
+                "publication", "own_pub"));
+    try (SourceConnector connector = harness.open()) {
+      CollectingSink changes = harness.batch(connector);
+      assertThat(changes.values()).containsExactly(List.of("2", "after", "2"));
+    }
+    Harness missing = harness("own", Map.of("create", false, "snapshot", "never"));
+    try (SourceConnector connector = missing.open()) {
+      assertThatThrownBy(() -> connector.plan(Map.of()))
+          .isInstanceOf(SluiceException.class)
+          .hasMessageContaining(
+              "the publication sluice_own does not exist and cdc.create is false; create it with"
+                  + " CREATE PUBLICATION sluice_own FOR TABLE \"public\".\"own\"");
+    }
+  }
+
+  @Test
   void aTruncateIsReportedNotDropped() {
     createTable("trunc");
     TestPostgres.execute("INSERT INTO trunc VALUES (1, 'a', 1)");
