@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.sluice.api.SluiceException;
 import io.sluice.api.source.NativeFormat;
+import io.sluice.api.source.ObservedField;
 import io.sluice.api.source.RecordSink;
 import io.sluice.api.source.SourceConnector;
 import io.sluice.api.source.SourceContext;
@@ -221,6 +222,28 @@ final class PostgresCdcConnector implements SourceConnector {
   @Override
   public Optional<NativeFormat> nativeFormat(Split split) {
     return Optional.empty();
+  }
+
+  /**
+   * The captured tables' columns, in table and column order, each of type {@code text} (values
+   * reach Sluice as PostgreSQL's text form, as a CSV file's do).
+   */
+  @Override
+  public Optional<List<ObservedField>> observe(Split split) {
+    requireNonNull(split, "split is null");
+    checkOpen();
+    try {
+      Connection connection = sql();
+      Map<String, ObservedField> observed = new LinkedHashMap<>();
+      for (TableName table : options.tables()) {
+        for (Column column : columns(connection, table)) {
+          observed.putIfAbsent(column.name(), new ObservedField(column.name(), "text"));
+        }
+      }
+      return Optional.of(List.copyOf(observed.values()));
+    } catch (SQLException e) {
+      throw failure("cannot read the columns of " + tableList(), e);
+    }
   }
 
   // ---- reading

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.api.SluiceException;
+import io.sluice.api.source.ObservedField;
 import io.sluice.api.source.SourceConnector;
 import io.sluice.api.source.Split;
 import io.sluice.api.source.SplitPlan;
@@ -83,6 +84,9 @@ class PostgresCdcConnectorTest {
       assertThat(changes.delivered.stream().map(CollectingSink.Delivered::position))
           .containsExactly(1L, 2L, 3L);
       assertThat(harness.clean).isEqualTo(source("snap"));
+      assertThat(connector.observe(plan.splits().get(0)).orElseThrow())
+          .extracting(ObservedField::path)
+          .containsExactly("id", "name", "qty");
       assertThat(connector.plan(Map.copyOf(harness.committed)).splits()).isEmpty();
     }
   }
