@@ -108,6 +108,11 @@ final class PostgresCdcConnector implements SourceConnector {
       if (position == null && options.snapshot() == Snapshot.INITIAL) {
         return snapshotPlan(connection);
       }
+      if (position != null) {
+        // The snapshot batch landed (committed may not have been called): end the exported
+        // snapshot, which keeps the server from vacuuming rows it still sees.
+        closeExported();
+      }
       Optional<LogSequenceNumber> slot = confirmedFlush(connection);
       LogSequenceNumber from;
       if (position == null) {
@@ -323,6 +328,7 @@ final class PostgresCdcConnector implements SourceConnector {
       throw e;
     } finally {
       connection.setAutoCommit(true);
+      connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
     }
   }
 
