@@ -6,7 +6,9 @@ import io.sluice.api.SluiceException;
 import io.sluice.api.engine.QueryCursor;
 import io.sluice.api.engine.QueryResult;
 import io.sluice.api.engine.WarehouseReader;
-import io.sluice.core.config.SourceSpec;
+import io.sluice.api.source.RecordTransform;
+import io.sluice.api.source.SourceConnector;
+import io.sluice.core.project.Connectors;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
 import io.sluice.core.run.ContinuousProcessor;
@@ -22,9 +24,6 @@ import io.sluice.server.pgwire.PgWireSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -221,39 +220,33 @@ public final class ServeSession implements AutoCloseable {
     }
   }
 
-  /** The streams served, with their tokens resolved. */
+  /** The sources that take pushed records, with their tokens resolved. */
   static List<StreamEndpoint> endpoints(Project project, Map<String, String> env) {
     List<StreamEndpoint> endpoints = new ArrayList<>();
     for (SourceDef source : project.sources()) {
-      if (!source.connector().equals("stream")) {
-        continue;
+      try (SourceConnector connector =
+          Connectors.installed()
+              .get(source.connector())
+              .create(
+                  ProjectRuntime.context(
+                      project,
+                      source,
+                      List.of(),
+                      RecordTransform.IDENTITY,
+                      () -> {
+                        throw new IllegalStateException("no ingest log while configuring pushes");
+                      },
+                      env))) {
+        connector
+            .push()
+            .ifPresent(
+                push ->
+                    endpoints.add(
+                        new StreamEndpoint(
+                            source.name(), push.bearerToken(), push.partitionKey())));
       }
-      Map<String, Object> options = source.options();
-      Optional<String> token = Optional.empty();
-      if ("token".equals(options.get(SourceSpec.STREAM_AUTH.name()))) {
-        token = Optional.of(token(project, source, options, env));
-      }
-      endpoints.add(
-          new StreamEndpoint(
-              source.name(),
-              token,
-              Optional.ofNullable((String) options.get(SourceSpec.STREAM_PARTITION_KEY.name()))));
     }
     return endpoints;
-  }
-
-  private static String token(
-      Project project, SourceDef source, Map<String, Object> options, Map<String, String> env) {
-    String variable = (String) options.get(SourceSpec.STREAM_TOKEN_ENV.name());
-    String file = (String) options.get(SourceSpec.STREAM_TOKEN_FILE.name());
-    return token(
-        "Source '" + source.name() + "'",
-        "stream.",
-        source.location().toString(),
-        "pushes to the stream",
-        java.util.Optional.ofNullable(variable),
-        java.util.Optional.ofNullable(file).map(f -> project.directory().resolve(f).normalize()),
-        env);
   }
 
   /**
@@ -272,31 +265,14 @@ public final class ServeSession implements AutoCloseable {
       java.util.Optional<String> variable,
       java.util.Optional<Path> file,
       Map<String, String> env) {
-    if (variable.isPresent()) {
-      String value = env.get(variable.get());
-      if (value == null || value.isBlank()) {
-        throw SluiceException.user(
-            "%s: the environment variable %s (%stoken-env, %s) is not set; it must hold the bearer"
-                + " token that %s carry",
-            owner, variable.get(), prefix, where, carriers);
-      }
-      return value.trim();
-    }
-    Path path = file.orElseThrow();
-    try {
-      String value = Files.readString(path, StandardCharsets.UTF_8).trim();
-      if (value.isEmpty()) {
-        throw SluiceException.user(
-            "%s: the token file %s (%stoken-file) is empty", owner, path, prefix);
-      }
-      return value;
-    } catch (NoSuchFileException e) {
-      throw SluiceException.user(
-          "%s: the token file %s (%stoken-file, %s) does not exist", owner, path, prefix, where);
-    } catch (IOException e) {
-      throw SluiceException.user(
-          "%s: cannot read the token file %s: %s", owner, path, e.getMessage());
-    }
+    return io.sluice.api.Secrets.read(
+        owner,
+        prefix + "token",
+        where,
+        "the bearer token that " + carriers + " carry",
+        variable,
+        file,
+        env);
   }
 
   /** The query endpoint, when the project gives it a token. */

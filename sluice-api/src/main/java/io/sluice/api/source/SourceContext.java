@@ -22,6 +22,7 @@ import java.util.function.Supplier;
  *     when the log cannot be opened, e.g. because another process has it open.
  * @param environment the process environment, where connectors read credentials named by their
  *     options ({@code password-env}); injected so that tests need not set real variables
+ * @param sourceFile the file the source is declared in, for messages
  * @param stateDirectory a folder of the project's state that the connector may keep files in (e.g.
  *     a replication slot's bookkeeping), created on demand; never inside the project's sources
  */
@@ -33,6 +34,7 @@ public record SourceContext(
     RecordTransform transform,
     Supplier<IngestLog> ingestLog,
     Map<String, String> environment,
+    Path sourceFile,
     Path stateDirectory) {
   public SourceContext {
     requireNonNull(sourceName, "sourceName is null");
@@ -42,6 +44,7 @@ public record SourceContext(
     requireNonNull(transform, "transform is null");
     requireNonNull(ingestLog, "ingestLog is null");
     environment = Map.copyOf(environment);
+    requireNonNull(sourceFile, "sourceFile is null");
     requireNonNull(stateDirectory, "stateDirectory is null");
   }
 
@@ -64,6 +67,7 @@ public record SourceContext(
           throw new IllegalStateException("no ingest log is available to source " + sourceName);
         },
         System.getenv(),
+        projectDirectory.resolve("sources").resolve(sourceName + ".yaml"),
         projectDirectory.resolve(".sluice").resolve("connectors").resolve(sourceName));
   }
 }

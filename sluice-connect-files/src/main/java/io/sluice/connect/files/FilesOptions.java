@@ -151,7 +151,16 @@ record FilesOptions(
    * @throws SluiceException (USER) naming the source and the offending option
    */
   static FilesOptions parse(SourceContext context) {
-    OptionReader top = new OptionReader(context.sourceName(), "", context.options());
+    return parse(context.sourceName(), context.options());
+  }
+
+  /**
+   * Checks and reads the options of source {@code sourceName}.
+   *
+   * @throws SluiceException (USER) naming the source and the offending option
+   */
+  static FilesOptions parse(String sourceName, Map<String, Object> options) {
+    OptionReader top = new OptionReader(sourceName, "", options);
     top.rejectUnknown(KEYS);
     String path = top.requiredString(PATH);
     if (path.isBlank()) {

@@ -2,7 +2,8 @@ package io.sluice.connect.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.connect.files.CollectingSink.Event;
+import io.sluice.core.testing.CollectingSink;
+import io.sluice.core.testing.CollectingSink.Event;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

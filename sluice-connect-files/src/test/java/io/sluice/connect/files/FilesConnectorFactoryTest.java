@@ -10,6 +10,7 @@ import io.sluice.api.source.ConnectorFactory;
 import io.sluice.api.source.NativeFormat;
 import io.sluice.api.source.SourceConnector;
 import io.sluice.api.source.Split;
+import io.sluice.core.testing.CollectingSink;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;

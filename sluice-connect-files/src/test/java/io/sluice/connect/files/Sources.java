@@ -5,6 +5,7 @@ import io.sluice.api.source.SourceContext;
 import io.sluice.api.source.SourceField;
 import io.sluice.api.source.Split;
 import io.sluice.api.source.SplitPlan;
+import io.sluice.core.testing.CollectingSink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

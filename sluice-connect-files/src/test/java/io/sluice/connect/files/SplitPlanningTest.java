@@ -10,6 +10,7 @@ import io.sluice.api.SluiceException;
 import io.sluice.api.source.SourceConnector;
 import io.sluice.api.source.Split;
 import io.sluice.api.source.SplitPlan;
+import io.sluice.core.testing.CollectingSink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -95,18 +95,34 @@ public final class ReferenceDocs {
     files.put(
         PROJECT_SCHEMA, jsonSchema(ProjectSpec.PROJECT_DEF, "Sluice project file (sluice.yaml)"));
     files.put(
-        SOURCE_SCHEMA, jsonSchema(SourceSpec.SOURCE_DEF, "Sluice source file (sources/*.yaml)"));
+        SOURCE_SCHEMA,
+        jsonSchema(
+            SourceSpec.COMMON_DEF,
+            "Sluice source file (sources/*.yaml)",
+            schema ->
+                schema.put(
+                    "additionalProperties",
+                    // the connector's keys: checked by `sluice validate`, and by
+                    // docs/schema/connectors/<connector>.schema.json
+                    true)));
     return files;
   }
 
   // ---- JSON Schema
 
   static String jsonSchema(ConfigDef def, String title) {
+    return jsonSchema(def, title, schema -> {});
+  }
+
+  /** The JSON Schema of {@code def}, as text, after {@code adjust} saw it. */
+  public static String jsonSchema(
+      ConfigDef def, String title, java.util.function.Consumer<ObjectNode> adjust) {
     JsonNodeFactory json = JsonNodeFactory.instance;
     ObjectNode schema = json.objectNode();
     schema.put("$schema", JSON_SCHEMA_DRAFT);
     schema.put("title", title);
     schema.setAll(def.jsonSchema(json));
+    adjust.accept(schema);
     DefaultPrettyPrinter printer =
         new DefaultPrettyPrinter()
             .withSeparators(
@@ -206,9 +222,11 @@ public final class ReferenceDocs {
     section(md, "", ProjectSpec.PROJECT_DEF, 3, true);
     md.append("## Sources: `sources/NAME.yaml`\n\n");
     md.append(
-        "Each file describes one source and the dataset it lands as. The connector's options are"
-            + " written at the top level; the only connector is `files`.\n\n");
-    section(md, "", SourceSpec.SOURCE_DEF, 3, true);
+        "Each file describes one source and the dataset it lands as. Besides the keys below,"
+            + " every source file has the keys of its connector (`connector:`), each connector's"
+            + " documented on its own page in [connectors/](connectors/README.md), generated from"
+            + " the connector's declaration.\n\n");
+    section(md, "", SourceSpec.COMMON_DEF, 3, true);
     models(md);
     md.append("## `models/schema.yml`\n\n");
     md.append(

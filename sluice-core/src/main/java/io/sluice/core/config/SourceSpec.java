@@ -2,7 +2,6 @@ package io.sluice.core.config;
 
 import static io.sluice.config.ConfigType.anyMap;
 import static io.sluice.config.ConfigType.bool;
-import static io.sluice.config.ConfigType.character;
 import static io.sluice.config.ConfigType.identifier;
 import static io.sluice.config.ConfigType.integer;
 import static io.sluice.config.ConfigType.listOf;
@@ -23,7 +22,6 @@ import io.sluice.config.ConfigValues;
 import io.sluice.config.DidYouMean;
 import io.sluice.config.TaggedValue;
 import io.sluice.config.Variant;
-import java.nio.charset.Charset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,12 +32,6 @@ import java.util.regex.PatternSyntaxException;
 /** The keys of a source file, {@code sources/NAME.yaml}. */
 public final class SourceSpec {
   private SourceSpec() {}
-
-  /** Connectors known to this version. */
-  public static final List<String> CONNECTORS = List.of("files", "stream");
-
-  /** Formats of the {@code files} connector. */
-  public static final List<String> FORMATS = List.of("csv", "json", "parquet");
 
   /** Every type name {@link DataType#parse} accepts, for did-you-mean suggestions. */
   private static final List<String> TYPE_NAMES =
@@ -62,140 +54,6 @@ public final class SourceSpec {
           "date",
           "timestamp",
           "datetime");
-
-  // ---- files connector: csv and json options
-
-  public static final ConfigKey<Boolean> CSV_HEADER =
-      ConfigKey.builder("header", bool())
-          .doc("The first line holds the column names.")
-          .defaultValue(true)
-          .build();
-  public static final ConfigKey<String> CSV_DELIMITER =
-      ConfigKey.builder("delimiter", character())
-          .doc("Field separator; `\"\\t\"` for a tab.")
-          .defaultValue(",")
-          .build();
-  public static final ConfigKey<String> CSV_QUOTE =
-      ConfigKey.builder("quote", character())
-          .doc("Character that quotes a field.")
-          .defaultValue("\"")
-          .build();
-  public static final ConfigKey<String> CSV_ESCAPE =
-      ConfigKey.builder("escape", character())
-          .doc("Character that escapes a quote inside a quoted field.")
-          .defaultDoc("the `quote` character")
-          .build();
-  public static final ConfigKey<String> ENCODING =
-      ConfigKey.builder("encoding", charset())
-          .doc("Character set of the files.")
-          .defaultValue("UTF-8")
-          .build();
-  public static final ConfigKey<String> CSV_NULL_VALUE =
-      ConfigKey.builder("null-value", string())
-          .doc("Field text read as NULL.")
-          .defaultValue("")
-          .build();
-  public static final ConfigKey<Integer> CSV_SKIP_LINES =
-      ConfigKey.builder("skip-lines", integer(0))
-          .doc("Lines to skip at the start of each file, before the header.")
-          .defaultValue(0)
-          .build();
-  public static final ConfigDef CSV_DEF =
-      ConfigDef.builder("csv", "How CSV files are read (format `csv`).")
-          .add(
-              CSV_HEADER,
-              CSV_DELIMITER,
-              CSV_QUOTE,
-              CSV_ESCAPE,
-              ENCODING,
-              CSV_NULL_VALUE,
-              CSV_SKIP_LINES)
-          .build();
-  public static final ConfigDef JSON_DEF =
-      ConfigDef.builder(
-              "json",
-              "How JSON files are read (format `json`): one object per line, or an array of objects.")
-          .add(ENCODING)
-          .build();
-
-  // ---- files connector
-
-  public static final ConfigKey<String> PATH =
-      ConfigKey.builder("path", string())
-          .doc(
-              "Files to read: a path or a glob such as `data/orders/*.csv`, relative to the"
-                  + " project folder.")
-          .defaultDoc("required by the `files` connector")
-          .build();
-  public static final ConfigKey<String> FORMAT =
-      ConfigKey.builder("format", oneOf(FORMATS.toArray(String[]::new)))
-          .doc("File format.")
-          .defaultDoc(
-              "from the path's extension: `.csv`, `.json` / `.jsonl` / `.ndjson`, `.parquet`"
-                  + " (also with `.gz` or `.zst` after it)")
-          .build();
-  public static final ConfigKey<ConfigValues> CSV =
-      ConfigKey.builder("csv", section(CSV_DEF)).doc(CSV_DEF.doc()).build();
-  public static final ConfigKey<ConfigValues> JSON =
-      ConfigKey.builder("json", section(JSON_DEF)).doc(JSON_DEF.doc()).build();
-  public static final ConfigKey<String> ON_CHANGE =
-      ConfigKey.builder("on-change", oneOf(ProjectSpec.ON_CHANGE.toArray(String[]::new)))
-          .doc(
-              "When a file already read has changed: `fail` the run, `skip` the file, or"
-                  + " `append` its rows again.")
-          .defaultDoc("`defaults.on-change` of sluice.yaml")
-          .build();
-
-  /** Options of the {@code files} connector, written at the top level of a source file. */
-  public static final ConfigDef FILES_DEF =
-      ConfigDef.builder("files connector", "Options of the `files` connector.")
-          .add(PATH, FORMAT, CSV, JSON, ON_CHANGE)
-          .build();
-
-  // ---- stream connector
-
-  public static final ConfigKey<String> STREAM_AUTH =
-      ConfigKey.builder("auth", oneOf("token", "none"))
-          .doc(
-              "How pushes to the stream are authenticated: `token` (a bearer token, from"
-                  + " `token-env` or `token-file`) or `none` (anyone who reaches the port may push).")
-          .defaultValue("token")
-          .build();
-  public static final ConfigKey<String> STREAM_TOKEN_ENV =
-      ConfigKey.builder("token-env", string())
-          .doc("Name of the environment variable holding the stream's bearer token.")
-          .build();
-  public static final ConfigKey<String> STREAM_TOKEN_FILE =
-      ConfigKey.builder("token-file", string())
-          .doc(
-              "File holding the stream's bearer token (surrounding whitespace ignored), relative"
-                  + " to the project folder; keep it out of version control.")
-          .build();
-  public static final ConfigKey<String> STREAM_PARTITION_KEY =
-      ConfigKey.builder("partition-key", string())
-          .doc(
-              "Dotted JSON path of each record's partition key (e.g. `user.id`): records with the"
-                  + " same key keep their order. Records without it are spread over the partitions.")
-          .build();
-  public static final ConfigKey<Integer> STREAM_MAX_BATCH_RECORDS =
-      ConfigKey.builder("max-batch-records", integer(1))
-          .doc("Most records one batch reads from the stream; the rest waits for the next batch.")
-          .defaultValue(1_000_000)
-          .build();
-  public static final ConfigDef STREAM_DEF =
-      ConfigDef.builder(
-              "stream",
-              "Options of the `stream` connector: JSON records pushed over HTTP to `sluice serve`"
-                  + " (`POST /v1/streams/<source>/records`), kept in the ingest log until landed.")
-          .add(
-              STREAM_AUTH,
-              STREAM_TOKEN_ENV,
-              STREAM_TOKEN_FILE,
-              STREAM_PARTITION_KEY,
-              STREAM_MAX_BATCH_RECORDS)
-          .build();
-  public static final ConfigKey<ConfigValues> STREAM =
-      ConfigKey.builder("stream", section(STREAM_DEF)).doc(STREAM_DEF.doc()).build();
 
   // ---- late events
 
@@ -581,9 +439,9 @@ public final class SourceSpec {
   public static final ConfigKey<String> CONNECTOR =
       ConfigKey.builder("connector", string())
           .doc(
-              "Connector that reads the source: `files` (files in a folder) or `stream` (records"
-                  + " pushed over HTTP to `sluice serve`).")
-          .defaultValue("files")
+              "Connector that reads the source; each installed connector adds its own keys to the"
+                  + " source file, documented in docs/reference/connectors/.")
+          .defaultDoc("the default connector, which reads local files")
           .build();
   public static final ConfigKey<String> EVENT_TIME =
       ConfigKey.builder("event-time", string())
@@ -625,13 +483,11 @@ public final class SourceSpec {
           .defaultDoc("`quality.min-score` of sluice.yaml")
           .build();
 
-  /** A whole source file: the common keys and the {@code files} connector's options. */
-  public static final ConfigDef SOURCE_DEF =
+  /** The keys of a source file that are the same whatever its connector. */
+  public static final ConfigDef COMMON_DEF =
       ConfigDef.builder(
               "source", "One source: where its data comes from and the dataset it lands as.")
           .add(NAME, DESCRIPTION, CONNECTOR)
-          .addAll(FILES_DEF)
-          .add(STREAM)
           .add(
               EVENT_TIME,
               PARTITION,
@@ -643,6 +499,30 @@ public final class SourceSpec {
               FUNCTIONS)
           .add(MIN_SCORE)
           .build();
+
+  /**
+   * The keys of a source file read by a connector with {@code connectorOptions}: the common keys,
+   * then the connector's.
+   *
+   * @throws IllegalArgumentException when the connector declares a key the core has
+   */
+  public static ConfigDef sourceDef(String connector, ConfigDef connectorOptions) {
+    for (ConfigKey<?> key : connectorOptions.keys()) {
+      if (COMMON_DEF.key(key.name()).isPresent()) {
+        throw new IllegalArgumentException(
+            "connector '"
+                + connector
+                + "' declares option '"
+                + key.name()
+                + "', which is a key of every source file; a connector's options must have"
+                + " names of their own");
+      }
+    }
+    return ConfigDef.builder(COMMON_DEF.title(), COMMON_DEF.doc())
+        .addAll(COMMON_DEF)
+        .addAll(connectorOptions)
+        .build();
+  }
 
   private static ConfigType<DataType> dataType() {
     return string().map(SourceSpec::parseType, DataType::toString).named("type");
@@ -680,20 +560,6 @@ public final class SourceSpec {
                         + "': "
                         + e.getDescription()
                         + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
-              }
-            });
-  }
-
-  private static ConfigType<String> charset() {
-    return string()
-        .withCheck(
-            name -> {
-              try {
-                return Charset.isSupported(name)
-                    ? Optional.empty()
-                    : Optional.of("unknown encoding '" + name + "'");
-              } catch (IllegalArgumentException e) {
-                return Optional.of("unknown encoding '" + name + "'");
               }
             });
   }

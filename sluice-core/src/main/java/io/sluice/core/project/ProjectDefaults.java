@@ -14,4 +14,12 @@ record ProjectDefaults(String granularity, String onChange) {
     requireNonNull(granularity, "granularity is null");
     requireNonNull(onChange, "onChange is null");
   }
+
+  /**
+   * The defaults that connector options of the same name take (a connector option left unset in a
+   * source file takes sluice.yaml's default of that name).
+   */
+  java.util.Map<String, Object> asOptions() {
+    return java.util.Map.of("on-change", onChange);
+  }
 }

@@ -50,6 +50,15 @@ public final class ProjectLoader {
    * @throws ProjectException listing every problem found
    */
   public static Project load(Path directory, EngineOverride override) {
+    return load(directory, override, Connectors.installed());
+  }
+
+  /**
+   * Loads and checks the project in {@code directory}, reading its sources with {@code connectors}.
+   *
+   * @throws ProjectException listing every problem found
+   */
+  public static Project load(Path directory, EngineOverride override, Connectors connectors) {
     Path root = directory.toAbsolutePath().normalize();
     Problems problems = new Problems(root);
     Path projectFile = root.resolve(PROJECT_FILE);
@@ -106,13 +115,15 @@ public final class ProjectLoader {
         continue;
       }
       int before = problems.count();
-      Optional<ConfigValues> values =
+      Optional<SourceReader.Parsed> parsed =
           YamlFile.read(file, problems)
-              .flatMap(node -> SourceSpec.SOURCE_DEF.parse(node, problems.in(file)));
-      values
-          .flatMap(v -> SourceReader.read(file, v, sourceDefaults, problems))
+              .flatMap(node -> SourceReader.parse(file, node, connectors, problems));
+      parsed
+          .flatMap(p -> SourceReader.read(file, p, sourceDefaults, problems))
           .ifPresent(sources::add);
-      values.flatMap(v -> v.find(SourceSpec.MIN_SCORE)).ifPresent(m -> minScores.put(name, m));
+      parsed
+          .flatMap(p -> p.values().find(SourceSpec.MIN_SCORE))
+          .ifPresent(m -> minScores.put(name, m));
       if (problems.count() > before) {
         brokenSources.add(name);
       }

@@ -12,9 +12,8 @@ import java.util.Optional;
  * @param name source (and dataset) name
  * @param location the source file
  * @param description free text, possibly empty
- * @param connector connector plugin name, e.g. {@code files}
- * @param options connector options (for {@code files}: {@code path}, {@code format}, {@code csv},
- *     {@code json}, {@code on-change}), as written in YAML
+ * @param connector the name of the installed connector that reads it
+ * @param options the connector's options, as its factory resolved them (plain Java values)
  * @param eventTime the dataset column holding event time, if any
  * @param granularity event-time partition granularity
  * @param partitionColumns extra identity partition columns

@@ -10,7 +10,9 @@ import static io.sluice.core.config.SourceSpec.COLUMN_NAME;
 import static io.sluice.core.config.SourceSpec.COLUMN_TYPE;
 
 import io.sluice.api.engine.CompiledRule;
+import io.sluice.api.source.ConnectorFactory;
 import io.sluice.api.type.DataType;
+import io.sluice.config.ConfigDef;
 import io.sluice.config.ConfigKey;
 import io.sluice.config.ConfigType;
 import io.sluice.config.ConfigValues;
@@ -32,7 +34,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /** Turns a checked source file into a {@link SourceDef}, checking what spans several keys. */
 final class SourceReader {
@@ -45,15 +50,113 @@ final class SourceReader {
   private final ProjectDefaults defaults;
   private final ProblemReporter problems;
   private final Problems allProblems;
+  private final ConnectorFactory factory;
 
   private SourceReader(
-      Path file, ConfigValues values, ProjectDefaults defaults, Problems allProblems) {
+      Path file,
+      ConfigValues values,
+      ConnectorFactory factory,
+      ProjectDefaults defaults,
+      Problems allProblems) {
     this.file = file;
+    this.factory = factory;
     this.name = ProjectLoader.stem(file);
     this.values = values;
     this.defaults = defaults;
     this.problems = allProblems.in(file);
     this.allProblems = allProblems;
+  }
+
+  /** A source file checked key by key against the keys of its connector. */
+  record Parsed(ConfigValues values, ConnectorFactory factory) {}
+
+  /**
+   * Checks a source file's keys: finds its connector (by {@code connector:}, else the default one),
+   * then checks the file against the common keys and the connector's. A key of another installed
+   * connector is reported as such.
+   *
+   * @return the values, or empty when the connector is unknown or the file is not a mapping
+   *     (reported)
+   */
+  static Optional<Parsed> parse(Path file, Node node, Connectors connectors, Problems problems) {
+    ProblemReporter reporter = problems.in(file);
+    if (!(node instanceof MappingNode mapping)) {
+      return SourceSpec.COMMON_DEF.parse(node, reporter).map(v -> null);
+    }
+    Optional<ConnectorFactory> factory;
+    Node connectorNode = null;
+    for (NodeTuple tuple : mapping.getValue()) {
+      if (tuple.getKeyNode() instanceof ScalarNode key
+          && key.getValue().equals(SourceSpec.CONNECTOR.name())) {
+        connectorNode = tuple.getValueNode();
+      }
+    }
+    if (connectorNode == null) {
+      factory = connectors.defaultConnector();
+      if (factory.isEmpty()) {
+        reporter.report(
+            mapping,
+            "the source names no connector and no installed connector is the default; set"
+                + " connector: to one of "
+                + String.join(", ", connectors.names()));
+      }
+    } else if (connectorNode instanceof ScalarNode scalar && !YamlNodes.isNull(scalar)) {
+      factory = connectors.find(scalar.getValue());
+      if (factory.isEmpty()) {
+        reporter.report(connectorNode, connectors.unknown(scalar.getValue()));
+      }
+    } else {
+      reporter.report(
+          connectorNode,
+          "connector: expected a connector name, found " + YamlNodes.describe(connectorNode));
+      factory = Optional.empty();
+    }
+    if (factory.isEmpty()) {
+      // the connector's keys are unknown: check the common ones only
+      List<NodeTuple> common =
+          mapping.getValue().stream()
+              .filter(
+                  t ->
+                      !(t.getKeyNode() instanceof ScalarNode key)
+                          || SourceSpec.COMMON_DEF.key(key.getValue()).isPresent())
+              .toList();
+      SourceSpec.COMMON_DEF.parse(copy(mapping, common), reporter);
+      return Optional.empty();
+    }
+    String name = factory.get().name();
+    ConfigDef def = connectors.sourceDef(factory.get());
+    List<NodeTuple> own = new ArrayList<>();
+    for (NodeTuple tuple : mapping.getValue()) {
+      if (tuple.getKeyNode() instanceof ScalarNode key && def.key(key.getValue()).isEmpty()) {
+        List<String> owners = connectors.owners(key.getValue(), name);
+        if (!owners.isEmpty()) {
+          reporter.report(
+              key,
+              "'"
+                  + key.getValue()
+                  + "' is an option of connector "
+                  + String.join(", ", owners)
+                  + ", but this source's connector is "
+                  + name
+                  + " (see docs/reference/connectors/"
+                  + name
+                  + ".md for its options)");
+          continue;
+        }
+      }
+      own.add(tuple);
+    }
+    return def.parse(copy(mapping, own), reporter).map(values -> new Parsed(values, factory.get()));
+  }
+
+  private static MappingNode copy(MappingNode mapping, List<NodeTuple> tuples) {
+    return new MappingNode(
+        mapping.getTag(),
+        true,
+        new ArrayList<>(tuples),
+        mapping.getStartMark(),
+        mapping.getEndMark(),
+        mapping.getFlowStyle());
   }
 
   /**
@@ -62,8 +165,8 @@ final class SourceReader {
    * @return the source, or empty when the file has problems (reported)
    */
   static Optional<SourceDef> read(
-      Path file, ConfigValues values, ProjectDefaults defaults, Problems problems) {
-    return new SourceReader(file, values, defaults, problems).read();
+      Path file, Parsed parsed, ProjectDefaults defaults, Problems problems) {
+    return new SourceReader(file, parsed.values(), parsed.factory(), defaults, problems).read();
   }
 
   private Optional<SourceDef> read() {
@@ -87,19 +190,17 @@ final class SourceReader {
                         + "' does not match the file name '"
                         + file.getFileName()
                         + "': a source is named after its file"));
-    String connector = values.get(SourceSpec.CONNECTOR);
-    if (!SourceSpec.CONNECTORS.contains(connector)) {
-      problems.report(
-          values.nodeOf(SourceSpec.CONNECTOR),
-          "unknown connector '"
-              + connector
-              + "'"
-              + DidYouMean.hint(connector, SourceSpec.CONNECTORS)
-              + "; available: "
-              + String.join(", ", SourceSpec.CONNECTORS));
-    }
-    Map<String, Object> options =
-        connector.equals("stream") ? streamOptions() : filesOptions(connector.equals("files"));
+    String connector = factory.name();
+    Map<String, Object> options = new LinkedHashMap<>(factory.resolve(values, problems));
+    // a connector option that sluice.yaml's defaults also set takes the project's default
+    defaults
+        .asOptions()
+        .forEach(
+            (key, value) -> {
+              if (factory.options().key(key).isPresent()) {
+                options.putIfAbsent(key, value);
+              }
+            });
     List<ColumnDef> columns = columns();
     Map<String, ColumnDef> byName = new LinkedHashMap<>();
     columns.forEach(c -> byName.putIfAbsent(c.name(), c));
@@ -108,7 +209,7 @@ final class SourceReader {
     Granularity granularity = granularity(partition, eventTime.map(byName::get));
     List<String> partitionColumns = partitionColumns(partition, byName);
     List<RowCheck> checks = rowChecks();
-    List<FunctionDef> functions = functions(connector, options);
+    List<FunctionDef> functions = functions(options);
     if (allProblems.count() > before) {
       return Optional.empty();
     }
@@ -135,130 +236,6 @@ final class SourceReader {
                         SourceDef.DriftPolicy.valueOf(
                             drift.get(SourceSpec.DRIFT_POLICY).toUpperCase(java.util.Locale.ROOT)))
                 .orElse(SourceDef.DriftPolicy.DEFAULT)));
-  }
-
-  /**
-   * The options of a {@code stream} source: its {@code stream} section with defaults filled in, and
-   * {@code format: json} (pushed records are JSON objects). The keys of the files connector are
-   * errors here.
-   */
-  private Map<String, Object> streamOptions() {
-    for (ConfigKey<?> key : SourceSpec.FILES_DEF.keys()) {
-      if (values.isSet(key)) {
-        problems.report(
-            values.keyNodeOf(key),
-            "'"
-                + key.name()
-                + "' is an option of the files connector; a stream source receives JSON records"
-                + " pushed over HTTP (set its options under 'stream:')");
-      }
-    }
-    Map<String, Object> options = new LinkedHashMap<>();
-    options.put(SourceSpec.FORMAT.name(), "json");
-    ConfigValues stream = values.get(SourceSpec.STREAM);
-    for (ConfigKey<?> key : SourceSpec.STREAM_DEF.keys()) {
-      valueOrDefault(stream, key).ifPresent(value -> options.put(key.name(), value));
-    }
-    if (stream.get(SourceSpec.STREAM_AUTH).equals("token")
-        && !stream.isSet(SourceSpec.STREAM_TOKEN_ENV)
-        && !stream.isSet(SourceSpec.STREAM_TOKEN_FILE)) {
-      problems.report(
-          values.isSet(SourceSpec.STREAM)
-              ? values.nodeOf(SourceSpec.STREAM)
-              : values.nodeOf(SourceSpec.CONNECTOR),
-          "a stream source needs a bearer token for its pushes: set stream.token-env (an"
-              + " environment variable) or stream.token-file, or stream.auth: none to accept"
-              + " pushes without one");
-    }
-    if (stream.isSet(SourceSpec.STREAM_TOKEN_ENV) && stream.isSet(SourceSpec.STREAM_TOKEN_FILE)) {
-      problems.report(
-          stream.keyNodeOf(SourceSpec.STREAM_TOKEN_FILE),
-          "set one of token-env and token-file, not both");
-    }
-    if (stream.get(SourceSpec.STREAM_AUTH).equals("none")) {
-      for (ConfigKey<String> key :
-          List.of(SourceSpec.STREAM_TOKEN_ENV, SourceSpec.STREAM_TOKEN_FILE)) {
-        if (stream.isSet(key)) {
-          problems.report(
-              stream.keyNodeOf(key), key.name() + " has no effect with auth: none; remove one");
-        }
-      }
-    }
-    return options;
-  }
-
-  private static <T> Optional<T> valueOrDefault(ConfigValues section, ConfigKey<T> key) {
-    return section.find(key).or(key::defaultValue);
-  }
-
-  /** The connector options as written, with {@code format} and {@code on-change} filled in. */
-  private Map<String, Object> filesOptions(boolean files) {
-    if (files && values.isSet(SourceSpec.STREAM)) {
-      problems.report(
-          values.keyNodeOf(SourceSpec.STREAM),
-          "'stream' options apply to connector: stream, but this source's connector is files");
-    }
-    if (files && !values.isSet(SourceSpec.PATH)) {
-      problems.report(values.anchor(), "missing required key 'path' in source");
-    }
-    Map<String, Object> options = new LinkedHashMap<>();
-    for (ConfigKey<?> key : SourceSpec.FILES_DEF.keys()) {
-      values.rawValue(key).ifPresent(value -> options.put(key.name(), value));
-    }
-    Optional<String> format =
-        values.isSet(SourceSpec.FORMAT)
-            ? values.find(SourceSpec.FORMAT)
-            : values.find(SourceSpec.PATH).flatMap(this::formatOf);
-    format.ifPresent(f -> options.put(SourceSpec.FORMAT.name(), f));
-    options.put(
-        SourceSpec.ON_CHANGE.name(), values.find(SourceSpec.ON_CHANGE).orElse(defaults.onChange()));
-    for (ConfigKey<ConfigValues> section : List.of(SourceSpec.CSV, SourceSpec.JSON)) {
-      if (values.isSet(section) && format.isPresent() && !format.get().equals(section.name())) {
-        problems.report(
-            values.keyNodeOf(section),
-            section.name()
-                + " options apply to format "
-                + section.name()
-                + ", but the format is "
-                + format.get());
-      }
-    }
-    values
-        .find(SourceSpec.CSV)
-        .filter(csv -> csv.isSet(SourceSpec.CSV_DELIMITER) && csv.isSet(SourceSpec.CSV_QUOTE))
-        .filter(csv -> csv.get(SourceSpec.CSV_DELIMITER).equals(csv.get(SourceSpec.CSV_QUOTE)))
-        .ifPresent(
-            csv ->
-                problems.report(
-                    csv.nodeOf(SourceSpec.CSV_QUOTE),
-                    "csv: quote and delimiter cannot be the same character"));
-    return options;
-  }
-
-  private Optional<String> formatOf(String path) {
-    String fileName = path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
-    for (String compression : List.of(".gz", ".zst")) {
-      if (fileName.endsWith(compression)) {
-        fileName = fileName.substring(0, fileName.length() - compression.length());
-      }
-    }
-    String extension = fileName.substring(fileName.lastIndexOf('.') + 1);
-    Optional<String> format =
-        switch (extension) {
-          case "csv" -> Optional.of("csv");
-          case "json", "jsonl", "ndjson" -> Optional.of("json");
-          case "parquet" -> Optional.of("parquet");
-          default -> Optional.empty();
-        };
-    if (format.isEmpty()) {
-      problems.report(
-          values.nodeOf(SourceSpec.PATH),
-          "cannot tell the format of '"
-              + path
-              + "' from its extension; set format to one of "
-              + String.join(", ", SourceSpec.FORMATS));
-    }
-    return format;
   }
 
   private List<ColumnDef> columns() {
@@ -737,7 +714,7 @@ final class SourceReader {
     return checks;
   }
 
-  private List<FunctionDef> functions(String connector, Map<String, Object> options) {
+  private List<FunctionDef> functions(Map<String, Object> options) {
     List<FunctionDef> functions = new ArrayList<>();
     for (ConfigValues function : values.get(SourceSpec.FUNCTIONS)) {
       function
@@ -750,13 +727,10 @@ final class SourceReader {
                           function.get(SourceSpec.FUNCTION_OPTIONS),
                           Problems.at(file, function.anchor()))));
     }
-    Object format = options.get(SourceSpec.FORMAT.name());
-    if (!functions.isEmpty() && connector.equals("files") && !"json".equals(format)) {
-      problems.report(
-          values.keyNodeOf(SourceSpec.FUNCTIONS),
-          "functions run on JSON records, but this source reads "
-              + (format == null ? "files of an unknown format" : format)
-              + " files");
+    if (!functions.isEmpty()) {
+      factory
+          .functionsUnsupported(options)
+          .ifPresent(why -> problems.report(values.keyNodeOf(SourceSpec.FUNCTIONS), why));
     }
     return functions;
   }

@@ -3,6 +3,7 @@ package io.sluice.core.run;
 import static java.util.Objects.requireNonNull;
 
 import io.sluice.api.log.IngestLog;
+import io.sluice.core.project.Connectors;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
 import java.time.Clock;
@@ -77,7 +78,12 @@ public final class ContinuousProcessor {
     Project project = runtime.project();
     this.streams =
         project.sources().stream()
-            .filter(s -> s.connector().equals("stream"))
+            .filter(
+                s ->
+                    Connectors.installed()
+                        .find(s.connector())
+                        .map(f -> f.capabilities().continuous())
+                        .orElse(false))
             .map(SourceDef::name)
             .toList();
     this.intervalMillis = project.serve().triggerInterval().toMillis();

@@ -2,16 +2,15 @@ package io.sluice.core.run;
 
 import static java.util.Objects.requireNonNull;
 
-import io.sluice.api.Plugins;
 import io.sluice.api.SluiceException;
-import io.sluice.api.source.ConnectorFactory;
 import io.sluice.api.source.ObservedField;
+import io.sluice.api.source.RecordTransform;
 import io.sluice.api.source.SourceConnector;
-import io.sluice.api.source.SourceContext;
 import io.sluice.api.source.SourceField;
 import io.sluice.api.source.Split;
 import io.sluice.config.DidYouMean;
 import io.sluice.core.project.ColumnDef;
+import io.sluice.core.project.Connectors;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
 import java.nio.file.Path;
@@ -63,7 +62,11 @@ public final class MissingFields {
 
   /** Whether {@code source}'s policy makes a missing field an error (no policy declared). */
   public static boolean applies(SourceDef source) {
-    return source.drift() == SourceDef.DriftPolicy.DEFAULT && !source.connector().equals("stream");
+    return source.drift() == SourceDef.DriftPolicy.DEFAULT
+        && Connectors.installed()
+            .find(source.connector())
+            .map(f -> f.capabilities().missingFieldStops())
+            .orElse(false);
   }
 
   /**
@@ -195,13 +198,23 @@ public final class MissingFields {
         fields.add(new SourceField(path, path, true));
       }
     }
-    SourceConnector connector =
-        Plugins.find(ConnectorFactory.class, ConnectorFactory::name, source.connector())
-            .create(
-                new SourceContext(source.name(), project.directory(), source.options(), fields));
     List<Observed> observed = new ArrayList<>();
-    for (Split split : connector.sample(SAMPLE_FILES)) {
-      connector.observe(split).ifPresent(f -> observed.add(new Observed(split.key(), f)));
+    try (SourceConnector connector =
+        Connectors.installed()
+            .get(source.connector())
+            .create(
+                ProjectRuntime.context(
+                    project,
+                    source,
+                    fields,
+                    RecordTransform.IDENTITY,
+                    () -> {
+                      throw new IllegalStateException("no ingest log while sampling");
+                    },
+                    System.getenv()))) {
+      for (Split split : connector.sample(SAMPLE_FILES)) {
+        connector.observe(split).ifPresent(f -> observed.add(new Observed(split.key(), f)));
+      }
     }
     return problems(source, observed, project.directory());
   }

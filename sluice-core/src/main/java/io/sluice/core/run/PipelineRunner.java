@@ -211,7 +211,17 @@ public final class PipelineRunner {
     SourceDef source = effective(declared);
     CompiledSource compiled = compiler.compile(source);
     Tables tables = tables(source);
-    SourceConnector connector = connectors.apply(source, compiled.fields());
+    try (SourceConnector connector = connectors.apply(source, compiled.fields())) {
+      return ingest(source, compiled, tables, connector, start);
+    }
+  }
+
+  private RunSummary.SourceRun ingest(
+      SourceDef source,
+      CompiledSource compiled,
+      Tables tables,
+      SourceConnector connector,
+      Instant start) {
 
     Optional<StateStore.Intent> pending = state.intent(source.name());
     if (pending.isPresent()) {
@@ -465,8 +475,8 @@ public final class PipelineRunner {
 
   /**
    * How a split that schema drift quarantines is read: through the connector (which sends each
-   * record to quarantine), except Parquet, which the files connector cannot read record by record:
-   * the engine reads it and rejects every row.
+   * record to quarantine), except Parquet, which a connector may be unable to read record by
+   * record: the engine reads it and rejects every row.
    */
   private static Optional<io.sluice.api.source.NativeFormat> drifted(
       SourceConnector connector, Split split, List<SchemaDrift.Event> events) {

@@ -81,10 +81,7 @@ public final class ProjectCheck {
         io.sluice.api.lake.LakeFactory::name,
         project.lake().type());
     for (SourceDef source : project.sources()) {
-      Plugins.find(
-          io.sluice.api.source.ConnectorFactory.class,
-          io.sluice.api.source.ConnectorFactory::name,
-          source.connector());
+      io.sluice.core.project.Connectors.installed().get(source.connector());
     }
     EngineFactory factory =
         Plugins.find(EngineFactory.class, EngineFactory::name, project.engine());

@@ -13,13 +13,13 @@ import io.sluice.api.lake.LakeFactory;
 import io.sluice.api.log.IngestLog;
 import io.sluice.api.log.IngestLogFactory;
 import io.sluice.api.log.IngestLogSettings;
-import io.sluice.api.source.ConnectorFactory;
 import io.sluice.api.source.RecordTransform;
 import io.sluice.api.source.SourceConnector;
 import io.sluice.api.source.SourceContext;
 import io.sluice.api.source.SourceField;
 import io.sluice.core.function.FunctionCatalog;
 import io.sluice.core.function.FunctionChain;
+import io.sluice.core.project.Connectors;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
 import io.sluice.core.rules.RuleCompiler;
@@ -48,7 +48,7 @@ public final class ProjectRuntime implements AutoCloseable {
       new java.util.concurrent.locks.ReentrantLock();
   private static final long PUBLISH_INTERVAL_MILLIS = 1000;
   private long lastPublished = Long.MIN_VALUE / 2;
-  // Opened on first use: only projects with stream sources have one.
+  // Opened on first use: only projects whose connectors read pushed records use it.
   private IngestLog ingestLog;
 
   private ProjectRuntime(Project project, Engine engine, java.util.function.Supplier<Lake> lake) {
@@ -222,15 +222,34 @@ public final class ProjectRuntime implements AutoCloseable {
 
   /** Creates the connector of a source that reads {@code fields}. */
   public SourceConnector connector(SourceDef source, List<SourceField> fields) {
-    return Plugins.find(ConnectorFactory.class, ConnectorFactory::name, source.connector())
+    return Connectors.installed()
+        .get(source.connector())
         .create(
-            new SourceContext(
-                source.name(),
-                project.directory(),
-                source.options(),
-                fields,
-                transform(source),
-                this::ingestLog));
+            context(project, source, fields, transform(source), this::ingestLog, System.getenv()));
+  }
+
+  /**
+   * What the connector of {@code source} is created with: its options, the fields to read, the
+   * process environment (for credentials), and its own state folder, {@code
+   * <state-dir>/connectors/<source>}.
+   */
+  public static SourceContext context(
+      Project project,
+      SourceDef source,
+      List<SourceField> fields,
+      RecordTransform transform,
+      java.util.function.Supplier<IngestLog> ingestLog,
+      Map<String, String> environment) {
+    return new SourceContext(
+        source.name(),
+        project.directory(),
+        source.options(),
+        fields,
+        transform,
+        ingestLog,
+        environment,
+        source.location().file(),
+        project.stateDirectory().resolve("connectors").resolve(source.name()));
   }
 
   /**

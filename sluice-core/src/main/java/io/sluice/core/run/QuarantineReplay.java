@@ -268,6 +268,7 @@ public final class QuarantineReplay {
           false,
           millisSince(start));
     } finally {
+      connector.close();
       // The scratch relations pointed at files about to be deleted.
       engine.exposeLakeRelations(
           List.of(

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.core.project.Project;
-import io.sluice.core.project.ProjectLoader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class ReferenceDocsTest {
   @Test
@@ -33,23 +30,6 @@ class ReferenceDocsTest {
               generated.getKey(), ReferenceDocs.REGENERATE)
           .isEqualTo(generated.getValue());
     }
-  }
-
-  @Test
-  void theExampleProjectOfTheDocsLoads(@TempDir Path directory) throws IOException {
-    for (Map.Entry<String, String> file : ReferenceDocs.EXAMPLE.entrySet()) {
-      Path path = directory.resolve(file.getKey());
-      Files.createDirectories(path.getParent());
-      Files.writeString(path, file.getValue(), StandardCharsets.UTF_8);
-    }
-
-    Project project = ProjectLoader.load(directory);
-
-    assertThat(project.sources()).extracting(s -> s.name()).containsExactly("orders");
-    assertThat(project.models())
-        .extracting(m -> m.name())
-        .containsExactly("daily_revenue", "top_days");
-    assertThat(project.modelTests()).hasSize(4);
   }
 
   @Test

@@ -77,33 +77,12 @@ class SpecDefaultsTest {
 
   @Test
   void recordsEveryKeyOfASourceFileWithItsDefault() {
-    assertThat(defaults(SourceSpec.SOURCE_DEF))
+    assertThat(defaults(SourceSpec.COMMON_DEF))
         .containsExactlyEntriesOf(
             entries(
                 entry("name", "the file name without its extension"),
                 entry("description", "`\"\"`"),
-                entry("connector", "`files`"),
-                entry("path", "required by the `files` connector"),
-                entry(
-                    "format",
-                    "from the path's extension: `.csv`, `.json` / `.jsonl` / `.ndjson`, `.parquet` (also with `.gz` or `.zst` after it)"),
-                entry("csv", ""),
-                entry("csv.header", "`true`"),
-                entry("csv.delimiter", "`,`"),
-                entry("csv.quote", "`\"`"),
-                entry("csv.escape", "the `quote` character"),
-                entry("csv.encoding", "`UTF-8`"),
-                entry("csv.null-value", "`\"\"`"),
-                entry("csv.skip-lines", "`0`"),
-                entry("json", ""),
-                entry("json.encoding", "`UTF-8`"),
-                entry("on-change", "`defaults.on-change` of sluice.yaml"),
-                entry("stream", ""),
-                entry("stream.auth", "`token`"),
-                entry("stream.token-env", ""),
-                entry("stream.token-file", ""),
-                entry("stream.partition-key", ""),
-                entry("stream.max-batch-records", "`1000000`"),
+                entry("connector", "the default connector, which reads local files"),
                 entry("event-time", ""),
                 entry("partition", ""),
                 entry("partition.granularity", "`defaults.granularity` of sluice.yaml"),

@@ -279,8 +279,8 @@ class ProjectLoaderProblemsTest {
             "sources/clicks.yaml:1:12: a stream source needs a bearer token for its pushes: set"
                 + " stream.token-env (an environment variable) or stream.token-file, or"
                 + " stream.auth: none to accept pushes without one",
-            "sources/clicks.yaml:2:1: 'path' is an option of the files connector; a stream source"
-                + " receives JSON records pushed over HTTP (set its options under 'stream:')");
+            "sources/clicks.yaml:2:1: 'path' is an option of connector files, but this source's"
+                + " connector is stream (see docs/reference/connectors/stream.md for its options)");
   }
 
   @Test
@@ -338,8 +338,9 @@ class ProjectLoaderProblemsTest {
     assertThat(project.problems())
         .containsExactly(
             "sources/clicks.yaml:4:3: token-env has no effect with auth: none; remove one",
-            "sources/orders.yaml:2:1: 'stream' options apply to connector: stream, but this"
-                + " source's connector is files");
+            "sources/orders.yaml:2:1: 'stream' is an option of connector stream, but this"
+                + " source's connector is files (see docs/reference/connectors/files.md for its"
+                + " options)");
   }
 
   @Test
@@ -350,7 +351,7 @@ class ProjectLoaderProblemsTest {
 
     assertThat(project.problem())
         .isEqualTo(
-            "sources/orders.yaml:1:12: unknown connector 'file' (did you mean 'files'?); available:"
+            "sources/orders.yaml:1:12: unknown connector 'file' (did you mean 'files'?); installed:"
                 + " files, stream");
   }
 
@@ -361,7 +362,8 @@ class ProjectLoaderProblemsTest {
     assertThat(project.problem())
         .isEqualTo(
             "sources/orders.yaml:1:7: cannot tell the format of 'data/orders.txt' from its"
-                + " extension; set format to one of csv, json, parquet");
+                + " extension (.csv, .tsv, .json, .ndjson, .jsonl or .parquet); set format to one"
+                + " of csv, json, parquet");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.sluice.connect.files;
+package io.sluice.connect.stream;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,6 +14,7 @@ import io.sluice.api.source.SourceContext;
 import io.sluice.api.source.SourceField;
 import io.sluice.api.source.Split;
 import io.sluice.api.source.SplitPlan;
+import io.sluice.core.testing.CollectingSink;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,7 +54,10 @@ class StreamConnectorTest {
                 Map.of("format", "json", "max-batch-records", maxBatchRecords),
                 List.of(new SourceField("id", "id"), new SourceField("os", "device.os")),
                 transform,
-                () -> log));
+                () -> log,
+                Map.of(),
+                dir.resolve("sources/clicks.yaml"),
+                dir.resolve("state")));
   }
 
   private void append(int partition, String... records) {

@@ -111,7 +111,7 @@ class ProjectLoaderTest {
             connector: files
             path: data/clicks.jsonl
             json:
-              encoding: UTF-16
+              encoding: ISO-8859-1
             event-time: day
             partition:
               granularity: day
@@ -181,7 +181,7 @@ class ProjectLoaderTest {
                 "files",
                 Map.of(
                     "path", "data/clicks.jsonl",
-                    "json", Map.of("encoding", "UTF-16"),
+                    "json", Map.of("encoding", "ISO-8859-1"),
                     "format", "json",
                     "on-change", "skip"),
                 Optional.of("day"),

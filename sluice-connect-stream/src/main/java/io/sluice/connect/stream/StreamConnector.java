@@ -1,22 +1,24 @@
-package io.sluice.connect.files;
+package io.sluice.connect.stream;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import io.sluice.api.Secrets;
 import io.sluice.api.SluiceException;
 import io.sluice.api.log.IngestLog;
 import io.sluice.api.log.LogRecord;
 import io.sluice.api.source.NativeFormat;
 import io.sluice.api.source.ObservedField;
+import io.sluice.api.source.PushSettings;
 import io.sluice.api.source.RecordSink;
 import io.sluice.api.source.RecordTransform;
 import io.sluice.api.source.SourceConnector;
 import io.sluice.api.source.SourceContext;
 import io.sluice.api.source.Split;
 import io.sluice.api.source.SplitPlan;
+import io.sluice.connect.files.JsonRecords;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,22 +46,60 @@ final class StreamConnector implements SourceConnector {
   private final String stream;
   private final Supplier<IngestLog> log;
   private final RecordTransform transform;
-  private final JsonReader json;
+  private final JsonRecords json;
+  private final SourceContext context;
   private final int maxBatchRecords;
 
   StreamConnector(SourceContext context) {
     this.stream = context.sourceName();
     this.log = context.ingestLog();
     this.transform = context.transform();
-    this.json =
-        new JsonReader(
-            stream, JsonOptions.defaults(), context.fields(), FilesConnector.MAX_RECORD_SIZE);
+    this.json = JsonRecords.of(stream, context.fields());
+    this.context = context;
     Object max = context.options().getOrDefault("max-batch-records", 1_000_000);
     this.maxBatchRecords = ((Number) max).intValue();
     if (maxBatchRecords < 1) {
       throw SluiceException.user(
           "Source '%s': max-batch-records must be at least 1, got %d", stream, maxBatchRecords);
     }
+  }
+
+  /**
+   * The token and partition key pushes use, the token read from its variable or file now (so that a
+   * {@code run} that only drains the log needs no token).
+   */
+  private static PushSettings push(SourceContext context) {
+    Map<String, Object> options = context.options();
+    Optional<String> token = Optional.empty();
+    if (!"none".equals(options.getOrDefault(StreamSpec.AUTH.name(), "token"))) {
+      Optional<String> variable =
+          Optional.ofNullable((String) options.get(StreamSpec.TOKEN_ENV.name()));
+      Optional<String> file =
+          Optional.ofNullable((String) options.get(StreamSpec.TOKEN_FILE.name()));
+      if (variable.isEmpty() && file.isEmpty()) {
+        throw SluiceException.user(
+            "Source '%s': a stream source needs a bearer token for its pushes: set"
+                + " stream.token-env or stream.token-file, or stream.auth: none",
+            context.sourceName());
+      }
+      token =
+          Optional.of(
+              Secrets.read(
+                  "Source '" + context.sourceName() + "'",
+                  "stream.token",
+                  context.sourceFile().toString(),
+                  "the bearer token that pushes to the stream carry",
+                  variable,
+                  file.map(f -> context.projectDirectory().resolve(f).normalize()),
+                  context.environment()));
+    }
+    return new PushSettings(
+        token, Optional.ofNullable((String) options.get(StreamSpec.PARTITION_KEY.name())));
+  }
+
+  @Override
+  public Optional<PushSettings> push() {
+    return Optional.of(push(context));
   }
 
   @Override
@@ -139,10 +179,9 @@ final class StreamConnector implements SourceConnector {
     if (!transform.isIdentity()) {
       return Optional.empty();
     }
-    JsonSchemaScanner scanner = new JsonSchemaScanner(UTF_8, FilesConnector.MAX_RECORD_SIZE);
-    Map<String, String> kinds = new LinkedHashMap<>();
-    forEach(split, record -> scanner.record(new String(record.payload(), UTF_8), kinds));
-    return Optional.of(JsonSchemaScanner.fields(kinds));
+    List<String> records = new ArrayList<>();
+    forEach(split, record -> records.add(new String(record.payload(), UTF_8)));
+    return Optional.of(JsonRecords.observe(records));
   }
 
   @Override

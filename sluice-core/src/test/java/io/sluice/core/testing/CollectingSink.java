@@ -1,4 +1,4 @@
-package io.sluice.connect.files;
+package io.sluice.core.testing;
 
 import io.sluice.api.source.RecordSink;
 import java.util.ArrayList;
@@ -7,13 +7,13 @@ import java.util.Collections;
 import java.util.List;
 
 /** A {@link RecordSink} that keeps everything, in order. */
-final class CollectingSink implements RecordSink {
+public final class CollectingSink implements RecordSink {
   /**
    * A record or a malformed input; {@code values} is null for malformed, {@code reason} for
    * records.
    */
-  record Event(long position, String original, List<String> values, String reason) {
-    boolean isRecord() {
+  public record Event(long position, String original, List<String> values, String reason) {
+    public boolean isRecord() {
       return values != null;
     }
   }
@@ -31,25 +31,25 @@ final class CollectingSink implements RecordSink {
     events.add(new Event(position, original, null, reason));
   }
 
-  List<Event> events() {
+  public List<Event> events() {
     return events;
   }
 
-  List<Event> records() {
+  public List<Event> records() {
     return events.stream().filter(Event::isRecord).toList();
   }
 
-  List<Event> malformed() {
+  public List<Event> malformed() {
     return events.stream().filter(e -> !e.isRecord()).toList();
   }
 
   /** The values of every record. */
-  List<List<String>> values() {
+  public List<List<String>> values() {
     return records().stream().map(Event::values).toList();
   }
 
   /** The positions of every record. */
-  List<Long> positions() {
+  public List<Long> positions() {
     return records().stream().map(Event::position).toList();
   }
 }

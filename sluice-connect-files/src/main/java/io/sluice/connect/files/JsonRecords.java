@@ -1,0 +1,56 @@
+package io.sluice.connect.files;
+
+import io.sluice.api.source.ObservedField;
+import io.sluice.api.source.SourceField;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Extracts fields from JSON object records as the {@code files} connector does (dotted paths,
+ * values as text), for connectors that receive JSON records another way (pushed, from a log).
+ */
+public final class JsonRecords {
+  private final JsonReader reader;
+
+  private JsonRecords(JsonReader reader) {
+    this.reader = reader;
+  }
+
+  /**
+   * A reader of {@code fields} from UTF-8 JSON objects of at most 16 MiB.
+   *
+   * @param sourceName the source, for messages
+   */
+  public static JsonRecords of(String sourceName, List<SourceField> fields) {
+    return new JsonRecords(
+        new JsonReader(sourceName, JsonOptions.defaults(), fields, FilesConnector.MAX_RECORD_SIZE));
+  }
+
+  /**
+   * One value per field, as text; null where the record has no value.
+   *
+   * @throws IOException when {@code json} is not one JSON object
+   */
+  public String[] extract(String json) throws IOException {
+    return reader.extract(json);
+  }
+
+  /**
+   * The fields of a series of JSON object records, with the widest kind of value seen for each leaf
+   * path (as {@code observe} gives for JSON files).
+   *
+   * @param records the records' texts, each one JSON object
+   */
+  public static List<ObservedField> observe(Iterable<String> records) {
+    JsonSchemaScanner scanner =
+        new JsonSchemaScanner(StandardCharsets.UTF_8, FilesConnector.MAX_RECORD_SIZE);
+    Map<String, String> kinds = new LinkedHashMap<>();
+    for (String record : records) {
+      scanner.record(record, kinds);
+    }
+    return JsonSchemaScanner.fields(kinds);
+  }
+}
