@@ -2,15 +2,12 @@ package io.sluice.connect.cdc;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sluice.api.Secrets;
 import io.sluice.api.SluiceException;
 import io.sluice.api.source.SourceContext;
 import io.sluice.config.ConfigDef;
 import io.sluice.config.ConfigKey;
 import io.sluice.config.ConfigType;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -370,27 +367,18 @@ record CdcOptions(
       throw SluiceException.user(
           "Source '%s': set either cdc.password-env or cdc.password-file, not both", source);
     }
-    if (env.isPresent()) {
-      String value = context.environment().get(env.get());
-      if (value == null) {
-        throw SluiceException.user(
-            "Source '%s': cdc.password-env names the environment variable %s, which is not set",
-            source, env.get());
-      }
-      return Optional.of(value);
+    if (env.isEmpty() && file.isEmpty()) {
+      return Optional.empty();
     }
-    if (file.isPresent()) {
-      Path path = context.projectDirectory().resolve(file.get());
-      try {
-        String value = Files.readString(path, StandardCharsets.UTF_8);
-        return Optional.of(value.endsWith("\n") ? value.strip() : value);
-      } catch (IOException e) {
-        throw SluiceException.user(
-            "Source '%s': cannot read the password file %s named by cdc.password-file: %s",
-            source, path, e.getMessage());
-      }
-    }
-    return Optional.empty();
+    return Optional.of(
+        Secrets.read(
+            "Source '" + source + "'",
+            SECTION + ".password",
+            context.sourceFile().toString(),
+            "the database password",
+            env,
+            file.map(context.projectDirectory()::resolve),
+            context.environment()));
   }
 
   /** A schema-qualified table name, each part as PostgreSQL stores it (unquoted, case kept). */

@@ -133,8 +133,8 @@ class CdcConnectorFactoryTest {
     assertThatThrownBy(
             () -> CdcOptions.parse(context("o", Map.of("password-env", "NOPE"), Map.of())))
         .isInstanceOf(SluiceException.class)
-        .hasMessage(
-            "Source 'o': cdc.password-env names the environment variable NOPE, which is not set");
+        .hasMessageStartingWith("Source 'o': the environment variable NOPE (cdc.password-env, ")
+        .hasMessageEndingWith("is not set; it must hold the database password");
     assertThat(
             CdcOptions.parse(context("o", Map.of("password-env", "PW"), Map.of("PW", "s3cret")))
                 .toString())
@@ -168,6 +168,7 @@ class CdcConnectorFactoryTest {
           throw new IllegalStateException();
         },
         environment,
+        project.resolve("sources").resolve(source + ".yaml"),
         project.resolve("state"));
   }
 

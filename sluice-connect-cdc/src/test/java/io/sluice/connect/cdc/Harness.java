@@ -57,6 +57,7 @@ final class Harness {
           throw new IllegalStateException("no ingest log");
         },
         environment,
+        project.resolve("sources").resolve(source + ".yaml"),
         project.resolve(".sluice"));
   }
 
