@@ -69,8 +69,14 @@ final class PostgresCdcConnector implements SourceConnector {
   private static final String CHANGES_PREFIX = "changes:";
   private static final Pattern CHANGES =
       Pattern.compile("changes:([a-z0-9_]+)@([0-9A-F]+/[0-9A-F]+)?\\.\\.([0-9A-F]+/[0-9A-F]+)");
-  private static final Pattern SNAPSHOT =
-      Pattern.compile("snapshot:([a-z0-9_]+)@([0-9A-F]+/[0-9A-F]+)");
+  private static final Pattern SNAPSHOT = Pattern.compile("snapshot:([a-z0-9_]+)");
+
+  /**
+   * The position of the snapshot batch: the slot that exported the landed snapshot is at its
+   * consistent point until the next batch lands, so the stream goes on from the slot.
+   */
+  static final String SNAPSHOT_POSITION = "snapshot";
+
   private static final String OBJECT_IN_USE = "55006";
   private static final int FETCH_SIZE = 10_000;
   private static final int BUSY_SLOT_TRIES = 60;
@@ -121,6 +127,18 @@ final class PostgresCdcConnector implements SourceConnector {
           slot = confirmedFlush(connection);
         }
         from = slot.orElseThrow();
+      } else if (position.equals(SNAPSHOT_POSITION)) {
+        from =
+            slot.orElseThrow(
+                () ->
+                    SluiceException.external(
+                        String.format(
+                            "Source '%s': the replication slot %s does not exist, but the lake"
+                                + " holds its snapshot: the changes after it are lost. Drop the"
+                                + " source's tables and its committed position to start again"
+                                + " from a snapshot",
+                            source, options.slot()),
+                        null));
       } else {
         from = lsn(position);
         if (slot.isEmpty()) {
@@ -168,36 +186,33 @@ final class PostgresCdcConnector implements SourceConnector {
     }
   }
 
-  /** The split of the initial snapshot, creating the slot (and so its snapshot) when needed. */
+  /**
+   * The split of the initial snapshot. The slot is made when the split is read: a batch that did
+   * not land is read again after a crash, and its snapshot is then taken anew (nothing of it
+   * landed).
+   */
   private SplitPlan snapshotPlan(Connection connection) throws SQLException {
-    if (exported == null) {
-      if (confirmedFlush(connection).isPresent()) {
-        if (!options.create()) {
-          throw SluiceException.user(
-              "Source '%s': nothing is landed yet and snapshot is initial, but the replication"
-                  + " slot %s already exists and cdc.create is false: Sluice can take a"
-                  + " consistent snapshot only of a slot it creates. Drop the slot"
-                  + " (SELECT pg_drop_replication_slot('%s')), set create: true, or set snapshot:"
-                  + " never",
-              source, options.slot(), options.slot());
-        }
-        // Nothing of it is landed: the slot is left from a first run that did not land its
-        // snapshot, and a new snapshot needs a new slot.
-        dropSlot(connection);
-      }
-      if (!options.create()) {
-        throw SluiceException.user(
-            "Source '%s': snapshot is initial but cdc.create is false: a consistent snapshot is"
-                + " exported only when Sluice creates the slot; set create: true, or snapshot:"
-                + " never with a slot you created",
-            source);
-      }
-      exported = createSlotWithSnapshot();
+    if (!options.create()) {
+      throw SluiceException.user(
+          "Source '%s': snapshot is initial but cdc.create is false: a consistent snapshot is"
+              + " exported only when Sluice creates the slot; set create: true, or snapshot:"
+              + " never with a slot you created",
+          source);
     }
-    String lsn = exported.lsn().asString();
     return new SplitPlan(
-        List.of(new Split(SPLIT_KEY, lsn, SNAPSHOT_PREFIX + options.slot() + "@" + lsn, 0)),
+        List.of(new Split(SPLIT_KEY, SNAPSHOT_POSITION, SNAPSHOT_PREFIX + options.slot(), 0)),
         List.of());
+  }
+
+  /**
+   * Creates the slot, exporting its snapshot; a slot of the same name is dropped first: nothing is
+   * landed yet, so it is left from a first batch that did not land.
+   */
+  private ExportedSnapshot takeSnapshot(Connection connection) throws SQLException {
+    if (confirmedFlush(connection).isPresent()) {
+      dropSlot(connection);
+    }
+    return createSlotWithSnapshot();
   }
 
   /** The end of the last whole transaction within about max-changes-per-batch changes. */
@@ -262,7 +277,7 @@ final class PostgresCdcConnector implements SourceConnector {
     Matcher changes = CHANGES.matcher(split.location());
     try {
       if (snapshot.matches() && snapshot.group(1).equals(options.slot())) {
-        readSnapshot(lsn(snapshot.group(2)), sink);
+        readSnapshot(sink);
       } else if (changes.matches() && changes.group(1).equals(options.slot())) {
         readChanges(lsn(changes.group(2)), lsn(changes.group(3)), sink);
       } else {
@@ -274,15 +289,11 @@ final class PostgresCdcConnector implements SourceConnector {
     }
   }
 
-  private void readSnapshot(LogSequenceNumber lsn, RecordSink sink) throws SQLException {
-    if (exported == null || !exported.lsn().equals(lsn)) {
-      throw SluiceException.external(
-          String.format(
-              "Source '%s': the snapshot of slot %s at LSN %s is gone (its connection was closed"
-                  + " before the batch landed); plan again to take a new one",
-              source, options.slot(), lsn.asString()),
-          null);
+  private void readSnapshot(RecordSink sink) throws SQLException {
+    if (exported == null) {
+      exported = takeSnapshot(sql());
     }
+    LogSequenceNumber lsn = exported.lsn();
     Connection connection = sql();
     connection.setAutoCommit(false);
     try {
@@ -692,11 +703,12 @@ final class PostgresCdcConnector implements SourceConnector {
     if (position == null || closed) {
       return;
     }
-    LogSequenceNumber lsn = lsn(position);
     try {
-      if (exported != null && exported.lsn().equals(lsn)) {
-        closeExported();
+      closeExported(); // the snapshot batch, or one after it, is landed
+      if (position.equals(SNAPSHOT_POSITION)) {
+        return; // the slot is at the snapshot's consistent point
       }
+      LogSequenceNumber lsn = lsn(position);
       Connection connection = sql();
       Optional<LogSequenceNumber> slot = confirmedFlush(connection);
       if (slot.isPresent() && slot.get().compareTo(lsn) < 0) {

@@ -53,11 +53,12 @@ class PostgresCdcConnectorTest {
           .satisfies(
               split -> {
                 assertThat(split.key()).isEqualTo("wal");
-                assertThat(split.location()).startsWith("snapshot:sluice_snap@");
+                assertThat(split.location()).isEqualTo("snapshot:sluice_snap");
+                assertThat(split.position()).isEqualTo("snapshot");
               });
+      CollectingSink snapshot = Harness.read(connector, plan);
       // Written after the slot's consistent point: a change, not part of the snapshot.
       TestPostgres.execute("INSERT INTO snap VALUES (3, 'three', 30)");
-      CollectingSink snapshot = Harness.read(connector, plan);
       assertThat(snapshot.kinds()).containsExactly("record", "record");
       assertThat(snapshot.values())
           .containsExactlyInAnyOrder(List.of("1", "one", "10"), List.of("2", "two", "20"));
@@ -287,21 +288,30 @@ class PostgresCdcConnectorTest {
   }
 
   @Test
-  void aSnapshotThatDidNotLandIsTakenAgain() {
+  void aSnapshotBatchThatDidNotLandIsTakenAgainWhenItsSplitIsReadAgain() {
     createTable("resnap");
     TestPostgres.execute("INSERT INTO resnap VALUES (1, 'a', 1)");
     Harness harness = harness("resnap", Map.of());
+    SplitPlan plan;
     try (SourceConnector first = harness.open()) {
-      Harness.read(first, first.plan(Map.of()));
-      // Dies before the snapshot batch lands.
+      plan = first.plan(Map.of());
+      Harness.read(first, plan);
+      TestPostgres.execute("INSERT INTO resnap VALUES (2, 'b', 2)");
+      // Dies before the snapshot batch lands; the core's intent keeps the split.
     }
-    TestPostgres.execute("INSERT INTO resnap VALUES (2, 'b', 2)");
+    TestPostgres.execute("INSERT INTO resnap VALUES (3, 'c', 3)");
     try (SourceConnector second = harness.open()) {
-      CollectingSink snapshot = harness.batch(second);
+      CollectingSink snapshot = Harness.read(second, plan);
+      harness.land(plan, snapshot);
+      second.committed(Harness.positions(plan));
       assertThat(snapshot.values())
-          .containsExactlyInAnyOrder(List.of("1", "a", "1"), List.of("2", "b", "2"));
+          .containsExactlyInAnyOrder(
+              List.of("1", "a", "1"), List.of("2", "b", "2"), List.of("3", "c", "3"));
       assertThat(second.plan(Map.copyOf(harness.committed)).splits()).isEmpty();
+      TestPostgres.execute("UPDATE resnap SET qty = 4 WHERE id = 3");
+      assertThat(harness.batch(second).values()).containsExactly(List.of("3", "c", "4"));
     }
+    assertThat(harness.clean).isEqualTo(source("resnap"));
   }
 
   @Test
@@ -310,12 +320,12 @@ class PostgresCdcConnectorTest {
     Harness harness = harness("closing", Map.of());
     SourceConnector connector = harness.open();
     SplitPlan plan = connector.plan(Map.of());
+    Harness.read(connector, plan);
     // The exported snapshot's replication connection is open until the snapshot lands.
     assertThat(
             count(
                 "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'sluice-cdc-closing'"))
         .isEqualTo(1);
-    Harness.read(connector, plan);
     connector.close();
     connector.close(); // twice is fine
     assertThat(
@@ -412,8 +422,10 @@ class PostgresCdcConnectorTest {
     Harness harness = harness("ahead", Map.of());
     try (SourceConnector connector = harness.open()) {
       harness.batch(connector);
-      String landed = harness.committed.get("wal");
       TestPostgres.execute("INSERT INTO ahead VALUES (1, 'a', 1)");
+      harness.batch(connector);
+      String landed = harness.committed.get("wal");
+      TestPostgres.execute("INSERT INTO ahead VALUES (2, 'b', 2)");
       harness.batch(connector);
       assertThatThrownBy(() -> connector.plan(Map.of("wal", landed)))
           .isInstanceOf(SluiceException.class)
