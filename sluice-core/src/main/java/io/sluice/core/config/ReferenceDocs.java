@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Generates the reference docs of the project format from the key definitions: {@code
@@ -224,8 +225,9 @@ public final class ReferenceDocs {
     md.append(
         "Each file describes one source and the dataset it lands as. Besides the keys below,"
             + " every source file has the keys of its connector (`connector:`), each connector's"
-            + " documented on its own page in [connectors/](connectors/README.md), generated from"
-            + " the connector's declaration.\n\n");
+            + " documented on its own page in"
+            + " [reference/connectors/](reference/connectors/README.md), generated from the"
+            + " connector's declaration.\n\n");
     section(md, "", SourceSpec.COMMON_DEF, 3, true);
     models(md);
     md.append("## `models/schema.yml`\n\n");
@@ -281,7 +283,21 @@ public final class ReferenceDocs {
 
   private static void section(
       StringBuilder md, String path, ConfigDef def, int level, boolean top) {
-    section(md, path, def, level, top, new HashMap<>());
+    section(md, path, def, level, top, ConfigKey::doc);
+  }
+
+  /**
+   * Writes a section's table, then the sections below it, with {@code describe} giving each key's
+   * description (e.g. its doc with a note that it is a secret).
+   */
+  static void section(
+      StringBuilder md,
+      String path,
+      ConfigDef def,
+      int level,
+      boolean top,
+      Function<ConfigKey<?>, String> describe) {
+    section(md, path, def, level, top, new HashMap<>(), describe);
   }
 
   /**
@@ -295,13 +311,14 @@ public final class ReferenceDocs {
       ConfigDef def,
       int level,
       boolean top,
-      Map<List<Variant>, String> documented) {
+      Map<List<Variant>, String> documented,
+      Function<ConfigKey<?>, String> describe) {
     if (!top) {
       md.append("#".repeat(level)).append(" `").append(path).append("`\n\n");
       md.append(def.doc()).append("\n\n");
     }
     if (!def.keys().isEmpty()) {
-      table(md, def);
+      table(md, def, describe);
     }
     for (ConfigKey<?> key : def.keys()) {
       ConfigType<?> type = key.type();
@@ -309,7 +326,7 @@ public final class ReferenceDocs {
       List<Variant> variants = type.variants();
       if (variants.isEmpty()) {
         for (ConfigType.Nested nested : type.nested()) {
-          section(md, keyPath + nested.suffix(), nested.def(), level, false, documented);
+          section(md, keyPath + nested.suffix(), nested.def(), level, false, documented, describe);
         }
         continue;
       }
@@ -328,7 +345,7 @@ public final class ReferenceDocs {
               .append(" `")
               .append(variant.name())
               .append("` arguments\n\n");
-          table(md, variant.def());
+          table(md, variant.def(), describe);
         }
       }
     }
@@ -372,6 +389,11 @@ public final class ReferenceDocs {
   }
 
   private static void table(StringBuilder md, ConfigDef def) {
+    table(md, def, ConfigKey::doc);
+  }
+
+  private static void table(
+      StringBuilder md, ConfigDef def, Function<ConfigKey<?>, String> describe) {
     md.append("| Key | Type | Default | Description |\n| --- | --- | --- | --- |\n");
     for (ConfigKey<?> key : def.keys()) {
       String defaultText = key.required() ? "required" : key.defaultText();
@@ -382,7 +404,7 @@ public final class ReferenceDocs {
           .append(" | ")
           .append(cell(defaultText.isEmpty() ? "—" : defaultText))
           .append(" | ")
-          .append(cell(key.doc()))
+          .append(cell(describe.apply(key)))
           .append(" |\n");
     }
     md.append("\n");
