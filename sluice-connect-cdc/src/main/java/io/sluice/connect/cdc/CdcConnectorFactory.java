@@ -41,7 +41,8 @@ public final class CdcConnectorFactory implements ConnectorFactory {
   @Override
   public String description() {
     return "Change data capture from PostgreSQL: an initial snapshot, then inserts, updates and"
-        + " deletes from a logical replication slot (pgoutput).";
+        + " deletes from a logical replication slot (pgoutput); setup, delivery and limits in"
+        + " [docs/connectors/postgres-cdc.md](../../connectors/postgres-cdc.md).";
   }
 
   @Override

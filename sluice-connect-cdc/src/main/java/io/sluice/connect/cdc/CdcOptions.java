@@ -128,14 +128,14 @@ record CdcOptions(
           .build();
   static final ConfigKey<String> PASSWORD_ENV =
       ConfigKey.builder("password-env", ConfigType.string())
-          .doc("Secret: the name of the environment variable that holds the password.")
+          .doc("The name of the environment variable that holds the password.")
           .defaultDoc("no password")
           .build();
   static final ConfigKey<String> PASSWORD_FILE =
       ConfigKey.builder("password-file", ConfigType.string())
           .doc(
-              "Secret: a file whose content (without a trailing newline) is the password, relative"
-                  + " to the project folder.")
+              "A file whose content (surrounding whitespace trimmed) is the password, relative to"
+                  + " the project folder.")
           .defaultDoc("no password")
           .build();
   static final ConfigKey<List<String>> TABLES =
