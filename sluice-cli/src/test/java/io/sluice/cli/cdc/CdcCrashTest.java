@@ -29,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cdc acceptance test: several writers insert, update and delete rows of a PostgreSQL table
- * while {@code sluice run} (a child JVM) is killed with SIGKILL again and again; a last run that
- * finishes leaves the source's clean table equal to the PostgreSQL table row for row, and the slot
- * inactive.
+ * while {@code sluice run} (a child JVM) is killed with SIGKILL again and again, after its snapshot
+ * landed; runs that finish then leave the source's clean table equal to the PostgreSQL table row
+ * for row, deletes in raw, and the slot inactive.
  */
 @Tag("integration")
 class CdcCrashTest {
@@ -89,19 +89,22 @@ class CdcCrashTest {
         """
             .formatted(postgres.getPort()));
 
+    // The snapshot lands first, so that the kills hit batches of streamed changes.
+    runToCompletion(project, "snapshot");
     SplittableRandom random = new SplittableRandom(20261202L);
     ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
     int killed = 0;
     try {
       for (int round = 0; round < ROUNDS; round++) {
-        Process run = start(project, "round-" + round);
+        Process run = start(project, "run-" + round);
         List<Future<?>> writers = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
           long seed = random.nextLong();
           writers.add(pool.submit(() -> write(seed, OPERATIONS_PER_ROUND)));
         }
-        // From JVM start-up to the middle of landing batches.
-        if (!run.waitFor(random.nextLong(300, 4_000), TimeUnit.MILLISECONDS)) {
+        // From JVM start-up to after a batch landed: a run takes a few seconds here.
+        long delay = random.nextLong(500, 6_000);
+        if (!run.waitFor(delay, TimeUnit.MILLISECONDS)) {
           run.destroyForcibly();
           assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
           killed++;
@@ -115,16 +118,14 @@ class CdcCrashTest {
     }
     // A run lands one batch per source: the first finishes the batch a killed run left (if
     // any), the second lands every change made since.
-    for (String name : List.of("complete-1", "complete-2")) {
-      Process last = start(project, name);
-      assertThat(last.waitFor(5, TimeUnit.MINUTES)).as("run %s finished", name).isTrue();
-      assertThat(last.exitValue())
-          .as("exit code of %s; output:%n%s", name, Files.readString(log(project, name)))
-          .isZero();
-    }
+    runToCompletion(project, "complete-1");
+    runToCompletion(project, "complete-2");
 
     assertThat(killed).as("runs killed before they finished").isGreaterThanOrEqualTo(2);
     assertThat(clean(project)).isEqualTo(source());
+    assertThat(count(project, "SELECT count(*) FROM raw.items WHERE _op = 'delete'"))
+        .as("deletes streamed into raw")
+        .isPositive();
     assertThat(
             count(
                 "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'sluice_items' AND"
@@ -195,6 +196,20 @@ class CdcCrashTest {
         rows.add(row.stream().map(String::valueOf).toList());
       }
       return rows;
+    }
+  }
+
+  private void runToCompletion(Path project, String name) throws Exception {
+    Process run = start(project, name);
+    assertThat(run.waitFor(5, TimeUnit.MINUTES)).as("run %s finished", name).isTrue();
+    assertThat(run.exitValue())
+        .as("exit code of %s; output:%n%s", name, Files.readString(log(project, name)))
+        .isZero();
+  }
+
+  private static long count(Path dir, String query) {
+    try (ProjectRuntime runtime = ProjectRuntime.open(ProjectLoader.load(dir), true)) {
+      return ((Number) runtime.engine().query(query, 1).rows().get(0).get(0)).longValue();
     }
   }
 
