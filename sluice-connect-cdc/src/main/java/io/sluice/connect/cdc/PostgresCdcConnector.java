@@ -34,6 +34,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -58,17 +59,18 @@ import org.postgresql.replication.ReplicationSlotInfo;
  * crash between the lake commit and the advance).
  *
  * <p>The first batch of a source with nothing landed is, with {@code snapshot: initial}, the
- * tables' rows as of the slot's consistent point: the slot is created over a replication connection
- * that exports its snapshot, and the rows are read in a REPEATABLE READ transaction on that
- * snapshot while the replication connection stays open (until the batch is committed or the
- * connector closed).
+ * tables' rows as of the slot's consistent point, position {@value #SNAPSHOT_POSITION}: when the
+ * split is read, the slot is created over a replication connection that exports its snapshot, and
+ * the rows are read in a REPEATABLE READ transaction on that snapshot while the replication
+ * connection stays open (until the batch is committed or the connector closed). A snapshot split
+ * read again after a crash (nothing of it landed) drops the slot and takes a new snapshot.
  */
 final class PostgresCdcConnector implements SourceConnector {
   static final String SPLIT_KEY = "wal";
   private static final String SNAPSHOT_PREFIX = "snapshot:";
   private static final String CHANGES_PREFIX = "changes:";
   private static final Pattern CHANGES =
-      Pattern.compile("changes:([a-z0-9_]+)@([0-9A-F]+/[0-9A-F]+)?\\.\\.([0-9A-F]+/[0-9A-F]+)");
+      Pattern.compile("changes:([a-z0-9_]+)@([0-9A-F]+/[0-9A-F]+)\\.\\.([0-9A-F]+/[0-9A-F]+)");
   private static final Pattern SNAPSHOT = Pattern.compile("snapshot:([a-z0-9_]+)");
 
   /**
@@ -486,7 +488,7 @@ final class PostgresCdcConnector implements SourceConnector {
         }
       }
     }
-    String op = change.op().name().toLowerCase(java.util.Locale.ROOT);
+    String op = change.op().name().toLowerCase(Locale.ROOT);
     String original =
         json(
             out -> {
