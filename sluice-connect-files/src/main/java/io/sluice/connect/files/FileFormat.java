@@ -31,10 +31,17 @@ enum FileFormat {
 
   /**
    * The format implied by the extension of a file name or glob: {@code .csv}/{@code .tsv} for CSV,
-   * {@code .json}/{@code .ndjson}/{@code .jsonl} for JSON, {@code .parquet} for Parquet.
+   * {@code .json}/{@code .ndjson}/{@code .jsonl} for JSON, {@code .parquet} for Parquet; the same
+   * names of CSV and JSON with {@code .gz} or {@code .zst} after them for compressed files.
    */
   static Optional<FileFormat> fromFileName(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
+    Compression compression = Compression.ofName(lower);
+    if (compression != Compression.NONE) {
+      // Parquet compresses inside the file: only text formats are read compressed.
+      Optional<FileFormat> inner = fromFileName(Compression.withoutExtension(lower));
+      return inner.filter(format -> format != PARQUET);
+    }
     if (lower.endsWith(".csv") || lower.endsWith(".tsv")) {
       return Optional.of(CSV);
     }

@@ -14,11 +14,10 @@ import io.sluice.api.source.SourceField;
 import io.sluice.api.source.Split;
 import io.sluice.api.source.SplitPlan;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +35,8 @@ final class FilesConnector implements SourceConnector {
   private final List<SourceField> fields;
   private final FileLister lister;
   private final SplitPlanner planner;
-  private final JsonReader jsonReader;
+  private final RecordFiles files;
+  private final Path tempDirectory;
   private final RecordTransform transform;
   private final int maxRecordSize;
   // An engine's JSON paths address object keys only; a numeric segment may mean an array index.
@@ -57,14 +57,16 @@ final class FilesConnector implements SourceConnector {
     this.lister = new FileLister(sourceName, context.projectDirectory(), options.path());
     this.planner =
         new SplitPlanner(sourceName, context.projectDirectory(), lister, options.onChange());
-    // Check field paths now, so that a bad path is a configuration error before any file is read.
-    if (options.format() == FileFormat.CSV && !options.csv().header()) {
-      CsvParser.columnsWithoutHeader(sourceName, fields);
-    }
-    this.jsonReader =
-        options.format() == FileFormat.JSON
-            ? new JsonReader(sourceName, options.json(), fields, maxRecordSize)
-            : null;
+    this.tempDirectory = context.stateDirectory().resolve("tmp");
+    this.files =
+        new RecordFiles(
+            sourceName,
+            options.format(),
+            options.csv(),
+            options.json(),
+            fields,
+            transform,
+            maxRecordSize);
   }
 
   @Override
@@ -87,10 +89,17 @@ final class FilesConnector implements SourceConnector {
   @Override
   public Optional<NativeFormat> nativeFormat(Split split) {
     requireNonNull(split, "split is null");
+    Compression compression = Compression.ofName(split.location());
+    Optional<String> unsupported = files.unsupported(split.key(), compression);
+    if (unsupported.isPresent()) {
+      throw SluiceException.user("%s", unsupported.get());
+    }
     if (options.format() == FileFormat.PARQUET) {
       return Optional.of(new NativeFormat("parquet", Map.of()));
     }
-    if (options.format() == FileFormat.JSON
+    // A compressed file is read by the connector, through its decompressed text.
+    if (compression == Compression.NONE
+        && options.format() == FileFormat.JSON
         && jsonPathsAreKeys
         && transform.isIdentity()
         && options.json().encoding().equals(java.nio.charset.StandardCharsets.UTF_8)) {
@@ -119,30 +128,7 @@ final class FilesConnector implements SourceConnector {
     requireNonNull(split, "split is null");
     Path file = Path.of(split.location());
     try {
-      switch (options.format()) {
-        case CSV:
-          if (!options.csv().header()) {
-            return Optional.empty();
-          }
-          try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            return new CsvParser(
-                    sourceName, split.key(), options.csv(), fields, channel, maxRecordSize)
-                .headerNames()
-                .map(names -> names.stream().map(n -> new ObservedField(n, "text")).toList());
-          }
-        case JSON:
-          if (!transform.isIdentity()) {
-            // Functions reshape records: the raw file's fields are not what the columns read.
-            return Optional.empty();
-          }
-          return Optional.of(
-              new JsonSchemaScanner(options.json().encoding(), maxRecordSize)
-                  .scan(file, jsonReader.startsWithArray(file)));
-        case PARQUET:
-          return Optional.of(ParquetSchemaReader.read(file));
-        default:
-          return Optional.empty();
-      }
+      return files.observe(split.key(), file, Compression.ofName(split.location()), tempDirectory);
     } catch (IOException e) {
       throw cannotRead(split, file, e);
     }
@@ -154,26 +140,7 @@ final class FilesConnector implements SourceConnector {
     requireNonNull(sink, "sink is null");
     Path file = Path.of(split.location());
     try {
-      switch (options.format()) {
-        case CSV:
-          try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            new CsvParser(sourceName, split.key(), options.csv(), fields, channel, maxRecordSize)
-                .parse(sink);
-          }
-          break;
-        case JSON:
-          jsonReader.read(
-              file,
-              transform.isIdentity() ? sink : new TransformingSink(transform, jsonReader, sink));
-          break;
-        case PARQUET:
-          throw new SluiceException(
-              ErrorCategory.INTERNAL,
-              String.format(
-                  "Source '%s': the engine must read parquet natively (file '%s'); the files"
-                      + " connector does not read parquet record by record",
-                  sourceName, split.key()));
-      }
+      files.read(split.key(), file, Compression.ofName(split.location()), tempDirectory, sink);
     } catch (IOException e) {
       throw cannotRead(split, file, e);
     }
@@ -204,122 +171,25 @@ final class FilesConnector implements SourceConnector {
   public void reread(String splitKey, List<Original> originals, RecordSink sink) {
     requireNonNull(splitKey, "splitKey is null");
     requireNonNull(sink, "sink is null");
+    Path file = planner.location(splitKey);
     try {
-      switch (options.format()) {
-        case JSON:
-          for (Original original : originals) {
-            RecordSink target =
-                original.transformed() || transform.isIdentity()
-                    ? sink
-                    : new TransformingSink(transform, jsonReader, sink);
-            jsonReader.readRecord(original.position(), original.text(), target);
-          }
-          break;
-        case CSV:
-          rereadCsv(splitKey, originals, sink);
-          break;
-        case PARQUET:
-          throw SluiceException.user(
-              "Source '%s' reads Parquet files: its quarantined records cannot be replayed (only"
-                  + " CSV and JSON records can)",
-              sourceName);
-      }
+      files.reread(
+          splitKey,
+          originals,
+          sink,
+          () -> Files.newInputStream(file),
+          Compression.ofName(file.getFileName().toString()));
+    } catch (NoSuchFileException e) {
+      throw SluiceException.user(
+          "Source '%s': cannot replay the quarantined CSV records of '%s': the file is gone, and"
+              + " its header is needed to find the columns",
+          sourceName, splitKey);
     } catch (IOException e) {
       throw SluiceException.external(
           String.format(
               "Source '%s': cannot read the quarantined records of '%s' again: %s",
               sourceName, splitKey, e),
           e);
-    }
-  }
-
-  private void rereadCsv(String splitKey, List<Original> originals, RecordSink sink)
-      throws IOException {
-    CsvOptions csv = options.csv();
-    String header = "";
-    if (csv.header()) {
-      Path file = planner.location(splitKey);
-      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-        header =
-            new CsvParser(sourceName, splitKey, csv, fields, channel, maxRecordSize)
-                    .header()
-                    .orElseThrow(
-                        () ->
-                            SluiceException.user(
-                                "Source '%s': cannot replay the records of '%s': the file has no"
-                                    + " header any more",
-                                sourceName, splitKey))
-                + "\n";
-      } catch (NoSuchFileException e) {
-        throw SluiceException.user(
-            "Source '%s': cannot replay the quarantined CSV records of '%s': the file is gone, and"
-                + " its header is needed to find the columns",
-            sourceName, splitKey);
-      }
-    }
-    CsvOptions single =
-        new CsvOptions(
-            csv.header(),
-            csv.delimiter(),
-            csv.quote(),
-            csv.escape(),
-            csv.encoding(),
-            csv.nullValue(),
-            0);
-    for (Original original : originals) {
-      byte[] text = (header + original.text() + "\n").getBytes(csv.encoding());
-      OneRecordSink one = new OneRecordSink(original, sink);
-      new CsvParser(
-              sourceName,
-              splitKey,
-              single,
-              fields,
-              java.nio.channels.Channels.newChannel(new java.io.ByteArrayInputStream(text)),
-              maxRecordSize)
-          .parse(one);
-      one.finish();
-    }
-  }
-
-  /**
-   * Passes on what the parser made of one original, at the original's position; anything but
-   * exactly one record (the text held none, or several) is reported malformed.
-   */
-  private static final class OneRecordSink implements RecordSink {
-    private final Original original;
-    private final RecordSink delegate;
-    private int seen;
-    private String[] values;
-    private String reason;
-
-    OneRecordSink(Original original, RecordSink delegate) {
-      this.original = original;
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void record(long position, String text, String[] values) {
-      seen++;
-      this.values = values;
-    }
-
-    @Override
-    public void malformed(long position, String text, String reason) {
-      seen++;
-      this.reason = reason;
-    }
-
-    void finish() {
-      if (seen != 1) {
-        delegate.malformed(
-            original.position(),
-            original.text(),
-            seen == 0 ? "the record is empty" : "the text holds " + seen + " CSV records, not one");
-      } else if (reason != null) {
-        delegate.malformed(original.position(), original.text(), reason);
-      } else {
-        delegate.record(original.position(), original.text(), values);
-      }
     }
   }
 }

@@ -182,7 +182,7 @@ record FilesOptions(
                                         value, List.of("fail", "skip", "append")))))
             .orElse(ON_CHANGE_DEFAULT);
     char defaultDelimiter =
-        lastSegment(path).toLowerCase(Locale.ROOT).endsWith(".tsv")
+        Compression.withoutExtension(lastSegment(path)).toLowerCase(Locale.ROOT).endsWith(".tsv")
             ? TSV_DELIMITER_DEFAULT
             : CSV_DELIMITER_DEFAULT;
     CsvOptions csv = CsvOptions.defaults(defaultDelimiter);

@@ -98,10 +98,14 @@ public final class FilesSpec {
                   Arrays.stream(FileFormat.values())
                       .map(FileFormat::optionValue)
                       .toArray(String[]::new)))
-          .doc("File format: `csv`, `json` (NDJSON or one JSON array) or `parquet`.")
+          .doc(
+              "File format: `csv`, `json` (NDJSON or one JSON array) or `parquet`. CSV and JSON"
+                  + " files may be compressed, `.gz` (gzip) or `.zst` (Zstandard), told by the"
+                  + " file's last extension: they are read through their decompressed text (line"
+                  + " numbers are those of the text).")
           .defaultDoc(
               "from the path's extension: `.csv` / `.tsv`, `.json` / `.jsonl` / `.ndjson`,"
-                  + " `.parquet`")
+                  + " `.parquet`; CSV and JSON names also with `.gz` or `.zst` after them")
           .build();
   public static final ConfigKey<ConfigValues> CSV =
       ConfigKey.builder(FilesOptions.CSV, section(CSV_DEF)).doc(CSV_DEF.doc()).build();

@@ -8,11 +8,11 @@ import java.util.regex.Pattern;
  * across segments ({@code **}{@code /} also matches no directory at all, as in shells with globstar
  * and in gitignore), and {@code \} to quote the next character.
  */
-final class Glob {
+public final class Glob {
   private Glob() {}
 
   /** Whether a path segment contains glob syntax. */
-  static boolean isGlob(String segment) {
+  public static boolean isGlob(String segment) {
     for (int i = 0; i < segment.length(); i++) {
       char c = segment.charAt(i);
       if (c == '*' || c == '?' || c == '[' || c == '{') {
@@ -27,7 +27,7 @@ final class Glob {
    *
    * @throws IllegalArgumentException describing what is wrong with the glob
    */
-  static Pattern compile(String glob) {
+  public static Pattern compile(String glob) {
     StringBuilder regex = new StringBuilder(glob.length() * 2);
     boolean inBraces = false;
     int i = 0;
