@@ -16,6 +16,8 @@ import java.util.Map;
  * @param clean files written for clean
  * @param quarantine files written for quarantine
  * @param rowsWarned rows written to clean that failed at least one rule of severity warn
+ * @param cleanRemoved for a merge ({@link IngestRequest#merge()}): the clean table's files that
+ *     {@code clean} replaces (they held keys of the batch); empty for an append
  */
 public record IngestResult(
     long rowsRead,
@@ -25,12 +27,36 @@ public record IngestResult(
     List<DataFile> raw,
     List<DataFile> clean,
     List<DataFile> quarantine,
-    long rowsWarned) {
+    long rowsWarned,
+    List<DataFile> cleanRemoved) {
   public IngestResult {
     failuresByRule = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(failuresByRule));
     raw = List.copyOf(raw);
     clean = List.copyOf(clean);
     quarantine = List.copyOf(quarantine);
+    cleanRemoved = List.copyOf(cleanRemoved);
+  }
+
+  /** The result of an appended batch. */
+  public IngestResult(
+      long rowsRead,
+      long rowsValid,
+      long rowsQuarantined,
+      Map<String, Long> failuresByRule,
+      List<DataFile> raw,
+      List<DataFile> clean,
+      List<DataFile> quarantine,
+      long rowsWarned) {
+    this(
+        rowsRead,
+        rowsValid,
+        rowsQuarantined,
+        failuresByRule,
+        raw,
+        clean,
+        quarantine,
+        rowsWarned,
+        List.of());
   }
 
   /** A result with no warned rows. */

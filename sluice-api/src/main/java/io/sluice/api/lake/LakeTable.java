@@ -64,6 +64,30 @@ public interface LakeTable {
   Snapshot append(List<DataFile> files, Map<String, String> summary);
 
   /**
+   * The data files of the current snapshot that may hold a row whose value of every column of
+   * {@code ranges} lies within that column's range, judged from the files' column statistics
+   * (minimum and maximum per file): a file whose statistics rule a range out is left out; a file
+   * without statistics for a column, or whose statistics cannot be compared, is included. With no
+   * ranges, every file.
+   */
+  List<DataFile> filesOverlapping(List<KeyRange> ranges);
+
+  /**
+   * Atomically removes {@code removed} (data files of the current snapshot, by path) and adds
+   * {@code added} as one new snapshot carrying {@code summary}: a copy-on-write replacement, as a
+   * merge on a primary key commits the rewritten files and the batch's rows. Either everything
+   * becomes visible or nothing does. With nothing to remove it is an {@link #append}.
+   *
+   * <p>Contract: a file of {@code removed} that the table no longer holds (a concurrent compaction
+   * rewrote it) fails the replacement with a retriable EXTERNAL error and commits nothing, so rows
+   * are never lost or doubled; so does a concurrent commit that removed one of them before this one
+   * lands.
+   *
+   * @return the new snapshot
+   */
+  Snapshot replace(List<DataFile> removed, List<DataFile> added, Map<String, String> summary);
+
+  /**
    * Compacts small files: in every partition (of the spec each file was written with) that holds at
    * least {@code minFilesPerPartition} data files smaller than {@code targetFileSizeBytes}, those
    * files are read and rewritten into as few files as possible, each closed once it reaches about

@@ -475,6 +475,17 @@ public final class SourceSpec {
           .defaultValue(List.of())
           .build();
 
+  public static final ConfigKey<List<String>> PRIMARY_KEY =
+      ConfigKey.builder("primary-key", nonEmptyListOf(identifier()))
+          .doc(
+              "Columns whose values identify a row. With a primary key each batch is merged into"
+                  + " the clean table: per key, the batch's last record in read order replaces the"
+                  + " row with that key, and a delete (from a changelog connector) removes it; raw"
+                  + " keeps every change, marked in `_op`. Required by changelog connectors; see"
+                  + " docs/primary-keys.md.")
+          .defaultDoc("none: batches are appended")
+          .build();
+
   public static final ConfigKey<Double> MIN_SCORE =
       ConfigKey.builder("min-score", number(0, 1))
           .doc(
@@ -491,6 +502,7 @@ public final class SourceSpec {
           .add(
               EVENT_TIME,
               PARTITION,
+              PRIMARY_KEY,
               LATE_EVENTS,
               SCHEMA_DRIFT,
               COLUMNS,

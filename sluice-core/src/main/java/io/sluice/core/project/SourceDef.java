@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param late the policy for late events; {@link LatePolicy#ACCEPT} when none is declared
  * @param datasetChecks checks over each whole batch
  * @param drift what a batch whose input drifted from the declared columns does
+ * @param primaryKey the columns whose values identify a row; when set, each batch is merged into
+ *     the clean table (one row per key, the latest read; deletes remove a key) instead of appended
  */
 public record SourceDef(
     String name,
@@ -38,7 +40,8 @@ public record SourceDef(
     List<FunctionDef> functions,
     LatePolicy late,
     List<DatasetCheck> datasetChecks,
-    DriftPolicy drift) {
+    DriftPolicy drift,
+    List<String> primaryKey) {
   public SourceDef {
     requireNonNull(name, "name is null");
     requireNonNull(location, "location is null");
@@ -54,6 +57,46 @@ public record SourceDef(
     requireNonNull(late, "late is null");
     datasetChecks = List.copyOf(datasetChecks);
     requireNonNull(drift, "drift is null");
+    primaryKey = List.copyOf(primaryKey);
+  }
+
+  /** A source with no primary key: its batches are appended. */
+  public SourceDef(
+      String name,
+      Location location,
+      String description,
+      String connector,
+      Map<String, Object> options,
+      Optional<String> eventTime,
+      Granularity granularity,
+      List<String> partitionColumns,
+      List<ColumnDef> columns,
+      List<RowCheck> checks,
+      List<FunctionDef> functions,
+      LatePolicy late,
+      List<DatasetCheck> datasetChecks,
+      DriftPolicy drift) {
+    this(
+        name,
+        location,
+        description,
+        connector,
+        options,
+        eventTime,
+        granularity,
+        partitionColumns,
+        columns,
+        checks,
+        functions,
+        late,
+        datasetChecks,
+        drift,
+        List.of());
+  }
+
+  /** Whether batches are merged into the clean table on {@link #primaryKey()}. */
+  public boolean merges() {
+    return !primaryKey.isEmpty();
   }
 
   /** A source with the default schema drift policy, {@link DriftPolicy#DEFAULT}. */
@@ -104,7 +147,8 @@ public record SourceDef(
         functions,
         late,
         datasetChecks,
-        drift);
+        drift,
+        primaryKey);
   }
 
   /** What a batch whose input drifted from the declared columns does; see {@code schema-drift}. */

@@ -210,6 +210,7 @@ final class SourceReader {
     List<String> partitionColumns = partitionColumns(partition, byName);
     List<RowCheck> checks = rowChecks();
     List<FunctionDef> functions = functions(options);
+    List<String> primaryKey = primaryKey(byName);
     if (allProblems.count() > before) {
       return Optional.empty();
     }
@@ -235,7 +236,63 @@ final class SourceReader {
                     drift ->
                         SourceDef.DriftPolicy.valueOf(
                             drift.get(SourceSpec.DRIFT_POLICY).toUpperCase(java.util.Locale.ROOT)))
-                .orElse(SourceDef.DriftPolicy.DEFAULT)));
+                .orElse(SourceDef.DriftPolicy.DEFAULT),
+            primaryKey));
+  }
+
+  /**
+   * The {@code primary-key} columns, required by a connector that reads changes: each a declared
+   * column, listed once, and none with a {@code unique} check (a merged clean table holds one row
+   * per key by construction, and replaced rows would count as duplicates of their own update).
+   */
+  private List<String> primaryKey(Map<String, ColumnDef> columns) {
+    Optional<List<String>> declared = values.find(SourceSpec.PRIMARY_KEY);
+    if (declared.isEmpty() && factory.capabilities().changelog()) {
+      // Without a key a delete could not say which row it removes.
+      problems.report(
+          values.isSet(SourceSpec.CONNECTOR)
+              ? values.nodeOf(SourceSpec.CONNECTOR)
+              : values.anchor(),
+          "connector '"
+              + factory.name()
+              + "' reads changes (inserts, updates and deletes), so the source needs a"
+              + " primary-key: declare primary-key: [column, ...] with the columns that identify a"
+              + " row (see docs/primary-keys.md)");
+    }
+    if (declared.isEmpty() || values.find(SourceSpec.COLUMNS).isEmpty()) {
+      return declared.orElse(List.of());
+    }
+    Node node = values.nodeOf(SourceSpec.PRIMARY_KEY);
+    List<String> seen = new ArrayList<>();
+    for (String column : declared.get()) {
+      ColumnDef def = columns.get(column);
+      if (def == null) {
+        problems.report(
+            node,
+            "primary-key column '"
+                + column
+                + "' is not a column"
+                + DidYouMean.hint(column, columns.keySet()));
+      } else if (seen.contains(column)) {
+        problems.report(node, "primary-key column '" + column + "' is listed twice");
+      }
+      seen.add(column);
+    }
+    for (ColumnDef column : columns.values()) {
+      for (CheckDef check : column.checks()) {
+        if (check.kind() == CheckDef.Kind.UNIQUE) {
+          allProblems.add(
+              check.location(),
+              "column '"
+                  + column.name()
+                  + "' has a unique check, but the source declares a primary-key: its clean"
+                  + " table keeps one row per key, and an update would fail unique against the"
+                  + " row it replaces; remove the check (unique checks on merged sources are not"
+                  + " supported)");
+        }
+      }
+    }
+    return declared.get();
   }
 
   private List<ColumnDef> columns() {

@@ -7,8 +7,8 @@ import java.util.stream.Collectors;
 
 /**
  * Sends every record of a split that drifted to quarantine under rule {@code schema_drift} (policy
- * {@code quarantine}); malformed input stays malformed, and records a function rejected keep their
- * rule.
+ * {@code quarantine}), deletes too; malformed input stays malformed, and records a function
+ * rejected keep their rule.
  */
 final class DriftQuarantineSink implements RecordSink {
   static final String RULE = "schema_drift";
@@ -34,6 +34,12 @@ final class DriftQuarantineSink implements RecordSink {
 
   @Override
   public void record(long position, String original, String[] values) {
+    delegate.rejected(position, original, RULE, reason);
+  }
+
+  /** A delete of a drifted split is quarantined like its records: the key stays as it was. */
+  @Override
+  public void deleted(long position, String original, String[] values) {
     delegate.rejected(position, original, RULE, reason);
   }
 

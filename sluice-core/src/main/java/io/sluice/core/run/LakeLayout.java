@@ -25,10 +25,22 @@ public final class LakeLayout {
 
   private LakeLayout() {}
 
-  /** Every record exactly as read, malformed ones included: what a replay starts from. */
+  /**
+   * The column of raw that says what a change of a source with a primary key did: {@code upsert} or
+   * {@code delete} (NULL for input that could not be parsed).
+   */
+  public static final String OPERATION = "_op";
+
+  /**
+   * Every record exactly as read, malformed ones included: what a replay starts from. For a source
+   * with a primary key, also each change's {@link #OPERATION}.
+   */
   static TableSpec raw(SourceDef source) {
     List<Column> columns = new ArrayList<>(metadata());
     columns.add(new Column("_record", DataType.STRING));
+    if (source.merges()) {
+      columns.add(new Column(OPERATION, DataType.STRING));
+    }
     return new TableSpec(new TableId(RAW, source.name()), columns, List.of());
   }
 

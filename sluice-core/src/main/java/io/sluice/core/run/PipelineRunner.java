@@ -75,6 +75,12 @@ public final class PipelineRunner {
    */
   public static final String KNOWN_FIELDS = "sluice.unmapped-fields";
 
+  /**
+   * On a clean commit that merged on a primary key and replaced files: how many. Rows changed in
+   * place, so models that read the table's changes rebuild whole.
+   */
+  public static final String MERGE_REPLACED_FILES = "sluice.merge-replaced-files";
+
   /** When the batch was ingested (the runner's clock, ISO-8601 UTC); on every table's commit. */
   public static final String INGESTED_AT = "sluice.ingested-at";
 
@@ -193,8 +199,21 @@ public final class PipelineRunner {
   private record Tables(LakeTable raw, LakeTable clean, LakeTable quarantine) {}
 
   private Tables tables(SourceDef source) {
+    LakeTable raw = lake.createOrLoad(LakeLayout.raw(source));
+    if (source.merges()
+        && raw.columns().stream().noneMatch(c -> c.name().equals(LakeLayout.OPERATION))) {
+      // A raw table created before the source declared its primary key: earlier records read
+      // NULL for the operation.
+      raw.evolveSchema(
+          List.of(
+              new io.sluice.api.type.Column(
+                  LakeLayout.OPERATION, io.sluice.api.type.DataType.STRING)),
+          Optional.empty(),
+          Map.of());
+      raw = lake.createOrLoad(LakeLayout.raw(source));
+    }
     return new Tables(
-        lake.createOrLoad(LakeLayout.raw(source)),
+        raw,
         lake.createOrLoad(LakeLayout.clean(source)),
         lake.createOrLoad(LakeLayout.quarantine(source)));
   }
@@ -362,7 +381,11 @@ public final class PipelineRunner {
             tables.clean().files(),
             target(tables.raw(), tag),
             target(tables.clean(), tag),
-            target(tables.quarantine(), tag));
+            target(tables.quarantine(), tag),
+            source.merges()
+                ? Optional.of(
+                    new IngestRequest.Merge(source.primaryKey(), tables.clean()::filesOverlapping))
+                : Optional.empty());
     IngestResult result = engine.ingest(request);
 
     Map<String, String> summary = new LinkedHashMap<>();
@@ -403,7 +426,17 @@ public final class PipelineRunner {
     if (!unmapped.isEmpty()) {
       cleanSummary.put(KNOWN_FIELDS, StateStore.toJson(List.copyOf(unmapped)));
     }
-    commitOnce(tables.clean(), result.clean(), cleanSummary);
+    if (source.merges()) {
+      if (!result.cleanRemoved().isEmpty()) {
+        cleanSummary.put(MERGE_REPLACED_FILES, Integer.toString(result.cleanRemoved().size()));
+      }
+      // The rewritten files, the batch's rows and the positions: one snapshot.
+      if (!hasBatch(tables.clean(), intent.batchId())) {
+        tables.clean().replace(result.cleanRemoved(), result.clean(), cleanSummary);
+      }
+    } else {
+      commitOnce(tables.clean(), result.clean(), cleanSummary);
+    }
     connector.committed(positions);
 
     long bytes = splits.stream().mapToLong(Split::sizeBytes).sum();
@@ -641,7 +674,8 @@ public final class PipelineRunner {
             && exists
             && previous != null
             && previous.template().equals(sha256(model.template()))
-            && stillInHistory(model, previous);
+            && stillInHistory(model, previous)
+            && !mergedSince(model, previous);
     Function<String, String> changesRelation = this::sourceRelation;
     if (incremental) {
       List<LakeRelation> deltas = new ArrayList<>();
@@ -705,6 +739,24 @@ public final class PipelineRunner {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether a clean table the model reads replaced rows (a merge on a primary key) since the
+   * model's last build: the changes are then not only new rows, so the model is rebuilt whole.
+   */
+  private boolean mergedSince(ModelDef model, ModelState previous) {
+    for (String source : model.sources()) {
+      Long since = previous.snapshots().get(source);
+      boolean after = since == null || since < 0;
+      for (Snapshot snapshot : cleanTable(source).snapshots()) {
+        if (after && snapshot.summary().containsKey(MERGE_REPLACED_FILES)) {
+          return true;
+        }
+        after |= since != null && snapshot.id() == since;
+      }
+    }
+    return false;
   }
 
   /**

@@ -28,6 +28,12 @@ final class ProgressSink implements RecordSink {
   }
 
   @Override
+  public void deleted(long position, String original, String[] values) {
+    delegate.deleted(position, original, values);
+    advance(original.length() + 1);
+  }
+
+  @Override
   public void malformed(long position, String original, String reason) {
     delegate.malformed(position, original, reason);
     advance(original.length() + 1);

@@ -87,6 +87,7 @@ class SpecDefaultsTest {
                 entry("partition", ""),
                 entry("partition.granularity", "`defaults.granularity` of sluice.yaml"),
                 entry("partition.columns", "`[]`"),
+                entry("primary-key", "none: batches are appended"),
                 entry("late-events", ""),
                 entry("late-events.allowed-lateness", "(required)"),
                 entry("late-events.policy", "`accept`"),

@@ -123,7 +123,24 @@ public abstract class EngineContractTest {
                   HERE)));
 
   /** A record of test input: position, fields in order (null = absent); or malformed. */
-  private record Row(long line, String[] values, String malformed) {}
+  private record Row(long line, String[] values, String malformed, boolean delete) {
+    Row(long line, String[] values, String malformed) {
+      this(line, values, malformed, false);
+    }
+  }
+
+  /** A change that deletes its key (only the key's value needs to be set). */
+  private static Row deleted(long line, String... values) {
+    return new Row(line, values, null, true);
+  }
+
+  /**
+   * Whether the engine merges batches on a primary key ({@link IngestRequest#merge()}); an engine
+   * that does not must refuse such a batch with a USER error rather than append it.
+   */
+  protected boolean supportsMerge() {
+    return true;
+  }
 
   private static Row row(long line, String... values) {
     return new Row(line, values, null);
@@ -189,6 +206,8 @@ public abstract class EngineContractTest {
           for (Row r : rows) {
             if (r.malformed() != null) {
               sink.malformed(r.line(), "broken line " + r.line(), r.malformed());
+            } else if (r.delete()) {
+              sink.deleted(r.line(), "delete " + r.line(), r.values());
             } else {
               sink.record(r.line(), "line " + r.line(), r.values());
             }
@@ -574,5 +593,186 @@ public abstract class EngineContractTest {
       boolean incremental) {
     return new ModelRequest(
         name, sql, materialization, key, incremental, "model:" + name, "state of " + name);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Merge on a primary key
+  //
+  // Deletes are tested here at the engine, through RecordSink.deleted, for every engine: no
+  // connector of this repository reads deletes yet (the files connector only upserts); sluice-cli's
+  // PrimaryKeyMergeTest runs them through `sluice run` with a test-only changelog connector.
+
+  private static final List<ColumnDef> CUSTOMER_COLUMNS =
+      List.of(
+          column("id", DataType.BIGINT),
+          column("ts", DataType.TIMESTAMP),
+          column("amount", DataType.decimal(10, 2)),
+          ORDER_COLUMNS.get(3));
+
+  private List<LakeColumn> rawColumnsWithOp(CompiledSource compiled) {
+    List<io.sluice.api.type.Column> columns = new ArrayList<>();
+    columns.add(new io.sluice.api.type.Column("_batch", DataType.STRING));
+    columns.add(new io.sluice.api.type.Column("_file", DataType.STRING));
+    columns.add(new io.sluice.api.type.Column("_line", DataType.BIGINT));
+    columns.add(new io.sluice.api.type.Column("_record", DataType.STRING));
+    columns.add(new io.sluice.api.type.Column("_op", DataType.STRING));
+    return withIds(columns);
+  }
+
+  /** Ingests a batch of {@code source} merged on {@code id}; candidates are every existing file. */
+  private IngestResult merge(
+      SourceDef source,
+      String batch,
+      List<Row> rows,
+      List<DataFile> existing,
+      List<List<io.sluice.api.lake.KeyRange>> asked) {
+    CompiledSource compiled = new RuleCompiler(engine.dialect()).compile(source);
+    Split split = new Split("data/customers-1.csv", "p", "/nowhere/customers-1.csv", 0);
+    BiConsumer<Split, RecordSink> reader =
+        (s, sink) -> {
+          for (Row r : rows) {
+            if (r.malformed() != null) {
+              sink.malformed(r.line(), "broken line " + r.line(), r.malformed());
+            } else if (r.delete()) {
+              sink.deleted(r.line(), "delete " + r.line(), r.values());
+            } else {
+              sink.record(r.line(), "line " + r.line(), r.values());
+            }
+          }
+        };
+    return engine.ingest(
+        new IngestRequest(
+            source.name(),
+            batch,
+            compiled.fieldNames(),
+            SourceInput.pushed(List.of(split), reader),
+            compiled.columns(),
+            compiled.rules(),
+            existing,
+            target(rawColumnsWithOp(compiled), List.of()),
+            target(cleanColumns(source), List.of()),
+            target(quarantineColumns(), List.of()),
+            Optional.of(
+                new IngestRequest.Merge(
+                    List.of("id"),
+                    ranges -> {
+                      asked.add(ranges);
+                      return existing;
+                    }))));
+  }
+
+  @Test
+  void mergeKeepsEachKeysLastChangeInReadOrderAndDeletesRemoveKeys() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(supportsMerge(), "the engine does not merge");
+    SourceDef source = orders(CUSTOMER_COLUMNS, Optional.empty());
+    List<List<io.sluice.api.lake.KeyRange>> asked = new ArrayList<>();
+    IngestResult first =
+        merge(
+            source,
+            "b-1",
+            List.of(
+                row(2, "1", "2026-11-01T10:00:00Z", "1", "paid"),
+                row(3, "2", "2026-11-01T10:00:00Z", "2", "paid"),
+                row(4, "3", "2026-11-01T10:00:00Z", "3", "paid"),
+                row(5, "7", "2026-11-01T10:00:00Z", "7", "paid"),
+                // A key twice in one batch is no failure: the later line wins.
+                row(6, "2", "2026-11-01T10:00:00Z", "22", "shipped")),
+            List.of(),
+            asked);
+    assertThat(first.cleanRemoved()).isEmpty();
+    assertThat(first.rowsValid()).isEqualTo(5);
+    assertThat(read(cleanColumns(source), first.clean(), "SELECT id, amount FROM $x ORDER BY id"))
+        .containsExactly(
+            List.of(1L, new java.math.BigDecimal("1.00")),
+            List.of(2L, new java.math.BigDecimal("22.00")),
+            List.of(3L, new java.math.BigDecimal("3.00")),
+            List.of(7L, new java.math.BigDecimal("7.00")));
+
+    IngestResult second =
+        merge(
+            source,
+            "b-2",
+            List.of(
+                row(2, "2", "2026-11-02T10:00:00Z", "20", "paid"),
+                deleted(3, "3", null, null, null),
+                row(4, "4", "2026-11-02T10:00:00Z", "4", "paid"),
+                deleted(5, "5", null, null, null),
+                row(6, "6", "2026-11-02T10:00:00Z", "6", "paid"),
+                deleted(7, "6", null, null, null),
+                deleted(8, "1", null, null, null),
+                row(9, "1", "2026-11-02T10:00:00Z", "100", "shipped"),
+                row(10, "", "2026-11-02T10:00:00Z", "9", "paid"),
+                row(11, "2", "2026-11-02T10:00:00Z", "21", "lost")),
+            first.clean(),
+            asked);
+
+    assertThat(second.rowsRead()).isEqualTo(10);
+    assertThat(second.rowsQuarantined()).isEqualTo(2);
+    assertThat(second.failuresByRule())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("primary-key(id)", 1L, "accepted_values(status)", 1L));
+    assertThat(second.cleanRemoved()).containsExactlyElementsOf(first.clean());
+    assertThat(asked.get(asked.size() - 1))
+        .containsExactly(new io.sluice.api.lake.KeyRange("id", 1L, 6L));
+    // 7 untouched (from b-1), 2 updated by its last valid change, 3 deleted, 4 inserted, 6
+    // inserted then deleted, 1 deleted then inserted again.
+    assertThat(
+            read(
+                cleanColumns(source),
+                second.clean(),
+                "SELECT id, CAST(amount AS STRING), _batch, _line FROM $x ORDER BY id"))
+        .containsExactly(
+            List.of(1L, "100.00", "b-2", 9L),
+            List.of(2L, "20.00", "b-2", 2L),
+            List.of(4L, "4.00", "b-2", 4L),
+            List.of(7L, "7.00", "b-1", 5L));
+    assertThat(
+            read(
+                rawColumnsWithOp(new RuleCompiler(engine.dialect()).compile(source)),
+                second.raw(),
+                "SELECT _op, count(*) FROM $x GROUP BY _op ORDER BY _op"))
+        .containsExactly(List.of("delete", 4L), List.of("upsert", 6L));
+  }
+
+  @Test
+  void aMergedBatchWhoseKeysNoCleanFileHoldsReplacesNothing() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(supportsMerge(), "the engine does not merge");
+    SourceDef source = orders(CUSTOMER_COLUMNS, Optional.empty());
+    List<List<io.sluice.api.lake.KeyRange>> asked = new ArrayList<>();
+    IngestResult first =
+        merge(
+            source,
+            "b-1",
+            List.of(row(2, "1", "2026-11-01T10:00:00Z", "1", "paid")),
+            List.of(),
+            asked);
+    IngestResult second =
+        merge(
+            source,
+            "b-2",
+            List.of(row(2, "5", "2026-11-01T10:00:00Z", "5", "paid")),
+            first.clean(),
+            asked);
+
+    assertThat(second.cleanRemoved()).isEmpty();
+    assertThat(read(cleanColumns(source), second.clean(), "SELECT id FROM $x"))
+        .containsExactly(List.of(5L));
+  }
+
+  @Test
+  void anEngineThatDoesNotMergeRefusesAPrimaryKeyBatch() {
+    org.junit.jupiter.api.Assumptions.assumeFalse(supportsMerge(), "the engine merges");
+    SourceDef source = orders(CUSTOMER_COLUMNS, Optional.empty());
+    assertThatThrownBy(
+            () ->
+                merge(
+                    source,
+                    "b-1",
+                    List.of(row(2, "1", "2026-11-01T10:00:00Z", "1", "paid")),
+                    List.of(),
+                    new ArrayList<>()))
+        .isInstanceOf(SluiceException.class)
+        .hasMessageContaining("primary-key")
+        .hasMessageContaining("does not merge");
   }
 }

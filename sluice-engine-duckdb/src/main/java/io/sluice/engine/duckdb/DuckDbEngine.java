@@ -354,16 +354,24 @@ final class DuckDbEngine implements Engine {
       }
       String batch = dialect.literal(request.batchId());
       List<DataFile> raw = write("SELECT " + batch + " AS _batch, * FROM " + staged, request.raw());
-      List<DataFile> clean =
-          write(
-              "SELECT "
-                  + batch
-                  + " AS _batch, "
-                  + fileOf
-                  + "[_split + 1] AS _file, * FROM "
-                  + mapped
-                  + " WHERE len(_fails) = 0",
-              request.clean());
+      List<DataFile> clean;
+      List<DataFile> cleanRemoved = List.of();
+      if (request.merge().isPresent()) {
+        Merged merged = merge(request, mapped, fileOf, suffix);
+        clean = merged.written();
+        cleanRemoved = merged.removed();
+      } else {
+        clean =
+            write(
+                "SELECT "
+                    + batch
+                    + " AS _batch, "
+                    + fileOf
+                    + "[_split + 1] AS _file, * FROM "
+                    + mapped
+                    + " WHERE len(_fails) = 0",
+                request.clean());
+      }
       List<DataFile> quarantine =
           write(
               "SELECT "
@@ -378,7 +386,8 @@ final class DuckDbEngine implements Engine {
                   + stage
                   + " s ON s.rowid = m._row WHERE len(m._fails) > 0",
               request.quarantine());
-      return new IngestResult(read, valid, read - valid, failures, raw, clean, quarantine, warned);
+      return new IngestResult(
+          read, valid, read - valid, failures, raw, clean, quarantine, warned, cleanRemoved);
     } catch (SQLException e) {
       throw new SluiceException(
           ErrorCategory.USER,
@@ -395,7 +404,126 @@ final class DuckDbEngine implements Engine {
       dropViewQuietly(stageName + "_v");
       dropQuietly(stage);
       dropQuietly(mapped);
+      dropQuietly("sluice_latest_" + suffix);
     }
+  }
+
+  private record Merged(List<DataFile> written, List<DataFile> removed) {}
+
+  /**
+   * Merges the batch's valid changes into the clean table, copy-on-write: per key the batch's last
+   * change in read order wins; the clean files that hold any of the batch's keys (found among the
+   * candidates the lake's statistics give for the keys' ranges) are rewritten without those keys,
+   * together with the winning changes that are not deletes, partitioned as the table is.
+   */
+  private Merged merge(IngestRequest request, String mapped, String fileOf, String suffix)
+      throws SQLException {
+    List<String> key = request.merge().orElseThrow().primaryKey();
+    String keys = key.stream().map(dialect::quote).collect(joining(", "));
+    String latest = "sluice_latest_" + suffix;
+    execute(
+        "CREATE TEMP TABLE "
+            + latest
+            + " AS SELECT * FROM "
+            + mapped
+            + " WHERE len(_fails) = 0 QUALIFY row_number() OVER (PARTITION BY "
+            + keys
+            + " ORDER BY _split DESC, _line DESC, _row DESC) = 1");
+    List<io.sluice.api.lake.KeyRange> ranges = new ArrayList<>();
+    StringBuilder bounds = new StringBuilder("SELECT count(*)");
+    for (String column : key) {
+      bounds
+          .append(", min(")
+          .append(dialect.quote(column))
+          .append("), max(")
+          .append(dialect.quote(column))
+          .append(")");
+    }
+    boolean any;
+    try (Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery(bounds.append(" FROM ").append(latest).toString())) {
+      rs.next();
+      any = rs.getLong(1) > 0;
+      for (int i = 0; any && i < key.size(); i++) {
+        ranges.add(
+            new io.sluice.api.lake.KeyRange(
+                key.get(i), keyValue(rs.getObject(2 + 2 * i)), keyValue(rs.getObject(3 + 2 * i))));
+      }
+    }
+    List<DataFile> removed = new ArrayList<>();
+    if (any && !request.existingClean().isEmpty()) {
+      List<DataFile> candidates = request.merge().orElseThrow().candidates().apply(ranges);
+      if (!candidates.isEmpty()) {
+        Map<String, DataFile> byPath = new LinkedHashMap<>();
+        candidates.forEach(file -> byPath.put(file.path(), file));
+        String on =
+            key.stream()
+                .map(c -> "t." + dialect.quote(c) + " = l." + dialect.quote(c))
+                .collect(joining(" AND "));
+        try (Statement statement = connection.createStatement();
+            ResultSet rs =
+                statement.executeQuery(
+                    "SELECT DISTINCT t.filename FROM "
+                        + parquetScan(
+                            List.copyOf(byPath.keySet()),
+                            request.clean().columns(),
+                            ", filename = true")
+                        + " t SEMI JOIN "
+                        + latest
+                        + " l ON "
+                        + on
+                        + " ORDER BY 1")) {
+          while (rs.next()) {
+            DataFile file = byPath.get(rs.getString(1));
+            if (file == null) {
+              throw SluiceException.internal(
+                  "DuckDB read " + rs.getString(1) + ", which is not a candidate file", null);
+            }
+            removed.add(file);
+          }
+        }
+      }
+    }
+    String fresh =
+        "SELECT "
+            + dialect.literal(request.batchId())
+            + " AS _batch, "
+            + fileOf
+            + "[_split + 1] AS _file, * FROM "
+            + latest
+            + " WHERE _op IS DISTINCT FROM 'delete'";
+    String query = fresh;
+    if (!removed.isEmpty()) {
+      String on =
+          key.stream()
+              .map(c -> "t." + dialect.quote(c) + " = l." + dialect.quote(c))
+              .collect(joining(" AND "));
+      // The rows of the rewritten files that no change of the batch touches, as they were.
+      query =
+          "SELECT t.* FROM "
+              + readFiles(removed, request.clean().columns())
+              + " t ANTI JOIN "
+              + latest
+              + " l ON "
+              + on
+              + " UNION ALL BY NAME "
+              + fresh;
+    }
+    return new Merged(write(query, request.clean()), List.copyOf(removed));
+  }
+
+  /** A key bound as {@link io.sluice.api.lake.KeyRange} takes it. */
+  private static Object keyValue(Object value) {
+    if (value instanceof java.sql.Timestamp timestamp) {
+      return timestamp.toLocalDateTime();
+    }
+    if (value instanceof java.sql.Date date) {
+      return date.toLocalDate();
+    }
+    if (value instanceof java.time.OffsetDateTime offset) {
+      return offset.toLocalDateTime();
+    }
+    return value;
   }
 
   private void createStage(String stage, List<String> fields) throws SQLException {
@@ -404,7 +532,7 @@ final class DuckDbEngine implements Engine {
             .append(stage)
             .append(
                 " (_split INTEGER, _line BIGINT, _record VARCHAR, _malformed VARCHAR,"
-                    + " _reject_rule VARCHAR");
+                    + " _reject_rule VARCHAR, _op VARCHAR");
     for (String field : fields) {
       ddl.append(", ").append(dialect.quote("s$" + field)).append(" VARCHAR");
     }
@@ -423,7 +551,15 @@ final class DuckDbEngine implements Engine {
         request
             .input()
             .reader()
-            .accept(split, new AppenderSink(appender, split.key(), i, request.fields().size()));
+            .accept(
+                split,
+                new AppenderSink(
+                    appender,
+                    split.key(),
+                    i,
+                    request.fields().size(),
+                    request.merge().isPresent(),
+                    request.source()));
       }
       appender.flush();
     }
@@ -525,10 +661,11 @@ final class DuckDbEngine implements Engine {
             .append(", file_row_number + 1, CAST(to_json(t) AS VARCHAR), ")
             .append(
                 rule == null
-                    ? "NULL, NULL"
+                    ? "NULL, NULL, 'upsert'"
                     : dialect.literal(options.getOrDefault(NativeFormat.REJECT_REASON, rule))
                         + ", "
-                        + dialect.literal(rule));
+                        + dialect.literal(rule)
+                        + ", NULL");
     for (String field : fields) {
       sql.append(", ")
           .append(
@@ -570,7 +707,11 @@ final class DuckDbEngine implements Engine {
             .append(index)
             .append(", ln, line, CASE WHEN v IS NULL THEN 'not valid JSON' WHEN NOT ")
             .append(object)
-            .append(" THEN 'expected a JSON object, found ' || lower(json_type(line)) END, NULL");
+            .append(
+                " THEN 'expected a JSON object, found ' || lower(json_type(line)) END, NULL, CASE")
+            .append(" WHEN v IS NOT NULL AND ")
+            .append(object)
+            .append(" THEN 'upsert' END");
     for (int i = 0; i < fields.size(); i++) {
       sql.append(", CASE WHEN ").append(object).append(" THEN v[").append(i + 1).append("] END");
     }
@@ -643,6 +784,17 @@ final class DuckDbEngine implements Engine {
         "CASE WHEN _malformed IS NOT NULL THEN {'rule': coalesce(_reject_rule, 'parse'), 'column':"
             + " '', 'message': _malformed,"
             + " 'value': NULL::VARCHAR} END");
+    for (String key : request.merge().map(IngestRequest.Merge::primaryKey).orElse(List.of())) {
+      // A change without its key cannot be merged: it would match no row, or every row.
+      sql.append(", CASE WHEN _malformed IS NULL AND ")
+          .append(dialect.quote(key))
+          .append(" IS NULL THEN {'rule': 'primary-key', 'column': ")
+          .append(dialect.literal(key))
+          .append(", 'message': 'primary key column is null or not a valid ")
+          .append(
+              dialect.typeName(keyColumn(request, key).type()).toLowerCase(java.util.Locale.ROOT))
+          .append("', 'value': NULL::VARCHAR} END");
+    }
     for (CompiledRule rule : request.rules()) {
       if (rule.kind() == CompiledRule.Kind.EXPRESSION && rule.quarantines()) {
         sql.append(", ").append(expressionFailure(rule));
@@ -674,12 +826,13 @@ final class DuckDbEngine implements Engine {
     for (MappedColumn column : request.columns()) {
       sql.append(dialect.quote(column.name())).append(", ");
     }
-    sql.append("_fails, _warns FROM ").append(last);
+    sql.append("_op, _fails, _warns FROM ").append(last);
     execute(sql.toString());
   }
 
   private String expressionFailure(CompiledRule rule) {
-    return "CASE WHEN _malformed IS NULL AND ("
+    // A delete carries its key; no rule judges its other values.
+    return "CASE WHEN _malformed IS NULL AND _op IS DISTINCT FROM 'delete' AND ("
         + rule.failWhen()
         + ") THEN "
         + failure(rule, rule.valueExpression())
@@ -748,6 +901,13 @@ final class DuckDbEngine implements Engine {
                 + String.join("__", rule.uniqueColumns())
                 + "__"
                 + Integer.toHexString(signature.toString().hashCode()));
+  }
+
+  private static MappedColumn keyColumn(IngestRequest request, String key) {
+    return request.columns().stream()
+        .filter(c -> c.name().equals(key))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("primary key " + key + " is not mapped"));
   }
 
   private String keyType(IngestRequest request, String key) {
@@ -825,6 +985,10 @@ final class DuckDbEngine implements Engine {
    * reads its older, narrower values converted.
    */
   private String parquetScan(List<String> paths, List<LakeColumn> columns) {
+    return parquetScan(paths, columns, "");
+  }
+
+  private String parquetScan(List<String> paths, List<LakeColumn> columns, String options) {
     return "read_parquet(["
         + paths.stream().map(dialect::literal).collect(joining(", "))
         + "], hive_partitioning = false, schema = map {"
@@ -838,7 +1002,9 @@ final class DuckDbEngine implements Engine {
                         + dialect.literal(dialect.typeName(c.type()))
                         + ", default_value: NULL}")
             .collect(joining(", "))
-        + "})";
+        + "}"
+        + options
+        + ")";
   }
 
   /**
@@ -1308,16 +1474,41 @@ final class DuckDbEngine implements Engine {
     private final String file;
     private final int split;
     private final int fieldCount;
+    private final boolean merging;
+    private final String source;
 
-    AppenderSink(DuckDBAppender appender, String file, int split, int fieldCount) {
+    AppenderSink(
+        DuckDBAppender appender,
+        String file,
+        int split,
+        int fieldCount,
+        boolean merging,
+        String source) {
       this.appender = appender;
       this.file = file;
       this.split = split;
       this.fieldCount = fieldCount;
+      this.merging = merging;
+      this.source = source;
     }
 
     @Override
     public void record(long position, String original, String[] values) {
+      change(position, original, values, "upsert");
+    }
+
+    @Override
+    public void deleted(long position, String original, String[] values) {
+      if (!merging) {
+        throw SluiceException.user(
+            "Source '%s' read a delete (%s, position %d), but declares no primary-key: a delete"
+                + " removes a key from the clean table; declare primary-key in the source file",
+            source, file, position);
+      }
+      change(position, original, values, "delete");
+    }
+
+    private void change(long position, String original, String[] values, String op) {
       try {
         appender
             .beginRow()
@@ -1325,7 +1516,8 @@ final class DuckDbEngine implements Engine {
             .append(position)
             .append(original)
             .appendNull()
-            .appendNull();
+            .appendNull()
+            .append(op);
         if (values.length != fieldCount) {
           throw SluiceException.internal(
               "A connector gave " + values.length + " values for " + fieldCount + " fields", null);
@@ -1361,6 +1553,7 @@ final class DuckDbEngine implements Engine {
         } else {
           appender.append(rule);
         }
+        appender.appendNull(); // no operation
         // A rejected record has no field values.
         for (int i = 0; i < fieldCount; i++) {
           appender.appendNull();

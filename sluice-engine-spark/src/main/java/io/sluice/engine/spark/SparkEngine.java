@@ -116,6 +116,13 @@ final class SparkEngine implements Engine {
 
   @Override
   public IngestResult ingest(IngestRequest request) {
+    if (request.merge().isPresent()) {
+      throw SluiceException.user(
+          "Source '%s' declares a primary-key, and the spark engine does not merge batches on a"
+              + " primary key yet (only duckdb does; see docs/primary-keys.md): nothing of batch %s"
+              + " landed. Run the project with engine duckdb, or remove primary-key to append.",
+          request.source(), request.batchId());
+    }
     String suffix = Long.toString(tempCounter.incrementAndGet());
     String stageView = "sluice_stage_" + suffix;
     String mappedView = "sluice_mapped_" + suffix;

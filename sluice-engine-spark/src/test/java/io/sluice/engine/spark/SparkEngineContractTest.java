@@ -30,6 +30,11 @@ class SparkEngineContractTest extends EngineContractTest {
                 false));
   }
 
+  @Override
+  protected boolean supportsMerge() {
+    return false;
+  }
+
   @Test
   void aParquetSourceIsAClearUserErrorNotACrash() {
     Split split = new Split("data/orders.parquet", "p", "/nowhere/orders.parquet", 0);

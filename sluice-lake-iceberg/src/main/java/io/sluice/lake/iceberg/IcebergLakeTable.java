@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.sluice.api.SluiceException;
 import io.sluice.api.lake.DataFile;
 import io.sluice.api.lake.ExpireResult;
+import io.sluice.api.lake.KeyRange;
 import io.sluice.api.lake.LakeColumn;
 import io.sluice.api.lake.LakeTable;
 import io.sluice.api.lake.OrphanResult;
@@ -42,11 +43,14 @@ import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.ManifestFiles;
 import org.apache.iceberg.ManifestReader;
+import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.RewriteFiles;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.util.SnapshotUtil;
 
@@ -224,30 +228,8 @@ final class IcebergLakeTable implements LakeTable {
   public Snapshot append(List<DataFile> files, Map<String, String> summary) {
     requireNonNull(files, "files is null");
     requireNonNull(summary, "summary is null");
-    summary.forEach(
-        (key, value) -> {
-          if (key == null || value == null) {
-            throw Failures.internal(
-                "Cannot append to table %s: summary entry %s=%s has a null", id, key, value);
-          }
-          if (ICEBERG_SUMMARY_KEYS.contains(key)
-              || key.startsWith(SnapshotSummary.CHANGED_PARTITION_PREFIX)) {
-            throw Failures.internal(
-                "Cannot append to table %s: summary key '%s' is written by Iceberg itself; use"
-                    + " keys starting with 'sluice.'",
-                id, key);
-          }
-        });
-    Set<String> locations = new HashSet<>();
-    List<org.apache.iceberg.DataFile> dataFiles = new ArrayList<>(files.size());
-    for (DataFile file : files) {
-      org.apache.iceberg.DataFile dataFile = ParquetDataFiles.toIceberg(id, table, conf, file);
-      if (!locations.add(dataFile.location())) {
-        throw Failures.internal(
-            "Cannot append to table %s: data file %s is listed twice", id, dataFile.location());
-      }
-      dataFiles.add(dataFile);
-    }
+    checkSummary(summary);
+    List<org.apache.iceberg.DataFile> dataFiles = toIceberg(files);
 
     // One AppendFiles carries both the files and the summary, so that they commit together: the
     // summary is how a restarted run learns which input a snapshot consumed.
@@ -273,6 +255,163 @@ final class IcebergLakeTable implements LakeTable {
     } finally {
       commitLock.unlock();
     }
+  }
+
+  @Override
+  public List<DataFile> filesOverlapping(List<KeyRange> ranges) {
+    requireNonNull(ranges, "ranges is null");
+    if (table.currentSnapshot() == null) {
+      return List.of();
+    }
+    Expression filter = Expressions.alwaysTrue();
+    for (KeyRange range : ranges) {
+      Optional<Expression> within = within(range);
+      if (within.isPresent()) {
+        filter = Expressions.and(filter, within.get());
+      }
+    }
+    try {
+      // Iceberg keeps, per file, the lower and upper bound of every column: a scan with a filter
+      // leaves out the files whose bounds exclude it, and keeps those without bounds.
+      return dataFiles(table.newScan().filter(filter).ignoreResiduals().planFiles());
+    } catch (RuntimeException e) {
+      throw Failures.wrap("Cannot list the data files of table " + id + " within " + ranges, e);
+    }
+  }
+
+  /**
+   * {@code min <= column <= max} for Iceberg, or empty when the values cannot be compared with the
+   * column's type (the range then prunes nothing).
+   */
+  private Optional<Expression> within(KeyRange range) {
+    org.apache.iceberg.types.Types.NestedField field = table.schema().findField(range.column());
+    if (field == null) {
+      return Optional.empty();
+    }
+    Expression expression =
+        Expressions.and(
+            Expressions.greaterThanOrEqual(range.column(), literalValue(range.min())),
+            Expressions.lessThanOrEqual(range.column(), literalValue(range.max())));
+    try {
+      org.apache.iceberg.expressions.Binder.bind(table.schema().asStruct(), expression, true);
+      return Optional.of(expression);
+    } catch (RuntimeException cannotCompare) {
+      return Optional.empty();
+    }
+  }
+
+  /** A value as Iceberg's literals take it: dates as epoch days, timestamps as epoch micros. */
+  private static Object literalValue(Object value) {
+    if (value instanceof java.time.LocalDate date) {
+      return Math.toIntExact(date.toEpochDay());
+    }
+    if (value instanceof java.time.LocalDateTime timestamp) {
+      return java.time.temporal.ChronoUnit.MICROS.between(
+          java.time.LocalDateTime.of(1970, 1, 1, 0, 0), timestamp);
+    }
+    return value;
+  }
+
+  @Override
+  public Snapshot replace(
+      List<DataFile> removed, List<DataFile> added, Map<String, String> summary) {
+    requireNonNull(removed, "removed is null");
+    if (removed.isEmpty()) {
+      return append(added, summary);
+    }
+    checkSummary(summary);
+    List<org.apache.iceberg.DataFile> addedFiles = toIceberg(added);
+    commitLock.lock();
+    try {
+      table.refresh();
+      org.apache.iceberg.Snapshot base = table.currentSnapshot();
+      Map<String, org.apache.iceberg.DataFile> live = new HashMap<>();
+      if (base != null) {
+        try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+          for (FileScanTask task : tasks) {
+            live.put(task.file().location(), task.file());
+          }
+        }
+      }
+      OverwriteFiles overwrite = table.newOverwrite();
+      for (DataFile file : removed) {
+        org.apache.iceberg.DataFile current = live.get(file.path());
+        if (current == null) {
+          throw SluiceException.external(
+              ("Cannot replace files of table %s: data file %s is no longer in the table (a"
+                      + " compaction or another writer replaced it since the batch read it);"
+                      + " nothing was committed, run again")
+                  .formatted(id, file.path()),
+              null);
+        }
+        overwrite.deleteFile(current);
+      }
+      addedFiles.forEach(overwrite::addFile);
+      if (base != null) {
+        // A concurrent commit that removes one of these files fails this one instead of
+        // resurrecting rows it moved elsewhere.
+        overwrite.validateFromSnapshot(base.snapshotId()).validateNoConflictingDeletes();
+      }
+      overwrite.set(OPERATION, "merge");
+      summary.forEach(overwrite::set);
+      overwrite.commit();
+      return toSnapshot(table.currentSnapshot());
+    } catch (CommitStateUnknownException e) {
+      throw SluiceException.external(
+          ("Cannot tell whether %d file(s) of table %s were replaced: the catalog did not confirm"
+                  + " the commit (%s). Refresh the table and look for the summary %s in its"
+                  + " current snapshot before retrying")
+              .formatted(removed.size(), id, e.getMessage(), summary),
+          e);
+    } catch (org.apache.iceberg.exceptions.ValidationException e) {
+      throw SluiceException.external(
+          ("Cannot replace %d file(s) of table %s: a concurrent commit changed them (%s);"
+                  + " nothing was committed, run again")
+              .formatted(removed.size(), id, e.getMessage()),
+          e);
+    } catch (IOException e) {
+      throw SluiceException.external(
+          "Cannot read the manifests of table %s: %s".formatted(id, e.getMessage()), e);
+    } catch (SluiceException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw Failures.wrap("Cannot replace %d file(s) of table %s".formatted(removed.size(), id), e);
+    } finally {
+      commitLock.unlock();
+    }
+  }
+
+  private void checkSummary(Map<String, String> summary) {
+    requireNonNull(summary, "summary is null");
+    summary.forEach(
+        (key, value) -> {
+          if (key == null || value == null) {
+            throw Failures.internal(
+                "Cannot commit to table %s: summary entry %s=%s has a null", id, key, value);
+          }
+          if (ICEBERG_SUMMARY_KEYS.contains(key)
+              || key.startsWith(SnapshotSummary.CHANGED_PARTITION_PREFIX)) {
+            throw Failures.internal(
+                "Cannot commit to table %s: summary key '%s' is written by Iceberg itself; use"
+                    + " keys starting with 'sluice.'",
+                id, key);
+          }
+        });
+  }
+
+  private List<org.apache.iceberg.DataFile> toIceberg(List<DataFile> files) {
+    requireNonNull(files, "files is null");
+    Set<String> locations = new HashSet<>();
+    List<org.apache.iceberg.DataFile> dataFiles = new ArrayList<>(files.size());
+    for (DataFile file : files) {
+      org.apache.iceberg.DataFile dataFile = ParquetDataFiles.toIceberg(id, table, conf, file);
+      if (!locations.add(dataFile.location())) {
+        throw Failures.internal(
+            "Cannot commit to table %s: data file %s is listed twice", id, dataFile.location());
+      }
+      dataFiles.add(dataFile);
+    }
+    return dataFiles;
   }
 
   @Override
