@@ -125,9 +125,10 @@ public final class ServeSession implements AutoCloseable {
       Map<String, String> env,
       Consumer<RunSummary> onBatch) {
     List<StreamEndpoint> streams = endpoints(project, env);
-    if (streams.isEmpty()) {
+    if (streams.isEmpty() && ContinuousProcessor.continuous(project, false).isEmpty()) {
       throw SluiceException.user(
-          "Project '%s' has no stream source (a source with connector: stream), so sluice serve"
+          "Project '%s' has no continuous source (one that receives pushed records, such as"
+              + " connector: stream, or a change stream, such as connector: cdc), so sluice serve"
               + " has nothing to receive; see docs/streaming.md",
           project.name());
     }

@@ -28,7 +28,8 @@ import java.util.Set;
  * Test only: a changelog connector, {@code connector: changes}, so that deletes can be tested end
  * to end through {@code sluice run}. It reads a text file of changes ({@code changes: {path:
  * ...}}), one per line: {@code +,<id>,<name>,<tier>} upserts, {@code -,<id>} deletes. Its position
- * is the number of lines landed; each batch reads the lines after it as one split.
+ * is the number of lines landed; each batch reads the lines after it as one split. It is continuous
+ * and not pushed, as a change stream is: {@code sluice serve} polls it.
  */
 public final class ChangesConnectorFactory implements ConnectorFactory {
   static final String NAME = "changes";
@@ -62,7 +63,7 @@ public final class ChangesConnectorFactory implements ConnectorFactory {
         ConnectorCapabilities.Delivery.EXACTLY_ONCE,
         Set.of(),
         false,
-        false,
+        true, // a change stream: sluice serve polls it
         true,
         false);
   }

@@ -26,6 +26,9 @@ import java.util.Set;
  *     split's whole input lacks stops the run before the batch lands (a misspelt {@code from:}):
  *     true for inputs whose fields are fixed per split (a file's header, a table's columns); false
  *     for record streams where a batch may lack an optional field
+ * @param pushed whether the source's records are pushed over HTTP to {@code sluice serve} into the
+ *     ingest log (the connector gives {@link SourceConnector#push()}); a continuous source that is
+ *     not pushed is polled by {@code sluice serve} every {@code serve.trigger-interval}
  */
 public record ConnectorCapabilities(
     PositionKind positionKind,
@@ -34,11 +37,35 @@ public record ConnectorCapabilities(
     boolean rereadsQuarantined,
     boolean continuous,
     boolean changelog,
-    boolean missingFieldStops) {
+    boolean missingFieldStops,
+    boolean pushed) {
   public ConnectorCapabilities {
     requireNonNull(positionKind, "positionKind is null");
     requireNonNull(delivery, "delivery is null");
     nativeFormats = Set.copyOf(nativeFormats);
+    if (pushed && !continuous) {
+      throw new IllegalArgumentException("a pushed source is continuous");
+    }
+  }
+
+  /** The capabilities of a connector whose records are not pushed to {@code sluice serve}. */
+  public ConnectorCapabilities(
+      PositionKind positionKind,
+      Delivery delivery,
+      Set<String> nativeFormats,
+      boolean rereadsQuarantined,
+      boolean continuous,
+      boolean changelog,
+      boolean missingFieldStops) {
+    this(
+        positionKind,
+        delivery,
+        nativeFormats,
+        rereadsQuarantined,
+        continuous,
+        changelog,
+        missingFieldStops,
+        false);
   }
 
   /** What a committed position is. */

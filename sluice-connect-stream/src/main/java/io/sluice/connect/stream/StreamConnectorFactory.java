@@ -26,7 +26,7 @@ public final class StreamConnectorFactory implements ConnectorFactory {
 
   private static final ConnectorCapabilities CAPABILITIES =
       new ConnectorCapabilities(
-          PositionKind.OFFSET, Delivery.EXACTLY_ONCE, Set.of(), true, true, false, false);
+          PositionKind.OFFSET, Delivery.EXACTLY_ONCE, Set.of(), true, true, false, false, true);
 
   @Override
   public String name() {

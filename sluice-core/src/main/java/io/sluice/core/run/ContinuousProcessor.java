@@ -39,6 +39,7 @@ public final class ContinuousProcessor {
   private final Clock clock;
   private final Consumer<RunSummary> onBatch;
   private final List<String> streams;
+  private final List<String> polled;
   private final long intervalMillis;
   private final long triggerRecords;
   private final Object lock = new Object();
@@ -76,21 +77,29 @@ public final class ContinuousProcessor {
     this.clock = requireNonNull(clock, "clock is null");
     this.onBatch = requireNonNull(onBatch, "onBatch is null");
     Project project = runtime.project();
-    this.streams =
-        project.sources().stream()
-            .filter(
-                s ->
-                    Connectors.installed()
-                        .find(s.connector())
-                        .map(f -> f.capabilities().continuous())
-                        .orElse(false))
-            .map(SourceDef::name)
-            .toList();
+    this.streams = continuous(project, true);
+    this.polled = continuous(project, false);
     this.intervalMillis = project.serve().triggerInterval().toMillis();
     this.triggerRecords = project.serve().triggerRecords();
     this.maintenance = Maintenance.of(runtime, clock);
     this.maintenanceSettings = project.maintenance();
     this.errors = new HealthError(project);
+  }
+
+  /**
+   * The continuous sources of {@code project} whose records are pushed into the ingest log ({@code
+   * pushed}), or that are polled (a change stream).
+   */
+  public static List<String> continuous(Project project, boolean pushed) {
+    return project.sources().stream()
+        .filter(
+            s ->
+                Connectors.installed()
+                    .find(s.connector())
+                    .map(f -> f.capabilities().continuous() && f.capabilities().pushed() == pushed)
+                    .orElse(false))
+        .map(SourceDef::name)
+        .toList();
   }
 
   /** Records in the ingest log that no committed batch has landed yet, over every stream. */
@@ -122,8 +131,10 @@ public final class ContinuousProcessor {
         while (!stopping) {
           long now = clock.millis();
           long waiting = waiting();
+          // pushed records trigger a pass; polled sources (a change stream) are read every interval
           boolean due =
-              waiting >= triggerRecords || (waiting > 0 && now - lastStart >= intervalMillis);
+              waiting >= triggerRecords
+                  || ((waiting > 0 || !polled.isEmpty()) && now - lastStart >= intervalMillis);
           if ((due && now >= retryAt) || now >= nextMaintenance || publishDue(now)) {
             break;
           }
