@@ -35,8 +35,13 @@ public final class ChangesConnectorFactory implements ConnectorFactory {
   static final String NAME = "changes";
   private static final ConfigKey<String> PATH =
       ConfigKey.builder("path", ConfigType.string()).doc("The changes file.").required().build();
+  private static final ConfigKey<Integer> BATCH_LINES =
+      ConfigKey.builder("batch-lines", ConfigType.integer(1))
+          .doc("Most lines one batch reads.")
+          .defaultValue(Integer.MAX_VALUE)
+          .build();
   private static final ConfigDef SECTION =
-      ConfigDef.builder(NAME, "Test changes").add(PATH).build();
+      ConfigDef.builder(NAME, "Test changes").add(PATH, BATCH_LINES).build();
   private static final ConfigKey<ConfigValues> CHANGES =
       ConfigKey.builder(NAME, ConfigType.section(SECTION)).doc("Test changes").build();
   private static final List<String> COLUMNS = List.of("id", "name", "tier");
@@ -70,17 +75,22 @@ public final class ChangesConnectorFactory implements ConnectorFactory {
 
   @Override
   public Map<String, Object> resolve(ConfigValues source, ProblemReporter problems) {
-    return Map.of("path", source.get(CHANGES).find(PATH).orElse(""));
+    return Map.of(
+        "path",
+        source.get(CHANGES).find(PATH).orElse(""),
+        "batch-lines",
+        source.get(CHANGES).get(BATCH_LINES));
   }
 
   @Override
   public SourceConnector create(SourceContext context) {
     Path file = context.projectDirectory().resolve((String) context.options().get("path"));
+    int batchLines = (Integer) context.options().getOrDefault("batch-lines", Integer.MAX_VALUE);
     return new SourceConnector() {
       @Override
       public SplitPlan plan(Map<String, String> committed) {
         long from = Long.parseLong(committed.getOrDefault(file.toString(), "0"));
-        long lines = lines().size();
+        long lines = Math.min(lines().size(), from + batchLines);
         if (lines <= from) {
           return new SplitPlan(List.of(), List.of());
         }

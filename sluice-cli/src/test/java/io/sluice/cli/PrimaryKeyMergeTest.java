@@ -150,6 +150,29 @@ class PrimaryKeyMergeTest {
   }
 
   @Test
+  void oneRunDrainsAChangeStreamBatchByBatch() throws Exception {
+    Path project = changesProject("primary-key: [id]\n");
+    Path source = project.resolve("sources/customers.yaml");
+    Files.writeString(
+        source,
+        Files.readString(source)
+            .replace(
+                "changes: {path: changes.txt}", "changes: {path: changes.txt, batch-lines: 2}"));
+    Files.writeString(
+        project.resolve("changes.txt"),
+        "+,1,Ann,gold\n+,2,Bob,silver\n+,3,Cy,gold\n-,2\n+,3,Cyrus,silver\n");
+
+    Sluice.Result run = sluice("run", "-p", project.toString(), "--progress=never");
+
+    // three batches of at most two changes each, in one run, in order
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    assertThat(query(project, "SELECT id, name, tier FROM lake.customers ORDER BY id"))
+        .isEqualTo("id,name,tier\n1,Ann,gold\n3,Cyrus,silver\n");
+    assertThat(query(project, "SELECT count(DISTINCT _batch) AS batches FROM raw.customers"))
+        .isEqualTo("batches\n3\n");
+  }
+
+  @Test
   void aChangelogSourceWithoutAPrimaryKeyIsALoadError() throws Exception {
     Path project = changesProject("");
 

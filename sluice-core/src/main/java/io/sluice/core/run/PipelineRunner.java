@@ -113,6 +113,9 @@ public final class PipelineRunner {
     this.datasetChecks = new DatasetChecks(engine);
   }
 
+  /** The most batches one run lands of a change stream it drains. */
+  static final int MAX_DRAIN_BATCHES = 1000;
+
   /** Runs one pass and records it in the run history (also when it fails). */
   // The run lock is held for the duration of the try block and never referenced inside it.
   @SuppressWarnings("try")
@@ -124,9 +127,21 @@ public final class PipelineRunner {
     List<RunSummary.TestRun> tests = new ArrayList<>();
     try (AutoCloseable lock = state.lock()) {
       for (SourceDef source : project.sources()) {
-        RunSummary.SourceRun result = ingest(source);
-        sources.add(result);
-        listener.sourceFinished(result);
+        boolean drain = drains(source);
+        for (int batch = 1; ; batch++) {
+          RunSummary.SourceRun result = ingest(source);
+          if (batch > 1 && result.batchId().isEmpty()) {
+            break; // drained: the empty plan after the last batch is not a run of its own
+          }
+          sources.add(result);
+          listener.sourceFinished(result);
+          if (!drain
+              || result.batchId().isEmpty()
+              || result.checkFailed()
+              || batch >= MAX_DRAIN_BATCHES) {
+            break;
+          }
+        }
       }
       exposeLake();
       // A failed check of severity fail stops the pipeline: what landed stays (quarantine and
@@ -187,6 +202,20 @@ public final class PipelineRunner {
       }
       throw SluiceException.internal("Run failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Whether a run lands batch after batch of {@code source} until nothing is left: a change stream
+   * that is polled (continuous, not pushed), whose batches are bounded by the connector (e.g.
+   * {@code max-changes-per-batch}), and whose first batch after a crash is the recovered one.
+   * Pushed streams keep one batch per pass, so that {@code sluice serve} cuts micro-batches as
+   * before.
+   */
+  private static boolean drains(SourceDef source) {
+    return io.sluice.core.project.Connectors.installed()
+        .find(source.connector())
+        .map(f -> f.capabilities().continuous() && !f.capabilities().pushed())
+        .orElse(false);
   }
 
   private long millisSince(Instant start) {
