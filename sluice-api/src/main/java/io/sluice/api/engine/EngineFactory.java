@@ -7,6 +7,15 @@ public interface EngineFactory {
 
   Engine create(EngineContext context);
 
+  /**
+   * Whether the engine merges a batch into its clean table on the source's primary key ({@link
+   * IngestRequest#merge}); a project with a primary-key source on an engine that does not is
+   * refused before anything runs ({@code sluice validate} included). False by default.
+   */
+  default boolean mergesOnPrimaryKey() {
+    return false;
+  }
+
   /** Whether {@link #openReader} gives a sandboxed reader rather than refusing. */
   default boolean hasSandboxedReader() {
     return false;

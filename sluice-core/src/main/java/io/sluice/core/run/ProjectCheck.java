@@ -85,6 +85,22 @@ public final class ProjectCheck {
     }
     EngineFactory factory =
         Plugins.find(EngineFactory.class, EngineFactory::name, project.engine());
+    if (!factory.mergesOnPrimaryKey()) {
+      for (SourceDef source : project.sources()) {
+        if (!source.primaryKey().isEmpty()) {
+          problems.add(
+              new Problem(
+                  source.location(),
+                  "source '"
+                      + source.name()
+                      + "' declares a primary-key, and the "
+                      + factory.name()
+                      + " engine does not merge batches on a primary key (see"
+                      + " docs/primary-keys.md); run it on an engine that does, such as duckdb,"
+                      + " or remove primary-key"));
+        }
+      }
+    }
     Optional<SqlChecker> checker =
         factory.checker(
             new io.sluice.api.engine.EngineContext(

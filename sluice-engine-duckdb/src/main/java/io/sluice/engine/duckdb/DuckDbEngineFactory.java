@@ -33,6 +33,12 @@ public final class DuckDbEngineFactory implements EngineFactory {
     return true;
   }
 
+  /** Batches of primary-key sources are merged (copy-on-write of the files holding their keys). */
+  @Override
+  public boolean mergesOnPrimaryKey() {
+    return true;
+  }
+
   @Override
   public WarehouseReader openReader(ReaderContext context) {
     return DuckDbWarehouseReader.open(context);
