@@ -128,6 +128,20 @@ class S3SourceTest {
   }
 
   @Test
+  void aChangedObjectFollowsTheProjectsDefaultOnChange() throws IOException {
+    Files.writeString(project.resolve("sluice.yaml"), "name: p\ndefaults: {on-change: append}\n");
+    server.put(bucket, "orders/a.csv", "id,amount\n1,10\n");
+    assertThat(run().exit()).isZero();
+    server.put(bucket, "orders/a.csv", "id,amount\n1,10\n2,20\n");
+
+    Sluice.Result appended = run();
+
+    assertThat(appended.exit()).as(appended.out() + appended.err()).isZero();
+    assertThat(Sluice.queryRows(project, "SELECT id FROM lake.orders ORDER BY id"))
+        .containsExactly("1", "1", "2");
+  }
+
+  @Test
   void parquetObjectsAreReadByTheEngineFromALocalCopy() throws Exception {
     Path parquet = temp.resolve("x.parquet");
     try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");

@@ -97,7 +97,7 @@ final class S3Spec {
               "When an object already read has changed (another ETag or size): `fail` the run"
                   + " (naming the object), `skip` it (with a note in the run), or `append` its"
                   + " records again.")
-          .defaultValue("fail")
+          .defaultDoc("`defaults.on-change` of sluice.yaml, else `fail`")
           .build();
 
   static final ConfigDef S3_DEF =

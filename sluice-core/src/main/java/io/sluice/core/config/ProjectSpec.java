@@ -62,8 +62,9 @@ public final class ProjectSpec {
   public static final ConfigKey<String> DEFAULT_ON_CHANGE =
       ConfigKey.builder("on-change", oneOf(ON_CHANGE.toArray(String[]::new)))
           .doc(
-              "What a files source does when a file it already read has changed, for sources"
-                  + " that do not set their own: fail the run, skip the file, or append it again.")
+              "What a source does when a file or object it already read has changed, for sources"
+                  + " whose connector has an `on-change` option and that do not set it: fail the"
+                  + " run, skip the file, or append it again.")
           .defaultValue("fail")
           .build();
   public static final ConfigDef DEFAULTS_DEF =

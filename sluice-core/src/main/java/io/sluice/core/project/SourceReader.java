@@ -191,16 +191,9 @@ final class SourceReader {
                         + file.getFileName()
                         + "': a source is named after its file"));
     String connector = factory.name();
-    Map<String, Object> options = new LinkedHashMap<>(factory.resolve(values, problems));
-    // a connector option that sluice.yaml's defaults also set takes the project's default
-    defaults
-        .asOptions()
-        .forEach(
-            (key, value) -> {
-              if (factory.options().key(key).isPresent()) {
-                options.putIfAbsent(key, value);
-              }
-            });
+    Map<String, Object> options =
+        withProjectDefaults(
+            factory.options(), factory.resolve(values, problems), defaults.asOptions());
     List<ColumnDef> columns = columns();
     Map<String, ColumnDef> byName = new LinkedHashMap<>();
     columns.forEach(c -> byName.putIfAbsent(c.name(), c));
@@ -293,6 +286,39 @@ final class SourceReader {
       }
     }
     return declared.get();
+  }
+
+  /**
+   * {@code options} with sluice.yaml's defaults filled in: a connector option left unset takes the
+   * project's default of the same name, whether the connector declares it at the top level of the
+   * source file ({@code on-change}) or in its section ({@code s3: {on-change: ...}}).
+   */
+  private static Map<String, Object> withProjectDefaults(
+      ConfigDef def, Map<String, Object> options, Map<String, Object> projectDefaults) {
+    Map<String, Object> result = new LinkedHashMap<>(options);
+    for (ConfigKey<?> key : def.keys()) {
+      if (projectDefaults.containsKey(key.name())) {
+        result.putIfAbsent(key.name(), projectDefaults.get(key.name()));
+        continue;
+      }
+      for (ConfigType.Nested nested : key.type().nested()) {
+        if (nested.suffix().isEmpty() && result.get(key.name()) instanceof Map<?, ?> section) {
+          Map<String, Object> filled = new LinkedHashMap<>();
+          section.forEach((name, value) -> filled.put(String.valueOf(name), value));
+          int before = filled.size();
+          projectDefaults.forEach(
+              (name, value) -> {
+                if (nested.def().key(name).isPresent()) {
+                  filled.putIfAbsent(name, value);
+                }
+              });
+          if (filled.size() > before) {
+            result.put(key.name(), filled);
+          }
+        }
+      }
+    }
+    return result;
   }
 
   private List<ColumnDef> columns() {
