@@ -6,7 +6,7 @@ import io.sluice.api.SluiceException;
 import io.sluice.api.engine.QueryCursor;
 import io.sluice.api.engine.QueryResult;
 import io.sluice.api.engine.WarehouseReader;
-import io.sluice.api.source.RecordTransform;
+import io.sluice.api.source.ConnectorCapabilities;
 import io.sluice.api.source.SourceConnector;
 import io.sluice.core.project.Connectors;
 import io.sluice.core.project.Project;
@@ -225,19 +225,14 @@ public final class ServeSession implements AutoCloseable {
   static List<StreamEndpoint> endpoints(Project project, Map<String, String> env) {
     List<StreamEndpoint> endpoints = new ArrayList<>();
     for (SourceDef source : project.sources()) {
+      if (!Connectors.installed()
+          .capabilities(source)
+          .map(ConnectorCapabilities::pushed)
+          .orElse(false)) {
+        continue; // only connectors that take pushes are created (no database or bucket opened)
+      }
       try (SourceConnector connector =
-          Connectors.installed()
-              .get(source.connector())
-              .create(
-                  ProjectRuntime.context(
-                      project,
-                      source,
-                      List.of(),
-                      RecordTransform.IDENTITY,
-                      () -> {
-                        throw new IllegalStateException("no ingest log while configuring pushes");
-                      },
-                      env))) {
+          ProjectRuntime.standaloneConnector(project, source, List.of(), env)) {
         connector
             .push()
             .ifPresent(

@@ -39,18 +39,22 @@ public final class JsonRecords {
   }
 
   /**
-   * The fields of a series of JSON object records, with the widest kind of value seen for each leaf
-   * path (as {@code observe} gives for JSON files).
-   *
-   * @param records the records' texts, each one JSON object
+   * Collects the fields of JSON object records one at a time, with the widest kind of value seen
+   * for each leaf path (as {@code observe} gives for JSON files); holds the paths, not the records.
    */
-  public static List<ObservedField> observe(Iterable<String> records) {
-    JsonSchemaScanner scanner =
+  public static final class Observer {
+    private final JsonSchemaScanner scanner =
         new JsonSchemaScanner(StandardCharsets.UTF_8, FilesConnector.MAX_RECORD_SIZE);
-    Map<String, String> kinds = new LinkedHashMap<>();
-    for (String record : records) {
+    private final Map<String, String> kinds = new LinkedHashMap<>();
+
+    /** Adds one record: a JSON object's text. */
+    public void add(String record) {
       scanner.record(record, kinds);
     }
-    return JsonSchemaScanner.fields(kinds);
+
+    /** The fields seen so far, in the order first seen. */
+    public List<ObservedField> fields() {
+      return JsonSchemaScanner.fields(kinds);
+    }
   }
 }

@@ -179,9 +179,9 @@ final class StreamConnector implements SourceConnector {
     if (!transform.isIdentity()) {
       return Optional.empty();
     }
-    List<String> records = new ArrayList<>();
-    forEach(split, record -> records.add(new String(record.payload(), UTF_8)));
-    return Optional.of(JsonRecords.observe(records));
+    JsonRecords.Observer observer = new JsonRecords.Observer();
+    forEach(split, record -> observer.add(new String(record.payload(), UTF_8)));
+    return Optional.of(observer.fields());
   }
 
   @Override

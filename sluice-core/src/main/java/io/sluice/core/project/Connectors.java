@@ -105,6 +105,14 @@ public final class Connectors {
         + (byName.isEmpty() ? "none" : String.join(", ", byName.keySet()));
   }
 
+  /**
+   * What the connector of {@code source} can do; nothing when it is not installed (a project is
+   * loaded only with installed connectors, so only for a project loaded with other ones).
+   */
+  public Optional<io.sluice.api.source.ConnectorCapabilities> capabilities(SourceDef source) {
+    return find(source.connector()).map(ConnectorFactory::capabilities);
+  }
+
   /** The keys of a source file read by {@code factory}: the common ones and its own. */
   public ConfigDef sourceDef(ConnectorFactory factory) {
     return sourceDefs.computeIfAbsent(

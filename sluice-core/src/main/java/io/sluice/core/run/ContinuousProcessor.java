@@ -95,8 +95,8 @@ public final class ContinuousProcessor {
         .filter(
             s ->
                 Connectors.installed()
-                    .find(s.connector())
-                    .map(f -> f.capabilities().continuous() && f.capabilities().pushed() == pushed)
+                    .capabilities(s)
+                    .map(c -> c.continuous() && c.pushed() == pushed)
                     .orElse(false))
         .map(SourceDef::name)
         .toList();

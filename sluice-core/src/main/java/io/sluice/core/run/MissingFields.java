@@ -3,8 +3,8 @@ package io.sluice.core.run;
 import static java.util.Objects.requireNonNull;
 
 import io.sluice.api.SluiceException;
+import io.sluice.api.source.ConnectorCapabilities;
 import io.sluice.api.source.ObservedField;
-import io.sluice.api.source.RecordTransform;
 import io.sluice.api.source.SourceConnector;
 import io.sluice.api.source.SourceField;
 import io.sluice.api.source.Split;
@@ -64,8 +64,8 @@ public final class MissingFields {
   public static boolean applies(SourceDef source) {
     return source.drift() == SourceDef.DriftPolicy.DEFAULT
         && Connectors.installed()
-            .find(source.connector())
-            .map(f -> f.capabilities().missingFieldStops())
+            .capabilities(source)
+            .map(ConnectorCapabilities::missingFieldStops)
             .orElse(false);
   }
 
@@ -200,18 +200,7 @@ public final class MissingFields {
     }
     List<Observed> observed = new ArrayList<>();
     try (SourceConnector connector =
-        Connectors.installed()
-            .get(source.connector())
-            .create(
-                ProjectRuntime.context(
-                    project,
-                    source,
-                    fields,
-                    RecordTransform.IDENTITY,
-                    () -> {
-                      throw new IllegalStateException("no ingest log while sampling");
-                    },
-                    System.getenv()))) {
+        ProjectRuntime.standaloneConnector(project, source, fields, System.getenv())) {
       for (Split split : connector.sample(SAMPLE_FILES)) {
         connector.observe(split).ifPresent(f -> observed.add(new Observed(split.key(), f)));
       }

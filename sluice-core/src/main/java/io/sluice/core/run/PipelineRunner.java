@@ -213,8 +213,8 @@ public final class PipelineRunner {
    */
   private static boolean drains(SourceDef source) {
     return io.sluice.core.project.Connectors.installed()
-        .find(source.connector())
-        .map(f -> f.capabilities().continuous() && !f.capabilities().pushed())
+        .capabilities(source)
+        .map(c -> c.continuous() && !c.pushed())
         .orElse(false);
   }
 

@@ -229,6 +229,30 @@ public final class ProjectRuntime implements AutoCloseable {
   }
 
   /**
+   * Creates the connector of {@code source} outside a run, to look at its input or settings ({@code
+   * sample}, {@code observe}, {@code push}): no record functions and no ingest log.
+   */
+  public static SourceConnector standaloneConnector(
+      Project project,
+      SourceDef source,
+      List<SourceField> fields,
+      Map<String, String> environment) {
+    return Connectors.installed()
+        .get(source.connector())
+        .create(
+            context(
+                project,
+                source,
+                fields,
+                RecordTransform.IDENTITY,
+                () -> {
+                  throw new IllegalStateException(
+                      "no ingest log for source " + source.name() + " outside a run");
+                },
+                environment));
+  }
+
+  /**
    * What the connector of {@code source} is created with: its options, the fields to read, the
    * process environment (for credentials), and its own state folder, {@code
    * <state-dir>/connectors/<source>}.
