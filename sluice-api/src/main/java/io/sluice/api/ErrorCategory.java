@@ -17,6 +17,15 @@ public enum ErrorCategory {
     this.exitCode = exitCode;
   }
 
+  /**
+   * Whether the same work may succeed if tried again unchanged: only failures of outside systems
+   * (I/O, network, a catalog, a lock held by another process, a timeout). User and data errors fail
+   * the same way every time; a bug too.
+   */
+  public boolean retryable() {
+    return this == EXTERNAL;
+  }
+
   /** The process exit code the CLI uses for this category. */
   public int exitCode() {
     return exitCode;

@@ -1,11 +1,13 @@
 package io.sluice.cli;
 
 import io.sluice.core.project.Project;
-import io.sluice.core.run.ProjectCheck;
 import io.sluice.core.run.ProjectRuntime;
+import io.sluice.core.run.RunRequest;
+import io.sluice.core.run.RunStatus;
 import io.sluice.core.run.RunSummary;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -34,31 +36,54 @@ final class RunCommand implements Callable<Integer> {
       defaultValue = "auto")
   String progress;
 
+  @Option(
+      names = {"-s", "--select"},
+      paramLabel = "SELECTOR",
+      description = {
+        "Run only these sources and models (repeatable; a space-separated list is a union):",
+        "NAME (a model, else a source), source:NAME, tag:NAME; a + after it adds what reads it",
+        "(downstream), a + before it what it reads (upstream). E.g. --select daily_revenue+.",
+        "Without it, the whole project runs."
+      })
+  List<String> select = new ArrayList<>();
+
+  @Option(
+      names = "--exclude",
+      paramLabel = "SELECTOR",
+      description = "Leave these out of what --select picks (same syntax; repeatable).")
+  List<String> exclude = new ArrayList<>();
+
+  @Option(
+      names = "--full-refresh",
+      description =
+          "Rebuild the selected models whole, incremental ones included, even when their inputs"
+              + " did not change.")
+  boolean fullRefresh;
+
   @Override
   public Integer call() {
     Project project = options.load();
     ProjectOptions.printWarnings(project, spec.commandLine().getErr());
-    RunSummary summary = runAndPrint(project, spec.commandLine().getOut(), progress);
-    return summary.status().equals("ok") ? 0 : Main.CHECKS_FAILED;
+    RunRequest request =
+        new RunRequest(select, exclude, fullRefresh, java.util.Optional.empty(), "manual");
+    RunSummary summary = runAndPrint(project, request, spec.commandLine().getOut(), progress);
+    return summary.status().succeeded() ? 0 : Main.CHECKS_FAILED;
   }
 
   /**
-   * Runs one pass over {@code project}, showing progress and then the summary on {@code out}, as
-   * {@code sluice run} does (also used by {@code sluice demo}).
+   * Runs {@code request} on {@code project}, showing progress and then the summary on {@code out},
+   * as {@code sluice run} does (also used by {@code sluice demo}).
    *
    * @param progress {@code auto} (a bar when the output is a terminal), {@code always} or {@code
    *     never}
    */
-  static RunSummary runAndPrint(Project project, PrintWriter out, String progress) {
-    // Everything the run will compile is compiled first, so that a mistake validate can see
-    // never stops the run halfway, after other sources committed.
-    ProjectCheck.verify(project);
+  static RunSummary runAndPrint(
+      Project project, RunRequest request, PrintWriter out, String progress) {
     boolean bar =
         progress.equals("always") || (progress.equals("auto") && System.console() != null);
     RunSummary summary;
-    try (ProjectRuntime runtime = ProjectRuntime.open(project, false);
-        ProgressListener listener = new ProgressListener(out, bar)) {
-      summary = runtime.run(Clock.systemUTC(), listener);
+    try (ProgressListener listener = new ProgressListener(out, bar)) {
+      summary = ProjectRuntime.runOnce(project, request, Clock.systemUTC(), listener);
     }
     printSummary(out, summary, project.quality().warnWeight());
     return summary;
@@ -135,10 +160,10 @@ final class RunCommand implements Callable<Integer> {
         }
       }
     }
-    if (summary.status().equals("checks-failed")) {
+    if (summary.status() == RunStatus.CHECKS_FAILED) {
       out.println("a check or rule of severity fail failed: the models were not rebuilt");
     }
-    if (!summary.status().equals("failed") && !summary.error().isEmpty()) {
+    if (summary.status() != RunStatus.FAILED && !summary.error().isEmpty()) {
       for (String reason : summary.error().split("\n")) {
         out.println("FAILED quality: " + reason);
       }

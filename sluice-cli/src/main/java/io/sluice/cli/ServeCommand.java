@@ -141,7 +141,7 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     line.append("  in ").append(Format.seconds(summary.millis()));
-    if (!summary.status().equals("ok")) {
+    if (!summary.status().succeeded()) {
       line.append("  status ").append(summary.status());
     }
     out.println(line);

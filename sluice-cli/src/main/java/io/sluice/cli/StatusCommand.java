@@ -104,7 +104,7 @@ final class StatusCommand implements Callable<Integer> {
         table.add(
             List.of(
                 run.startedAt(),
-                run.status(),
+                run.status().label(),
                 Format.seconds(run.millis()),
                 Format.count(run.rowsRead()),
                 Format.count(run.rowsValid()),
@@ -116,7 +116,7 @@ final class StatusCommand implements Callable<Integer> {
       } else {
         table.print(out);
         RunSummary latest = history.get(history.size() - 1);
-        if (latest.status().equals("failed")) {
+        if (latest.status() == io.sluice.core.run.RunStatus.FAILED) {
           out.println("last run failed: " + latest.error());
         }
       }

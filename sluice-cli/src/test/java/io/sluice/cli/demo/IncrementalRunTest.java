@@ -23,7 +23,7 @@ class IncrementalRunTest {
     ShopFixture.create(project, OPTIONS);
     Map<String, List<List<String>>> before;
     try (ProjectRuntime runtime = ShopFixture.open(project)) {
-      assertThat(ShopFixture.run(runtime).status()).isEqualTo("ok");
+      assertThat(ShopFixture.run(runtime).status().label()).isEqualTo("ok");
       before = ShopFixture.dumpAll(runtime);
     }
 
@@ -34,7 +34,7 @@ class IncrementalRunTest {
       after = ShopFixture.dumpAll(runtime);
     }
 
-    assertThat(second.status()).isEqualTo("ok");
+    assertThat(second.status().label()).isEqualTo("ok");
     assertThat(second.sources())
         .hasSize(3)
         .allSatisfy(
@@ -58,7 +58,7 @@ class IncrementalRunTest {
   void aNewFilePerSourceIsAllTheNextRunReadsAndTheIncrementalModelMergesIt() {
     Truth initial = ShopFixture.create(project, OPTIONS);
     try (ProjectRuntime runtime = ShopFixture.open(project)) {
-      assertThat(ShopFixture.run(runtime).status()).isEqualTo("ok");
+      assertThat(ShopFixture.run(runtime).status().label()).isEqualTo("ok");
     }
     Truth later = ShopGenerator.appendBatch(project, OPTIONS, 1);
     Truth both = initial.plus(later);
@@ -66,7 +66,7 @@ class IncrementalRunTest {
     try (ProjectRuntime runtime = ShopFixture.open(project)) {
       RunSummary summary = ShopFixture.run(runtime);
 
-      assertThat(summary.status()).isEqualTo("ok");
+      assertThat(summary.status().label()).isEqualTo("ok");
       for (String name : ShopFixture.SOURCES) {
         Truth.Source expected = later.source(name);
         RunSummary.SourceRun actual = ShopFixture.source(summary, name);

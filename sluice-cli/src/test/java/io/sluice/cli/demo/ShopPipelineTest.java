@@ -93,7 +93,7 @@ class ShopPipelineTest {
     assertThat(summary.tests())
         .isNotEmpty()
         .allSatisfy(t -> assertThat(t.passed()).as(t.test()).isTrue());
-    assertThat(summary.status()).isEqualTo("ok");
+    assertThat(summary.status().label()).isEqualTo("ok");
   }
 
   @Test

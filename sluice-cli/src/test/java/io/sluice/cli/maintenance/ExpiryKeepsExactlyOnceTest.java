@@ -46,7 +46,8 @@ class ExpiryKeepsExactlyOnceTest {
     try (ProjectRuntime runtime = project.open()) {
       for (int batch = 1; batch <= 6; batch++) {
         project.drop(START.plusSeconds(batch), 3);
-        assertThat(TickProject.run(runtime, START.plusSeconds(batch)).status()).isEqualTo("ok");
+        assertThat(TickProject.run(runtime, START.plusSeconds(batch)).status().label())
+            .isEqualTo("ok");
       }
       List<String> clean = TickProject.rows(runtime, "clean");
       List<String> raw = TickProject.rows(runtime, "raw");

@@ -33,6 +33,14 @@ public final class ModelSpec {
           .defaultValue(List.of())
           .build();
 
+  public static final ConfigKey<List<String>> TAGS =
+      ConfigKey.builder("tags", listOf(identifier()).named("tag or list of tags"))
+          .doc(
+              "Tags for selecting models: `sluice run --select tag:daily` runs every model tagged"
+                  + " `daily` (see docs/orchestration.md for selectors).")
+          .defaultValue(List.of())
+          .build();
+
   public static final ConfigKey<String> TEST_SEVERITY =
       ConfigKey.builder("severity", oneOf("error", "warn"))
           .doc(
@@ -51,7 +59,7 @@ public final class ModelSpec {
   /** The arguments of {@code config(...)}. */
   public static final ConfigDef CONFIG_DEF =
       ConfigDef.builder("config()", "Arguments of `config(...)` in a model.")
-          .add(MATERIALIZED, UNIQUE_KEY)
+          .add(MATERIALIZED, UNIQUE_KEY, TAGS)
           .build();
 
   public static final TemplateFunction REF =

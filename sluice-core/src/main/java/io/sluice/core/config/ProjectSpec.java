@@ -402,6 +402,10 @@ public final class ProjectSpec {
               QUALITY,
               SERVE,
               MAINTENANCE,
+              OrchestrationSpec.SCHEDULES,
+              OrchestrationSpec.RETRIES,
+              OrchestrationSpec.FRESHNESS,
+              OrchestrationSpec.HISTORY,
               VARS)
           .build();
 }

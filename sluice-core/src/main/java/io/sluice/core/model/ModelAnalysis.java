@@ -20,12 +20,14 @@ public record ModelAnalysis(
     List<Call> sources,
     Materialization materialization,
     List<String> uniqueKey,
+    List<String> tags,
     List<TemplateProblem> problems) {
   public ModelAnalysis {
     refs = List.copyOf(refs);
     sources = List.copyOf(sources);
     requireNonNull(materialization, "materialization is null");
     uniqueKey = List.copyOf(uniqueKey);
+    tags = List.copyOf(tags);
     problems = List.copyOf(problems);
   }
 

@@ -60,6 +60,7 @@ public final class ModelAnalyzer {
         List.copyOf(sources.values()),
         recorder.materialization,
         recorder.uniqueKey,
+        recorder.tags,
         new ArrayList<>(problems));
   }
 
@@ -115,6 +116,7 @@ public final class ModelAnalyzer {
     private final Map<String, Call> sources = new LinkedHashMap<>();
     private Materialization materialization = Materialization.VIEW;
     private List<String> uniqueKey = List.of();
+    private List<String> tags = List.of();
     private Call configCall = new Call("config", 0, 0);
 
     Recorder(String template, Map<String, Object> vars, boolean incremental, boolean test) {
@@ -164,6 +166,8 @@ public final class ModelAnalyzer {
           materialization = materialization(value);
         } else if (key.equals(ModelSpec.UNIQUE_KEY.name())) {
           uniqueKey = uniqueKey(value);
+        } else if (key.equals(ModelSpec.TAGS.name())) {
+          tags = tags(value);
         } else {
           throw new TemplateCallException(
               "config(): unknown argument '"
@@ -227,6 +231,18 @@ public final class ModelAnalyzer {
               + (value instanceof String text
                   ? DidYouMean.hint(text, ModelSpec.MATERIALIZATIONS)
                   : ""));
+    }
+
+    private static List<String> tags(Object value) {
+      List<?> tags = value instanceof List<?> list ? list : List.of(String.valueOf(value));
+      if (!(value instanceof String || value instanceof List<?>)
+          || !tags.stream()
+              .allMatch(t -> t instanceof String s && ConfigType.NAME.matcher(s).matches())) {
+        throw new TemplateCallException(
+            "config(): tags: expected a tag or a list of tags (letters, digits, _), found "
+                + value);
+      }
+      return tags.stream().map(String.class::cast).distinct().sorted().toList();
     }
 
     private static List<String> uniqueKey(Object value) {

@@ -16,6 +16,7 @@ import java.util.List;
  * @param refs models it references with {@code ref()}, sorted
  * @param sources sources it references with {@code source()}, sorted
  * @param description from {@code schema.yml}, possibly empty
+ * @param tags from {@code config(tags=...)}, sorted; for selectors such as {@code tag:daily}
  */
 public record ModelDef(
     String name,
@@ -25,7 +26,8 @@ public record ModelDef(
     List<String> uniqueKey,
     List<String> refs,
     List<String> sources,
-    String description) {
+    String description,
+    List<String> tags) {
   public ModelDef {
     requireNonNull(name, "name is null");
     requireNonNull(location, "location is null");
@@ -35,5 +37,6 @@ public record ModelDef(
     refs = List.copyOf(refs);
     sources = List.copyOf(sources);
     requireNonNull(description, "description is null");
+    tags = List.copyOf(tags);
   }
 }

@@ -189,7 +189,8 @@ final class ModelReader {
                   .filter(sources::contains)
                   .sorted()
                   .toList(),
-              Optional.ofNullable(descriptions.get(name)).orElse("")));
+              Optional.ofNullable(descriptions.get(name)).orElse(""),
+              analysis.tags()));
     }
     return models;
   }

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param quality project-wide quality settings
  * @param serve settings of {@code sluice serve}: HTTP ingest, its limits, the ingest log, triggers
  * @param maintenance lake maintenance settings
+ * @param orchestration schedules, retries, freshness SLAs and run-history retention
  * @param vars variables available to model templates as {@code var('name')}
  * @param sources sources in name order
  * @param models models in dependency order (a model comes after everything it refs)
@@ -42,6 +43,7 @@ public record Project(
     QualityConfig quality,
     ServeConfig serve,
     MaintenanceConfig maintenance,
+    Orchestration orchestration,
     Map<String, Object> vars,
     List<SourceDef> sources,
     List<ModelDef> models,
@@ -59,6 +61,7 @@ public record Project(
     requireNonNull(quality, "quality is null");
     requireNonNull(serve, "serve is null");
     requireNonNull(maintenance, "maintenance is null");
+    requireNonNull(orchestration, "orchestration is null");
     vars = Map.copyOf(vars);
     sources = List.copyOf(sources);
     models = List.copyOf(models);

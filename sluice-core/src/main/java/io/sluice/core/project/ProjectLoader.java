@@ -144,6 +144,21 @@ public final class ProjectLoader {
         new TestReader(problems).read(layout.tests(), modelNames, sourceFiles.keySet(), vars);
 
     problems.throwIfAny();
+    Project project =
+        project(
+            root,
+            settings.orElseThrow(),
+            sources,
+            minScores,
+            modelDefs,
+            schema.tests(),
+            singular,
+            problems.warnings(),
+            override,
+            Orchestration.none());
+    Orchestration orchestration =
+        OrchestrationReader.read(projectFile, settings.orElseThrow(), project, problems);
+    problems.throwIfAny();
     return project(
         root,
         settings.orElseThrow(),
@@ -153,7 +168,8 @@ public final class ProjectLoader {
         schema.tests(),
         singular,
         problems.warnings(),
-        override);
+        override,
+        orchestration);
   }
 
   private static Project project(
@@ -165,7 +181,8 @@ public final class ProjectLoader {
       List<ModelTest> tests,
       List<SingularTest> singular,
       List<ProjectException.Problem> warnings,
-      EngineOverride override) {
+      EngineOverride override,
+      Orchestration orchestration) {
     String engine = override.engine().orElse(values.get(ProjectSpec.ENGINE));
     Map<String, String> engineOptions = new java.util.TreeMap<>();
     if (engine.equals(values.get(ProjectSpec.ENGINE))) {
@@ -193,6 +210,7 @@ public final class ProjectLoader {
         quality(values.get(ProjectSpec.QUALITY), minScores),
         serve(root, values.get(ProjectSpec.SERVE)),
         maintenance(values.get(ProjectSpec.MAINTENANCE)),
+        orchestration,
         values.get(ProjectSpec.VARS),
         sources,
         models,

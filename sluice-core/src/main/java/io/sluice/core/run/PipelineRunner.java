@@ -23,6 +23,7 @@ import io.sluice.core.model.ModelRenderer;
 import io.sluice.core.model.RenderContext;
 import io.sluice.core.project.ModelDef;
 import io.sluice.core.project.Project;
+import io.sluice.core.project.Selection;
 import io.sluice.core.project.SourceDef;
 import io.sluice.core.rules.CompiledSource;
 import io.sluice.core.rules.RuleCompiler;
@@ -116,17 +117,35 @@ public final class PipelineRunner {
   /** The most batches one run lands of a change stream it drains. */
   static final int MAX_DRAIN_BATCHES = 1000;
 
-  /** Runs one pass and records it in the run history (also when it fails). */
+  /** Runs one pass over the whole project and records it in the run history. */
+  public RunSummary run() {
+    return run(RunRequest.all("manual"));
+  }
+
+  /**
+   * Runs one pass over what {@code request} selects and records it in the run history (also when it
+   * fails, with the error's category).
+   *
+   * @throws SluiceException when the run failed; its category says whether a retry may succeed
+   */
   // The run lock is held for the duration of the try block and never referenced inside it.
   @SuppressWarnings("try")
-  public RunSummary run() {
+  public RunSummary run(RunRequest request) {
     Instant start = clock.instant();
     String runId = DateTimeFormatter.ISO_INSTANT.format(start);
     List<RunSummary.SourceRun> sources = new ArrayList<>();
     List<RunSummary.ModelRun> models = new ArrayList<>();
     List<RunSummary.TestRun> tests = new ArrayList<>();
     try (AutoCloseable lock = state.lock()) {
+      if (request.window().isPresent()) {
+        throw SluiceException.user(
+            "A run over an event-time window is a backfill: use sluice backfill --from --to");
+      }
+      Selection selection = Selection.of(project, request.select(), request.exclude());
       for (SourceDef source : project.sources()) {
+        if (!selection.hasSource(source.name())) {
+          continue;
+        }
         boolean drain = drains(source);
         for (int batch = 1; ; batch++) {
           RunSummary.SourceRun result = ingest(source);
@@ -148,26 +167,44 @@ public final class PipelineRunner {
       // clean), but no model publishes it.
       boolean stopped = sources.stream().anyMatch(RunSummary.SourceRun::checkFailed);
       for (ModelDef model : stopped ? List.<ModelDef>of() : project.models()) {
-        RunSummary.ModelRun result = runModel(model);
+        if (!selection.hasModel(model.name())) {
+          continue;
+        }
+        RunSummary.ModelRun result = runModel(model, request.fullRefresh());
         models.add(result);
         listener.modelFinished(result);
       }
       ModelTests modelTests = new ModelTests(project, engine);
       for (ModelTests.Test test : stopped ? List.<ModelTests.Test>of() : modelTests.tests()) {
+        if (!request.selectsAll() && !selects(selection, test)) {
+          continue;
+        }
         RunSummary.TestRun result = modelTests.run(test);
         tests.add(result);
         listener.testFinished(result);
       }
-      String status = "ok";
+      RunStatus status = RunStatus.OK;
       List<String> belowThresholds =
           new QualityGate(project.quality())
-              .violations(new RunSummary(runId, runId, 0, status, "", sources, models, tests));
+              .violations(
+                  new RunSummary(
+                      runId,
+                      runId,
+                      0,
+                      status,
+                      "",
+                      sources,
+                      models,
+                      tests,
+                      request.trigger(),
+                      request.select(),
+                      null));
       if (stopped) {
-        status = "checks-failed";
+        status = RunStatus.CHECKS_FAILED;
       } else if (tests.stream().anyMatch(RunSummary.TestRun::failsRun)) {
-        status = "tests-failed";
+        status = RunStatus.TESTS_FAILED;
       } else if (!belowThresholds.isEmpty()) {
-        status = "quality-failed";
+        status = RunStatus.QUALITY_FAILED;
       }
       RunSummary summary =
           new RunSummary(
@@ -178,30 +215,42 @@ public final class PipelineRunner {
               String.join("\n", belowThresholds),
               sources,
               models,
-              tests);
+              tests,
+              request.trigger(),
+              request.select(),
+              null);
       state.appendRun(summary);
       return summary;
     } catch (Exception e) {
+      SluiceException error =
+          e instanceof SluiceException sluice
+              ? sluice
+              : SluiceException.internal("Run failed: " + e.getMessage(), e);
       RunSummary failed =
           new RunSummary(
               runId,
               runId,
               millisSince(start),
-              "failed",
+              RunStatus.FAILED,
               String.valueOf(e.getMessage()),
               sources,
               models,
-              tests);
+              tests,
+              request.trigger(),
+              request.select(),
+              error.category());
       try {
         state.appendRun(failed);
       } catch (RuntimeException recordFailure) {
         e.addSuppressed(recordFailure);
       }
-      if (e instanceof SluiceException sluice) {
-        throw sluice;
-      }
-      throw SluiceException.internal("Run failed: " + e.getMessage(), e);
+      throw error;
     }
+  }
+
+  /** Whether a partial run runs {@code test}: it reads a selected model or source. */
+  private static boolean selects(Selection selection, ModelTests.Test test) {
+    return test.relations().stream().anyMatch(r -> selection.hasModel(r) || selection.hasSource(r));
   }
 
   /**
@@ -675,7 +724,7 @@ public final class PipelineRunner {
     LakeViews.expose(project, lake, engine);
   }
 
-  private RunSummary.ModelRun runModel(ModelDef model) {
+  private RunSummary.ModelRun runModel(ModelDef model, boolean fullRefresh) {
     Instant start = clock.instant();
     Map<String, Long> snapshots = new TreeMap<>();
     for (String source : model.sources()) {
@@ -694,12 +743,13 @@ public final class PipelineRunner {
             .orElse(null);
     boolean exists = engine.relationExists(model.name());
     String materialization = model.materialization().name().toLowerCase(java.util.Locale.ROOT);
-    if (exists && previous != null && previous.fingerprint().equals(fingerprint)) {
+    if (!fullRefresh && exists && previous != null && previous.fingerprint().equals(fingerprint)) {
       return new RunSummary.ModelRun(
           model.name(), materialization, "skipped", rowCount(model), millisSince(start));
     }
     boolean incremental =
         model.materialization() == Materialization.INCREMENTAL
+            && !fullRefresh
             && exists
             && previous != null
             && previous.template().equals(sha256(model.template()))

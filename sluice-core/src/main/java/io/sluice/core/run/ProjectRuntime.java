@@ -313,10 +313,39 @@ public final class ProjectRuntime implements AutoCloseable {
     return chain;
   }
 
-  /** Runs one incremental pass. */
+  /**
+   * The one entry point of a run, for whoever asks (the CLI, the scheduler, the REST API): checks
+   * the project (everything the run will compile is compiled first, so that a mistake {@code
+   * validate} can see never stops a run halfway, after other sources committed), opens its engine
+   * and lake, runs what {@code request} selects, records it in the run history and closes.
+   *
+   * @throws SluiceException when the project is invalid or the run failed; its category says
+   *     whether a retry may succeed (the failed run is in the history too)
+   */
+  public static RunSummary runOnce(
+      Project project, RunRequest request, Clock clock, RunListener listener) {
+    ProjectCheck.verify(project);
+    try (ProjectRuntime runtime = open(project, false)) {
+      return runtime.run(request, clock, listener);
+    }
+  }
+
+  /** Runs one incremental pass over the whole project (a micro-batch of {@code sluice serve}). */
   public RunSummary run(Clock clock, RunListener listener) {
+    return run(RunRequest.all("serve"), clock, listener);
+  }
+
+  /**
+   * Runs what {@code request} selects on this open runtime, while no other pass runs, and records
+   * it in the run history.
+   *
+   * @throws SluiceException when the run failed; its category says whether a retry may succeed
+   */
+  public RunSummary run(RunRequest request, Clock clock, RunListener listener) {
     return runExclusively(
-        () -> new PipelineRunner(project, engine, lake(), this::connector, clock, listener).run());
+        () ->
+            new PipelineRunner(project, engine, lake(), this::connector, clock, listener)
+                .run(request));
   }
 
   /**

@@ -9,24 +9,33 @@ import java.util.Map;
  * @param runId the run's id (start time based, sortable)
  * @param startedAt ISO-8601 start time
  * @param millis wall time
- * @param status {@code ok}, {@code checks-failed}, {@code tests-failed}, {@code quality-failed} or
- *     {@code failed}
+ * @param status how it ended
  * @param error the failure message when status is {@code failed}; otherwise the quality thresholds
  *     the run missed, one per line (also when failed tests or checks set the status), else empty
  * @param sources one entry per source processed
  * @param models one entry per model
  * @param tests one entry per model test
+ * @param trigger who asked for it ({@link RunRequest#trigger()}); {@code manual} in older history
+ * @param select the selectors it ran with ({@link RunRequest#select()}), empty for the whole
+ *     project
+ * @param errorCategory when status is {@code failed}: what kind of failure (whether a retry may
+ *     succeed); else null
  */
 public record RunSummary(
     String runId,
     String startedAt,
     long millis,
-    String status,
+    RunStatus status,
     String error,
     List<SourceRun> sources,
     List<ModelRun> models,
-    List<TestRun> tests) {
+    List<TestRun> tests,
+    String trigger,
+    List<String> select,
+    io.sluice.api.ErrorCategory errorCategory) {
   public RunSummary {
+    trigger = trigger == null ? "manual" : trigger; // null in older run history
+    select = select == null ? List.of() : List.copyOf(select);
     sources = List.copyOf(sources);
     models = List.copyOf(models);
     tests = List.copyOf(tests);

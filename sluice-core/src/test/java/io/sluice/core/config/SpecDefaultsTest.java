@@ -72,6 +72,41 @@ class SpecDefaultsTest {
                 entry("maintenance.snapshot-max-age", "`1d`"),
                 entry("maintenance.orphan-min-age", "`1d`"),
                 entry("maintenance.interval", "`1h`"),
+                entry("schedules", "`[]`"),
+                entry("schedules[].name", "(required)"),
+                entry("schedules[].select", "`[]`"),
+                entry("schedules[].exclude", "`[]`"),
+                entry("schedules[].cron", ""),
+                entry("schedules[].time-zone", "`UTC`"),
+                entry("schedules[].interval", ""),
+                entry("schedules[].on", "`[]`"),
+                entry("schedules[].catch-up", "`latest`"),
+                entry("schedules[].max-concurrent", "`1`"),
+                entry("schedules[].timeout", ""),
+                entry("schedules[].jitter", "`0s`"),
+                entry("schedules[].full-refresh", "`false`"),
+                entry("schedules[].paused", "`false`"),
+                entry("schedules[].retries", ""),
+                entry("schedules[].retries.max-attempts", "`3`"),
+                entry("schedules[].retries.initial-backoff", "`10s`"),
+                entry("schedules[].retries.max-backoff", "`10m`"),
+                entry("schedules[].retries.multiplier", "`2`"),
+                entry("schedules[].retries.jitter", "`0.2`"),
+                entry("retries", ""),
+                entry("retries.max-attempts", "`3`"),
+                entry("retries.initial-backoff", "`10s`"),
+                entry("retries.max-backoff", "`10m`"),
+                entry("retries.multiplier", "`2`"),
+                entry("retries.jitter", "`0.2`"),
+                entry("freshness", "`[]`"),
+                entry("freshness[].name", "(required)"),
+                entry("freshness[].target", "(required)"),
+                entry("freshness[].max-age", ""),
+                entry("freshness[].deadline", ""),
+                entry("freshness[].time-zone", "`UTC`"),
+                entry("freshness[].severity", "`warn`"),
+                entry("history", ""),
+                entry("history.retention", "`30d`"),
                 entry("vars", "`{}`")));
   }
 
@@ -189,7 +224,10 @@ class SpecDefaultsTest {
   void recordsEveryArgumentOfConfigWithItsDefault() {
     assertThat(defaults(ModelSpec.CONFIG_DEF))
         .containsExactlyEntriesOf(
-            entries(entry("materialized", "`view`"), entry("unique_key", "`[]`")));
+            entries(
+                entry("materialized", "`view`"),
+                entry("unique_key", "`[]`"),
+                entry("tags", "`[]`")));
   }
 
   @Test

@@ -29,6 +29,7 @@ class ModelAnalyzerTest {
                 List.of(new Call("customers", 3, 11)),
                 Materialization.TABLE,
                 List.of(),
+                List.of(),
                 List.of()));
   }
 

@@ -27,7 +27,8 @@ class ModelRendererTest {
         List.of(),
         List.of(),
         List.of(),
-        "");
+        "",
+        List.of());
   }
 
   private static RenderContext context(boolean incremental) {

@@ -59,11 +59,14 @@ class QualityMetricsTest {
             "r",
             "r",
             2_000,
-            "ok",
+            RunStatus.OK,
             "",
             List.of(sourceRun("orders", 4, 2), sourceRun("clicks", 0, 0)),
             List.of(),
-            List.of()),
+            List.of(),
+            "serve",
+            List.of(),
+            null),
         Instant.ofEpochSecond(1_800_000_000));
 
     assertThat(metrics.prometheus())

@@ -94,10 +94,10 @@ class ProjectLoaderProblemsTest {
 
   @Test
   void reportsAnUnknownKeyWithoutASuggestionWhenNothingIsClose() {
-    project.file("sluice.yaml", "name: shop\nschedule: daily\n");
+    project.file("sluice.yaml", "name: shop\nflavour: vanilla\n");
 
     assertThat(project.problem())
-        .isEqualTo("sluice.yaml:2:1: unknown key 'schedule' in sluice.yaml");
+        .isEqualTo("sluice.yaml:2:1: unknown key 'flavour' in sluice.yaml");
   }
 
   @Test
@@ -854,7 +854,7 @@ class ProjectLoaderProblemsTest {
                 + " found 'tabel' (did you mean 'table'?)",
             "models/b.sql:2:4: config(): unique_key applies only to materialized='incremental'",
             "models/c.sql:1: config(): unknown argument 'materialised' (did you mean"
-                + " 'materialized'?); expected materialized, unique_key",
+                + " 'materialized'?); expected materialized, unique_key, tags",
             "models/d.sql:1: config() takes keyword arguments only, e.g."
                 + " config(materialized='table'), found ('table')");
   }

@@ -304,7 +304,8 @@ class ProjectLoaderTest {
                 List.of(),
                 List.of(),
                 List.of("orders"),
-                ""),
+                "",
+                List.of()),
             new ModelDef(
                 "another",
                 Location.of(test.path("models/another.sql")),
@@ -313,7 +314,8 @@ class ProjectLoaderTest {
                 List.of(),
                 List.of("orders_clean"),
                 List.of("clicks"),
-                ""),
+                "",
+                List.of()),
             new ModelDef(
                 "daily",
                 Location.of(test.path("models/daily.sql")),
@@ -322,7 +324,8 @@ class ProjectLoaderTest {
                 List.of("day", "country"),
                 List.of("orders_clean"),
                 List.of(),
-                "Revenue per day and country."),
+                "Revenue per day and country.",
+                List.of()),
             new ModelDef(
                 "top",
                 Location.of(test.path("models/top.sql")),
@@ -331,7 +334,8 @@ class ProjectLoaderTest {
                 List.of(),
                 List.of("daily"),
                 List.of(),
-                ""));
+                "",
+                List.of()));
 
     assertThat(project.modelTests())
         .containsExactly(
@@ -493,6 +497,7 @@ class ProjectLoaderTest {
                     new Project.SqlEndpointConfig(
                         "127.0.0.1", Optional.empty(), 16, 100_000, Duration.ofMinutes(10))),
                 Project.MaintenanceConfig.defaults(),
+                Orchestration.none(),
                 Map.of(),
                 List.of(
                     new SourceDef(
