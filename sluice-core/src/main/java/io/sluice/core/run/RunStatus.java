@@ -7,6 +7,10 @@ import java.util.Arrays;
 
 /** How a run ended. Written in the run history by its {@link #label()}. */
 public enum RunStatus {
+  /** Due, waiting for a slot (the schedule's max-concurrent) or for its retry time. */
+  QUEUED("queued"),
+  /** An attempt is running. */
+  RUNNING("running"),
   /** Everything selected ran; no check, test or quality threshold failed. */
   OK("ok"),
   /** A dataset check or rule of severity {@code fail} failed: no model was rebuilt. */
@@ -30,6 +34,11 @@ public enum RunStatus {
   @JsonValue
   public String label() {
     return label;
+  }
+
+  /** Whether the run has ended (any status but queued and running). */
+  public boolean finished() {
+    return this != QUEUED && this != RUNNING;
   }
 
   /** Whether the run did everything it was asked, with no failed check, test or threshold. */

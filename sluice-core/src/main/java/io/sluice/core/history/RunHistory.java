@@ -1,0 +1,33 @@
+package io.sluice.core.history;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every run, attempt and step, kept in the state store (embedded: a file in the project's state
+ * folder). Whoever runs (the CLI, the scheduler, {@code sluice serve}, the REST API, a backfill)
+ * records through it; {@code sluice runs}, {@code sluice status} and the API read it. Safe to call
+ * from several threads.
+ */
+public interface RunHistory extends AutoCloseable {
+  /** Inserts the run, or replaces the run of the same id (its status and attempts). */
+  void save(RunRecord run);
+
+  Optional<RunRecord> find(String id);
+
+  /**
+   * Runs, newest first.
+   *
+   * @param limit at most this many
+   * @param trigger only runs whose trigger starts with this ({@code schedule:nightly}, {@code
+   *     backfill:}); empty for all
+   */
+  List<RunRecord> list(int limit, String trigger);
+
+  /** Removes runs that ended before {@code cutoff}; returns how many. */
+  int prune(Instant cutoff);
+
+  @Override
+  void close();
+}
