@@ -1,10 +1,7 @@
 package io.sluice.cli;
 
-import io.sluice.api.lake.LakeTable;
-import io.sluice.api.lake.TableId;
 import io.sluice.core.project.Project;
-import io.sluice.core.project.SourceDef;
-import io.sluice.core.run.BatchHistory;
+import io.sluice.core.run.DatasetStatus;
 import io.sluice.core.run.ProjectRuntime;
 import io.sluice.core.run.QualityReport;
 import io.sluice.core.run.RunSummary;
@@ -12,7 +9,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,30 +61,19 @@ final class StatusCommand implements Callable<Integer> {
                   "min score",
                   "last landed",
                   "latest event"));
-      for (SourceDef source : project.sources()) {
-        Optional<LakeTable> clean = runtime.lake().load(new TableId("clean", source.name()));
-        BatchHistory history = BatchHistory.of(clean.map(LakeTable::snapshots).orElse(List.of()));
-        long batches = history.batches();
-        long read = history.rowsRead();
-        long valid = history.rowsValid();
-        long quarantined = history.rowsQuarantined();
-        Optional<Instant> last = history.lastBatchAt();
-        String latestEvent =
-            clean.isPresent() ? latestEvent(runtime, source, history).orElse("-") : "-";
+      for (DatasetStatus dataset : DatasetStatus.of(runtime)) {
         datasets.add(
             List.of(
-                source.name(),
-                Long.toString(batches),
-                Format.count(read),
-                Format.count(valid),
-                Format.count(quarantined),
-                read == 0 ? "-" : Format.percent((double) valid / read),
-                lastBatchScore(history),
-                project.quality().minScore(source.name()) == 0
-                    ? "-"
-                    : Format.percent(project.quality().minScore(source.name())),
-                last.map(at -> ago(Duration.between(at, now))).orElse("never"),
-                latestEvent));
+                dataset.source(),
+                Long.toString(dataset.batches()),
+                Format.count(dataset.rowsRead()),
+                Format.count(dataset.rowsValid()),
+                Format.count(dataset.rowsQuarantined()),
+                percent(dataset.score()),
+                percent(dataset.lastBatchScore()),
+                dataset.minScore() == 0 ? "-" : Format.percent(dataset.minScore()),
+                dataset.lastLanded().map(at -> ago(Duration.between(at, now))).orElse("never"),
+                dataset.latestEvent().map(Format::value).orElse("-")));
       }
       out.println("Datasets");
       datasets.print(out);
@@ -130,10 +115,12 @@ final class StatusCommand implements Callable<Integer> {
       throws java.io.IOException {
     com.fasterxml.jackson.databind.ObjectMapper mapper = Format.json();
     List<Object> datasets = new java.util.ArrayList<>();
-    for (SourceDef source : project.sources()) {
-      QualityReport.Dataset dataset = QualityReport.of(project, runtime.lake(), source.name());
+    for (DatasetStatus status : DatasetStatus.of(runtime)) {
+      QualityReport.Dataset dataset =
+          new QualityReport.Dataset(
+              status.source(), status.minScore(), status.history(), project.quality().warnWeight());
       java.util.Map<String, Object> json = QualityCommand.json(dataset, 0);
-      json.put("latest-event", latestEvent(runtime, source, dataset.history()).orElse(null));
+      json.put("latest-event", status.latestEvent().map(Format::value).orElse(null));
       datasets.add(json);
     }
     List<RunSummary> history = runtime.state().runs();
@@ -144,37 +131,8 @@ final class StatusCommand implements Callable<Integer> {
     out.flush();
   }
 
-  /** The dataset's latest event time, when it has an event-time column and landed rows. */
-  private static Optional<String> latestEvent(
-      ProjectRuntime runtime, SourceDef source, BatchHistory history) {
-    if (source.eventTime().isEmpty() || history.rowsValid() == 0) {
-      return Optional.empty();
-    }
-    Object max =
-        runtime
-            .engine()
-            .query(
-                "SELECT max("
-                    + runtime.engine().dialect().quote(source.eventTime().get())
-                    + ") FROM lake."
-                    + runtime.engine().dialect().quote(source.name()),
-                1)
-            .rows()
-            .get(0)
-            .get(0);
-    return Optional.of(Format.value(max));
-  }
-
-  /** The score of the dataset's last batch that read rows (replays aside), or {@code -}. */
-  private static String lastBatchScore(BatchHistory history) {
-    List<BatchHistory.Batch> batches = history.batchList();
-    for (int i = batches.size() - 1; i >= 0; i--) {
-      BatchHistory.Batch batch = batches.get(i);
-      if (!batch.replay() && batch.rowsRead() > 0) {
-        return Format.percent(batch.score());
-      }
-    }
-    return "-";
+  private static String percent(java.util.OptionalDouble score) {
+    return score.isPresent() ? Format.percent(score.getAsDouble()) : "-";
   }
 
   private static String ago(Duration duration) {
