@@ -270,4 +270,25 @@ class ValidateTest {
         .contains("column x19 ", "... and 10 more")
         .doesNotContain("column x20 ");
   }
+
+  @Test
+  void validateReportsAMisspeltJdbcOptionWithItsLineAndADidYouMean() throws Exception {
+    Path project = temp.resolve("jdbc");
+    write(project, "sluice.yaml", "name: p\n");
+    write(
+        project,
+        "sources/orders.yaml",
+        "connector: jdbc\n"
+            + "jdbc:\n"
+            + "  url: jdbc:postgresql://127.0.0.1:1/db\n"
+            + "  tabel: orders\n"
+            + "columns:\n"
+            + "  - {name: id, type: bigint}\n");
+    Sluice.Result result = sluice("validate", "-p", project.toString());
+    assertThat(result.exit()).isNotZero();
+    assertThat(result.out() + result.err())
+        .contains("sources/orders.yaml:4:3")
+        .contains("unknown key 'tabel' in jdbc")
+        .contains("did you mean 'table'");
+  }
 }

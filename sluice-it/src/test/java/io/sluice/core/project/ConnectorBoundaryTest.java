@@ -59,7 +59,8 @@ class ConnectorBoundaryTest {
 
     assertThat(project.problems())
         .containsExactly(
-            "sources/orders.yaml:1:12: unknown connector 'jdbcc'; installed: files, stream",
+            "sources/orders.yaml:1:12: unknown connector 'jdbcc' (did you mean 'jdbc'?); installed:"
+                + " cdc, files, jdbc, s3, stream",
             "sources/orders.yaml:3:28: unknown type 'integr' (did you mean"
                 + " 'integer'?); expected one of: "
                 + io.sluice.api.type.DataType.NAMES);

@@ -352,7 +352,7 @@ class ProjectLoaderProblemsTest {
     assertThat(project.problem())
         .isEqualTo(
             "sources/orders.yaml:1:12: unknown connector 'file' (did you mean 'files'?); installed:"
-                + " files, stream");
+                + " cdc, files, jdbc, s3, stream");
   }
 
   @Test

@@ -1,7 +1,6 @@
-package io.sluice.cli;
+package io.sluice.core.run;
 
-import static io.sluice.cli.Sluice.queryRows;
-import static io.sluice.cli.Sluice.sluice;
+import static io.sluice.core.run.EndToEnd.queryRows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -21,11 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A project with a {@code connector: jdbc} source on a real PostgreSQL: {@code sluice run} twice
- * with inserts and updates between, the positions advancing; with a primary-key, rows inserted,
- * updated and committed late (inside the lookback window) land exactly once with their latest
- * values; {@code sluice validate} reports a misspelt jdbc option with its line and a did-you-mean
- * (docs/connectors/jdbc.md).
+ * A project with a {@code connector: jdbc} source on a real PostgreSQL: runs twice with inserts and
+ * updates between, the positions advancing; with a primary-key, rows inserted, updated and
+ * committed late (inside the lookback window) land exactly once with their latest values
+ * (docs/connectors/jdbc.md). A misspelt jdbc option: ValidateTest in sluice-cli.
  */
 class JdbcSourceTest {
   private static EmbeddedPostgres postgres;
@@ -94,8 +92,8 @@ class JdbcSourceTest {
             + "  - {name: updated_at, type: timestamp}\n");
   }
 
-  private Sluice.Result run() {
-    return sluice("run", "-p", project.toString(), "--progress=never");
+  private RunSummary run() {
+    return EndToEnd.run(project);
   }
 
   @Test
@@ -107,16 +105,16 @@ class JdbcSourceTest {
             + " (2, 'new', 20.00, '2024-05-01 10:00:01')");
     declare("orders_e2e", "");
 
-    Sluice.Result first = run();
-    assertThat(first.exit()).as(first.out() + first.err()).isZero();
+    RunSummary first = run();
+    assertThat(first.status()).isEqualTo(RunStatus.OK);
     assertThat(queryRows(project, "SELECT id, status, amount FROM lake.orders ORDER BY id"))
         .containsExactly("1,new,10.50", "2,new,20.00");
 
     sql(
         "UPDATE orders_e2e SET status = 'paid', updated_at = '2024-05-01 10:05:00' WHERE id = 1",
         "INSERT INTO orders_e2e VALUES (3, 'new', 30.00, '2024-05-01 10:05:01')");
-    Sluice.Result second = run();
-    assertThat(second.exit()).as(second.out() + second.err()).isZero();
+    RunSummary second = run();
+    assertThat(second.status()).isEqualTo(RunStatus.OK);
     // raw keeps every row read, as its JSON original: the first run's two, then row 2 again (its
     // stamp is inside the lookback window of the committed mark), the update and the insert
     assertThat(queryRows(project, "SELECT count(*) FROM raw.orders")).containsExactly("5");
@@ -132,8 +130,8 @@ class JdbcSourceTest {
         .containsExactly(
             "1,new,10.50", "1,paid,10.50", "2,new,20.00", "2,new,20.00", "3,new,30.00");
 
-    Sluice.Result third = run();
-    assertThat(third.exit()).as(third.out() + third.err()).isZero();
+    RunSummary third = run();
+    assertThat(third.status()).isEqualTo(RunStatus.OK);
     // nothing new: the committed high-water mark plans no split, nothing is read again
     assertThat(queryRows(project, "SELECT count(*) FROM raw.orders")).containsExactly("5");
   }
@@ -147,8 +145,8 @@ class JdbcSourceTest {
         "INSERT INTO orders_pk VALUES (1, 'new', 10.50, '2024-05-01 10:00:00'),"
             + " (2, 'new', 20.00, '2024-05-01 10:00:01')");
     declare("orders_pk", "primary-key: [id]\n");
-    Sluice.Result first = run();
-    assertThat(first.exit()).as(first.out() + first.err()).isZero();
+    RunSummary first = run();
+    assertThat(first.status()).isEqualTo(RunStatus.OK);
 
     try (Connection writer = DriverManager.getConnection(url, "postgres", "")) {
       // a transaction stamps its row at 10:00:30 but commits only after the next run
@@ -159,34 +157,16 @@ class JdbcSourceTest {
       sql(
           "UPDATE orders_pk SET status = 'paid', updated_at = '2024-05-01 10:00:40' WHERE id = 1",
           "INSERT INTO orders_pk VALUES (3, 'new', 30.00, '2024-05-01 10:00:41')");
-      Sluice.Result second = run();
-      assertThat(second.exit()).as(second.out() + second.err()).isZero();
+      RunSummary second = run();
+      assertThat(second.status()).isEqualTo(RunStatus.OK);
       writer.commit();
     }
     sql("UPDATE orders_pk SET status = 'shipped', updated_at = '2024-05-01 10:00:50' WHERE id = 1");
-    Sluice.Result third = run();
-    assertThat(third.exit()).as(third.out() + third.err()).isZero();
+    RunSummary third = run();
+    assertThat(third.status()).isEqualTo(RunStatus.OK);
 
     // exactly once, latest values: the late row (inside the 1m lookback) and every update
     assertThat(queryRows(project, "SELECT id, status, amount FROM lake.orders ORDER BY id"))
         .containsExactly("1,shipped,10.50", "2,new,20.00", "3,new,30.00", "4,late,40.00");
-  }
-
-  @Test
-  void validateReportsAMisspeltJdbcOptionWithItsLineAndADidYouMean() throws Exception {
-    Files.writeString(
-        project.resolve("sources/orders.yaml"),
-        "connector: jdbc\n"
-            + "jdbc:\n"
-            + "  url: jdbc:postgresql://127.0.0.1:1/db\n"
-            + "  tabel: orders\n"
-            + "columns:\n"
-            + "  - {name: id, type: bigint}\n");
-    Sluice.Result result = sluice("validate", "-p", project.toString());
-    assertThat(result.exit()).isNotZero();
-    assertThat(result.out() + result.err())
-        .contains("sources/orders.yaml:4:3")
-        .contains("unknown key 'tabel' in jdbc")
-        .contains("did you mean 'table'");
   }
 }

@@ -1,4 +1,4 @@
-package io.sluice.cli.maintenance;
+package io.sluice.core.maintenance;
 
 import io.sluice.api.engine.QueryResult;
 import io.sluice.api.lake.DataFile;

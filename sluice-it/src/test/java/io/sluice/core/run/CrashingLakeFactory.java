@@ -1,4 +1,4 @@
-package io.sluice.cli;
+package io.sluice.core.run;
 
 import io.sluice.api.SluiceException;
 import io.sluice.api.lake.DataFile;

@@ -1,4 +1,4 @@
-package io.sluice.cli.maintenance;
+package io.sluice.core.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

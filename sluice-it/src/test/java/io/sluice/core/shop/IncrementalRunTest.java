@@ -1,8 +1,10 @@
-package io.sluice.cli.demo;
+package io.sluice.core.shop;
 
-import static io.sluice.cli.demo.ShopFixture.normalized;
+import static io.sluice.core.shop.ShopFixture.normalized;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.cli.demo.ShopGenerator;
+import io.sluice.cli.demo.Truth;
 import io.sluice.core.run.ProjectRuntime;
 import io.sluice.core.run.RunSummary;
 import java.nio.file.Path;

@@ -1,13 +1,13 @@
-package io.sluice.cli.recovery;
+package io.sluice.core.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.api.engine.QueryResult;
-import io.sluice.cli.ChildSluice;
 import io.sluice.cli.demo.ExampleProject;
 import io.sluice.cli.demo.ShopGenerator;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.ProjectLoader;
+import io.sluice.core.run.ChildRun;
 import io.sluice.core.run.ProjectRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills {@code sluice run} (SIGKILL, in a child JVM) at random moments, again and again, then lets
- * a run finish, and checks that every lake table and model equals what uninterrupted runs give.
+ * Kills a run ({@link ChildRun}: SIGKILL, in a child JVM) at random moments, again and again, then
+ * lets a run finish, and checks that every lake table and model equals what uninterrupted runs
+ * give.
  */
 @Tag("integration")
 class CrashRecoveryTest {
@@ -100,8 +101,7 @@ class CrashRecoveryTest {
   }
 
   private Process start(Path project, String name) throws IOException {
-    return ChildSluice.start(
-        log(project, name), "run", "--progress=never", "-p", project.toString());
+    return ChildRun.start(log(project, name), project);
   }
 
   private Path log(Path project, String name) {

@@ -1,12 +1,9 @@
-package io.sluice.cli;
+package io.sluice.core.run;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.core.project.ProjectLoader;
-import io.sluice.core.run.ProjectRuntime;
-import io.sluice.core.run.RunListener;
-import io.sluice.core.run.SchemaDrift;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -75,7 +72,7 @@ class StreamSchemaDriftTest {
   }
 
   private List<String> query(String sql) {
-    return Sluice.queryRows(project, sql);
+    return EndToEnd.queryRows(project, sql);
   }
 
   private static final String FIRST = "{\"id\":1,\"name\":\"Ann\",\"amount\":10}";

@@ -1,4 +1,4 @@
-package io.sluice.cli.engine;
+package io.sluice.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

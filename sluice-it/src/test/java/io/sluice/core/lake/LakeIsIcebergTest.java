@@ -1,4 +1,4 @@
-package io.sluice.cli.lake;
+package io.sluice.core.lake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

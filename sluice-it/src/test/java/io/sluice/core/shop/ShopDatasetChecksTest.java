@@ -1,7 +1,10 @@
-package io.sluice.cli.demo;
+package io.sluice.core.shop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.cli.demo.DatasetIncident;
+import io.sluice.cli.demo.ShopGenerator;
+import io.sluice.cli.demo.Truth;
 import io.sluice.core.run.ProjectRuntime;
 import io.sluice.core.run.RunListener;
 import io.sluice.core.run.RunSummary;

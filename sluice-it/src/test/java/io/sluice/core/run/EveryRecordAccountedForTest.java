@@ -1,6 +1,5 @@
-package io.sluice.cli;
+package io.sluice.core.run;
 
-import static io.sluice.cli.Sluice.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -131,9 +130,9 @@ class EveryRecordAccountedForTest {
                 + "  - {name: id}\n  - {name: name}\n");
       }
 
-      Sluice.Result run = sluice("run", "-p", project.toString(), "--progress=never");
+      RunSummary run = EndToEnd.run(project);
 
-      assertThat(run.exit()).as(run.out() + run.err()).isZero();
+      assertThat(run.status()).isEqualTo(RunStatus.OK);
       StringBuilder sql = new StringBuilder();
       for (String source : List.of("csv", "raw", "fast", "json")) {
         if (sql.length() > 0) {
@@ -146,7 +145,7 @@ class EveryRecordAccountedForTest {
             .append(") GROUP BY _file");
       }
       Map<String, Long> actual = new TreeMap<>();
-      for (String row : Sluice.queryRows(project, sql.toString())) {
+      for (String row : EndToEnd.queryRows(project, sql.toString())) {
         String[] parts = row.split("=");
         actual.put(parts[0], Long.parseLong(parts[1]));
       }
@@ -174,17 +173,17 @@ class EveryRecordAccountedForTest {
       Files.writeString(
           project.resolve("data/nul.csv"), "id,note\r\n21,\u0000a\n22,b\u0000\r23,\"\u0000\"\r\n");
 
-      Sluice.Result run = sluice("run", "-p", project.toString(), "--progress=never");
+      RunSummary run = EndToEnd.run(project);
 
-      assertThat(run.exit()).as(run.out() + run.err()).isZero();
+      assertThat(run.status()).isEqualTo(RunStatus.OK);
       assertThat(
-              Sluice.queryRows(
+              EndToEnd.queryRows(
                   project,
                   "SELECT _file, count(*), min(_line), max(_line) FROM lake.orders GROUP BY 1"
                       + " ORDER BY 1"))
           .containsExactly("data/mac.csv,20,2,21", "data/nul.csv,3,2,4");
       assertThat(
-              Sluice.queryRows(
+              EndToEnd.queryRows(
                   project, "SELECT id, length(note) FROM lake.orders WHERE id > 20 ORDER BY id"))
           .containsExactly("21,2", "22,2", "23,1");
     } finally {

@@ -1,11 +1,11 @@
-package io.sluice.cli.cdc;
+package io.sluice.core.cdc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.api.engine.QueryResult;
-import io.sluice.cli.ChildSluice;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.ProjectLoader;
+import io.sluice.core.run.ChildRun;
 import io.sluice.core.run.ProjectRuntime;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
@@ -29,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cdc acceptance test: several writers insert, update and delete rows of a PostgreSQL table
- * while {@code sluice run} (a child JVM) is killed with SIGKILL again and again, after its snapshot
- * landed; runs that finish then leave the source's clean table equal to the PostgreSQL table row
- * for row, deletes in raw, and the slot inactive.
+ * while a run ({@link ChildRun}, a child JVM) is killed with SIGKILL again and again, after its
+ * snapshot landed; runs that finish then leave the source's clean table equal to the PostgreSQL
+ * table row for row, deletes in raw, and the slot inactive.
  */
 @Tag("integration")
 class CdcCrashTest {
@@ -214,8 +214,7 @@ class CdcCrashTest {
   }
 
   private Process start(Path project, String name) throws Exception {
-    return ChildSluice.start(
-        log(project, name), "run", "--progress=never", "-p", project.toString());
+    return ChildRun.start(log(project, name), project);
   }
 
   private Path log(Path project, String name) {

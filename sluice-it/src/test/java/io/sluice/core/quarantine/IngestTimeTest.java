@@ -1,4 +1,4 @@
-package io.sluice.cli.quarantine;
+package io.sluice.core.quarantine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

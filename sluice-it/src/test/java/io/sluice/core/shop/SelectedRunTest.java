@@ -1,7 +1,8 @@
-package io.sluice.cli.demo;
+package io.sluice.core.shop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.cli.demo.ShopGenerator;
 import io.sluice.core.run.ProjectRuntime;
 import io.sluice.core.run.RunListener;
 import io.sluice.core.run.RunRequest;

@@ -1,6 +1,5 @@
-package io.sluice.cli;
+package io.sluice.core.run;
 
-import static io.sluice.cli.Sluice.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -10,7 +9,7 @@ import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The declared policy for late events, applied by {@code sluice run} (and so by serve). */
+/** The declared policy for late events, applied by a run (and so by serve). */
 class LateEventsTest {
   @TempDir Path temp;
 
@@ -37,15 +36,12 @@ class LateEventsTest {
             + "columns:\n"
             + "  - {name: id, type: bigint}\n"
             + "  - {name: ts, type: timestamp}\n");
-    Sluice.Result run = sluice("run", "-p", project.toString(), "--progress=never");
-    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    assertThat(EndToEnd.run(project).status()).isEqualTo(RunStatus.OK);
     return project;
   }
 
   private static String query(Path project, String sql) {
-    Sluice.Result result = sluice("query", "-p", project.toString(), "--format", "csv", sql);
-    assertThat(result.exit()).as(result.err()).isZero();
-    return result.out();
+    return EndToEnd.queryCsv(project, sql);
   }
 
   @Test

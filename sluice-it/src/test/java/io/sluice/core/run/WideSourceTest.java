@@ -1,6 +1,5 @@
-package io.sluice.cli;
+package io.sluice.core.run;
 
-import static io.sluice.cli.Sluice.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -63,18 +62,16 @@ class WideSourceTest {
     // 14 s here at a load average of 3-4; before, the mapping statement alone took over two
     // minutes.
     long start = System.nanoTime();
-    Sluice.Result result =
-        Assertions.assertTimeoutPreemptively(
-            Duration.ofSeconds(60),
-            () -> sluice("run", "-p", project.toString(), "--progress=never"));
+    RunSummary result =
+        Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () -> EndToEnd.run(project));
     long seconds = (System.nanoTime() - start) / 1_000_000_000;
     System.out.println("run of " + COLUMNS + " columns: " + seconds + " s");
 
-    assertThat(result.exit()).as(result.out() + result.err()).isZero();
-    assertThat(Sluice.queryRows(project, "SELECT c0, c2, c" + (COLUMNS - 1) + " FROM lake.wide"))
+    assertThat(result.status()).isEqualTo(RunStatus.OK);
+    assertThat(EndToEnd.queryRows(project, "SELECT c0, c2, c" + (COLUMNS - 1) + " FROM lake.wide"))
         .containsExactly("1,5,a");
     assertThat(
-            Sluice.queryRows(project, "SELECT _line, _rules FROM quarantine.wide ORDER BY _line"))
+            EndToEnd.queryRows(project, "SELECT _line, _rules FROM quarantine.wide ORDER BY _line"))
         .containsExactly("3,range", "4,type", "5,unique", "6,accepted_values");
   }
 }

@@ -1,6 +1,9 @@
-package io.sluice.cli.demo;
+package io.sluice.core.shop;
 
 import io.sluice.api.engine.QueryResult;
+import io.sluice.cli.demo.ExampleProject;
+import io.sluice.cli.demo.ShopGenerator;
+import io.sluice.cli.demo.Truth;
 import io.sluice.cli.demo.Truth.Defect;
 import io.sluice.core.project.ProjectLoader;
 import io.sluice.core.run.ProjectRuntime;
