@@ -29,7 +29,7 @@ final class ExportCommand implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(spec.commandLine().getErr());
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   /** {@code sluice export airflow}. */

@@ -78,6 +78,14 @@ public final class FreshnessEvaluator {
   }
 
   /**
+   * The states of the last {@link #evaluate}, without evaluating again (e.g. for a health endpoint
+   * that must not wait for the engine); empty before the first evaluation.
+   */
+  public synchronized List<FreshnessState> lastStates() {
+    return last;
+  }
+
+  /**
    * The names of the SLAs breached at the last {@link #evaluate} (for {@code freshness-breach:NAME}
    * triggers), in declaration order; empty before the first evaluation.
    */

@@ -71,6 +71,7 @@ class FreshnessEvaluatorTest {
         .containsExactly("last refreshed 3h12m ago, 1h12m more than max-age 2h");
     assertThat(late.limit()).isEqualTo("max-age 2h");
     assertThat(evaluator.breached()).containsExactly("orders_recent");
+    assertThat(evaluator.lastStates()).containsExactly(late);
   }
 
   @Test
