@@ -150,7 +150,7 @@ final class StatusCommand implements Callable<Integer> {
     for (FreshnessState state : freshness(project, runtime, Instant.now())) {
       java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
       json.put("name", state.sla().name());
-      json.put("target", state.target().toString());
+      json.put("target", state.target().id());
       json.put("status", state.status().label());
       json.put("severity", state.sla().severity());
       json.put("last-refresh", state.lastRefresh().map(Instant::toString).orElse(null));

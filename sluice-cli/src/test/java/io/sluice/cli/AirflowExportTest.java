@@ -117,7 +117,7 @@ class AirflowExportTest {
             "/opt/sluice/bin/sluice run --project "
                 + project
                 + " --select source:orders --select source:clicks --select source:customers"
-                + " --select orders_enriched");
+                + " --select orders_enriched ");
     assertThat(run.get("retries").asInt()).as("max-attempts 4").isEqualTo(3);
     assertThat(run.get("retry-delay").asDouble()).isEqualTo(10.0);
     assertThat(run.get("max-retry-delay").asDouble()).isEqualTo(600.0);
@@ -131,7 +131,7 @@ class AirflowExportTest {
         .isEqualTo("2026-12-01 Europe/Berlin");
     assertThat(names(daily.get("tasks").fieldNames())).containsExactly("daily_revenue");
     assertThat(daily.get("tasks").get("daily_revenue").get("command").asText())
-        .endsWith(" --select daily_revenue+ --full-refresh");
+        .endsWith(" --select daily_revenue+ --full-refresh ");
     assertThat(edges(daily)).isEmpty();
   }
 
@@ -163,7 +163,8 @@ class AirflowExportTest {
             List.of("source_clicks", "model_funnel"),
             List.of("model_orders_enriched", "model_funnel"));
     assertThat(shop.get("tasks").get("source_orders").get("command").asText())
-        .isEqualTo("/opt/sluice/bin/sluice run --project " + project + " --select source:orders");
+        .as("a trailing space: Airflow reads a command ending in .sh as a template file")
+        .isEqualTo("/opt/sluice/bin/sluice run --project " + project + " --select source:orders ");
     assertThat(shop.get("tasks").get("model_funnel").get("retries").asInt())
         .as("the default retries: 3 attempts")
         .isEqualTo(2);

@@ -90,6 +90,7 @@ class FreshnessStatusTest {
     assertThat(json.exit()).as(json.err()).isZero();
     JsonNode orders = new ObjectMapper().readTree(json.out()).get("freshness").get(0);
     assertThat(orders.get("name").asText()).isEqualTo("orders_recent");
+    assertThat(orders.get("target").asText()).isEqualTo("source:orders");
     assertThat(orders.get("status").asText()).isEqualTo("breached");
     assertThat(orders.get("severity").asText()).isEqualTo("fail");
     assertThat(orders.get("age-seconds").asLong()).isBetween(3 * 3600L, 3 * 3600L + 600);

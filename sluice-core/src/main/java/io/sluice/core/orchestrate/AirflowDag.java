@@ -305,10 +305,13 @@ public final class AirflowDag {
         .append("\n");
     py.append("\n\n")
         .append("def sluice_run(*arguments):\n")
-        .append("    \"\"\"The shell command of one `sluice run` on the project.\"\"\"\n")
-        .append("    quoted = \" \".join(shlex.quote(a) for a in arguments)\n")
+        .append("    \"\"\"The shell command of one `sluice run` on the project.\n\n")
         .append(
-            "    return f\"{SLUICE} run --project {shlex.quote(PROJECT_DIR)} {quoted}\".rstrip()\n");
+            "    It ends in a space: Airflow reads a command ending in .sh as a template file.\n")
+        .append("    \"\"\"\n")
+        .append("    words = [SLUICE, \"run\", \"--project\", shlex.quote(PROJECT_DIR)]\n")
+        .append("    words += [shlex.quote(a) for a in arguments]\n")
+        .append("    return \" \".join(words) + \" \"\n");
   }
 
   private static void dag(StringBuilder py, Dag dag, Options options) {

@@ -216,7 +216,7 @@ public final class FreshnessEvaluator {
   private static Map<String, String> details(FreshnessState state) {
     Map<String, String> details = new LinkedHashMap<>();
     details.put("sla", state.sla().name());
-    details.put("target", (state.target().source() ? "source:" : "model:") + state.target().name());
+    details.put("target", state.target().id());
     details.put("last-refresh", state.lastRefresh().map(Instant::toString).orElse(""));
     details.put("age-seconds", Long.toString(state.age().orElseThrow().getSeconds()));
     return details;

@@ -66,7 +66,12 @@ public record FreshnessState(
       requireNonNull(name, "name is null");
     }
 
-    /** {@code source orders} or {@code model daily_revenue}. */
+    /** {@code source:orders} or {@code model:daily_revenue}: in events and JSON. */
+    public String id() {
+      return (source ? "source:" : "model:") + name;
+    }
+
+    /** {@code source orders} or {@code model daily_revenue}: for a person. */
     @Override
     public String toString() {
       return (source ? "source " : "model ") + name;
