@@ -171,6 +171,27 @@ class AirflowExportTest {
   }
 
   @Test
+  void aPausedFollowerIsLeftOutAndAPausedScheduleIsCreatedPaused() throws Exception {
+    Path project = project();
+    String yaml = Files.readString(project.resolve("sluice.yaml"));
+    Files.writeString(
+        project.resolve("sluice.yaml"),
+        yaml.replace("    on: [success:hourly]\n", "    on: [success:hourly]\n    paused: true\n")
+            .replace("    full-refresh: true\n", "    full-refresh: true\n    paused: true\n"));
+
+    JsonNode dags = export(project);
+
+    assertThat(names(dags.get("shop_hourly").get("tasks").fieldNames())).containsExactly("hourly");
+    assertThat(edges(dags.get("shop_hourly"))).isEmpty();
+    assertThat(dags.get("shop_hourly").get("paused").asBoolean()).isFalse();
+    assertThat(dags.get("shop_daily_revenue").get("paused").asBoolean()).isTrue();
+    assertThat(Files.readString(dir.resolve("dags").resolve("shop.py")))
+        .contains(
+            "# Schedule funnel follows hourly but is paused: not exported; export again after"
+                + " resuming it.");
+  }
+
+  @Test
   void aDagIdAirflowRefusesIsAUserError() {
     Sluice.Result result =
         sluice("export", "airflow", "-p", project().toString(), "--dag-id", "shop pipeline");

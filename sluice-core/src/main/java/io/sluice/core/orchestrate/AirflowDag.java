@@ -176,6 +176,7 @@ public final class AirflowDag {
       }
       Set<String> members = new LinkedHashSet<>();
       List<String[]> edges = new ArrayList<>();
+      List<String> comments = new ArrayList<>();
       Deque<String> queue = new ArrayDeque<>(List.of(root.name()));
       members.add(root.name());
       while (!queue.isEmpty()) {
@@ -183,6 +184,18 @@ public final class AirflowDag {
         for (String follower : followers.get(upstream)) {
           if (follower.equals(root.name()) || reaches(edges, follower, upstream)) {
             continue; // an edge back would make a cycle, which Airflow refuses
+          }
+          if (project.orchestration().schedule(follower).orElseThrow().paused()) {
+            String note =
+                "Schedule "
+                    + follower
+                    + " follows "
+                    + upstream
+                    + " but is paused: not exported; export again after resuming it.";
+            if (!comments.contains(note)) {
+              comments.add(note);
+            }
+            continue;
           }
           edges.add(new String[] {upstream, follower});
           if (members.add(follower)) {
@@ -194,7 +207,6 @@ public final class AirflowDag {
       for (String name : members) {
         tasks.add(task(project.orchestration().schedule(name).orElseThrow()));
       }
-      List<String> comments = new ArrayList<>();
       String schedule;
       if (root.cron().isPresent()) {
         schedule = literal(root.cron().get());
