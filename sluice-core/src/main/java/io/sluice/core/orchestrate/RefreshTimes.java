@@ -27,7 +27,8 @@ public interface RefreshTimes {
 
   /**
    * Reads the refresh times from an open runtime: sources from the lake, models from the states the
-   * engine keeps in the warehouse (read while no run uses the engine).
+   * engine keeps in the warehouse. A model's state is read while no pass uses the engine ({@link
+   * ProjectRuntime#runExclusively}): {@link #lastBuilt} waits for a pass in progress.
    */
   static RefreshTimes of(ProjectRuntime runtime) {
     return new RefreshTimes() {
