@@ -1,5 +1,9 @@
 package io.sluice.cli;
 
+import io.sluice.core.orchestrate.EventSink;
+import io.sluice.core.orchestrate.FreshnessEvaluator;
+import io.sluice.core.orchestrate.FreshnessState;
+import io.sluice.core.orchestrate.RefreshTimes;
 import io.sluice.core.project.Project;
 import io.sluice.core.run.DatasetStatus;
 import io.sluice.core.run.ProjectRuntime;
@@ -20,7 +24,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "Show each dataset (rows, quality, freshness) and the last runs.")
+    description =
+        "Show each dataset (rows, quality, freshness), the state of each freshness SLA and the"
+            + " last runs.")
 final class StatusCommand implements Callable<Integer> {
   @Mixin ProjectOptions options;
   @Spec CommandSpec spec;
@@ -77,6 +83,7 @@ final class StatusCommand implements Callable<Integer> {
       }
       out.println("Datasets");
       datasets.print(out);
+      printFreshness(out, freshness(project, runtime, now));
 
       List<RunSummary> history = runtime.state().runs();
       out.println();
@@ -126,9 +133,67 @@ final class StatusCommand implements Callable<Integer> {
     List<RunSummary> history = runtime.state().runs();
     java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
     body.put("datasets", datasets);
+    List<Object> slas = new java.util.ArrayList<>();
+    for (FreshnessState state : freshness(project, runtime, Instant.now())) {
+      java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
+      json.put("name", state.sla().name());
+      json.put("target", state.target().id());
+      json.put("status", state.status().label());
+      json.put("severity", state.sla().severity());
+      json.put("last-refresh", state.lastRefresh().map(Instant::toString).orElse(null));
+      json.put("age-seconds", state.age().map(Duration::getSeconds).orElse(null));
+      json.put("limit", state.limit());
+      json.put("reasons", state.reasons());
+      slas.add(json);
+    }
+    body.put("freshness", slas);
     body.put("runs", history.subList(Math.max(0, history.size() - runs), history.size()));
     out.println(mapper.writeValueAsString(body));
     out.flush();
+  }
+
+  /** Each freshness SLA's state at {@code now}; looking emits no event. */
+  private static List<FreshnessState> freshness(
+      Project project, ProjectRuntime runtime, Instant now) {
+    return new FreshnessEvaluator(project, RefreshTimes.of(runtime), EventSink.NONE).evaluate(now);
+  }
+
+  /**
+   * The freshness SLAs as a table, then one line per SLA that does not hold: {@code FAILED} for a
+   * breach of severity fail, {@code warning} for one of severity warn and for a target never
+   * refreshed.
+   */
+  private static void printFreshness(PrintWriter out, List<FreshnessState> states) {
+    if (states.isEmpty()) {
+      return;
+    }
+    TextTable table = new TextTable(List.of("freshness SLA", "target", "state", "age", "limit"));
+    for (FreshnessState state : states) {
+      table.add(
+          List.of(
+              state.sla().name(),
+              state.target().toString(),
+              state.status().label()
+                  + (state.breached() ? " (" + state.sla().severity() + ")" : ""),
+              state.age().map(FreshnessState::format).orElse("never"),
+              state.limit()));
+    }
+    out.println();
+    out.println("Freshness");
+    table.print(out);
+    for (FreshnessState state : states) {
+      if (state.status() == FreshnessState.Status.FRESH) {
+        continue;
+      }
+      out.println(
+          (state.failing() ? "FAILED: " : "warning: ")
+              + "freshness SLA "
+              + state.sla().name()
+              + " on "
+              + state.target()
+              + (state.breached() ? " is breached: " : " cannot be evaluated: ")
+              + String.join("; ", state.reasons()));
+    }
   }
 
   private static String percent(java.util.OptionalDouble score) {

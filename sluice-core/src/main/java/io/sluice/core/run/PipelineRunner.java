@@ -736,11 +736,7 @@ public final class PipelineRunner {
     }
     String fingerprint =
         sha256(model.template() + "\n" + snapshots + "\n" + refs + "\n" + project.vars());
-    ModelState previous =
-        engine
-            .state(stateKey(model.name()))
-            .map(json -> StateStore.fromJson(json, new TypeReference<ModelState>() {}))
-            .orElse(null);
+    ModelState previous = engine.state(stateKey(model.name())).map(ModelState::parse).orElse(null);
     boolean exists = engine.relationExists(model.name());
     String materialization = model.materialization().name().toLowerCase(java.util.Locale.ROOT);
     if (!fullRefresh && exists && previous != null && previous.fingerprint().equals(fingerprint)) {
@@ -783,7 +779,12 @@ public final class PipelineRunner {
                 incremental,
                 quoted(model.name()),
                 project.vars()));
-    ModelState next = new ModelState(fingerprint, sha256(model.template()), snapshots);
+    ModelState next =
+        new ModelState(
+            fingerprint,
+            sha256(model.template()),
+            snapshots,
+            DateTimeFormatter.ISO_INSTANT.format(clock.instant()));
     engine.materialize(
         new ModelRequest(
             model.name(),
@@ -844,15 +845,29 @@ public final class PipelineRunner {
    * @param fingerprint hash of the template, the lake snapshots and the upstream models' states
    * @param template hash of the template alone (an edited incremental model is rebuilt whole)
    * @param snapshots clean-table snapshot id consumed per source (-1: empty table)
+   * @param builtAt when it was built (the runner's clock, ISO-8601 UTC); empty in a state written
+   *     before build times were recorded
    */
-  public record ModelState(String fingerprint, String template, Map<String, Long> snapshots) {
+  public record ModelState(
+      String fingerprint, String template, Map<String, Long> snapshots, String builtAt) {
     public ModelState {
       snapshots = Map.copyOf(snapshots);
+      builtAt = builtAt == null ? "" : builtAt;
+    }
+
+    /** Reads a state as {@link Engine#state} returns it. */
+    public static ModelState parse(String json) {
+      return StateStore.fromJson(json, new TypeReference<ModelState>() {});
+    }
+
+    /** When the model was last built, unless its state predates build times. */
+    public Optional<Instant> lastBuilt() {
+      return builtAt.isEmpty() ? Optional.empty() : Optional.of(Instant.parse(builtAt));
     }
   }
 
   private static String fingerprintOf(String stateJson) {
-    return StateStore.fromJson(stateJson, new TypeReference<ModelState>() {}).fingerprint();
+    return ModelState.parse(stateJson).fingerprint();
   }
 
   private long rowCount(ModelDef model) {
@@ -876,7 +891,8 @@ public final class PipelineRunner {
     return engine.dialect().quote(identifier);
   }
 
-  private static String stateKey(String model) {
+  /** The key of a model's {@link ModelState} in {@link Engine#state}. */
+  public static String stateKey(String model) {
     return "model:" + model;
   }
 
