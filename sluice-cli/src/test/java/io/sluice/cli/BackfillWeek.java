@@ -35,6 +35,11 @@ final class BackfillWeek {
   }
 
   static void writeSource(Path dir, String kinds) throws IOException {
+    writeSource(dir, kinds, Long.MAX_VALUE);
+  }
+
+  /** Writes the source with rule {@code kinds} and amounts from 0 to {@code maxAmount}. */
+  static void writeSource(Path dir, String kinds, long maxAmount) throws IOException {
     Files.writeString(
         dir.resolve("sources/events.yaml"),
         "path: data/*.ndjson\n"
@@ -45,7 +50,9 @@ final class BackfillWeek {
             + "  - {name: kind, type: string, checks: [{accepted_values: "
             + kinds
             + "}]}\n"
-            + "  - {name: amount, type: bigint, checks: [{range: {min: 0}}]}\n");
+            + "  - {name: amount, type: bigint, checks: [{range: {min: 0"
+            + (maxAmount == Long.MAX_VALUE ? "" : ", max: " + maxAmount)
+            + "}}]}\n");
   }
 
   /**

@@ -106,8 +106,7 @@ public final class Backfills {
     Targets targets = targets(request);
     Optional<BackfillRecord> record = status(request.id());
     BackfillRecord start = start(request, targets, record);
-    List<String> toDo =
-        toDo(request, start, record).stream().map(BackfillRecord.Step::key).toList();
+    List<String> toDo = toDo(request, start).stream().map(BackfillRecord.Step::key).toList();
     List<PlannedStep> steps = new ArrayList<>();
     Map<String, List<DataFile>> files = new LinkedHashMap<>();
     Map<String, Long> raw = new LinkedHashMap<>();
@@ -169,11 +168,17 @@ public final class Backfills {
       List<BackfillRecord.Step> toDo;
       try (AutoCloseable lock = runtime.state().lock()) {
         BackfillRecord start = start(request, targets, previous);
-        toDo = toDo(request, start, previous);
+        toDo = toDo(request, start);
         progress = new Progress(start, listener, toDo.size());
         progress.write(BackfillRecord.RUNNING);
         listener.started(progress.record(), toDo.size());
         runSources(request, targets, toDo, progress, cancelled);
+        // The warehouse's views show the replaced partitions (the models' run does it too).
+        runtime.runExclusively(
+            () -> {
+              LakeViews.expose(runtime.project(), runtime.lake(), runtime.engine());
+              return null;
+            });
       } catch (SluiceException e) {
         throw e;
       } catch (Exception e) {
@@ -348,13 +353,24 @@ public final class Backfills {
         clock.instant().toString());
   }
 
-  private static List<BackfillRecord.Step> toDo(
-      BackfillRequest request, BackfillRecord start, Optional<BackfillRecord> previous) {
-    return switch (request.mode()) {
-      case MISSING, ALL -> start.steps().stream().filter(s -> !s.done()).toList();
-      case FAILED ->
-          start.steps().stream().filter(s -> s.failed() || (s.models() && !s.done())).toList();
-    };
+  /**
+   * The steps the request (re)does: per its mode for the source steps; the models step whenever a
+   * source step is (re)done, or when it is not done itself.
+   */
+  private static List<BackfillRecord.Step> toDo(BackfillRequest request, BackfillRecord start) {
+    List<BackfillRecord.Step> steps = new ArrayList<>();
+    Optional<BackfillRecord.Step> models = Optional.empty();
+    for (BackfillRecord.Step step : start.steps()) {
+      if (step.models()) {
+        models = Optional.of(step);
+      } else if (request.mode() == BackfillRequest.Mode.FAILED ? step.failed() : !step.done()) {
+        steps.add(step);
+      }
+    }
+    if (models.isPresent() && (!steps.isEmpty() || !models.get().done())) {
+      steps.add(models.get());
+    }
+    return steps;
   }
 
   private void runSources(
