@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.api.lake.TableId;
 import io.sluice.core.project.ProjectLoader;
+import io.sluice.core.run.BackfillListener;
 import io.sluice.core.run.BackfillRecord;
+import io.sluice.core.run.BackfillRequest;
+import io.sluice.core.run.Backfills;
 import io.sluice.core.run.ProjectRuntime;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -283,5 +286,74 @@ class BackfillTest {
                     "source:plain")
                 .out())
         .contains("ok, 3 of 3 steps done");
+  }
+
+  @Test
+  void aCancelledBackfillStopsAfterTheStepInFlightAndResumesLater() throws Exception {
+    Path project = landedWeek("cancel");
+    BackfillWeek.writeSource(project, BackfillWeek.FIXED);
+    BackfillRequest request =
+        new BackfillRequest(
+            java.time.LocalDate.parse("2024-03-01"),
+            java.time.LocalDate.parse("2024-03-04"),
+            List.of(),
+            List.of(),
+            BackfillRequest.Mode.MISSING,
+            1);
+    try (ProjectRuntime runtime = ProjectRuntime.open(ProjectLoader.load(project), false)) {
+      Backfills backfills = new Backfills(runtime, java.time.Clock.systemUTC());
+      BackfillRecord cancelled =
+          backfills.run(
+              request,
+              new BackfillListener() {
+                @Override
+                public void stepFinished(BackfillRecord.Step step, int finished, int toDo) {
+                  assertThat(backfills.cancel(request.id())).isTrue();
+                }
+              });
+
+      assertThat(cancelled.status()).isEqualTo(BackfillRecord.CANCELLED);
+      assertThat(cancelled.steps())
+          .extracting(BackfillRecord.Step::status)
+          .containsExactly("done", "pending", "pending", "pending", "pending");
+      assertThat(backfills.status(request.id())).contains(cancelled);
+      assertThat(backfills.list()).containsExactly(cancelled);
+      assertThat(backfills.cancel(request.id())).as("no longer running").isFalse();
+
+      BackfillRecord resumed = backfills.run(request, BackfillListener.NONE);
+
+      assertThat(resumed.status()).isEqualTo(BackfillRecord.OK);
+      assertThat(resumed.steps())
+          .extracting(BackfillRecord.Step::attempts)
+          .containsExactly(1, 1, 1, 1, 1);
+    }
+    assertThat(rows(project, "SELECT count(*) FROM lake.events WHERE kind = 'c'"))
+        .containsExactly("8");
+  }
+
+  @Test
+  void anHourlySourceIsBackfilledByWholeDays() throws Exception {
+    Path project = BackfillWeek.create(temp.resolve("hourly"), BackfillWeek.STRICT, 10);
+    Files.writeString(
+        project.resolve("sources/events.yaml"),
+        Files.readString(project.resolve("sources/events.yaml"))
+            + "partition: {granularity: hour}\n");
+    BackfillWeek.writeDays(project, "part-1", 0, 2, 10);
+    ok("run", "-p", project.toString(), "--progress=never");
+    Files.writeString(
+        project.resolve("sources/events.yaml"),
+        Files.readString(project.resolve("sources/events.yaml"))
+            .replace(BackfillWeek.STRICT, BackfillWeek.FIXED));
+
+    Result result = backfill(project, "2024-03-02", "2024-03-02", "--progress", "always");
+
+    assertThat(result.err()).contains("[##############################] 2/2 (models) done");
+    assertThat(
+            rows(
+                project,
+                "SELECT CAST(ts AS DATE), count(*) FROM lake.events WHERE kind = 'c' GROUP BY 1"))
+        .containsExactly("2024-03-02,2");
+    assertThat(rows(project, "SELECT count(*), count(DISTINCT id) FROM lake.events"))
+        .containsExactly("26,26");
   }
 }
