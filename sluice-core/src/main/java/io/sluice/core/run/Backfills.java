@@ -25,7 +25,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -125,7 +128,7 @@ public final class Backfills {
       }
       SourceDef source = runtime.project().source(step.target()).orElseThrow();
       List<DataFile> inDay =
-          dayFiles(source, files.get(step.target()), LocalDate.parse(step.partition()));
+          SourceBackfill.inDay(source, files.get(step.target()), LocalDate.parse(step.partition()));
       steps.add(
           new PlannedStep(
               step.target(),
@@ -308,19 +311,6 @@ public final class Backfills {
                     source.name(), namespace));
   }
 
-  private static List<DataFile> dayFiles(SourceDef source, List<DataFile> files, LocalDate day) {
-    long epochDay = day.toEpochDay();
-    boolean hours = source.granularity() == SourceDef.Granularity.HOUR;
-    return files.stream()
-        .filter(
-            file ->
-                !file.partition().isEmpty()
-                    && file.partition().get(0) instanceof Number value
-                    && (hours ? Math.floorDiv(value.longValue(), 24) : value.longValue())
-                        == epochDay)
-        .toList();
-  }
-
   /**
    * The record this request starts from: the earlier one's statuses for the steps it still has (the
    * project may have gained or lost a source since), a new round for {@code --mode all}.
@@ -421,8 +411,11 @@ public final class Backfills {
       }
     } finally {
       pool.shutdownNow();
-      for (SourceBackfill backfill : backfills.values()) {
-        backfill.cleanUp();
+      // Only once no step can commit any more: cleaning up deletes the files none committed.
+      if (pool.awaitTermination(10, TimeUnit.MINUTES)) {
+        for (SourceBackfill backfill : backfills.values()) {
+          backfill.cleanUp();
+        }
       }
     }
   }
@@ -514,9 +507,8 @@ public final class Backfills {
     }
   }
 
-  private static java.util.concurrent.ThreadFactory daemonThreads() {
-    java.util.concurrent.atomic.AtomicInteger count =
-        new java.util.concurrent.atomic.AtomicInteger();
+  private static ThreadFactory daemonThreads() {
+    AtomicInteger count = new AtomicInteger();
     return work -> {
       Thread thread = new Thread(work, "sluice-backfill-" + count.incrementAndGet());
       thread.setDaemon(true);

@@ -1,6 +1,7 @@
 package io.sluice.core.run;
 
 import io.sluice.api.SluiceException;
+import io.sluice.api.engine.CompiledRule;
 import io.sluice.api.engine.Engine;
 import io.sluice.api.engine.IngestRequest;
 import io.sluice.api.engine.IngestResult;
@@ -14,6 +15,7 @@ import io.sluice.api.lake.LakeTable;
 import io.sluice.api.lake.Snapshot;
 import io.sluice.api.lake.TableId;
 import io.sluice.api.source.SourceConnector;
+import io.sluice.api.source.SourceField;
 import io.sluice.api.source.Split;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
@@ -26,6 +28,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +37,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -81,9 +86,7 @@ final class SourceBackfill {
   private final SourceDef declared;
   private final Engine engine;
   private final Lake lake;
-  private final java.util.function.BiFunction<
-          SourceDef, List<io.sluice.api.source.SourceField>, SourceConnector>
-      connectors;
+  private final BiFunction<SourceDef, List<SourceField>, SourceConnector> connectors;
   private final Exclusive exclusive;
   private final String backfillId;
   private final Path scratch;
@@ -97,7 +100,8 @@ final class SourceBackfill {
   private Map<String, Instant> ingestedAt;
   private List<DataFile> derivedClean;
   private Set<String> derivedIds;
-  private final Set<String> committed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  // The derived files a step committed (or tried to): never deleted.
+  private final Set<String> kept = ConcurrentHashMap.newKeySet();
 
   /** Runs engine work while no other thread uses the engine. */
   interface Exclusive {
@@ -109,9 +113,7 @@ final class SourceBackfill {
       SourceDef declared,
       Engine engine,
       Lake lake,
-      java.util.function.BiFunction<
-              SourceDef, List<io.sluice.api.source.SourceField>, SourceConnector>
-          connectors,
+      BiFunction<SourceDef, List<SourceField>, SourceConnector> connectors,
       Exclusive exclusive,
       String backfillId) {
     this.project = project;
@@ -189,7 +191,7 @@ final class SourceBackfill {
                 + " ORDER BY _batch, _file, _line",
             Integer.MAX_VALUE);
     rawByBatch = new TreeMap<>();
-    rawById = new java.util.HashMap<>();
+    rawById = new HashMap<>();
     for (List<Object> values : rows.rows()) {
       RawRecord record =
           new RawRecord(
@@ -221,7 +223,8 @@ final class SourceBackfill {
                 derived,
                 clean,
                 target.resolve(Integer.toString(call)),
-                part.resolve("quarantine"));
+                part.resolve("quarantine"),
+                part.resolve("raw"));
         call++;
         derived.addAll(result.clean());
       }
@@ -236,10 +239,10 @@ final class SourceBackfill {
       List<DataFile> existing,
       LakeTable clean,
       Path cleanDirectory,
-      Path quarantineDirectory) {
+      Path quarantineDirectory,
+      Path rawDirectory) {
     LakeTable quarantine = table(LakeLayout.QUARANTINE);
     LakeTable raw = table(LakeLayout.RAW);
-    Path part = scratch.resolve("raw-" + Integer.toHexString(cleanDirectory.hashCode()));
     IngestResult result =
         engine.ingest(
             new IngestRequest(
@@ -250,7 +253,7 @@ final class SourceBackfill {
                 compiled.columns(),
                 rules(ingestedAt.getOrDefault(batch, Instant.EPOCH)),
                 existing,
-                new TableTarget(raw.columns(), List.of(), part),
+                new TableTarget(raw.columns(), List.of(), rawDirectory),
                 new TableTarget(clean.columns(), clean.partitioning(), cleanDirectory),
                 new TableTarget(quarantine.columns(), List.of(), quarantineDirectory)));
     if (result.rowsRead() != records.size()) {
@@ -278,23 +281,24 @@ final class SourceBackfill {
         splits, (split, sink) -> connector.reread(split.key(), byFile.get(split.key()), sink));
   }
 
-  private List<io.sluice.api.engine.CompiledRule> rules(Instant batchIngestedAt) {
+  private List<CompiledRule> rules(Instant batchIngestedAt) {
     // The late-event rule judges a record as it was judged when its batch landed.
-    Optional<io.sluice.api.engine.CompiledRule> late = compiler.late(source, batchIngestedAt);
+    Optional<CompiledRule> late = compiler.late(source, batchIngestedAt);
     if (late.isEmpty()) {
       return compiled.rules();
     }
-    List<io.sluice.api.engine.CompiledRule> rules = new ArrayList<>(compiled.rules());
+    List<CompiledRule> rules = new ArrayList<>(compiled.rules());
     rules.add(late.get());
     return rules;
   }
 
-  /** The files of {@code files} whose event-time partition lies in {@code day}. */
-  List<DataFile> inDay(List<DataFile> files, LocalDate day) {
+  /** The files of {@code files} (of {@code source}'s clean table) holding rows of {@code day}. */
+  static List<DataFile> inDay(SourceDef source, List<DataFile> files, LocalDate day) {
     long epochDay = day.toEpochDay();
-    boolean hours = declared.granularity() == SourceDef.Granularity.HOUR;
+    boolean hours = source.granularity() == SourceDef.Granularity.HOUR;
     List<DataFile> selected = new ArrayList<>();
     for (DataFile file : files) {
+      // The event-time partition comes first (LakeLayout.clean): days or hours since the epoch.
       if (file.partition().isEmpty() || !(file.partition().get(0) instanceof Number value)) {
         continue;
       }
@@ -319,14 +323,14 @@ final class SourceBackfill {
   DayResult replaceDay(LocalDate day, String step) {
     LakeTable clean = table(LakeLayout.CLEAN);
     LakeTable quarantine = table(LakeLayout.QUARANTINE);
-    List<DataFile> before = inDay(clean.files(), day);
-    List<DataFile> after = inDay(derivedClean, day);
+    List<DataFile> before = inDay(declared, clean.files(), day);
+    List<DataFile> after = inDay(declared, derivedClean, day);
     long removed = before.stream().mapToLong(DataFile::recordCount).sum();
     long added = after.stream().mapToLong(DataFile::recordCount).sum();
     if (hasMarker(clean, step)) {
       return new DayResult(0, 0, 0, 0);
     }
-    boolean quarantined = hasMarker(quarantine, step);
+    boolean quarantined = quarantinedBefore(quarantine, clean, step, day);
     String tag = "backfill-" + backfillId + "-" + day.toString().replace("-", "");
     record Work(List<DataFile> rejected, long rejectedRows, Set<String> resolved) {}
     Work work =
@@ -359,7 +363,8 @@ final class SourceBackfill {
                             derivedClean,
                             clean,
                             part.resolve("clean"),
-                            directory.resolve(Integer.toString(call)));
+                            directory.resolve(Integer.toString(call)),
+                            part.resolve("raw"));
                     call++;
                     rejected.addAll(result.quarantine());
                     rows += result.rowsQuarantined();
@@ -374,6 +379,9 @@ final class SourceBackfill {
       summary.put(PipelineRunner.ROWS_QUARANTINED, Long.toString(work.rejectedRows()));
       quarantine.append(work.rejected(), summary);
     }
+    // Kept from now on, even if the commit fails: a commit whose outcome is unknown may have
+    // landed, and a file it references must not be deleted (a failed one leaves orphans).
+    kept.addAll(after.stream().map(DataFile::path).toList());
     if (!before.isEmpty() || !after.isEmpty() || !work.resolved().isEmpty()) {
       Map<String, String> summary = new LinkedHashMap<>();
       summary.put(STEP, step);
@@ -386,7 +394,6 @@ final class SourceBackfill {
       }
       clean.replace(before, after, summary);
     }
-    committed.addAll(after.stream().map(DataFile::path).toList());
     return new DayResult(removed, added, work.rejectedRows(), work.resolved().size());
   }
 
@@ -475,7 +482,7 @@ final class SourceBackfill {
   void cleanUp() {
     if (derivedClean != null) {
       for (DataFile file : derivedClean) {
-        if (!committed.contains(file.path())) {
+        if (!kept.contains(file.path())) {
           try {
             Files.deleteIfExists(Path.of(file.path()));
           } catch (IOException | RuntimeException e) {
@@ -495,6 +502,31 @@ final class SourceBackfill {
                     "Nothing of source '%s' has landed yet (no %s table): run `sluice run` before"
                         + " backfilling it",
                     declared.name(), namespace));
+  }
+
+  /**
+   * Whether the day's rejected rows are in quarantine already: this step appended them, or a step
+   * of the day (of any round or backfill) did and died before its clean commit, which would have
+   * taken the rows out of clean. Appending them again would quarantine them twice.
+   */
+  private boolean quarantinedBefore(
+      LakeTable quarantine, LakeTable clean, String step, LocalDate day) {
+    Set<String> done = new HashSet<>();
+    for (Snapshot snapshot : clean.snapshots()) {
+      String marker = snapshot.summary().get(STEP);
+      if (marker != null) {
+        done.add(marker);
+      }
+    }
+    String suffix = "/" + declared.name() + "/" + day;
+    for (Snapshot snapshot : quarantine.snapshots()) {
+      String marker = snapshot.summary().get(STEP);
+      if (marker != null
+          && (marker.equals(step) || (marker.endsWith(suffix) && !done.contains(marker)))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean hasMarker(LakeTable table, String step) {
