@@ -9,6 +9,8 @@ import io.sluice.core.run.BackfillRecord;
 import io.sluice.core.run.BackfillRequest;
 import io.sluice.core.run.Backfills;
 import io.sluice.core.run.ProjectRuntime;
+import io.sluice.core.run.RunRequest;
+import io.sluice.core.run.RunSummary;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -355,5 +357,33 @@ class BackfillTest {
         .containsExactly("2024-03-02,2");
     assertThat(rows(project, "SELECT count(*), count(DISTINCT id) FROM lake.events"))
         .containsExactly("26,26");
+  }
+
+  @Test
+  void aRunRequestWithAWindowIsABackfillOfItsDays() throws Exception {
+    Path project = landedWeek("window");
+    BackfillWeek.writeSource(project, BackfillWeek.FIXED);
+    RunRequest request =
+        new RunRequest(
+            List.of(),
+            List.of(),
+            false,
+            java.util.Optional.of(
+                new RunRequest.Window(
+                    java.time.Instant.parse("2024-03-06T00:00:00Z"),
+                    java.time.Instant.parse("2024-03-08T00:00:00Z"))),
+            "api");
+    try (ProjectRuntime runtime = ProjectRuntime.open(ProjectLoader.load(project), false)) {
+      RunSummary summary =
+          runtime.run(request, java.time.Clock.systemUTC(), io.sluice.core.run.RunListener.NONE);
+      assertThat(summary.status()).isEqualTo(io.sluice.core.run.RunStatus.OK);
+    }
+    assertThat(
+            rows(
+                project,
+                "SELECT CAST(ts AS DATE), count(*) FROM lake.events WHERE kind = 'c' GROUP BY 1"
+                    + " ORDER BY 1"))
+        .containsExactly("2024-03-06,2", "2024-03-07,2");
+    assertThat(project.resolve(".sluice/backfills/bf-20240306-20240307.json")).exists();
   }
 }

@@ -111,6 +111,30 @@ public record BackfillRequest(
     }
   }
 
+  /**
+   * The backfill of a run request's window (see {@link RunRequest#window()}): its days, selectors
+   * and exclusions, resuming ({@link Mode#MISSING}) one day at a time.
+   *
+   * @throws SluiceException (USER) for a window that does not start and end at midnight UTC
+   */
+  public static BackfillRequest of(RunRequest request) {
+    RunRequest.Window window =
+        request
+            .window()
+            .orElseThrow(() -> new IllegalArgumentException("the run request has no window"));
+    LocalDate first = LocalDate.ofInstant(window.start(), ZoneOffset.UTC);
+    LocalDate end = LocalDate.ofInstant(window.end(), ZoneOffset.UTC);
+    if (!first.atStartOfDay(ZoneOffset.UTC).toInstant().equals(window.start())
+        || !end.atStartOfDay(ZoneOffset.UTC).toInstant().equals(window.end())) {
+      throw SluiceException.user(
+          "Cannot backfill the window [%s, %s): a backfill reprocesses whole days, so the window"
+              + " must start and end at midnight UTC",
+          window.start(), window.end());
+    }
+    return new BackfillRequest(
+        first, end.minusDays(1), request.select(), request.exclude(), Mode.MISSING, 1);
+  }
+
   /** The days covered, in order. */
   public List<LocalDate> days() {
     List<LocalDate> days = new ArrayList<>();

@@ -207,6 +207,36 @@ public final class Backfills {
     }
   }
 
+  /**
+   * Runs the backfill of a run request that has a window (see {@link BackfillRequest#of}), as
+   * {@link ProjectRuntime#run(RunRequest, Clock, RunListener)} does for such a request: the summary
+   * has status {@code ok}, or {@code failed} with the failed steps' messages; the models' own run
+   * is in the run history.
+   */
+  RunSummary runWindow(RunRequest request) {
+    java.time.Instant start = clock.instant();
+    BackfillRecord record = run(BackfillRequest.of(request), BackfillListener.NONE);
+    boolean ok = record.status().equals(BackfillRecord.OK);
+    String errors =
+        record.steps().stream()
+            .filter(BackfillRecord.Step::failed)
+            .map(step -> step.key() + ": " + step.error())
+            .collect(java.util.stream.Collectors.joining("\n"));
+    String runId = start.toString();
+    return new RunSummary(
+        runId,
+        runId,
+        clock.millis() - start.toEpochMilli(),
+        ok ? RunStatus.OK : RunStatus.FAILED,
+        ok ? "" : "backfill " + record.id() + " is " + record.status() + "\n" + errors,
+        List.of(),
+        List.of(),
+        List.of(),
+        request.trigger(),
+        request.select(),
+        null);
+  }
+
   /** The record of backfill {@code id}, if it ever started. */
   public Optional<BackfillRecord> status(String id) {
     Path file = file(id);

@@ -59,4 +59,33 @@ class BackfillRequestTest {
         .hasMessageContaining("Cannot read --to '7 March'");
     assertThat(BackfillRequest.Mode.parse("failed")).isEqualTo(BackfillRequest.Mode.FAILED);
   }
+
+  @Test
+  void aRunRequestsWindowIsTheBackfillOfItsDays() {
+    RunRequest run =
+        new RunRequest(
+            List.of("events+"),
+            List.of(),
+            false,
+            java.util.Optional.of(
+                new RunRequest.Window(
+                    Instant.parse("2024-03-01T00:00:00Z"), Instant.parse("2024-03-03T00:00:00Z"))),
+            "schedule:nightly");
+    BackfillRequest backfill = BackfillRequest.of(run);
+    assertThat(backfill.days()).containsExactly(FIRST, FIRST.plusDays(1));
+    assertThat(backfill.select()).containsExactly("events+");
+    assertThat(backfill.mode()).isEqualTo(BackfillRequest.Mode.MISSING);
+
+    RunRequest unaligned =
+        new RunRequest(
+            List.of(),
+            List.of(),
+            false,
+            java.util.Optional.of(
+                new RunRequest.Window(
+                    Instant.parse("2024-03-01T06:00:00Z"), Instant.parse("2024-03-03T00:00:00Z"))),
+            "api");
+    assertThatThrownBy(() -> BackfillRequest.of(unaligned))
+        .hasMessageContaining("must start and end at midnight UTC");
+  }
 }
