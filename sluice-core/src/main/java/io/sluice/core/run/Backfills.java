@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +30,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -162,14 +164,15 @@ public final class Backfills {
       throw SluiceException.user("Backfill %s is already running in this process", id);
     }
     try {
-      Optional<BackfillRecord> previous = status(id);
-      if (request.mode() == BackfillRequest.Mode.FAILED && previous.isEmpty()) {
-        throw SluiceException.user(
-            "Backfill %s has not run yet, so nothing of it failed: run it with --mode missing", id);
-      }
       Progress progress;
       List<BackfillRecord.Step> toDo;
       try (AutoCloseable lock = runtime.state().lock()) {
+        Optional<BackfillRecord> previous = status(id);
+        if (request.mode() == BackfillRequest.Mode.FAILED && previous.isEmpty()) {
+          throw SluiceException.user(
+              "Backfill %s has not run yet, so nothing of it failed: run it with --mode missing",
+              id);
+        }
         BackfillRecord start = start(request, targets, previous);
         toDo = toDo(request, start);
         progress = new Progress(start, listener, toDo.size());
@@ -214,14 +217,14 @@ public final class Backfills {
    * is in the run history.
    */
   RunSummary runWindow(RunRequest request) {
-    java.time.Instant start = clock.instant();
+    Instant start = clock.instant();
     BackfillRecord record = run(BackfillRequest.of(request), BackfillListener.NONE);
     boolean ok = record.status().equals(BackfillRecord.OK);
     String errors =
         record.steps().stream()
             .filter(BackfillRecord.Step::failed)
             .map(step -> step.key() + ": " + step.error())
-            .collect(java.util.stream.Collectors.joining("\n"));
+            .collect(Collectors.joining("\n"));
     String runId = start.toString();
     return new RunSummary(
         runId,
