@@ -386,4 +386,25 @@ class BackfillTest {
         .containsExactly("2024-03-06,2", "2024-03-07,2");
     assertThat(project.resolve(".sluice/backfills/bf-20240306-20240307.json")).exists();
   }
+
+  @Test
+  void anIncrementalModelLeftOutOfTheBackfillIsRebuiltWholeByTheNextRun() throws Exception {
+    Path project = landedWeek("incremental");
+    Files.writeString(
+        project.resolve("models/events_copy.sql"),
+        "{{ config(materialized='incremental', unique_key='id') }}\n"
+            + "SELECT id, kind, amount FROM {{ changes('events') }}\n");
+    ok("run", "-p", project.toString(), "--progress=never");
+    BackfillWeek.writeSource(project, BackfillWeek.FIXED, 5);
+
+    Result backfill = backfill(project, "2024-03-01", "2024-03-07", "--select", "source:events");
+
+    assertThat(backfill.out()).doesNotContain("(models)");
+    assertThat(rows(project, "SELECT count(*) FROM events_copy WHERE amount > 5"))
+        .as("not rebuilt by a backfill that did not select it")
+        .isNotEqualTo(List.of("0"));
+    ok("run", "-p", project.toString(), "--progress=never");
+    assertThat(rows(project, "SELECT * FROM events_copy ORDER BY ALL"))
+        .isEqualTo(rows(project, "SELECT id, kind, amount FROM lake.events ORDER BY ALL"));
+  }
 }
