@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       TestCommand.class,
       QualityCommand.class,
       QuarantineCommand.class,
+      BackfillCommand.class,
       MaintainCommand.class,
       ServeCommand.class,
       ExportCommand.class,

@@ -337,11 +337,15 @@ public final class ProjectRuntime implements AutoCloseable {
 
   /**
    * Runs what {@code request} selects on this open runtime, while no other pass runs, and records
-   * it in the run history.
+   * it in the run history. A request with a window is a backfill of its days (see {@link
+   * Backfills}).
    *
    * @throws SluiceException when the run failed; its category says whether a retry may succeed
    */
   public RunSummary run(RunRequest request, Clock clock, RunListener listener) {
+    if (request.window().isPresent()) {
+      return new Backfills(this, clock).runWindow(request);
+    }
     return runExclusively(
         () ->
             new PipelineRunner(project, engine, lake(), this::connector, clock, listener)
