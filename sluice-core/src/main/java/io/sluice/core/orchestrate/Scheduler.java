@@ -312,6 +312,10 @@ public final class Scheduler {
     boolean handled = false;
     Set<String> breached = Set.copyOf(breaches.get());
     for (Slot slot : slots.values()) {
+      boolean probe = slot.probes() && !now.isBefore(slot.nextProbe);
+      if (probe) {
+        slot.nextProbe = now.plus(pollInterval);
+      }
       while (slot.nextDue.isPresent() && !slot.nextDue.get().isAfter(now)) {
         Instant due = slot.nextDue.get();
         if (!slot.paused) {
@@ -328,7 +332,7 @@ public final class Scheduler {
               case SUCCESS -> slot.upstreamSucceeded.remove(trigger.target());
               case FRESHNESS_BREACH ->
                   breached.contains(trigger.target()) && slot.breachedBefore.add(trigger.target());
-              case NEW_DATA -> newDataDue(slot, now);
+              case NEW_DATA -> probe && newDataWaits(slot);
             };
         if (trigger.kind() == Trigger.Kind.FRESHNESS_BREACH
             && !breached.contains(trigger.target())) {
@@ -347,14 +351,11 @@ public final class Scheduler {
     return queued;
   }
 
-  private boolean newDataDue(Slot slot, Instant now) {
-    if (slot.paused
-        || slot.running > 0
-        || !slot.waiting.isEmpty()
-        || now.isBefore(slot.nextProbe)) {
+  /** Whether new data waits for an idle, unpaused schedule. */
+  private boolean newDataWaits(Slot slot) {
+    if (slot.paused || slot.running > 0 || !slot.waiting.isEmpty()) {
       return false;
     }
-    slot.nextProbe = now.plus(pollInterval);
     try {
       return newData.hasNewInput(slot.schedule.select(), slot.schedule.exclude());
     } catch (RuntimeException e) {
@@ -444,15 +445,9 @@ public final class Scheduler {
       if (!slot.paused && !slot.upstreamSucceeded.isEmpty()) {
         next = earliest(next, Optional.of(clock.instant()));
       }
-      boolean probes = slot.schedule.on().stream().anyMatch(t -> t.kind() != Trigger.Kind.SUCCESS);
-      if (probes && !slot.paused) {
-        next =
-            earliest(
-                next,
-                Optional.of(
-                    slot.nextProbe.isBefore(clock.instant())
-                        ? clock.instant().plus(pollInterval)
-                        : slot.nextProbe));
+      if (slot.probes() && !slot.paused) {
+        Instant now = clock.instant();
+        next = earliest(next, Optional.of(slot.nextProbe.isBefore(now) ? now : slot.nextProbe));
       }
     }
     return next;
@@ -608,6 +603,11 @@ public final class Scheduler {
       this.schedule = schedule;
       this.times = times;
       this.policy = policy;
+    }
+
+    /** Whether it has triggers that are probed (new data, freshness), at each poll interval. */
+    boolean probes() {
+      return schedule.on().stream().anyMatch(t -> t.kind() != Trigger.Kind.SUCCESS);
     }
   }
 }
