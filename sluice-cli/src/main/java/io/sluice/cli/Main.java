@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       QuarantineCommand.class,
       MaintainCommand.class,
       ServeCommand.class,
+      ScheduleCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },

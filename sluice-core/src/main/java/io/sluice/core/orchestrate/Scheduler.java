@@ -70,6 +70,7 @@ public final class Scheduler {
   private final NewDataProbe newData;
   private final Supplier<Set<String>> breaches;
   private final Duration pollInterval;
+  private final java.util.function.Consumer<RunRecord> onRunEnded;
   private final SchedulerState state;
   private final Map<String, Slot> slots = new LinkedHashMap<>();
   private final Object wakeup = new Object();
@@ -113,6 +114,7 @@ public final class Scheduler {
     this.newData = builder.newData;
     this.breaches = builder.breaches;
     this.pollInterval = builder.pollInterval;
+    this.onRunEnded = builder.onRunEnded;
     this.state = SchedulerState.load(builder.stateDirectory);
     Orchestration orchestration = builder.project.orchestration();
     for (Schedule schedule : orchestration.schedules()) {
@@ -149,6 +151,7 @@ public final class Scheduler {
     private NewDataProbe newData = (select, exclude) -> false;
     private Supplier<Set<String>> breaches = Set::of;
     private Duration pollInterval = Duration.ofMinutes(1);
+    private java.util.function.Consumer<RunRecord> onRunEnded = run -> {};
     private Path stateDirectory;
 
     private Builder(Project project, RunHistory history, RunExecutor.Work work) {
@@ -203,6 +206,12 @@ public final class Scheduler {
         throw new IllegalArgumentException("poll interval " + pollInterval + " is not positive");
       }
       this.pollInterval = pollInterval;
+      return this;
+    }
+
+    /** Told about every run that ended (on the run's thread), e.g. to print it. */
+    public Builder onRunEnded(java.util.function.Consumer<RunRecord> onRunEnded) {
+      this.onRunEnded = requireNonNull(onRunEnded, "onRunEnded is null");
       return this;
     }
 
@@ -426,7 +435,11 @@ public final class Scheduler {
       }
     }
     LOG.info("Schedule {}: run {} ended {}", slot.schedule.name(), ended.id(), ended.status());
-    wake();
+    try {
+      onRunEnded.accept(ended);
+    } finally {
+      wake();
+    }
   }
 
   /**
