@@ -5,6 +5,7 @@ import io.sluice.api.SluiceException;
 import io.sluice.config.ConfigType;
 import io.sluice.core.history.RunRecord;
 import io.sluice.core.orchestrate.Scheduler;
+import io.sluice.core.orchestrate.SchedulerLock;
 import io.sluice.core.project.Project;
 import io.sluice.core.run.ProjectCheck;
 import io.sluice.core.run.ProjectRuntime;
@@ -64,14 +65,23 @@ final class ScheduleCommand implements java.util.concurrent.Callable<Integer> {
     ProjectCheck.verify(project);
     Clock clock = Clock.systemUTC();
     Optional<Instant> until = bound.map(clock.instant()::plus);
-    try (ProjectRuntime runtime = ProjectRuntime.open(project, false)) {
-      SchedulerHost host = SchedulerHost.start(runtime, clock, until, run -> printRun(out, run));
-      if (!host.running()) {
-        throw new SluiceException(
-            ErrorCategory.EXTERNAL,
-            "Not scheduling project '%s': %s; stop that process first (or let it schedule)"
-                .formatted(project.name(), host.refusal()));
-      }
+    SchedulerLock.Attempt lock = SchedulerHost.tryLock(project, clock);
+    if (!lock.acquired()) {
+      throw new SluiceException(
+          ErrorCategory.EXTERNAL,
+          "Not scheduling project '%s': %s; stop that process first (or let it schedule)"
+              .formatted(project.name(), lock.refusal()));
+    }
+    ProjectRuntime opened;
+    try {
+      opened = ProjectRuntime.open(project, false);
+    } catch (RuntimeException e) {
+      lock.lock().orElseThrow().close();
+      throw e;
+    }
+    try (ProjectRuntime runtime = opened) {
+      SchedulerHost host =
+          SchedulerHost.start(runtime, lock, clock, until, run -> printRun(out, run));
       AtomicBoolean ended = new AtomicBoolean();
       CountDownLatch closed = new CountDownLatch(1);
       Thread hook = new Thread(() -> stopOnSignal(host, ended, closed), "sluice-shutdown");

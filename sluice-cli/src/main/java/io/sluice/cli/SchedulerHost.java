@@ -44,19 +44,27 @@ final class SchedulerHost implements AutoCloseable {
   }
 
   /**
-   * Takes the scheduler lock of {@code runtime}'s project and starts its scheduler, or reports who
-   * holds the lock ({@link #running()} is then false).
+   * Tries to take the scheduler lock of {@code project}: before opening it, so that a process that
+   * cannot open it (another one serves it) can say who schedules.
+   */
+  static SchedulerLock.Attempt tryLock(Project project, Clock clock) {
+    return SchedulerLock.tryAcquire(project.stateDirectory(), clock);
+  }
+
+  /**
+   * Starts the scheduler of {@code runtime}'s project when {@code attempt} took its lock (which it
+   * then owns), or reports who holds the lock ({@link #running()} is then false).
    *
    * @param until stop scheduling at this instant, if given
    * @param onRunEnded told about every run that ended
    */
   static SchedulerHost start(
       ProjectRuntime runtime,
+      SchedulerLock.Attempt attempt,
       Clock clock,
       Optional<Instant> until,
       Consumer<RunRecord> onRunEnded) {
     Project project = runtime.project();
-    SchedulerLock.Attempt attempt = SchedulerLock.tryAcquire(project.stateDirectory(), clock);
     if (!attempt.acquired()) {
       return new SchedulerHost(Optional.empty(), Optional.empty(), attempt.refusal(), until);
     }

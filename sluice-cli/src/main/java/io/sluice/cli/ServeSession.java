@@ -149,7 +149,18 @@ public final class ServeSession implements AutoCloseable {
             serve.maxConnectionsPerClient());
     requireNonNull(onBatch, "onBatch is null");
     Optional<String> sqlPassword = sqlPassword(project, env);
-    ProjectRuntime runtime = open(project);
+    // Taken first: when another process serves the project, opening it fails (its ingest log is
+    // in use), and the lock says which process that is.
+    Optional<io.sluice.core.orchestrate.SchedulerLock.Attempt> schedulerLock =
+        project.orchestration().schedules().isEmpty()
+            ? Optional.empty()
+            : Optional.of(SchedulerHost.tryLock(project, Clock.systemUTC()));
+    ProjectRuntime runtime;
+    try {
+      runtime = ProjectRuntime.open(project, false);
+    } catch (RuntimeException e) {
+      throw servedElsewhere(project, schedulerLock, e);
+    }
     Optional<PgWireServer> sqlEndpoint = Optional.empty();
     try {
       if (sqlPassword.isPresent()) {
@@ -167,44 +178,47 @@ public final class ServeSession implements AutoCloseable {
               query,
               Optional.of(session::prometheus));
       session.processorThread.start();
-      if (!project.orchestration().schedules().isEmpty()) {
+      if (schedulerLock.isPresent()) {
         session.scheduler =
-            Optional.of(SchedulerHost.start(runtime, session.clock, Optional.empty(), run -> {}));
+            Optional.of(
+                SchedulerHost.start(
+                    runtime, schedulerLock.get(), session.clock, Optional.empty(), run -> {}));
       }
       return session;
     } catch (RuntimeException e) {
       sqlEndpoint.ifPresent(PgWireServer::close);
       runtime.close();
-      throw e;
+      throw servedElsewhere(project, schedulerLock, e);
     }
   }
 
   /**
-   * Opens the project for writing; when another process has it open and runs its scheduler, says
-   * which process.
+   * The error of a start that failed, saying which process serves the project when another one
+   * holds its scheduler lock; releases the lock if this process took it.
    */
-  private static ProjectRuntime open(Project project) {
-    try {
-      return ProjectRuntime.open(project, false);
-    } catch (RuntimeException e) {
-      if (project.orchestration().schedules().isEmpty()) {
-        throw e;
-      }
-      io.sluice.core.orchestrate.SchedulerLock.Attempt scheduler =
-          io.sluice.core.orchestrate.SchedulerLock.tryAcquire(
-              project.stateDirectory(), Clock.systemUTC());
-      if (scheduler.acquired()) {
-        scheduler.lock().orElseThrow().close(); // nobody schedules: the error is about else
-        throw e;
-      }
-      throw new SluiceException(
-          e instanceof SluiceException sluice
-              ? sluice.category()
-              : io.sluice.api.ErrorCategory.EXTERNAL,
-          "Cannot serve project '%s': another sluice process serves it (%s): %s"
-              .formatted(project.name(), scheduler.refusal(), e.getMessage()),
-          e);
+  private static RuntimeException servedElsewhere(
+      Project project,
+      Optional<io.sluice.core.orchestrate.SchedulerLock.Attempt> schedulerLock,
+      RuntimeException failure) {
+    if (schedulerLock.isEmpty()) {
+      return failure;
     }
+    io.sluice.core.orchestrate.SchedulerLock.Attempt attempt = schedulerLock.get();
+    if (attempt.acquired()) {
+      try {
+        attempt.lock().orElseThrow().close();
+      } catch (RuntimeException e) {
+        failure.addSuppressed(e);
+      }
+      return failure;
+    }
+    return new SluiceException(
+        failure instanceof SluiceException sluice
+            ? sluice.category()
+            : io.sluice.api.ErrorCategory.EXTERNAL,
+        "Cannot serve project '%s': another sluice process serves it (%s): %s"
+            .formatted(project.name(), attempt.refusal(), failure.getMessage()),
+        failure);
   }
 
   /**
