@@ -129,7 +129,6 @@ public final class ContinuousProcessor {
   /** Runs batches until {@link #stop} is called, then drains what waits (bounded) and returns. */
   public void run() {
     long lastStart = Long.MIN_VALUE / 2;
-    long retryAtMillis = Long.MIN_VALUE;
     // A first pass at once: it recovers a batch a crash interrupted and releases landed records.
     pass();
     nextMaintenance = clock.millis();
@@ -143,7 +142,9 @@ public final class ContinuousProcessor {
           boolean due =
               waiting >= triggerRecords
                   || ((waiting > 0 || !polled.isEmpty()) && now - lastStart >= intervalMillis);
-          if ((due && now >= retryAtMillis) || now >= nextMaintenance || publishDue(now)) {
+          if ((due && (retryAt == null || now >= retryAt.toEpochMilli()))
+              || now >= nextMaintenance
+              || publishDue(now)) {
             break;
           }
           try {
@@ -165,10 +166,7 @@ public final class ContinuousProcessor {
         continue;
       }
       lastStart = clock.millis();
-      if (!pass()) {
-        retryAtMillis = clock.millis() + backoffMillis();
-        retryAt = Instant.ofEpochMilli(retryAtMillis);
-      }
+      pass(); // a failure set retryAt
     }
     if (drainOnStop) {
       drain();
@@ -243,9 +241,10 @@ public final class ContinuousProcessor {
       return true;
     } catch (RuntimeException e) {
       failuresInARow++;
-      lastError = errors.describe(e);
       lastFailureRetryable =
           e instanceof io.sluice.api.SluiceException sluice && sluice.category().retryable();
+      retryAt = Instant.ofEpochMilli(clock.millis() + backoffMillis());
+      lastError = errors.describe(e); // last: /health shows failing with the above in place
       if (lastFailureRetryable) {
         LOG.error("A micro-batch failed (attempt {}); retrying with backoff", failuresInARow, e);
       } else {
