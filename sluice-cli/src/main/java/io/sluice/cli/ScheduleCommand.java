@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +65,6 @@ final class ScheduleCommand implements java.util.concurrent.Callable<Integer> {
     Optional<Duration> bound = duration.map(ScheduleCommand::parseDuration);
     ProjectCheck.verify(project);
     Clock clock = Clock.systemUTC();
-    Optional<Instant> until = bound.map(clock.instant()::plus);
     SchedulerLock.Attempt lock = SchedulerHost.tryLock(project, clock);
     if (!lock.acquired()) {
       throw new SluiceException(
@@ -80,6 +80,7 @@ final class ScheduleCommand implements java.util.concurrent.Callable<Integer> {
       throw e;
     }
     try (ProjectRuntime runtime = opened) {
+      Optional<Instant> until = bound.map(clock.instant()::plus);
       SchedulerHost host =
           SchedulerHost.start(runtime, lock, clock, until, run -> printRun(out, run));
       AtomicBoolean ended = new AtomicBoolean();
@@ -90,14 +91,17 @@ final class ScheduleCommand implements java.util.concurrent.Callable<Integer> {
           "sluice schedule: project %s, %d schedules%s%n",
           project.name(),
           project.orchestration().schedules().size(),
-          until.map(end -> ", until " + end).orElse(""));
+          until.map(end -> ", until " + end.truncatedTo(ChronoUnit.SECONDS)).orElse(""));
       for (Scheduler.ScheduleState state : host.scheduler().orElseThrow().schedules()) {
         out.printf(
             "  %s: %s%n",
             state.name(),
             state.paused()
                 ? "paused"
-                : state.nextDue().map(due -> "next at " + due).orElse("on triggers"));
+                : state
+                    .nextDue()
+                    .map(due -> "next at " + due.truncatedTo(ChronoUnit.MILLIS))
+                    .orElse("on triggers"));
       }
       out.flush();
       try {
@@ -146,7 +150,7 @@ final class ScheduleCommand implements java.util.concurrent.Callable<Integer> {
         run.attempts().isEmpty() ? null : run.attempts().get(run.attempts().size() - 1);
     StringBuilder line =
         new StringBuilder()
-            .append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+            .append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
             .append("  ")
             .append(run.request().trigger())
             .append("  run ")

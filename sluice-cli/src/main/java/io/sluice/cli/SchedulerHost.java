@@ -23,6 +23,10 @@ import java.util.function.Consumer;
  * another process holds the lock, runs nothing and says who schedules.
  */
 final class SchedulerHost implements AutoCloseable {
+  // How long a stop waits for the scheduled runs in progress to end (the runtime's close then
+  // waits for the engine anyway).
+  private static final java.time.Duration RUN_END_WAIT = java.time.Duration.ofHours(1);
+
   private final Optional<SchedulerLock> lock;
   private final Optional<Scheduler> scheduler;
   private final String refusal;
@@ -164,8 +168,8 @@ final class SchedulerHost implements AutoCloseable {
   }
 
   /**
-   * Stops scheduling: no run starts any more; a run in progress goes on on its thread until the
-   * runtime closes (which waits for it). Releases the lock.
+   * Stops scheduling: no run starts any more; waits for the runs in progress to end, then releases
+   * the lock.
    */
   @Override
   public void close() {
@@ -175,6 +179,7 @@ final class SchedulerHost implements AutoCloseable {
     scheduler.get().stop();
     try {
       thread.join();
+      scheduler.get().awaitRunsEnded(RUN_END_WAIT);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {

@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *       up per {@code catch-up}: {@code skip} none, {@code latest} the newest once, {@code all}
  *       each in order. A first start catches up nothing.
  *   <li>A run starts up to {@code jitter} after its due time (at random), and waits (queued) while
- *       {@code max-concurrent} runs of its schedule run.
+ *       {@code max-concurrent} runs of its schedule run; a due time that comes while a run of the
+ *       schedule still waits is skipped, so that a schedule whose runs take longer than its period
+ *       never piles up runs (catch-up {@code all} queues its missed runs all the same).
  *   <li>{@code new-data} is probed every poll interval while the schedule has no run queued or
  *       running; {@code success:S} fires once after each successful run of S; {@code
  *       freshness-breach:SLA} fires when the SLA becomes breached (not again while it stays
@@ -327,7 +329,15 @@ public final class Scheduler {
       }
       while (slot.nextDue.isPresent() && !slot.nextDue.get().isAfter(now)) {
         Instant due = slot.nextDue.get();
-        if (!slot.paused) {
+        if (slot.paused) {
+          LOG.debug("Schedule {}: due at {} while paused, not run", slot.schedule.name(), due);
+        } else if (!slot.waiting.isEmpty()) {
+          // A run of it already waits for a slot: one more would only pile up behind it.
+          LOG.warn(
+              "Schedule {}: due at {} while a run of it still waits to start; skipped",
+              slot.schedule.name(),
+              due);
+        } else {
           enqueue(slot, due, "due");
           queued = true;
         }
@@ -419,6 +429,7 @@ public final class Scheduler {
     } finally {
       synchronized (this) {
         slot.running--;
+        notifyAll(); // awaitRunsEnded
       }
     }
     synchronized (this) {
@@ -502,6 +513,22 @@ public final class Scheduler {
         wakeRequested = false;
       }
     }
+  }
+
+  /**
+   * Waits until no run started by this scheduler is running (after {@link #stop()}: queued runs do
+   * not start any more); false when {@code timeout} passed first.
+   */
+  public synchronized boolean awaitRunsEnded(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (slots.values().stream().anyMatch(slot -> slot.running > 0)) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
   }
 
   /** Ends {@link #run} at its next wake-up (at once when it waits). */
