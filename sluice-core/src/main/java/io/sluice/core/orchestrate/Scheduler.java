@@ -313,7 +313,9 @@ public final class Scheduler {
     requireStarted();
     boolean changed = true;
     for (int rounds = 0; changed && rounds < 100; rounds++) {
-      changed = queueDue(clock.instant());
+      // Runs already queued (a catch-up) start before new due times are looked at.
+      changed = startWaiting(clock.instant());
+      changed |= queueDue(clock.instant());
       changed |= startWaiting(clock.instant());
     }
   }

@@ -191,6 +191,26 @@ class SchedulerTest {
   }
 
   @Test
+  void aScheduleWhoseRunTakesLongerThanItsPeriodQueuesOneRunAndSkipsTheRest() {
+    Project project = project("  - name: hourly\n    cron: \"0 * * * *\"\n");
+    List<Runnable> started = new ArrayList<>(); // runs that never end during the test
+    Scheduler scheduler = builder(project).runsOn(started::add).build();
+    scheduler.start();
+    advance(scheduler, Duration.ofMinutes(150));
+    assertThat(started).hasSize(1);
+    Scheduler.ScheduleState hourly = scheduler.schedules().get(0);
+    assertThat(hourly.running()).isEqualTo(1);
+    assertThat(hourly.queued()).isEqualTo(1);
+    assertThat(history.list(100, "schedule:hourly"))
+        .extracting(RunRecord::createdAt)
+        .containsExactlyInAnyOrder(
+            Instant.parse("2026-06-01T00:00:00Z"), Instant.parse("2026-06-01T01:00:00Z"));
+    started.get(0).run(); // the first run ends: the queued one starts at the next tick
+    scheduler.tick();
+    assertThat(started).hasSize(2);
+  }
+
+  @Test
   void aSecondSchedulerLockIsRefusedNamingItsHolder() {
     Clock utc = Clock.systemUTC();
     SchedulerLock.Attempt first = SchedulerLock.tryAcquire(directory, utc);
