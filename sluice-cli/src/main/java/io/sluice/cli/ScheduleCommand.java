@@ -34,10 +34,12 @@ import picocli.CommandLine.Spec;
       "zones, intervals, triggers, catch-up of runs missed while no scheduler ran, and retries of",
       "transient failures. One scheduler per project: when another process schedules, it says",
       "which and exits. Stops on Ctrl-C or SIGTERM: no new run starts, the run in progress",
-      "finishes first."
+      "finishes first (up to 10 minutes; a longer one is stopped and recovered by the next run)."
     })
 final class ScheduleCommand implements java.util.concurrent.Callable<Integer> {
-  private static final long REPORT_WAIT_SECONDS = 30;
+  // How long a Ctrl-C waits for the run in progress; a longer one stops where it is (the next run
+  // recovers it, as after a crash).
+  private static final long STOP_WAIT_MINUTES = 10;
 
   @Mixin ProjectOptions options;
   @Spec CommandSpec spec;
@@ -131,7 +133,7 @@ final class ScheduleCommand implements java.util.concurrent.Callable<Integer> {
     }
     host.scheduler().ifPresent(Scheduler::stop);
     try {
-      closed.await(REPORT_WAIT_SECONDS, TimeUnit.SECONDS);
+      closed.await(STOP_WAIT_MINUTES, TimeUnit.MINUTES);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
