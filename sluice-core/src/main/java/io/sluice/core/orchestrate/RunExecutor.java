@@ -312,11 +312,16 @@ public final class RunExecutor {
     return text.length() > MAX_LOG_CHARS ? text.substring(0, MAX_LOG_CHARS) : text.toString();
   }
 
-  /** A run id: its creation time in UTC, then a sequence number; sorts by creation time. */
+  /**
+   * A run id: its creation time in UTC, a sequence number and a random suffix (runs of other
+   * processes created the same millisecond); sorts by creation time.
+   */
   static String newId(Instant createdAt) {
-    return ID_TIME.format(createdAt)
-        + "-"
-        + String.format("%04d", SEQUENCE.incrementAndGet() % 10000);
+    return "%s-%04d%04x"
+        .formatted(
+            ID_TIME.format(createdAt),
+            SEQUENCE.incrementAndGet() % 10000,
+            java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000));
   }
 
   /** What {@link #cancel} needs to stop a run. */
