@@ -29,13 +29,6 @@ public final class RetryPolicy {
     this.random = requireNonNull(random, "random is null");
   }
 
-  /** A policy that never retries: one attempt. */
-  public static RetryPolicy never() {
-    return new RetryPolicy(
-        new Orchestration.Retries(1, Duration.ZERO, Duration.ZERO, 1.0, 0.0),
-        RandomGenerator.getDefault());
-  }
-
   /** Attempts in all, the first included. */
   public int maxAttempts() {
     return retries.maxAttempts();

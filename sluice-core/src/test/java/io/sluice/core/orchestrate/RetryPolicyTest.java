@@ -47,9 +47,4 @@ class RetryPolicyTest {
       assertThat(same.backoff(attempt)).isEqualTo(wait);
     }
   }
-
-  @Test
-  void neverMeansOneAttempt() {
-    assertThat(RetryPolicy.never().retries(ErrorCategory.EXTERNAL, 1)).isFalse();
-  }
 }
