@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       MaintainCommand.class,
       ServeCommand.class,
       ExportCommand.class,
+      ScheduleCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },

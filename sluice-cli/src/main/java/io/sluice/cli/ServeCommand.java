@@ -29,7 +29,9 @@ import picocli.CommandLine.Spec;
       "(POST /v1/streams/<source>/records), make them durable in the ingest log before answering,",
       "and land them continuously in micro-batches (the same pass as sluice run). Stops gracefully",
       "on Ctrl-C or SIGTERM: answers the pushes in flight and finishes the batch in progress;",
-      "records still waiting stay in the ingest log and land at the next start."
+      "records still waiting stay in the ingest log and land at the next start. When the",
+      "project has schedules, runs them too (one scheduler per project: when another process",
+      "holds it, says which; /health shows the scheduler's state)."
     })
 final class ServeCommand implements Callable<Integer> {
   private static final long REPORT_WAIT_SECONDS = 5;
@@ -69,6 +71,16 @@ final class ServeCommand implements Callable<Integer> {
     out.printf(
         "  health: %s/health, metrics: %s/metrics, API: %s/v1/openapi.yaml%n",
         session.uri(), session.uri(), session.uri());
+    session
+        .scheduler()
+        .ifPresent(
+            host ->
+                out.printf(
+                    "  scheduler: %s%n",
+                    host.running()
+                        ? host.scheduler().orElseThrow().schedules().size()
+                            + " schedules (status in /health)"
+                        : "not in this process: " + host.refusal()));
     session
         .sqlAddress()
         .ifPresent(

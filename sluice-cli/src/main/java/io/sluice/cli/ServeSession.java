@@ -59,6 +59,8 @@ public final class ServeSession implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final List<StreamEndpoint> streams;
   private final Optional<PgWireServer> sqlEndpoint;
+  // The project's scheduler, when it has schedules (running here, or reporting who runs it).
+  private Optional<SchedulerHost> scheduler = Optional.empty();
   private boolean closed;
 
   private ServeSession(
@@ -129,7 +131,8 @@ public final class ServeSession implements AutoCloseable {
       throw SluiceException.user(
           "Project '%s' has no continuous source (one that receives pushed records, such as"
               + " connector: stream, or a change stream, such as connector: cdc), so sluice serve"
-              + " has nothing to receive; see docs/streaming.md",
+              + " has nothing to receive (sluice schedule runs the schedules of such a project);"
+              + " see docs/streaming.md",
           project.name());
     }
     Project.ServeConfig serve = project.serve();
@@ -146,7 +149,18 @@ public final class ServeSession implements AutoCloseable {
             serve.maxConnectionsPerClient());
     requireNonNull(onBatch, "onBatch is null");
     Optional<String> sqlPassword = sqlPassword(project, env);
-    ProjectRuntime runtime = ProjectRuntime.open(project, false);
+    // Taken first: when another process serves the project, opening it fails (its ingest log is
+    // in use), and the lock says which process that is.
+    Optional<io.sluice.core.orchestrate.SchedulerLock.Attempt> schedulerLock =
+        project.orchestration().schedules().isEmpty()
+            ? Optional.empty()
+            : Optional.of(SchedulerHost.tryLock(project, Clock.systemUTC()));
+    ProjectRuntime runtime;
+    try {
+      runtime = ProjectRuntime.open(project, false);
+    } catch (RuntimeException e) {
+      throw servedElsewhere(project, schedulerLock, e);
+    }
     Optional<PgWireServer> sqlEndpoint = Optional.empty();
     try {
       if (sqlPassword.isPresent()) {
@@ -164,12 +178,47 @@ public final class ServeSession implements AutoCloseable {
               query,
               Optional.of(session::prometheus));
       session.processorThread.start();
+      if (schedulerLock.isPresent()) {
+        session.scheduler =
+            Optional.of(
+                SchedulerHost.start(
+                    runtime, schedulerLock.get(), session.clock, Optional.empty(), run -> {}));
+      }
       return session;
     } catch (RuntimeException e) {
       sqlEndpoint.ifPresent(PgWireServer::close);
       runtime.close();
-      throw e;
+      throw servedElsewhere(project, schedulerLock, e);
     }
+  }
+
+  /**
+   * The error of a start that failed, saying which process serves the project when another one
+   * holds its scheduler lock; releases the lock if this process took it.
+   */
+  private static RuntimeException servedElsewhere(
+      Project project,
+      Optional<io.sluice.core.orchestrate.SchedulerLock.Attempt> schedulerLock,
+      RuntimeException failure) {
+    if (schedulerLock.isEmpty()) {
+      return failure;
+    }
+    io.sluice.core.orchestrate.SchedulerLock.Attempt attempt = schedulerLock.get();
+    if (attempt.acquired()) {
+      try {
+        attempt.lock().orElseThrow().close();
+      } catch (RuntimeException e) {
+        failure.addSuppressed(e);
+      }
+      return failure;
+    }
+    return new SluiceException(
+        failure instanceof SluiceException sluice
+            ? sluice.category()
+            : io.sluice.api.ErrorCategory.EXTERNAL,
+        "Cannot serve project '%s': another sluice process serves it (%s): %s"
+            .formatted(project.name(), attempt.refusal(), failure.getMessage()),
+        failure);
   }
 
   /**
@@ -320,7 +369,19 @@ public final class ServeSession implements AutoCloseable {
    */
   public Map<String, Object> status(boolean details) {
     ContinuousProcessor ready = processor;
-    return ready == null ? Map.of("status", "starting") : ready.status(details);
+    Map<String, Object> status =
+        new java.util.LinkedHashMap<>(
+            ready == null ? Map.of("status", "starting") : ready.status(details));
+    scheduler.ifPresent(host -> status.put("scheduler", host.status()));
+    return status;
+  }
+
+  /**
+   * Whether this session runs the project's scheduler; empty when the project has no schedules.
+   * When another process holds the scheduler lock, {@link SchedulerHost#refusal()} says which.
+   */
+  Optional<SchedulerHost> scheduler() {
+    return scheduler;
   }
 
   private String prometheus() {
@@ -424,7 +485,11 @@ public final class ServeSession implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      runtime.close();
+      try {
+        scheduler.ifPresent(SchedulerHost::close);
+      } finally {
+        runtime.close();
+      }
     }
   }
 }

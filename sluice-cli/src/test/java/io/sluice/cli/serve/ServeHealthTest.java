@@ -50,6 +50,37 @@ class ServeHealthTest {
   }
 
   @Test
+  void aBatchFailingOnAUserErrorIsNotRetriedFastAndHealthSaysSo() throws Exception {
+    StreamProject.create(dir);
+    Files.writeString(
+        dir.resolve("sluice.yaml"),
+        "name: live\nserve:\n  port: 0\n  trigger-interval-ms: 50\nretries:\n  max-backoff: 7m\n");
+    Files.writeString(
+        dir.resolve("models/per_user.sql"),
+        "{{ config(materialized='table') }}\n"
+            + "SELECT CAST(\"user\" AS INTEGER) AS n FROM {{ source('events') }}\n");
+    try (ServeSession session =
+        ServeSession.start(ProjectLoader.load(dir), Optional.empty(), Map.of(), summary -> {})) {
+      java.time.Instant pushed = java.time.Instant.now();
+      StreamProject.push(client, session.uri(), StreamProject.event("e1", "ann", "1"));
+
+      String health = awaitHealth(session, null, body -> body.contains("\"status\":\"failing\""));
+
+      // A user error fails the same way every time: the next try is max-backoff away, not 50 ms.
+      assertThat(health).contains("\"failures-in-a-row\":1,\"retryable\":false,\"retry-at\":\"");
+      String retryAt = health.replaceAll(".*\"retry-at\":\"([^\"]+)\".*", "$1");
+      assertThat(java.time.Instant.parse(retryAt))
+          .isAfterOrEqualTo(pushed.plus(java.time.Duration.ofMinutes(7)));
+      assertThat(
+              StreamProject.push(client, session.uri(), StreamProject.event("e2", "bob", "2"))
+                  .statusCode())
+          .as("pushes are still accepted")
+          .isEqualTo(200);
+      assertThat(session.waiting()).as("and wait, not retried meanwhile").isEqualTo(1);
+    }
+  }
+
+  @Test
   void aFailingBatchShowsOnlyItsStatusWithoutTheTokenAndARedactedErrorWithIt() throws Exception {
     StreamProject.create(dir);
     Files.writeString(

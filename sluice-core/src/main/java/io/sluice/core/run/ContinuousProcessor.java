@@ -22,9 +22,12 @@ import org.slf4j.LoggerFactory;
  * serve.trigger-interval-ms} has passed since the previous batch started.
  *
  * <p>Exactly once: each batch commits the log positions it consumed with its data (see {@link
- * PipelineRunner}), so a crash at any point is recovered by the next pass. A failed pass is retried
- * with exponential backoff (up to 30 s); pushes are still accepted meanwhile, up to the backlog
- * bound.
+ * PipelineRunner}), so a crash at any point is recovered by the next pass. A pass that failed for a
+ * transient cause (an outside system, I/O, a lock) is retried with the project's {@code retries}
+ * policy (exponential backoff with jitter, then every {@code max-backoff} while it keeps failing);
+ * a pass that failed on a user, data or internal error, which fails the same way every time, is not
+ * retried fast: only every {@code max-backoff} (e.g. once a source file was fixed), with {@code
+ * /health} saying so. Pushes are still accepted meanwhile, up to the backlog bound.
  *
  * <p>{@link #run} runs on the caller's thread until {@link #stop}; then it drains what waits (if
  * asked to) and returns.
@@ -32,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class ContinuousProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(ContinuousProcessor.class);
   private static final long POLL_MILLIS = 5;
-  private static final long MAX_BACKOFF_MILLIS = 30_000;
   private static final int MAX_DRAIN_PASSES = 100;
 
   private final ProjectRuntime runtime;
@@ -57,6 +59,9 @@ public final class ContinuousProcessor {
   private volatile long lastBatchMillis;
   private volatile Map<String, Object> lastError; // redacted, see HealthError
   private volatile int failuresInARow;
+  private volatile boolean lastFailureRetryable;
+  private volatile Instant retryAt;
+  private final io.sluice.core.orchestrate.RetryPolicy retries;
   private volatile long maintenanceRuns;
   private static final long PUBLISH_RETRY_MILLIS = 1000;
   // When a throttled snapshot publication was deferred; -1 when none is.
@@ -84,6 +89,9 @@ public final class ContinuousProcessor {
     this.maintenance = Maintenance.of(runtime, clock);
     this.maintenanceSettings = project.maintenance();
     this.errors = new HealthError(project);
+    this.retries =
+        new io.sluice.core.orchestrate.RetryPolicy(
+            project.orchestration().retries(), java.util.random.RandomGenerator.getDefault());
   }
 
   /**
@@ -121,7 +129,6 @@ public final class ContinuousProcessor {
   /** Runs batches until {@link #stop} is called, then drains what waits (bounded) and returns. */
   public void run() {
     long lastStart = Long.MIN_VALUE / 2;
-    long retryAt = Long.MIN_VALUE;
     // A first pass at once: it recovers a batch a crash interrupted and releases landed records.
     pass();
     nextMaintenance = clock.millis();
@@ -135,7 +142,9 @@ public final class ContinuousProcessor {
           boolean due =
               waiting >= triggerRecords
                   || ((waiting > 0 || !polled.isEmpty()) && now - lastStart >= intervalMillis);
-          if ((due && now >= retryAt) || now >= nextMaintenance || publishDue(now)) {
+          if ((due && (retryAt == null || now >= retryAt.toEpochMilli()))
+              || now >= nextMaintenance
+              || publishDue(now)) {
             break;
           }
           try {
@@ -157,14 +166,23 @@ public final class ContinuousProcessor {
         continue;
       }
       lastStart = clock.millis();
-      if (!pass()) {
-        long backoff = Math.min(MAX_BACKOFF_MILLIS, intervalMillis << Math.min(failuresInARow, 16));
-        retryAt = clock.millis() + backoff;
-      }
+      pass(); // a failure set retryAt
     }
     if (drainOnStop) {
       drain();
     }
+  }
+
+  /**
+   * The wait after the last failure: per the retry policy while transient failures are within its
+   * attempts; the policy's longest wait after a user, data or internal error, or beyond them.
+   */
+  private long backoffMillis() {
+    if (lastFailureRetryable
+        && retries.retries(io.sluice.api.ErrorCategory.EXTERNAL, failuresInARow)) {
+      return retries.backoff(failuresInARow).toMillis();
+    }
+    return retries.ceiling(Integer.MAX_VALUE).toMillis();
   }
 
   private void drain() {
@@ -215,6 +233,7 @@ public final class ContinuousProcessor {
       lastBatchMillis = clock.millis() - start;
       lastError = null;
       failuresInARow = 0;
+      retryAt = null;
       publish();
       if (summary.rowsRead() > 0) {
         onBatch.accept(summary);
@@ -222,8 +241,19 @@ public final class ContinuousProcessor {
       return true;
     } catch (RuntimeException e) {
       failuresInARow++;
-      lastError = errors.describe(e);
-      LOG.error("A micro-batch failed (attempt {}); retrying with backoff", failuresInARow, e);
+      lastFailureRetryable =
+          e instanceof io.sluice.api.SluiceException sluice && sluice.category().retryable();
+      retryAt = Instant.ofEpochMilli(clock.millis() + backoffMillis());
+      lastError = errors.describe(e); // last: /health shows failing with the above in place
+      if (lastFailureRetryable) {
+        LOG.error("A micro-batch failed (attempt {}); retrying with backoff", failuresInARow, e);
+      } else {
+        LOG.error(
+            "A micro-batch failed on an error that a retry does not fix; fix the cause (see the"
+                + " error), then it is tried again within {} or at the next start",
+            retries.ceiling(Integer.MAX_VALUE),
+            e);
+      }
       return false;
     }
   }
@@ -307,6 +337,9 @@ public final class ContinuousProcessor {
     processor.put("last-batch-at", lastBatchAt == null ? null : lastBatchAt.toString());
     processor.put("last-batch-ms", lastBatchMillis);
     processor.put("failures-in-a-row", failuresInARow);
+    processor.put("retryable", lastError == null || lastFailureRetryable);
+    Instant nextRetry = retryAt;
+    processor.put("retry-at", nextRetry == null ? null : nextRetry.toString());
     Map<String, Object> maintained = new LinkedHashMap<>();
     maintained.put("runs", maintenanceRuns);
     maintained.put("last-at", lastMaintenanceAt == null ? null : lastMaintenanceAt.toString());

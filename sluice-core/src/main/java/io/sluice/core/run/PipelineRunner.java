@@ -706,6 +706,23 @@ public final class PipelineRunner {
     return BatchHistory.of(clean.snapshots()).nextBatchId();
   }
 
+  /**
+   * Whether {@code source} has input that no committed batch landed: a batch interrupted before its
+   * clean commit, or splits its connector plans after the committed positions. Reads no record (the
+   * scheduler's {@code new-data} trigger).
+   */
+  static boolean hasNewInput(
+      Lake lake, StateStore state, SourceDef source, SourceConnector connector) {
+    if (state.intent(source.name()).isPresent()) {
+      return true;
+    }
+    Map<String, String> committed =
+        lake.load(new io.sluice.api.lake.TableId(LakeLayout.CLEAN, source.name()))
+            .map(PipelineRunner::committedPositions)
+            .orElse(Map.of());
+    return !connector.plan(committed).splits().isEmpty();
+  }
+
   /** The positions every committed batch consumed, later batches overriding earlier ones. */
   static Map<String, String> committedPositions(LakeTable clean) {
     return BatchHistory.of(clean.snapshots()).positions();

@@ -353,6 +353,27 @@ public final class ProjectRuntime implements AutoCloseable {
   }
 
   /**
+   * Whether a source that {@code select} and {@code exclude} select has input no run has landed
+   * (the scheduler's {@code new-data} trigger): plans each source's connector against its committed
+   * positions, without reading a record or waiting for a run in progress.
+   */
+  public boolean hasNewInput(List<String> select, List<String> exclude) {
+    io.sluice.core.project.Selection selection =
+        io.sluice.core.project.Selection.of(project, select, exclude);
+    for (SourceDef source : project.sources()) {
+      if (!selection.hasSource(source.name())) {
+        continue;
+      }
+      try (SourceConnector connector = connector(source)) {
+        if (PipelineRunner.hasNewInput(lake(), state(), source, connector)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * The project's model tests against the warehouse as it is, without running the pipeline: the
    * lake's views are brought up to date first, so that tests on sources see what has landed. Needs
    * the warehouse open for writing (the views live in it).

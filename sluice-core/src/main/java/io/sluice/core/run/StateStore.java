@@ -175,7 +175,7 @@ public final class StateStore {
   }
 
   /** Writes through a temporary file, fsyncs and renames, so readers see all or nothing. */
-  static void writeAtomically(Path target, byte[] content) throws IOException {
+  public static void writeAtomically(Path target, byte[] content) throws IOException {
     Files.createDirectories(target.getParent());
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     try (FileChannel channel =
