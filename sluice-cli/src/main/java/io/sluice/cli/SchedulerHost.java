@@ -3,6 +3,10 @@ package io.sluice.cli;
 import io.sluice.core.history.InMemoryRunHistory;
 import io.sluice.core.history.RunHistory;
 import io.sluice.core.history.RunRecord;
+import io.sluice.core.orchestrate.EventSink;
+import io.sluice.core.orchestrate.FreshnessEvaluator;
+import io.sluice.core.orchestrate.FreshnessState;
+import io.sluice.core.orchestrate.RefreshTimes;
 import io.sluice.core.orchestrate.Scheduler;
 import io.sluice.core.orchestrate.SchedulerLock;
 import io.sluice.core.project.Project;
@@ -31,6 +35,7 @@ final class SchedulerHost implements AutoCloseable {
   private final Optional<Scheduler> scheduler;
   private final String refusal;
   private final Optional<Instant> until;
+  private final Optional<FreshnessEvaluator> freshness;
   private final Thread thread;
   private volatile Throwable failure;
 
@@ -38,7 +43,9 @@ final class SchedulerHost implements AutoCloseable {
       Optional<SchedulerLock> lock,
       Optional<Scheduler> scheduler,
       String refusal,
-      Optional<Instant> until) {
+      Optional<Instant> until,
+      Optional<FreshnessEvaluator> freshness) {
+    this.freshness = freshness;
     this.lock = lock;
     this.scheduler = scheduler;
     this.refusal = refusal;
@@ -70,25 +77,56 @@ final class SchedulerHost implements AutoCloseable {
       Consumer<RunRecord> onRunEnded) {
     Project project = runtime.project();
     if (!attempt.acquired()) {
-      return new SchedulerHost(Optional.empty(), Optional.empty(), attempt.refusal(), until);
+      return new SchedulerHost(
+          Optional.empty(), Optional.empty(), attempt.refusal(), until, Optional.empty());
     }
     SchedulerLock lock = attempt.lock().orElseThrow();
     try {
-      Scheduler scheduler =
+      Scheduler.Builder builder =
           Scheduler.builder(
                   project, history(), request -> runtime.run(request, clock, RunListener.NONE))
               .clock(clock)
               .newData(runtime::hasNewInput)
-              .onRunEnded(onRunEnded)
-              .build();
+              .onRunEnded(onRunEnded);
+      Optional<FreshnessEvaluator> freshness = Optional.empty();
+      if (!project.orchestration().freshness().isEmpty()) {
+        FreshnessEvaluator evaluator =
+            new FreshnessEvaluator(
+                project, RefreshTimes.of(runtime), EventSink.file(project.stateDirectory()));
+        builder.breaches(everyMinute(evaluator, clock));
+        freshness = Optional.of(evaluator);
+      }
+      Scheduler scheduler = builder.build();
       scheduler.start();
-      SchedulerHost host = new SchedulerHost(Optional.of(lock), Optional.of(scheduler), "", until);
+      SchedulerHost host =
+          new SchedulerHost(Optional.of(lock), Optional.of(scheduler), "", until, freshness);
       host.thread.start();
       return host;
     } catch (RuntimeException e) {
       lock.close();
       throw e;
     }
+  }
+
+  /** How often the scheduler evaluates the freshness SLAs (each evaluation reads the lake). */
+  private static final java.time.Duration FRESHNESS_INTERVAL = java.time.Duration.ofMinutes(1);
+
+  /**
+   * The SLAs breached, evaluated at most once a {@link #FRESHNESS_INTERVAL} (the scheduler asks at
+   * every tick): each evaluation emits the breaches and recoveries since the last one as events
+   * ({@code <state-dir>/events.jsonl}).
+   */
+  private static java.util.function.Supplier<java.util.Set<String>> everyMinute(
+      FreshnessEvaluator evaluator, Clock clock) {
+    Instant[] next = {Instant.MIN};
+    return () -> {
+      Instant now = clock.instant();
+      if (!now.isBefore(next[0])) {
+        next[0] = now.plus(FRESHNESS_INTERVAL);
+        evaluator.evaluate(now);
+      }
+      return java.util.Set.copyOf(evaluator.breached());
+    };
   }
 
   /**
@@ -164,6 +202,20 @@ final class SchedulerHost implements AutoCloseable {
       schedules.add(one);
     }
     status.put("schedules", schedules);
+    freshness.ifPresent(
+        evaluator -> {
+          List<Map<String, Object>> slas = new ArrayList<>();
+          for (FreshnessState state : evaluator.lastStates()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("name", state.sla().name());
+            one.put("target", state.target().toString());
+            one.put("state", state.status().label());
+            one.put("severity", state.sla().severity());
+            one.put("reasons", state.reasons());
+            slas.add(one);
+          }
+          status.put("freshness", slas);
+        });
     return status;
   }
 
