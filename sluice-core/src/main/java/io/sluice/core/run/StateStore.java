@@ -146,8 +146,12 @@ public final class StateStore {
       FileLock lock = channel.tryLock();
       if (lock == null) {
         channel.close();
-        throw SluiceException.user(
-            "Another sluice process is running on this project (it holds %s)", file);
+        // Retryable: the other run ends, and a scheduled run retries with backoff.
+        throw new SluiceException(
+            ErrorCategory.EXTERNAL,
+            "Another sluice process is running on this project (it holds "
+                + file
+                + "); try again when it has finished");
       }
       return () -> {
         lock.release();
