@@ -19,6 +19,10 @@ import io.sluice.api.source.SourceContext;
 import io.sluice.api.source.SourceField;
 import io.sluice.core.function.FunctionCatalog;
 import io.sluice.core.function.FunctionChain;
+import io.sluice.core.history.RunHistories;
+import io.sluice.core.history.RunHistory;
+import io.sluice.core.history.RunIds;
+import io.sluice.core.history.RunRecorder;
 import io.sluice.core.project.Connectors;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
@@ -50,6 +54,8 @@ public final class ProjectRuntime implements AutoCloseable {
   private long lastPublished = Long.MIN_VALUE / 2;
   // Opened on first use: only projects whose connectors read pushed records use it.
   private IngestLog ingestLog;
+  // Opened on first use: a query needs no run history.
+  private RunHistory history;
 
   private ProjectRuntime(Project project, Engine engine, java.util.function.Supplier<Lake> lake) {
     this.project = project;
@@ -317,27 +323,46 @@ public final class ProjectRuntime implements AutoCloseable {
    * The one entry point of a run, for whoever asks (the CLI, the scheduler, the REST API): checks
    * the project (everything the run will compile is compiled first, so that a mistake {@code
    * validate} can see never stops a run halfway, after other sources committed), opens its engine
-   * and lake, runs what {@code request} selects, records it in the run history and closes.
+   * and lake, runs what {@code request} selects, records it in the run history (a run with one
+   * attempt) and closes.
    *
    * @throws SluiceException when the project is invalid or the run failed; its category says
    *     whether a retry may succeed (the failed run is in the history too)
    */
   public static RunSummary runOnce(
       Project project, RunRequest request, Clock clock, RunListener listener) {
-    ProjectCheck.verify(project);
-    try (ProjectRuntime runtime = open(project, false)) {
-      return runtime.run(request, clock, listener);
+    try (RunHistory history = RunHistories.open(project, clock)) {
+      return new RunRecorder(history, clock)
+          .record(
+              request,
+              listener,
+              recording -> {
+                ProjectCheck.verify(project);
+                try (ProjectRuntime runtime = open(project, false)) {
+                  return runtime.run(request, clock, recording);
+                }
+              });
     }
   }
 
-  /** Runs one incremental pass over the whole project (a micro-batch of {@code sluice serve}). */
+  /**
+   * Runs one incremental pass over the whole project (a micro-batch of {@code sluice serve}) and
+   * records it in the run history when it landed a batch, built a model or did not succeed.
+   */
   public RunSummary run(Clock clock, RunListener listener) {
-    return run(RunRequest.all("serve"), clock, listener);
+    RunRequest request = RunRequest.all("serve");
+    return new RunRecorder(history(), clock)
+        .record(
+            RunIds.next(clock.instant()),
+            request,
+            listener,
+            false,
+            recording -> run(request, clock, recording));
   }
 
   /**
-   * Runs what {@code request} selects on this open runtime, while no other pass runs, and records
-   * it in the run history.
+   * Runs what {@code request} selects on this open runtime, while no other pass runs. Records
+   * nothing: the caller records the run (see {@link RunRecorder}) and each of its attempts.
    *
    * @throws SluiceException when the run failed; its category says whether a retry may succeed
    */
@@ -346,6 +371,17 @@ public final class ProjectRuntime implements AutoCloseable {
         () ->
             new PipelineRunner(project, engine, lake(), this::connector, clock, listener)
                 .run(request));
+  }
+
+  /**
+   * The project's run history ({@code <state-dir>/history.db}), opened on first call and closed
+   * with the runtime.
+   */
+  public synchronized RunHistory history() {
+    if (history == null) {
+      history = RunHistories.open(project);
+    }
+    return history;
   }
 
   /**
@@ -408,7 +444,11 @@ public final class ProjectRuntime implements AutoCloseable {
         try {
           closeFunctions();
         } finally {
-          closeLog();
+          try {
+            closeLog();
+          } finally {
+            closeHistory();
+          }
         }
       }
     }
@@ -420,6 +460,13 @@ public final class ProjectRuntime implements AutoCloseable {
         lake.close();
         lake = null;
       }
+    }
+  }
+
+  private synchronized void closeHistory() {
+    if (history != null) {
+      history.close();
+      history = null;
     }
   }
 
