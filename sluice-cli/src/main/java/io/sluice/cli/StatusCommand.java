@@ -2,6 +2,7 @@ package io.sluice.cli;
 
 import io.sluice.api.lake.LakeTable;
 import io.sluice.api.lake.TableId;
+import io.sluice.core.history.RunRecord;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
 import io.sluice.core.run.BatchHistory;
@@ -93,31 +94,50 @@ final class StatusCommand implements Callable<Integer> {
       out.println("Datasets");
       datasets.print(out);
 
-      List<RunSummary> history = runtime.state().runs();
+      List<RunRecord> history = recentRuns(runtime);
       out.println();
       out.println("Last runs");
       TextTable table =
           new TextTable(
               List.of(
-                  "started", "status", "time", "rows read", "landed", "quarantined", "quality"));
-      for (RunSummary run : history.subList(Math.max(0, history.size() - runs), history.size())) {
+                  "run",
+                  "started",
+                  "trigger",
+                  "status",
+                  "time",
+                  "rows read",
+                  "landed",
+                  "quarantined",
+                  "quality"));
+      for (RunRecord run : history) {
+        Optional<RunSummary> summary = RunsCommand.lastSummary(run);
         table.add(
             List.of(
-                run.startedAt(),
+                run.id(),
+                RunsCommand.time(run.createdAt()),
+                run.request().trigger(),
                 run.status().label(),
-                Format.seconds(run.millis()),
-                Format.count(run.rowsRead()),
-                Format.count(run.rowsValid()),
-                Format.count(run.rowsQuarantined()),
-                run.rowsRead() == 0 ? "-" : Format.percent(run.score())));
+                RunsCommand.duration(run),
+                summary.map(s -> Format.count(s.rowsRead())).orElse("-"),
+                summary.map(s -> Format.count(s.rowsValid())).orElse("-"),
+                summary.map(s -> Format.count(s.rowsQuarantined())).orElse("-"),
+                summary
+                    .filter(s -> s.rowsRead() > 0)
+                    .map(s -> Format.percent(s.score()))
+                    .orElse("-")));
       }
       if (history.isEmpty()) {
         out.println("(no runs yet: try `sluice run`)");
       } else {
         table.print(out);
-        RunSummary latest = history.get(history.size() - 1);
+        RunRecord latest = history.get(history.size() - 1);
         if (latest.status() == io.sluice.core.run.RunStatus.FAILED) {
-          out.println("last run failed: " + latest.error());
+          out.println(
+              "last run failed: "
+                  + RunsCommand.lastAttempt(latest).map(RunRecord.Attempt::error).orElse("")
+                  + " (sluice runs show "
+                  + latest.id()
+                  + ")");
         }
       }
     }
@@ -136,12 +156,23 @@ final class StatusCommand implements Callable<Integer> {
       json.put("latest-event", latestEvent(runtime, source, dataset.history()).orElse(null));
       datasets.add(json);
     }
-    List<RunSummary> history = runtime.state().runs();
     java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
     body.put("datasets", datasets);
-    body.put("runs", history.subList(Math.max(0, history.size() - runs), history.size()));
+    body.put(
+        "runs",
+        recentRuns(runtime).stream()
+            .map(RunsCommand::lastSummary)
+            .flatMap(Optional::stream)
+            .toList());
     out.println(mapper.writeValueAsString(body));
     out.flush();
+  }
+
+  /** The last {@code --runs} runs of the run history, oldest first. */
+  private List<RunRecord> recentRuns(ProjectRuntime runtime) {
+    List<RunRecord> newestFirst = new java.util.ArrayList<>(runtime.history().list(runs, ""));
+    java.util.Collections.reverse(newestFirst);
+    return newestFirst;
   }
 
   /** The dataset's latest event time, when it has an event-time column and landed rows. */
