@@ -55,6 +55,7 @@ public final class ServeSession implements AutoCloseable {
   private final Object startLock = new Object();
   private Boolean stopRequested; // the drain flag of a close that came while starting
   private IngestServer server;
+  private final ServeApi api;
   private final Thread processorThread;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final List<StreamEndpoint> streams;
@@ -70,6 +71,7 @@ public final class ServeSession implements AutoCloseable {
     this.streams = streams;
     this.onBatch = onBatch;
     this.sqlEndpoint = sqlEndpoint;
+    this.api = new ServeApi(runtime, clock);
     this.processorThread =
         new Thread(
             () -> {
@@ -162,7 +164,8 @@ public final class ServeSession implements AutoCloseable {
               session::status,
               query.map(io.sluice.server.QueryEndpoint::token), // the operator's token
               query,
-              Optional.of(session::prometheus));
+              Optional.of(session::prometheus),
+              Optional.of(session.api));
       session.processorThread.start();
       return session;
     } catch (RuntimeException e) {
@@ -424,7 +427,11 @@ public final class ServeSession implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      runtime.close();
+      try {
+        api.close();
+      } finally {
+        runtime.close();
+      }
     }
   }
 }

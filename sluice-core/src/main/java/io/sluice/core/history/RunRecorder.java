@@ -50,38 +50,41 @@ public final class RunRecorder {
    * @throws RuntimeException what {@code run} threw, after recording the failed run
    */
   public RunSummary record(RunRequest request, RunListener listener, Run run) {
-    return record(RunIds.next(clock.instant()), request, listener, true, run);
+    return record(queued(request), listener, true, run);
+  }
+
+  /** A new run of {@code request}, queued now (not saved). */
+  public RunRecord queued(RunRequest request) {
+    Instant now = clock.instant();
+    return new RunRecord(
+        RunIds.next(now), request, RunStatus.QUEUED, now, Optional.empty(), List.of());
   }
 
   /**
-   * Records {@code run} under {@code id} (a run queued under that id, e.g. by the REST API), or
-   * under a new id.
+   * Records {@code run} as the one attempt of {@code queued} (a run queued earlier, e.g. by the
+   * REST API, whose id, request and creation time are kept) and returns its summary.
    *
    * @param keepIdle whether a run that found nothing to do is recorded too: false for {@code sluice
    *     serve}'s micro-batches, which poll every few seconds (then the run is only saved once it
    *     ends, when it landed a batch, built a model, or did not succeed)
+   * @throws RuntimeException what {@code run} threw, after recording the failed run
    */
-  public RunSummary record(
-      String id, RunRequest request, RunListener listener, boolean keepIdle, Run run) {
-    Instant created = clock.instant();
+  public RunSummary record(RunRecord queued, RunListener listener, boolean keepIdle, Run run) {
+    Instant started = clock.instant();
     RunLog log = new RunLog(clock, listener);
     RunRecord running =
-        new RunRecord(
-            id,
-            request,
-            RunStatus.RUNNING,
-            created,
-            Optional.empty(),
-            List.of(
+        queued
+            .withStatus(RunStatus.RUNNING, Optional.empty())
+            .withAttempt(
                 new RunRecord.Attempt(
                     1,
-                    created,
+                    started,
                     Optional.empty(),
                     RunStatus.RUNNING,
                     Optional.empty(),
                     "",
                     "",
-                    Optional.empty())));
+                    Optional.empty()));
     if (keepIdle) {
       history.save(running);
     }

@@ -21,7 +21,6 @@ import io.sluice.core.function.FunctionCatalog;
 import io.sluice.core.function.FunctionChain;
 import io.sluice.core.history.RunHistories;
 import io.sluice.core.history.RunHistory;
-import io.sluice.core.history.RunIds;
 import io.sluice.core.history.RunRecorder;
 import io.sluice.core.project.Connectors;
 import io.sluice.core.project.Project;
@@ -350,14 +349,10 @@ public final class ProjectRuntime implements AutoCloseable {
    * records it in the run history when it landed a batch, built a model or did not succeed.
    */
   public RunSummary run(Clock clock, RunListener listener) {
+    RunRecorder recorder = new RunRecorder(history(), clock);
     RunRequest request = RunRequest.all("serve");
-    return new RunRecorder(history(), clock)
-        .record(
-            RunIds.next(clock.instant()),
-            request,
-            listener,
-            false,
-            recording -> run(request, clock, recording));
+    return recorder.record(
+        recorder.queued(request), listener, false, recording -> run(request, clock, recording));
   }
 
   /**

@@ -94,12 +94,14 @@ class RunRecorderTest {
 
   @Test
   void anIdleMicroBatchIsNotRecordedButOneThatLandedIs() {
-    recorder.record("idle", RunRequest.all("serve"), RunListener.NONE, false, l -> idle());
-    assertThat(history.find("idle")).isEmpty();
+    RunRecord idle = recorder.queued(RunRequest.all("serve"));
+    recorder.record(idle, RunListener.NONE, false, l -> idle());
+    assertThat(history.find(idle.id())).isEmpty();
 
     RunSummary landed = SqliteRunHistoryTest.summary(T0, RunStatus.OK);
-    recorder.record("landed", RunRequest.all("serve"), RunListener.NONE, false, l -> landed);
-    assertThat(history.find("landed")).map(RunRecord::status).contains(RunStatus.OK);
+    RunRecord landing = recorder.queued(RunRequest.all("serve"));
+    recorder.record(landing, RunListener.NONE, false, l -> landed);
+    assertThat(history.find(landing.id())).map(RunRecord::status).contains(RunStatus.OK);
     assertThat(history.list(10, "")).hasSize(1);
   }
 
@@ -107,16 +109,20 @@ class RunRecorderTest {
   void aRunIsVisibleAsRunningWhileItRuns() {
     java.util.concurrent.atomic.AtomicReference<Optional<RunRecord>> seen =
         new java.util.concurrent.atomic.AtomicReference<>();
+    RunRecord queued = recorder.queued(RunRequest.all("api"));
+    history.save(queued);
     recorder.record(
-        "r1",
-        RunRequest.all("manual"),
+        queued,
         RunListener.NONE,
         true,
         listener -> {
-          seen.set(history.find("r1"));
+          seen.set(history.find(queued.id()));
           return idle();
         });
     assertThat(seen.get()).map(RunRecord::status).contains(RunStatus.RUNNING);
-    assertThat(history.find("r1")).map(RunRecord::status).contains(RunStatus.OK);
+    RunRecord ended = history.find(queued.id()).orElseThrow();
+    assertThat(ended.status()).isEqualTo(RunStatus.OK);
+    assertThat(ended.createdAt()).isEqualTo(queued.createdAt());
+    assertThat(ended.attempts()).hasSize(1);
   }
 }
