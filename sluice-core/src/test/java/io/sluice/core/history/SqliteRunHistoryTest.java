@@ -245,6 +245,40 @@ class SqliteRunHistoryTest {
   }
 
   @Test
+  void processesWritingAtOnceLoseNoRun() throws Exception {
+    Path file = dir.resolve("history.db");
+    List<Process> writers = new ArrayList<>();
+    for (String prefix : List.of("a", "b")) {
+      writers.add(
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  HistoryWriterProcess.class.getName(),
+                  file.toString(),
+                  prefix,
+                  "30")
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve(prefix + ".log").toFile())
+              .start());
+    }
+    try (SqliteRunHistory history =
+        SqliteRunHistory.open(file, Duration.ofDays(30), Clock.systemUTC())) {
+      for (int i = 0; i < 30; i++) {
+        history.save(run("c-" + i, T0.plusSeconds(i), RunStatus.OK, "manual"));
+      }
+      for (Process writer : writers) {
+        assertThat(writer.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(writer.exitValue())
+            .as(Files.readString(dir.resolve(writers.indexOf(writer) == 0 ? "a.log" : "b.log")))
+            .isZero();
+      }
+      assertThat(history.list(1000, "")).hasSize(90);
+      assertThat(history.find("b-29")).isPresent();
+    }
+  }
+
+  @Test
   void importsTheRunsJsonlOfEarlierVersionsOnce() throws Exception {
     TestProject project = new TestProject(dir.resolve("shop")).minimal();
     ObjectMapper json = new ObjectMapper();
