@@ -70,15 +70,13 @@ public final class RunRecorder {
    * @throws RuntimeException what {@code run} threw, after recording the failed run
    */
   public RunSummary record(RunRecord queued, RunListener listener, boolean keepIdle, Run run) {
-    Instant started = clock.instant();
-    RunLog log = new RunLog(clock, listener);
     RunRecord running =
         queued
             .withStatus(RunStatus.RUNNING, Optional.empty())
             .withAttempt(
                 new RunRecord.Attempt(
                     1,
-                    started,
+                    clock.instant(),
                     Optional.empty(),
                     RunStatus.RUNNING,
                     Optional.empty(),
@@ -88,48 +86,78 @@ public final class RunRecorder {
     if (keepIdle) {
       history.save(running);
     }
-    RunSummary summary;
-    try {
-      summary = run.run(log);
-    } catch (RuntimeException e) {
-      ErrorCategory category =
-          e instanceof SluiceException sluice ? sluice.category() : ErrorCategory.INTERNAL;
-      log.line("failed (" + category.name().toLowerCase(java.util.Locale.ROOT) + "): " + e);
+    Outcome outcome = attempt(1, listener, run);
+    RunRecord.Attempt attempt = outcome.attempt();
+    RunRecord ended = running.withStatus(attempt.status(), attempt.endedAt()).withAttempt(attempt);
+    if (outcome.failure().isPresent()) {
+      RuntimeException failure = outcome.failure().get();
       try {
-        save(running, RunStatus.FAILED, Optional.of(category), message(e), log, log.summary());
+        history.save(ended);
       } catch (RuntimeException recordFailure) {
-        e.addSuppressed(recordFailure);
+        failure.addSuppressed(recordFailure);
       }
-      throw e;
+      throw failure;
     }
+    RunSummary summary = attempt.summary().orElseThrow();
     if (keepIdle || !idle(summary)) {
-      save(running, summary.status(), Optional.empty(), summary.error(), log, summary);
+      history.save(ended);
     }
     return summary;
   }
 
-  private void save(
-      RunRecord running,
-      RunStatus status,
-      Optional<ErrorCategory> category,
-      String error,
-      RunLog log,
-      RunSummary summary) {
-    Instant ended = clock.instant();
-    RunRecord.Attempt first = running.attempts().get(0);
-    history.save(
-        running
-            .withStatus(status, Optional.of(ended))
-            .withAttempt(
-                new RunRecord.Attempt(
-                    1,
-                    first.startedAt(),
-                    Optional.of(ended),
-                    status,
-                    category,
-                    error,
-                    log.text(),
-                    Optional.ofNullable(summary))));
+  /**
+   * How one attempt ended.
+   *
+   * @param attempt the attempt, ended: its status, error and category, log excerpt and summary
+   *     (also what a failed attempt did before it failed)
+   * @param failure what the attempt threw, when it failed
+   */
+  public record Outcome(RunRecord.Attempt attempt, Optional<RuntimeException> failure) {
+    public Outcome {
+      requireNonNull(attempt, "attempt is null");
+      requireNonNull(failure, "failure is null");
+    }
+  }
+
+  /**
+   * Runs one attempt, keeping its log excerpt and summary, and returns it ended; saves nothing. For
+   * a caller that records the attempts of a run itself (a scheduler that retries).
+   *
+   * @param number the attempt's number, 1 for the first
+   * @param listener told about the attempt's progress as well
+   */
+  public Outcome attempt(int number, RunListener listener, Run work) {
+    Instant started = clock.instant();
+    RunLog log = new RunLog(clock, listener);
+    try {
+      RunSummary summary = work.run(log);
+      return new Outcome(
+          new RunRecord.Attempt(
+              number,
+              started,
+              Optional.of(clock.instant()),
+              summary.status(),
+              Optional.empty(),
+              summary.error(),
+              log.text(),
+              Optional.of(summary)),
+          Optional.empty());
+    } catch (RuntimeException e) {
+      ErrorCategory category =
+          e instanceof SluiceException sluice ? sluice.category() : ErrorCategory.INTERNAL;
+      log.line("failed (" + category.name().toLowerCase(java.util.Locale.ROOT) + "): " + e);
+      return new Outcome(
+          new RunRecord.Attempt(
+              number,
+              started,
+              Optional.of(clock.instant()),
+              RunStatus.FAILED,
+              Optional.of(category),
+              message(e),
+              log.text(),
+              Optional.ofNullable(log.summary())),
+          Optional.of(e));
+    }
   }
 
   /** Whether a successful run landed no batch and built no model. */
