@@ -17,8 +17,9 @@ import java.util.Optional;
  * Records a run that is tried once ({@code sluice run}, a micro-batch of {@code sluice serve}, a
  * run the REST API asked for) as a run with one attempt: saved as running when it starts (unless it
  * may be left out as idle), then with how it ended, its error and category, its log excerpt and its
- * summary. A caller that retries (the scheduler) records its attempts itself instead, so that no
- * run is recorded twice.
+ * summary. A caller that retries (the scheduler) records the run and its attempts itself instead,
+ * so that no run is recorded twice; {@link #attempt} gives it each attempt with its log excerpt and
+ * summary.
  */
 public final class RunRecorder {
   private final RunHistory history;
