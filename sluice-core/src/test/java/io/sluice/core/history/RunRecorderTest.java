@@ -93,6 +93,27 @@ class RunRecorderTest {
   }
 
   @Test
+  void aFailedAttemptKeepsWhatTheRunDidBeforeItFailed() {
+    RunSummary partial = SqliteRunHistoryTest.summary(T0, RunStatus.FAILED);
+    RunRecorder.Outcome outcome =
+        recorder.attempt(
+            2,
+            RunListener.NONE,
+            listener -> {
+              listener.runFinished(partial);
+              throw SluiceException.user("model daily: syntax error");
+            });
+
+    assertThat(outcome.failure()).isPresent();
+    assertThat(outcome.attempt().number()).isEqualTo(2);
+    assertThat(outcome.attempt().status()).isEqualTo(RunStatus.FAILED);
+    assertThat(outcome.attempt().errorCategory()).contains(ErrorCategory.USER);
+    assertThat(outcome.attempt().summary()).contains(partial);
+    assertThat(outcome.attempt().log()).contains("failed (user)").contains("syntax error");
+    assertThat(history.list(10, "")).isEmpty();
+  }
+
+  @Test
   void anIdleMicroBatchIsNotRecordedButOneThatLandedIs() {
     RunRecord idle = recorder.queued(RunRequest.all("serve"));
     recorder.record(idle, RunListener.NONE, false, l -> idle());
