@@ -148,6 +148,9 @@ final class ServeApi implements OrchestrationEndpoint, AutoCloseable {
     RunRecorder recorder = new RunRecorder(history(), clock);
     RunRecord queued = recorder.queued(request);
     synchronized (runs) {
+      if (runs.isShutdown()) {
+        throw Refusal.unavailable("sluice serve is stopping; ask for the run again once it runs");
+      }
       if (runs.getQueue().remainingCapacity() == 0) {
         throw Refusal.tooMany(
             MAX_QUEUED + " runs asked for through the API wait already; retry when one ended");

@@ -137,6 +137,11 @@ public interface OrchestrationEndpoint {
       return new Refusal(429, reason);
     }
 
+    /** 503: the server cannot take it now (e.g. it is stopping); the client may retry later. */
+    public static Refusal unavailable(String reason) {
+      return new Refusal(503, reason);
+    }
+
     /** 501: this server cannot do it (yet). */
     public static Refusal notImplemented(String reason) {
       return new Refusal(501, reason);
