@@ -53,7 +53,9 @@ public final class ProjectRuntime implements AutoCloseable {
   private long lastPublished = Long.MIN_VALUE / 2;
   // Opened on first use: only projects whose connectors read pushed records use it.
   private IngestLog ingestLog;
-  // Opened on first use: a query needs no run history.
+  // Opened on first use: a query needs no run history. Its own lock: opening may wait for another
+  // process's write (the busy timeout) while the processor needs the log.
+  private final Object historyLock = new Object();
   private RunHistory history;
 
   private ProjectRuntime(Project project, Engine engine, java.util.function.Supplier<Lake> lake) {
@@ -372,11 +374,13 @@ public final class ProjectRuntime implements AutoCloseable {
    * The project's run history ({@code <state-dir>/history.db}), opened on first call and closed
    * with the runtime.
    */
-  public synchronized RunHistory history() {
-    if (history == null) {
-      history = RunHistories.open(project);
+  public RunHistory history() {
+    synchronized (historyLock) {
+      if (history == null) {
+        history = RunHistories.open(project);
+      }
+      return history;
     }
-    return history;
   }
 
   /**
@@ -458,10 +462,12 @@ public final class ProjectRuntime implements AutoCloseable {
     }
   }
 
-  private synchronized void closeHistory() {
-    if (history != null) {
-      history.close();
-      history = null;
+  private void closeHistory() {
+    synchronized (historyLock) {
+      if (history != null) {
+        history.close();
+        history = null;
+      }
     }
   }
 
