@@ -147,11 +147,10 @@ public final class IngestServer implements AutoCloseable {
       Optional<QueryEndpoint> query,
       Optional<Supplier<String>> metrics,
       Optional<OrchestrationEndpoint> orchestration) {
-    Optional<String> healthToken = operatorToken;
     requireNonNull(settings, "settings is null");
     requireNonNull(log, "log is null");
     requireNonNull(health, "health is null");
-    requireNonNull(healthToken, "healthToken is null");
+    requireNonNull(operatorToken, "operatorToken is null");
     requireNonNull(log, "log is null");
     Map<String, StreamEndpoint> byName = new LinkedHashMap<>();
     for (StreamEndpoint stream : streams) {
@@ -192,7 +191,7 @@ public final class IngestServer implements AutoCloseable {
         };
     graceful.setHandler(
         new IngestHandler(
-            settings, log, byName, health, healthToken, json, query, metrics, orchestration));
+            settings, log, byName, health, operatorToken, json, query, metrics, orchestration));
     server.setHandler(graceful);
     server.setStopTimeout(STOP_TIMEOUT_MILLIS);
     try {
