@@ -292,7 +292,9 @@ class OrchestrationApiTest {
   void schedulesArePausedAndResumed() {
     start(Optional.of(TOKEN));
 
-    assertThat(get("/v1/schedules").body()).isEqualTo("[{\"name\":\"nightly\",\"paused\":false}]");
+    assertThat(get("/v1/schedules").body())
+        .startsWith("[{")
+        .contains("\"name\":\"nightly\"", "\"paused\":false");
     assertThat(post("/v1/schedules/nightly/pause", null).body()).contains("\"paused\":true");
     assertThat(post("/v1/schedules/nightly/resume", null).statusCode()).isEqualTo(200);
     assertThat(project.paused).containsExactly("nightly paused", "nightly resumed");
