@@ -43,6 +43,11 @@ public interface RunHistory extends AutoCloseable {
         .toList();
   }
 
+  /** The ids of the latest runs, newest first (to match an id a person typed). */
+  default List<String> recentIds(int limit) {
+    return list(limit, "").stream().map(RunRecord::id).toList();
+  }
+
   /** Removes runs that ended before {@code cutoff}; returns how many. */
   int prune(Instant cutoff);
 

@@ -22,9 +22,9 @@ public final class RunLookup {
     if (exact.isPresent() || id.isEmpty()) {
       return exact;
     }
-    List<RunRecord> matching =
-        history.list(RECENT, "").stream().filter(r -> r.id().startsWith(id)).toList();
-    return matching.size() == 1 ? Optional.of(matching.get(0)) : Optional.empty();
+    List<String> matching =
+        history.recentIds(RECENT).stream().filter(recent -> recent.startsWith(id)).toList();
+    return matching.size() == 1 ? history.find(matching.get(0)) : Optional.empty();
   }
 
   /**
@@ -38,7 +38,7 @@ public final class RunLookup {
 
   /** Why {@code id} names no run, with the closest id and the latest ones. */
   public static String unknown(RunHistory history, String id) {
-    List<String> recent = history.list(RECENT, "").stream().map(RunRecord::id).toList();
+    List<String> recent = history.recentIds(RECENT);
     if (recent.isEmpty()) {
       return "No run '" + id + "' in the run history: it holds no run yet (try sluice run)";
     }

@@ -265,6 +265,24 @@ final class SqliteRunHistory implements RunHistory {
   }
 
   @Override
+  public synchronized List<String> recentIds(int limit) {
+    List<String> ids = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT id FROM runs ORDER BY created_at DESC, id DESC LIMIT ?")) {
+      select.setInt(1, Math.max(0, limit));
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          ids.add(rows.getString(1));
+        }
+      }
+      return ids;
+    } catch (SQLException e) {
+      throw readFailure(e);
+    }
+  }
+
+  @Override
   public List<RunRecord> list(int limit, String trigger) {
     return list(limit, trigger, Optional.empty());
   }
