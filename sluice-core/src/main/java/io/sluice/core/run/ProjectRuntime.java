@@ -332,7 +332,15 @@ public final class ProjectRuntime implements AutoCloseable {
    */
   public static RunSummary runOnce(
       Project project, RunRequest request, Clock clock, RunListener listener) {
-    try (RunHistory history = RunHistories.open(project, clock)) {
+    RunHistory opened;
+    try {
+      opened = RunHistories.open(project, clock);
+    } catch (SluiceException e) {
+      // A state folder that cannot hold the history is the project's mistake: say it as validate.
+      ProjectCheck.verify(project);
+      throw e;
+    }
+    try (RunHistory history = opened) {
       return new RunRecorder(history, clock)
           .record(
               request,
