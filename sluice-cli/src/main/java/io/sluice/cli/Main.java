@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       QueryCommand.class,
       StatusCommand.class,
+      RunsCommand.class,
       TestCommand.class,
       QualityCommand.class,
       QuarantineCommand.class,

@@ -1,7 +1,5 @@
 package io.sluice.cli;
 
-import io.sluice.core.history.InMemoryRunHistory;
-import io.sluice.core.history.RunHistory;
 import io.sluice.core.history.RunRecord;
 import io.sluice.core.orchestrate.EventSink;
 import io.sluice.core.orchestrate.FreshnessEvaluator;
@@ -84,7 +82,9 @@ final class SchedulerHost implements AutoCloseable {
     try {
       Scheduler.Builder builder =
           Scheduler.builder(
-                  project, history(), request -> runtime.run(request, clock, RunListener.NONE))
+                  project,
+                  runtime.history(),
+                  request -> runtime.run(request, clock, RunListener.NONE))
               .clock(clock)
               .newData(runtime::hasNewInput)
               .onRunEnded(onRunEnded);
@@ -127,14 +127,6 @@ final class SchedulerHost implements AutoCloseable {
       }
       return java.util.Set.copyOf(evaluator.breached());
     };
-  }
-
-  /**
-   * Where scheduled runs are recorded. The run history in the state folder replaces this in-memory
-   * one when it lands (issue 16, run history); until then {@code runs.jsonl} records each run.
-   */
-  private static RunHistory history() {
-    return new InMemoryRunHistory();
   }
 
   private void loop() {

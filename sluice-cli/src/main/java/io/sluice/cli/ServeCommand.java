@@ -71,6 +71,14 @@ final class ServeCommand implements Callable<Integer> {
     out.printf(
         "  health: %s/health, metrics: %s/metrics, API: %s/v1/openapi.yaml%n",
         session.uri(), session.uri(), session.uri());
+    boolean operatorToken =
+        project.serve().queryTokenEnv().isPresent() || project.serve().queryTokenFile().isPresent();
+    out.printf(
+        "  runs, schedules, backfills: %s/v1/runs ... %s%n",
+        session.uri(),
+        operatorToken
+            ? "(bearer: the query token)"
+            : "(off: set serve.query-token-env or serve.query-token-file)");
     session
         .scheduler()
         .ifPresent(

@@ -55,12 +55,13 @@ public final class ServeSession implements AutoCloseable {
   private final Object startLock = new Object();
   private Boolean stopRequested; // the drain flag of a close that came while starting
   private IngestServer server;
+  private final ServeApi api;
   private final Thread processorThread;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final List<StreamEndpoint> streams;
   private final Optional<PgWireServer> sqlEndpoint;
   // The project's scheduler, when it has schedules (running here, or reporting who runs it).
-  private Optional<SchedulerHost> scheduler = Optional.empty();
+  private volatile Optional<SchedulerHost> scheduler = Optional.empty();
   private boolean closed;
 
   private ServeSession(
@@ -72,6 +73,7 @@ public final class ServeSession implements AutoCloseable {
     this.streams = streams;
     this.onBatch = onBatch;
     this.sqlEndpoint = sqlEndpoint;
+    this.api = new ServeApi(runtime, clock, () -> scheduler);
     this.processorThread =
         new Thread(
             () -> {
@@ -176,7 +178,8 @@ public final class ServeSession implements AutoCloseable {
               session::status,
               query.map(io.sluice.server.QueryEndpoint::token), // the operator's token
               query,
-              Optional.of(session::prometheus));
+              Optional.of(session::prometheus),
+              Optional.of(session.api));
       session.processorThread.start();
       if (schedulerLock.isPresent()) {
         session.scheduler =
@@ -486,7 +489,11 @@ public final class ServeSession implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       try {
-        scheduler.ifPresent(SchedulerHost::close);
+        try {
+          scheduler.ifPresent(SchedulerHost::close);
+        } finally {
+          api.close();
+        }
       } finally {
         runtime.close();
       }

@@ -1,5 +1,6 @@
 package io.sluice.cli;
 
+import io.sluice.core.history.RunRecord;
 import io.sluice.core.orchestrate.EventSink;
 import io.sluice.core.orchestrate.FreshnessEvaluator;
 import io.sluice.core.orchestrate.FreshnessState;
@@ -13,6 +14,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,31 +87,50 @@ final class StatusCommand implements Callable<Integer> {
       datasets.print(out);
       printFreshness(out, freshness(project, runtime, now));
 
-      List<RunSummary> history = runtime.state().runs();
+      List<RunRecord> history = recentRuns(runtime);
       out.println();
       out.println("Last runs");
       TextTable table =
           new TextTable(
               List.of(
-                  "started", "status", "time", "rows read", "landed", "quarantined", "quality"));
-      for (RunSummary run : history.subList(Math.max(0, history.size() - runs), history.size())) {
+                  "run",
+                  "started",
+                  "trigger",
+                  "status",
+                  "time",
+                  "rows read",
+                  "landed",
+                  "quarantined",
+                  "quality"));
+      for (RunRecord run : history) {
+        Optional<RunSummary> summary = RunsCommand.lastSummary(run);
         table.add(
             List.of(
-                run.startedAt(),
+                run.id(),
+                RunsCommand.time(run.createdAt()),
+                run.request().trigger(),
                 run.status().label(),
-                Format.seconds(run.millis()),
-                Format.count(run.rowsRead()),
-                Format.count(run.rowsValid()),
-                Format.count(run.rowsQuarantined()),
-                run.rowsRead() == 0 ? "-" : Format.percent(run.score())));
+                RunsCommand.duration(run),
+                summary.map(s -> Format.count(s.rowsRead())).orElse("-"),
+                summary.map(s -> Format.count(s.rowsValid())).orElse("-"),
+                summary.map(s -> Format.count(s.rowsQuarantined())).orElse("-"),
+                summary
+                    .filter(s -> s.rowsRead() > 0)
+                    .map(s -> Format.percent(s.score()))
+                    .orElse("-")));
       }
       if (history.isEmpty()) {
         out.println("(no runs yet: try `sluice run`)");
       } else {
         table.print(out);
-        RunSummary latest = history.get(history.size() - 1);
+        RunRecord latest = history.get(history.size() - 1);
         if (latest.status() == io.sluice.core.run.RunStatus.FAILED) {
-          out.println("last run failed: " + latest.error());
+          out.println(
+              "last run failed: "
+                  + RunsCommand.lastAttempt(latest).map(RunRecord.Attempt::error).orElse("")
+                  + " (sluice runs show "
+                  + latest.id()
+                  + ")");
         }
       }
     }
@@ -130,7 +151,6 @@ final class StatusCommand implements Callable<Integer> {
       json.put("latest-event", status.latestEvent().map(Format::value).orElse(null));
       datasets.add(json);
     }
-    List<RunSummary> history = runtime.state().runs();
     java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
     body.put("datasets", datasets);
     List<Object> slas = new java.util.ArrayList<>();
@@ -147,7 +167,12 @@ final class StatusCommand implements Callable<Integer> {
       slas.add(json);
     }
     body.put("freshness", slas);
-    body.put("runs", history.subList(Math.max(0, history.size() - runs), history.size()));
+    body.put(
+        "runs",
+        recentRuns(runtime).stream()
+            .map(RunsCommand::lastSummary)
+            .flatMap(Optional::stream)
+            .toList());
     out.println(mapper.writeValueAsString(body));
     out.flush();
   }
@@ -156,6 +181,13 @@ final class StatusCommand implements Callable<Integer> {
   private static List<FreshnessState> freshness(
       Project project, ProjectRuntime runtime, Instant now) {
     return new FreshnessEvaluator(project, RefreshTimes.of(runtime), EventSink.NONE).evaluate(now);
+  }
+
+  /** The last {@code --runs} runs of the run history, oldest first. */
+  private List<RunRecord> recentRuns(ProjectRuntime runtime) {
+    List<RunRecord> newestFirst = new java.util.ArrayList<>(runtime.history().list(runs, ""));
+    java.util.Collections.reverse(newestFirst);
+    return newestFirst;
   }
 
   /**

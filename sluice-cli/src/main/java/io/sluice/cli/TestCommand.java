@@ -104,7 +104,7 @@ final class TestCommand implements Callable<Integer> {
         }
       }
       table.print(out);
-      if (!failed.isEmpty() && runtime.state().runs().isEmpty()) {
+      if (!failed.isEmpty() && runtime.history().list(1, "").isEmpty()) {
         out.println("note: the project has never run: `sluice run` builds the models first");
       }
       for (Outcome outcome : failed) {

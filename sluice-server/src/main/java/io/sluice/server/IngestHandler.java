@@ -54,6 +54,7 @@ final class IngestHandler extends Handler.Abstract {
   private final byte[] openApi;
   private final java.util.Optional<QueryEndpoint> query;
   private final java.util.Optional<Supplier<String>> metrics;
+  private final OrchestrationRoutes orchestration;
 
   IngestHandler(
       ServerSettings settings,
@@ -63,7 +64,8 @@ final class IngestHandler extends Handler.Abstract {
       java.util.Optional<String> healthToken,
       JsonFactory json,
       java.util.Optional<QueryEndpoint> query,
-      java.util.Optional<Supplier<String>> metrics) {
+      java.util.Optional<Supplier<String>> metrics,
+      java.util.Optional<OrchestrationEndpoint> orchestration) {
     this.settings = settings;
     this.log = log;
     this.streams = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(streams));
@@ -73,6 +75,7 @@ final class IngestHandler extends Handler.Abstract {
     this.budget = new InflightBudget(settings.maxInflightBytes());
     this.query = query;
     this.metrics = metrics;
+    this.orchestration = new OrchestrationRoutes(orchestration, healthToken, json);
     try (InputStream in = IngestHandler.class.getResourceAsStream("openapi.yaml")) {
       this.openApi = in.readAllBytes();
     } catch (IOException | NullPointerException e) {
@@ -104,6 +107,12 @@ final class IngestHandler extends Handler.Abstract {
       } else if (path.equals("/v1/openapi.yaml")) {
         requireMethod(request, "GET");
         send(response, callback, 200, "application/yaml", openApi(request));
+      } else if (OrchestrationRoutes.handles(path)) {
+        OrchestrationRoutes.Answer answer = orchestration.handle(request, path);
+        if (answer.location() != null) {
+          response.getHeaders().put(HttpHeader.LOCATION, answer.location());
+        }
+        send(response, callback, answer.status(), "application/json", answer.body());
       } else {
         Matcher records = RECORDS.matcher(path);
         if (!records.matches()) {
@@ -709,34 +718,7 @@ final class IngestHandler extends Handler.Abstract {
     // Starting, the server already accepts pushes: up, though nothing lands yet.
     Object state = body.get("status");
     int code = "ok".equals(state) || "starting".equals(state) ? 200 : 503;
-    send(response, callback, code, "application/json", render(g -> writeValue(g, body)));
-  }
-
-  private static void writeValue(JsonGenerator generator, Object value) throws IOException {
-    if (value instanceof Map<?, ?> map) {
-      generator.writeStartObject();
-      for (Map.Entry<?, ?> entry : map.entrySet()) {
-        generator.writeFieldName(String.valueOf(entry.getKey()));
-        writeValue(generator, entry.getValue());
-      }
-      generator.writeEndObject();
-    } else if (value instanceof List<?> list) {
-      generator.writeStartArray();
-      for (Object item : list) {
-        writeValue(generator, item);
-      }
-      generator.writeEndArray();
-    } else if (value instanceof Long || value instanceof Integer) {
-      generator.writeNumber(((Number) value).longValue());
-    } else if (value instanceof Number number) {
-      generator.writeNumber(number.doubleValue());
-    } else if (value instanceof Boolean bool) {
-      generator.writeBoolean(bool);
-    } else if (value == null) {
-      generator.writeNull();
-    } else {
-      generator.writeString(value.toString());
-    }
+    send(response, callback, code, "application/json", render(g -> JsonValues.write(g, body)));
   }
 
   /**
@@ -750,14 +732,14 @@ final class IngestHandler extends Handler.Abstract {
       response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"sluice\"");
     }
     if (error.status() == 405) {
+      String path = Request.getPathInContext(request);
       response
           .getHeaders()
           .put(
               HttpHeader.ALLOW,
-              Request.getPathInContext(request).startsWith("/v1/streams/")
-                      || Request.getPathInContext(request).equals("/v1/query")
-                  ? "POST"
-                  : "GET");
+              OrchestrationRoutes.handles(path)
+                  ? OrchestrationRoutes.allow(path)
+                  : path.startsWith("/v1/streams/") || path.equals("/v1/query") ? "POST" : "GET");
     }
     if (!bodyRead && !discardArrived(request)) {
       response.getHeaders().put(HttpHeader.CONNECTION, "close");

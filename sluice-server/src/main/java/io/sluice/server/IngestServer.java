@@ -25,9 +25,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The HTTP server of {@code sluice serve}: the ingest API ({@code POST
- * /v1/streams/{stream}/records}), {@code GET /health}, {@code GET /metrics} and the API's OpenAPI
- * description ({@code GET /v1/openapi.yaml}). A push is answered only once its records are durable
- * in the ingest log.
+ * /v1/streams/{stream}/records}), {@code GET /health}, {@code GET /metrics}, the query endpoint,
+ * the orchestration API ({@link OrchestrationEndpoint}) and the API's OpenAPI description ({@code
+ * GET /v1/openapi.yaml}). A push is answered only once its records are durable in the ingest log.
  *
  * <p>Slow clients cannot starve the others: request bodies are read as they arrive, without holding
  * a thread, and must arrive within {@link ServerSettings#bodyTimeout()}; one client address holds
@@ -127,10 +127,30 @@ public final class IngestServer implements AutoCloseable {
       Optional<String> healthToken,
       Optional<QueryEndpoint> query,
       Optional<Supplier<String>> metrics) {
+    return start(settings, log, streams, health, healthToken, query, metrics, Optional.empty());
+  }
+
+  /**
+   * Starts listening, with the orchestration API ({@code /v1/pipelines}, {@code /v1/runs}, {@code
+   * /v1/schedules}, {@code /v1/backfills}) when {@code orchestration} is present.
+   *
+   * @param operatorToken the bearer token that unlocks {@code /health}'s details and the
+   *     orchestration API; empty: details are never shown and the API refuses every request (403)
+   * @see #start(ServerSettings, IngestLog, List, Health, Optional, Optional, Optional)
+   */
+  public static IngestServer start(
+      ServerSettings settings,
+      IngestLog log,
+      List<StreamEndpoint> streams,
+      Health health,
+      Optional<String> operatorToken,
+      Optional<QueryEndpoint> query,
+      Optional<Supplier<String>> metrics,
+      Optional<OrchestrationEndpoint> orchestration) {
     requireNonNull(settings, "settings is null");
     requireNonNull(log, "log is null");
     requireNonNull(health, "health is null");
-    requireNonNull(healthToken, "healthToken is null");
+    requireNonNull(operatorToken, "operatorToken is null");
     requireNonNull(log, "log is null");
     Map<String, StreamEndpoint> byName = new LinkedHashMap<>();
     for (StreamEndpoint stream : streams) {
@@ -170,7 +190,8 @@ public final class IngestServer implements AutoCloseable {
           }
         };
     graceful.setHandler(
-        new IngestHandler(settings, log, byName, health, healthToken, json, query, metrics));
+        new IngestHandler(
+            settings, log, byName, health, operatorToken, json, query, metrics, orchestration));
     server.setHandler(graceful);
     server.setStopTimeout(STOP_TIMEOUT_MILLIS);
     try {

@@ -25,6 +25,29 @@ public interface RunHistory extends AutoCloseable {
    */
   List<RunRecord> list(int limit, String trigger);
 
+  /**
+   * Runs of one status, newest first.
+   *
+   * @param limit at most this many
+   * @param trigger only runs whose trigger starts with this; empty for all
+   * @param status only runs of this status; empty for all
+   */
+  default List<RunRecord> list(
+      int limit, String trigger, Optional<io.sluice.core.run.RunStatus> status) {
+    if (status.isEmpty()) {
+      return list(limit, trigger);
+    }
+    return list(Integer.MAX_VALUE, trigger).stream()
+        .filter(r -> r.status() == status.get())
+        .limit(limit)
+        .toList();
+  }
+
+  /** The ids of the latest runs, newest first (to match an id a person typed). */
+  default List<String> recentIds(int limit) {
+    return list(limit, "").stream().map(RunRecord::id).toList();
+  }
+
   /** Removes runs that ended before {@code cutoff}; returns how many. */
   int prune(Instant cutoff);
 

@@ -117,14 +117,15 @@ public final class PipelineRunner {
   /** The most batches one run lands of a change stream it drains. */
   static final int MAX_DRAIN_BATCHES = 1000;
 
-  /** Runs one pass over the whole project and records it in the run history. */
+  /** Runs one pass over the whole project (see {@link #run(RunRequest)}). */
   public RunSummary run() {
     return run(RunRequest.all("manual"));
   }
 
   /**
-   * Runs one pass over what {@code request} selects and records it in the run history (also when it
-   * fails, with the error's category).
+   * Runs one pass over what {@code request} selects and hands its summary to the listener's {@link
+   * RunListener#runFinished} (also when it fails, with the error's category); the caller records it
+   * in the run history.
    *
    * @throws SluiceException when the run failed; its category says whether a retry may succeed
    */
@@ -219,7 +220,7 @@ public final class PipelineRunner {
               request.trigger(),
               request.select(),
               null);
-      state.appendRun(summary);
+      listener.runFinished(summary);
       return summary;
     } catch (Exception e) {
       SluiceException error =
@@ -240,7 +241,7 @@ public final class PipelineRunner {
               request.select(),
               error.category());
       try {
-        state.appendRun(failed);
+        listener.runFinished(failed);
       } catch (RuntimeException recordFailure) {
         e.addSuppressed(recordFailure);
       }

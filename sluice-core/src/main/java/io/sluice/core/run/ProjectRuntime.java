@@ -19,6 +19,9 @@ import io.sluice.api.source.SourceContext;
 import io.sluice.api.source.SourceField;
 import io.sluice.core.function.FunctionCatalog;
 import io.sluice.core.function.FunctionChain;
+import io.sluice.core.history.RunHistories;
+import io.sluice.core.history.RunHistory;
+import io.sluice.core.history.RunRecorder;
 import io.sluice.core.project.Connectors;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
@@ -50,6 +53,10 @@ public final class ProjectRuntime implements AutoCloseable {
   private long lastPublished = Long.MIN_VALUE / 2;
   // Opened on first use: only projects whose connectors read pushed records use it.
   private IngestLog ingestLog;
+  // Opened on first use: a query needs no run history. Its own lock: opening may wait for another
+  // process's write (the busy timeout) while the processor needs the log.
+  private final Object historyLock = new Object();
+  private RunHistory history;
 
   private ProjectRuntime(Project project, Engine engine, java.util.function.Supplier<Lake> lake) {
     this.project = project;
@@ -317,28 +324,51 @@ public final class ProjectRuntime implements AutoCloseable {
    * The one entry point of a run, for whoever asks (the CLI, the scheduler, the REST API): checks
    * the project (everything the run will compile is compiled first, so that a mistake {@code
    * validate} can see never stops a run halfway, after other sources committed), opens its engine
-   * and lake, runs what {@code request} selects, records it in the run history and closes.
+   * and lake, runs what {@code request} selects, records it in the run history (a run with one
+   * attempt) and closes.
    *
    * @throws SluiceException when the project is invalid or the run failed; its category says
    *     whether a retry may succeed (the failed run is in the history too)
    */
   public static RunSummary runOnce(
       Project project, RunRequest request, Clock clock, RunListener listener) {
-    ProjectCheck.verify(project);
-    try (ProjectRuntime runtime = open(project, false)) {
-      return runtime.run(request, clock, listener);
+    RunHistory opened;
+    try {
+      opened = RunHistories.open(project, clock);
+    } catch (SluiceException e) {
+      // A state folder that cannot hold the history is the project's mistake: say it as validate.
+      ProjectCheck.verify(project);
+      throw e;
+    }
+    try (RunHistory history = opened) {
+      return new RunRecorder(history, clock)
+          .record(
+              request,
+              listener,
+              recording -> {
+                ProjectCheck.verify(project);
+                try (ProjectRuntime runtime = open(project, false)) {
+                  return runtime.run(request, clock, recording);
+                }
+              });
     }
   }
 
-  /** Runs one incremental pass over the whole project (a micro-batch of {@code sluice serve}). */
+  /**
+   * Runs one incremental pass over the whole project (a micro-batch of {@code sluice serve}) and
+   * records it in the run history when it landed a batch, built a model or did not succeed.
+   */
   public RunSummary run(Clock clock, RunListener listener) {
-    return run(RunRequest.all("serve"), clock, listener);
+    RunRecorder recorder = new RunRecorder(history(), clock);
+    RunRequest request = RunRequest.all("serve");
+    return recorder.record(
+        recorder.queued(request), listener, false, recording -> run(request, clock, recording));
   }
 
   /**
-   * Runs what {@code request} selects on this open runtime, while no other pass runs, and records
-   * it in the run history. A request with a window is a backfill of its days (see {@link
-   * Backfills}).
+   * Runs what {@code request} selects on this open runtime, while no other pass runs. Records
+   * nothing: the caller records the run (see {@link RunRecorder}) and each of its attempts. A
+   * request with a window is a backfill of its days (see {@link Backfills}).
    *
    * @throws SluiceException when the run failed; its category says whether a retry may succeed
    */
@@ -371,6 +401,19 @@ public final class ProjectRuntime implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /**
+   * The project's run history ({@code <state-dir>/history.db}), opened on first call and closed
+   * with the runtime.
+   */
+  public RunHistory history() {
+    synchronized (historyLock) {
+      if (history == null) {
+        history = RunHistories.open(project);
+      }
+      return history;
+    }
   }
 
   /**
@@ -433,7 +476,11 @@ public final class ProjectRuntime implements AutoCloseable {
         try {
           closeFunctions();
         } finally {
-          closeLog();
+          try {
+            closeLog();
+          } finally {
+            closeHistory();
+          }
         }
       }
     }
@@ -444,6 +491,15 @@ public final class ProjectRuntime implements AutoCloseable {
       if (lake != null) {
         lake.close();
         lake = null;
+      }
+    }
+  }
+
+  private void closeHistory() {
+    synchronized (historyLock) {
+      if (history != null) {
+        history.close();
+        history = null;
       }
     }
   }

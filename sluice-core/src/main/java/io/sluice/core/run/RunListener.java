@@ -23,4 +23,11 @@ public interface RunListener {
   default void modelFinished(RunSummary.ModelRun result) {}
 
   default void testFinished(RunSummary.TestRun result) {}
+
+  /**
+   * The run ended: called once, last, also when it failed (then with status {@code failed}, what it
+   * did before the failure and the error's category), before the run returns or throws. Whoever
+   * keeps the run history records it from here.
+   */
+  default void runFinished(RunSummary summary) {}
 }

@@ -7,22 +7,20 @@ import io.sluice.api.ErrorCategory;
 import io.sluice.api.SluiceException;
 import io.sluice.api.source.Split;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The project's state folder outside the lake and the warehouse: batch intents (the write-ahead
- * record of what a batch consumes), run history and the run lock.
+ * record of what a batch consumes) and the run lock. The run history is beside them ({@link
+ * io.sluice.core.history.RunHistories}).
  *
  * <p>Truth lives in the lake: a source's consumed positions are the {@code sluice.splits} of its
  * clean table's snapshots. An intent only makes a batch that crashed before its clean commit
@@ -93,49 +91,6 @@ public final class StateStore {
     return root.resolve("intents").resolve(source + ".json");
   }
 
-  /** Appends one run to the history (one JSON object per line). */
-  void appendRun(RunSummary summary) {
-    Path file = root.resolve("runs.jsonl");
-    try {
-      Files.createDirectories(root);
-      byte[] line = (JSON.writeValueAsString(summary) + "\n").getBytes(StandardCharsets.UTF_8);
-      try (OutputStream out =
-          Files.newOutputStream(
-              file,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.APPEND,
-              StandardOpenOption.WRITE)) {
-        out.write(line);
-      }
-    } catch (IOException e) {
-      throw SluiceException.external("Cannot record the run in " + file, e);
-    }
-  }
-
-  /** Runs recorded so far, oldest first. Lines that cannot be read are skipped with a note. */
-  public List<RunSummary> runs() {
-    Path file = root.resolve("runs.jsonl");
-    List<RunSummary> runs = new ArrayList<>();
-    if (!Files.exists(file)) {
-      return runs;
-    }
-    try {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        if (!line.isBlank()) {
-          try {
-            runs.add(JSON.readValue(line, RunSummary.class));
-          } catch (IOException e) {
-            // A torn last line after a crash; older complete lines are still good.
-            continue;
-          }
-        }
-      }
-      return runs;
-    } catch (IOException e) {
-      throw SluiceException.external("Cannot read the run history " + file, e);
-    }
-  }
-
   /** Takes the project's run lock, or fails naming the lock file. Release by closing. */
   public AutoCloseable lock() {
     Path file = root.resolve("run.lock");
@@ -143,7 +98,19 @@ public final class StateStore {
       Files.createDirectories(root);
       FileChannel channel =
           FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock = channel.tryLock();
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        // This process holds it already: e.g. a backfill asked for through serve's API while
+        // serve's processor starts a micro-batch.
+        channel.close();
+        throw new SluiceException(
+            ErrorCategory.EXTERNAL,
+            "Another run of this process is in progress on this project (it holds "
+                + file
+                + "); try again when it has finished");
+      }
       if (lock == null) {
         channel.close();
         // Retryable: the other run ends, and a scheduled run retries with backoff.

@@ -1,0 +1,194 @@
+package io.sluice.cli.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.cli.ServeSession;
+import io.sluice.core.history.RunHistories;
+import io.sluice.core.history.RunHistory;
+import io.sluice.core.history.RunRecord;
+import io.sluice.core.project.ProjectLoader;
+import io.sluice.core.run.RunStatus;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The orchestration API of a real {@code sluice serve}: runs asked for and the run history. */
+class ServeRunsApiTest {
+  private static final String TOKEN = "operator-token-7";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  private HttpResponse<String> send(
+      ServeSession session, String method, String path, String token, String body)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(session.uri().resolve(path))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private JsonNode await(ServeSession session, String path, Predicate<JsonNode> until)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      HttpResponse<String> answer = send(session, "GET", path, TOKEN, null);
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+      JsonNode body = JSON.readTree(answer.body());
+      if (until.test(body)) {
+        return body;
+      }
+      assertThat(System.nanoTime()).as("%s in time: %s", path, body).isLessThan(deadline);
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+  }
+
+  @Test
+  void aRunAskedForIsQueuedRunOnTheServersRuntimeAndRecordedOnce() throws Exception {
+    StreamProject.create(dir);
+    Files.writeString(
+        dir.resolve("sluice.yaml"),
+        "name: live\nserve:\n  port: 0\n  trigger-interval-ms: 50\n  query-token-env: QT\n"
+            + "schedules:\n  - name: nightly\n    cron: \"0 3 * * *\"\n");
+    String runId;
+    try (ServeSession session =
+        ServeSession.start(
+            ProjectLoader.load(dir), Optional.empty(), Map.of("QT", TOKEN), summary -> {})) {
+      StreamProject.push(client, session.uri(), StreamProject.event("e1", "ann", "2.50"));
+      // The micro-batch that landed it is in the history; the idle passes around it are not.
+      JsonNode served = await(session, "/v1/runs?trigger=serve", runs -> runs.size() > 0);
+      assertThat(served.get(0).get("rows-landed").asLong()).isEqualTo(1);
+
+      JsonNode pipelines = JSON.readTree(send(session, "GET", "/v1/pipelines", TOKEN, null).body());
+      assertThat(pipelines.get("sources").get(0).get("name").asText()).isEqualTo("events");
+      assertThat(pipelines.get("models").get(0).get("name").asText()).isEqualTo("per_user");
+
+      HttpResponse<String> queued =
+          send(
+              session,
+              "POST",
+              "/v1/runs",
+              TOKEN,
+              "{\"select\": [\"per_user\"], \"full-refresh\": true}");
+      assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
+      runId = JSON.readTree(queued.body()).get("id").asText();
+      assertThat(queued.headers().firstValue("Location")).contains("/v1/runs/" + runId);
+
+      JsonNode run =
+          await(
+              session,
+              "/v1/runs/" + runId,
+              r -> !List.of("queued", "running").contains(r.get("status").asText()));
+      assertThat(run.get("status").asText()).isEqualTo("ok");
+      assertThat(run.get("trigger").asText()).isEqualTo("api");
+      assertThat(run.get("full-refresh").asBoolean()).isTrue();
+      JsonNode steps = run.get("attempts").get(0).get("steps");
+      assertThat(steps).hasSize(1);
+      assertThat(steps.get(0).get("name").asText()).isEqualTo("per_user");
+      assertThat(steps.get(0).get("detail").asText()).isEqualTo("table, built");
+      assertThat(run.get("attempts").get(0).get("log").asText())
+          .contains("model per_user: built (table), 1 rows");
+
+      HttpResponse<String> badSelector =
+          send(session, "POST", "/v1/runs", TOKEN, "{\"select\": [\"per_usr\"]}");
+      assertThat(badSelector.statusCode()).isEqualTo(400);
+      assertThat(badSelector.body()).contains("per_usr");
+
+      HttpResponse<String> unknown = send(session, "GET", "/v1/runs/nosuch", TOKEN, null);
+      assertThat(unknown.statusCode()).isEqualTo(404);
+      assertThat(unknown.body()).contains("No run 'nosuch'").contains(runId);
+
+      HttpResponse<String> paused =
+          send(session, "POST", "/v1/schedules/nightly/pause", TOKEN, null);
+      assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
+      assertThat(JSON.readTree(paused.body()).get("paused").asBoolean()).isTrue();
+      assertThat(
+              JSON.readTree(send(session, "GET", "/v1/schedules", TOKEN, null).body())
+                  .get(0)
+                  .get("paused")
+                  .asBoolean())
+          .isTrue();
+      assertThat(send(session, "POST", "/v1/schedules/nightly/resume", TOKEN, null).statusCode())
+          .isEqualTo(200);
+      assertThat(send(session, "POST", "/v1/schedules/nighty/pause", TOKEN, null).body())
+          .contains("did you mean 'nightly'");
+
+      HttpResponse<String> plan =
+          send(
+              session,
+              "POST",
+              "/v1/backfills",
+              TOKEN,
+              "{\"from\": \"2026-11-24\", \"to\": \"2026-11-24\", \"dry-run\": true}");
+      assertThat(plan.statusCode()).as(plan.body()).isEqualTo(202);
+      assertThat(JSON.readTree(plan.body()).get("status").asText()).isEqualTo("dry-run");
+      assertThat(JSON.readTree(plan.body()).get("plan").get("steps").get(0).get("target").asText())
+          .isEqualTo("events");
+
+      HttpResponse<String> backfill =
+          send(
+              session,
+              "POST",
+              "/v1/backfills",
+              TOKEN,
+              "{\"from\": \"2026-11-24\", \"to\": \"2026-11-24\"}");
+      assertThat(backfill.statusCode()).as(backfill.body()).isEqualTo(202);
+      String backfillId = JSON.readTree(backfill.body()).get("id").asText();
+      assertThat(backfill.headers().firstValue("Location")).contains("/v1/backfills/" + backfillId);
+      JsonNode done =
+          await(
+              session,
+              "/v1/backfills/" + backfillId,
+              b -> !List.of("queued", "running").contains(b.get("status").asText()));
+      assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("ok");
+      assertThat(done.get("done").asLong()).isEqualTo(2); // the day of events, then the models
+      assertThat(send(session, "GET", "/v1/backfills/bf-nosuch", TOKEN, null).statusCode())
+          .isEqualTo(404);
+      assertThat(
+              send(session, "POST", "/v1/backfills/" + backfillId + "/cancel", TOKEN, null)
+                  .statusCode())
+          .as("a backfill that ended cannot be cancelled")
+          .isEqualTo(409);
+    }
+    try (RunHistory history = RunHistories.open(ProjectLoader.load(dir))) {
+      List<RunRecord> api = history.list(10, "api");
+      assertThat(api).extracting(RunRecord::id).containsExactly(runId);
+      assertThat(api.get(0).status()).isEqualTo(RunStatus.OK);
+      assertThat(api.get(0).attempts()).hasSize(1);
+    }
+  }
+
+  @Test
+  void withoutAQueryTokenTheApiAnswers403() throws Exception {
+    StreamProject.create(dir);
+    try (ServeSession session =
+        ServeSession.start(ProjectLoader.load(dir), Optional.empty(), Map.of(), summary -> {})) {
+      HttpResponse<String> answer = send(session, "POST", "/v1/runs", "anything", "{}");
+      assertThat(answer.statusCode()).isEqualTo(403);
+      assertThat(answer.body()).contains("the orchestration API is off");
+    }
+  }
+}
