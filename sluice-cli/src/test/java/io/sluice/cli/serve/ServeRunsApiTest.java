@@ -178,6 +178,10 @@ class ServeRunsApiTest {
       assertThat(api).extracting(RunRecord::id).containsExactly(runId);
       assertThat(api.get(0).status()).isEqualTo(RunStatus.OK);
       assertThat(api.get(0).attempts()).hasSize(1);
+      assertThat(history.list(10, "backfill:"))
+          .as("the backfill's rebuild of the models")
+          .singleElement()
+          .satisfies(run -> assertThat(run.status()).isEqualTo(RunStatus.OK));
     }
   }
 

@@ -506,11 +506,12 @@ public final class Backfills {
     int attempts = step.attempts() + 1;
     List<String> names = targets.models().stream().map(ModelDef::name).toList();
     try {
+      RunRequest request =
+          new RunRequest(names, List.of(), true, Optional.empty(), "backfill:" + id);
+      // In the run history as a run of trigger backfill:ID; the days are in the backfill's record.
       RunSummary summary =
-          runtime.run(
-              new RunRequest(names, List.of(), true, Optional.empty(), "backfill:" + id),
-              clock,
-              RunListener.NONE);
+          new io.sluice.core.history.RunRecorder(runtime.history(), clock)
+              .record(request, RunListener.NONE, listener -> runtime.run(request, clock, listener));
       boolean ok = summary.status().succeeded();
       progress.finished(
           new BackfillRecord.Step(
