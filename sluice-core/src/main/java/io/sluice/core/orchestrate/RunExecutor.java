@@ -12,8 +12,6 @@ import io.sluice.core.run.RunSummary;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Executes one run: its attempts, the waits between them by the {@link RetryPolicy}, a timeout per
@@ -36,9 +33,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RunExecutor {
   private static final int MAX_LOG_CHARS = 4000;
-  private static final DateTimeFormatter ID_TIME =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
-  private static final AtomicLong SEQUENCE = new AtomicLong();
 
   private final RunHistory history;
   private final Clock clock;
@@ -73,7 +67,7 @@ public final class RunExecutor {
   public RunRecord queue(RunRequest request, Instant createdAt) {
     RunRecord run =
         new RunRecord(
-            newId(createdAt),
+            io.sluice.core.history.RunIds.next(createdAt),
             request,
             RunStatus.QUEUED,
             createdAt,
@@ -310,18 +304,6 @@ public final class RunExecutor {
       }
     }
     return text.length() > MAX_LOG_CHARS ? text.substring(0, MAX_LOG_CHARS) : text.toString();
-  }
-
-  /**
-   * A run id: its creation time in UTC, a sequence number and a random suffix (runs of other
-   * processes created the same millisecond); sorts by creation time.
-   */
-  static String newId(Instant createdAt) {
-    return "%s-%04d%04x"
-        .formatted(
-            ID_TIME.format(createdAt),
-            SEQUENCE.incrementAndGet() % 10000,
-            java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000));
   }
 
   /** What {@link #cancel} needs to stop a run. */
