@@ -70,6 +70,30 @@ public record Project(
     warnings = List.copyOf(warnings);
   }
 
+  /**
+   * The same project with {@code schedules}, {@code retries}, {@code freshness}, {@code history}.
+   */
+  public Project withOrchestration(Orchestration newOrchestration) {
+    return new Project(
+        directory,
+        name,
+        engine,
+        engineOptions,
+        stateDirectory,
+        lake,
+        warehouse,
+        quality,
+        serve,
+        maintenance,
+        newOrchestration,
+        vars,
+        sources,
+        models,
+        modelTests,
+        singularTests,
+        warnings);
+  }
+
   public Optional<SourceDef> source(String sourceName) {
     return sources.stream().filter(s -> s.name().equals(sourceName)).findFirst();
   }

@@ -156,20 +156,11 @@ public final class ProjectLoader {
             problems.warnings(),
             override,
             Orchestration.none());
+    // Schedules and SLAs name sources and models: read against the project they belong to.
     Orchestration orchestration =
         OrchestrationReader.read(projectFile, settings.orElseThrow(), project, problems);
     problems.throwIfAny();
-    return project(
-        root,
-        settings.orElseThrow(),
-        sources,
-        minScores,
-        modelDefs,
-        schema.tests(),
-        singular,
-        problems.warnings(),
-        override,
-        orchestration);
+    return project.withOrchestration(orchestration);
   }
 
   private static Project project(
