@@ -23,13 +23,10 @@ import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
 import io.sluice.core.rules.CompiledSource;
 import io.sluice.core.rules.RuleCompiler;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +36,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -284,9 +280,9 @@ public final class QuarantineReplay {
               new LakeRelation(SCRATCH_SCHEMA, "failed", quarantine.columns(), List.of()),
               new LakeRelation(
                   SCRATCH_SCHEMA, "q_" + source.name(), quarantine.columns(), List.of())));
-      deleteQuietly(scratch);
+      ScratchFolder.deleteQuietly(scratch, "the replay");
       if (!committed && !dryRun) {
-        deleteQuietly(cleanDirectory);
+        ScratchFolder.deleteQuietly(cleanDirectory, "the replay");
       }
     }
   }
@@ -490,21 +486,5 @@ public final class QuarantineReplay {
 
   private long millisSince(Instant start) {
     return clock.instant().toEpochMilli() - start.toEpochMilli();
-  }
-
-  private static void deleteQuietly(Path directory) {
-    if (!Files.exists(directory)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(directory)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      // Cleanup only: the files are referenced by no table, and what went wrong before (if
-      // anything) is what the caller needs; leftovers in a table's folder are orphans that
-      // maintenance removes.
-      LOG.warn("Cannot delete the replay's folder " + directory, e);
-    }
   }
 }

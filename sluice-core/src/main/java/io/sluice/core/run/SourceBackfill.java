@@ -40,7 +40,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -491,7 +490,7 @@ final class SourceBackfill {
         }
       }
     }
-    deleteQuietly(scratch);
+    ScratchFolder.deleteQuietly(scratch, "the backfill");
   }
 
   private LakeTable table(String namespace) {
@@ -535,19 +534,5 @@ final class SourceBackfill {
 
   private String quoted(String identifier) {
     return engine.dialect().quote(identifier);
-  }
-
-  private static void deleteQuietly(Path directory) {
-    if (!Files.exists(directory)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(directory)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      // Scratch files only: no table references them.
-      LOG.warn("Cannot delete the backfill's scratch folder " + directory, e);
-    }
   }
 }
