@@ -56,7 +56,7 @@ class ServeCrashTest {
     SplittableRandom random = new SplittableRandom(20261124L);
     ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
     Process server = start(project, port, "start");
-    awaitHealthy(base, server);
+    ChildSluice.awaitHealth(base, server, body -> true);
     try {
       List<Future<?>> running = new ArrayList<>();
       for (int c = 0; c < CLIENTS; c++) {
@@ -72,7 +72,7 @@ class ServeCrashTest {
         assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
         killed++;
         server = start(project, port, "restart-" + kill);
-        awaitHealthy(base, server);
+        ChildSluice.awaitHealth(base, server, body -> true);
       }
       waitForAcknowledgements(acknowledged, acknowledged.size() + 100, server);
       stop.set(true);
@@ -172,27 +172,6 @@ class ServeCrashTest {
         return;
       }
       assertThat(System.nanoTime()).as("landed in time: %s", health).isLessThan(deadline);
-      waitBriefly();
-    }
-  }
-
-  private static void awaitHealthy(URI base, Process server) throws InterruptedException {
-    HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (true) {
-      assertThat(server.isAlive()).as("server alive").isTrue();
-      try {
-        HttpResponse<String> health =
-            http.send(
-                HttpRequest.newBuilder(base.resolve("/health")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (health.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      assertThat(System.nanoTime()).as("server healthy in time").isLessThan(deadline);
       waitBriefly();
     }
   }

@@ -6,9 +6,6 @@ import io.sluice.cli.ChildSluice;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -43,7 +40,8 @@ class TwoServesOneSchedulerTest {
             "-p",
             project.toString());
     try {
-      String health = awaitHealth(first, serving);
+      String health =
+          ChildSluice.awaitHealth(first, serving, body -> body.contains("\"scheduler\""));
       assertThat(health).contains("\"scheduler\":{\"status\":\"running\",\"pid\":" + serving.pid());
 
       Process second =
@@ -71,33 +69,13 @@ class TwoServesOneSchedulerTest {
       assertThat(scheduleOutput)
           .contains("the scheduler of this project runs in process " + serving.pid());
 
-      assertThat(awaitHealth(first, serving)).contains("\"scheduler\":{\"status\":\"running\"");
+      assertThat(ChildSluice.awaitHealth(first, serving, body -> body.contains("\"scheduler\"")))
+          .contains("\"scheduler\":{\"status\":\"running\"");
     } finally {
       serving.destroy();
       assertThat(serving.waitFor(60, TimeUnit.SECONDS)).as("graceful stop").isTrue();
     }
     assertThat(serving.exitValue()).as(Files.readString(temp.resolve("first.log"))).isZero();
-  }
-
-  private static String awaitHealth(URI base, Process server) throws InterruptedException {
-    HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (true) {
-      assertThat(server.isAlive()).as("server alive").isTrue();
-      try {
-        HttpResponse<String> health =
-            http.send(
-                HttpRequest.newBuilder(base.resolve("/health")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (health.statusCode() == 200 && health.body().contains("\"scheduler\"")) {
-          return health.body();
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      assertThat(System.nanoTime()).as("server healthy in time").isLessThan(deadline);
-      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-    }
   }
 
   private static int freePort() throws IOException {
