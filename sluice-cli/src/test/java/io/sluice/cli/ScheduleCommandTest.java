@@ -16,18 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ScheduleCommandTest {
   @TempDir Path project;
 
-  /** The shop example without its schedules, retries, SLAs and history settings. */
-  private void shopWithoutSchedules() throws IOException {
-    ExampleProject.copyTo(project);
-    Path file = project.resolve("sluice.yaml");
-    String yaml = Files.readString(file);
-    int orchestration = yaml.indexOf("\nschedules:");
-    Files.writeString(file, orchestration < 0 ? yaml : yaml.substring(0, orchestration + 1));
-  }
-
   @Test
   void aProjectWithoutSchedulesIsRefused() throws IOException {
-    shopWithoutSchedules();
+    ShopOrchestration.copyWith(project, "");
     Sluice.Result result = sluice("schedule", "-p", project.toString());
     assertThat(result.exit()).isEqualTo(2);
     assertThat(result.err())
@@ -36,7 +27,7 @@ class ScheduleCommandTest {
 
   @Test
   void runsTheSchedulesForTheGivenTimeThenStopsAfterTheRunInProgress() throws IOException {
-    shopWithoutSchedules();
+    ShopOrchestration.copyWith(project, "");
     ShopGenerator.generate(project, ShopGenerator.Options.defaults().withOrders(200));
     Files.writeString(
         project.resolve("sluice.yaml"),

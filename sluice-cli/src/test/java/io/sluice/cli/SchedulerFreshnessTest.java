@@ -2,7 +2,6 @@ package io.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.cli.demo.ExampleProject;
 import io.sluice.cli.demo.ShopGenerator;
 import io.sluice.core.history.RunRecord;
 import io.sluice.core.project.Project;
@@ -10,7 +9,6 @@ import io.sluice.core.project.ProjectLoader;
 import io.sluice.core.run.ProjectRuntime;
 import io.sluice.core.run.RunListener;
 import io.sluice.core.run.RunRequest;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,9 +28,8 @@ class SchedulerFreshnessTest {
 
   @Test
   void aBreachTriggersItsScheduleAndIsRecordedAsAnEvent() throws Exception {
-    ExampleProject.copyTo(project);
-    ShopGenerator.generate(project, ShopGenerator.Options.defaults().withOrders(200));
-    replaceOrchestration(
+    ShopOrchestration.copyWith(
+        project,
         """
         freshness:
           - {name: orders_recent, target: source:orders, max-age: 2h}
@@ -41,6 +38,7 @@ class SchedulerFreshnessTest {
             select: [source:orders]
             on: [freshness-breach:orders_recent]
         """);
+    ShopGenerator.generate(project, ShopGenerator.Options.defaults().withOrders(200));
     Project loaded = ProjectLoader.load(project);
     // The scheduler's clock is three hours ahead of the run that landed the orders.
     Clock later = Clock.offset(Clock.systemUTC(), Duration.ofHours(3));
@@ -65,14 +63,5 @@ class SchedulerFreshnessTest {
     assertThat(Files.readString(project.resolve(".sluice/events.jsonl")))
         .contains("\"type\":\"freshness-breached\"")
         .contains("orders_recent");
-  }
-
-  /** The shop example with these orchestration keys instead of its own. */
-  private void replaceOrchestration(String yaml) throws IOException {
-    Path file = project.resolve("sluice.yaml");
-    String text = Files.readString(file);
-    int orchestration = text.indexOf("\nschedules:");
-    Files.writeString(
-        file, (orchestration < 0 ? text : text.substring(0, orchestration + 1)) + yaml);
   }
 }
