@@ -6,6 +6,8 @@ import io.sluice.api.engine.Engine;
 import io.sluice.api.engine.EngineContext;
 import io.sluice.api.engine.EngineFactory;
 import io.sluice.api.engine.ReaderContext;
+import io.sluice.api.engine.StepMeter;
+import io.sluice.api.engine.StepTiming;
 import io.sluice.api.engine.WarehouseReader;
 import io.sluice.api.lake.Lake;
 import io.sluice.api.lake.LakeContext;
@@ -346,9 +348,18 @@ public final class ProjectRuntime implements AutoCloseable {
               request,
               listener,
               recording -> {
+                StepMeter checking = StepMeter.start();
                 ProjectCheck.verify(project);
+                StepTiming checked = checking.stop("check project", -1);
+                StepMeter opening = StepMeter.start();
                 try (ProjectRuntime runtime = open(project, false)) {
-                  return runtime.run(request, clock, recording);
+                  StepTiming engineOpened = opening.stop("open engine", -1);
+                  return runtime
+                      .run(request, clock, recording)
+                      .withTimingsFirst(
+                          List.of(
+                              new RunSummary.Timing(0, checked),
+                              new RunSummary.Timing(0, engineOpened)));
                 }
               });
     }
@@ -377,9 +388,14 @@ public final class ProjectRuntime implements AutoCloseable {
       return new Backfills(this, clock).runWindow(request);
     }
     return runExclusively(
-        () ->
-            new PipelineRunner(project, engine, lake(), this::connector, clock, listener)
-                .run(request));
+        () -> {
+          StepMeter opening = StepMeter.start();
+          Lake opened = lake();
+          StepTiming lakeOpened = opening.stop("open lake", -1);
+          return new PipelineRunner(project, engine, opened, this::connector, clock, listener)
+              .run(request)
+              .withTimingsFirst(List.of(new RunSummary.Timing(0, lakeOpened)));
+        });
   }
 
   /**
