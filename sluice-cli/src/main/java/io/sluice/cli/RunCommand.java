@@ -60,13 +60,27 @@ final class RunCommand implements Callable<Integer> {
               + " did not change.")
   boolean fullRefresh;
 
+  @Option(
+      names = "--timings",
+      description = {
+        "After the summary, print what each step cost: wall and CPU seconds, CPU/wall (the",
+        "parallelism achieved), rows and rows/s, MB in and out, MB/s, peak RSS. Every run keeps",
+        "them in the run history (sluice runs show ID --timings)."
+      })
+  boolean timings;
+
   @Override
   public Integer call() {
     Project project = options.load();
     ProjectOptions.printWarnings(project, spec.commandLine().getErr());
     RunRequest request =
         new RunRequest(select, exclude, fullRefresh, java.util.Optional.empty(), "manual");
-    RunSummary summary = runAndPrint(project, request, spec.commandLine().getOut(), progress);
+    PrintWriter out = spec.commandLine().getOut();
+    RunSummary summary = runAndPrint(project, request, out, progress);
+    if (timings) {
+      out.println();
+      TimingsTable.print(out, summary.timings(), "");
+    }
     return summary.status().succeeded() ? 0 : Main.CHECKS_FAILED;
   }
 
