@@ -445,6 +445,8 @@ public final class PipelineRunner {
     SourceConnector reader = connector;
     String sourceName = source.name();
     List<SchemaDrift.Event> events = drift;
+    // The connector's look at each split for what the engine may read itself (e.g. a pre-scan).
+    RunTimings.Step formats = timings.start();
     SourceInput input =
         new SourceInput(
             splits.stream()
@@ -466,6 +468,7 @@ public final class PipelineRunner {
               reader.read(split, counting);
               counting.finish(split.sizeBytes());
             });
+    timings.stop(formats, source.name() + ": native input", -1, bytes(splits), -1);
     String tag = intent.batchId();
     IngestRequest request =
         new IngestRequest(
