@@ -48,6 +48,7 @@ class RunTimingsTest {
     steps.removeAll(ingest);
     assertThat(steps)
         .containsExactly(
+            "load project",
             "check project",
             "open engine",
             "open lake",
@@ -59,7 +60,8 @@ class RunTimingsTest {
             "  events: commit",
             "views",
             "model daily_events",
-            "tests");
+            "tests",
+            "close");
     assertThat(table)
         .anySatisfy(line -> assertThat(line).matches("source events( +" + FIGURE + "){3} +4 .*"));
 

@@ -334,6 +334,19 @@ public final class ProjectRuntime implements AutoCloseable {
    */
   public static RunSummary runOnce(
       Project project, RunRequest request, Clock clock, RunListener listener) {
+    return runOnce(project, request, clock, listener, List.of());
+  }
+
+  /**
+   * Like {@link #runOnce(Project, RunRequest, Clock, RunListener)}, with the steps the caller
+   * measured before it (e.g. the command's start) first in the run's timings.
+   */
+  public static RunSummary runOnce(
+      Project project,
+      RunRequest request,
+      Clock clock,
+      RunListener listener,
+      List<RunSummary.Timing> before) {
     RunHistory opened;
     try {
       opened = RunHistories.open(project, clock);
@@ -352,15 +365,19 @@ public final class ProjectRuntime implements AutoCloseable {
                 ProjectCheck.verify(project);
                 StepTiming checked = checking.stop("check project", -1);
                 StepMeter opening = StepMeter.start();
+                RunSummary summary;
+                StepMeter closing;
                 try (ProjectRuntime runtime = open(project, false)) {
                   StepTiming engineOpened = opening.stop("open engine", -1);
-                  return runtime
-                      .run(request, clock, recording)
-                      .withTimingsFirst(
-                          List.of(
-                              new RunSummary.Timing(0, checked),
-                              new RunSummary.Timing(0, engineOpened)));
+                  summary = runtime.run(request, clock, recording);
+                  List<RunSummary.Timing> first = new java.util.ArrayList<>(before);
+                  first.add(new RunSummary.Timing(0, checked));
+                  first.add(new RunSummary.Timing(0, engineOpened));
+                  summary = summary.withTimings(first, List.of());
+                  closing = StepMeter.start();
                 }
+                return summary.withTimings(
+                    List.of(), List.of(new RunSummary.Timing(0, closing.stop("close", -1))));
               });
     }
   }
@@ -394,7 +411,7 @@ public final class ProjectRuntime implements AutoCloseable {
           StepTiming lakeOpened = opening.stop("open lake", -1);
           return new PipelineRunner(project, engine, opened, this::connector, clock, listener)
               .run(request)
-              .withTimingsFirst(List.of(new RunSummary.Timing(0, lakeOpened)));
+              .withTimings(List.of(new RunSummary.Timing(0, lakeOpened)), List.of());
         });
   }
 

@@ -75,12 +75,13 @@ public record RunSummary(
   }
 
   /**
-   * This summary with {@code first} before its timings: the steps that ran before the pipeline
-   * (opening the engine and the lake).
+   * This summary with {@code first} before its timings and {@code last} after them: the steps of
+   * the run outside the pipeline (its start, opening the engine and the lake, closing them).
    */
-  public RunSummary withTimingsFirst(List<Timing> first) {
+  public RunSummary withTimings(List<Timing> first, List<Timing> last) {
     List<Timing> all = new java.util.ArrayList<>(first);
     all.addAll(timings);
+    all.addAll(last);
     return new RunSummary(
         runId,
         startedAt,
