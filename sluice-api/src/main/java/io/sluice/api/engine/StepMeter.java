@@ -4,19 +4,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Measures one step of a run: wall time, the process's CPU time and its peak resident memory
- * between {@link #start()} and {@link #stop}. Steps may nest (a source's batch holds the engine's
- * stage, validate and write steps) and may run on several threads at once.
+ * Measures one step of a run: wall time, the process's CPU time between {@link #start()} and {@link
+ * #stop}, and the process's peak resident memory when the step ended. Steps may nest (a source's
+ * batch holds the engine's stage, validate and write steps) and may run on several threads at once.
  *
- * <p>CPU time and memory come from Linux's {@code /proc/self}: the peak is the kernel's high-water
- * mark ({@code VmHWM}), which each start and stop reads and resets (writing {@code 5} to {@code
- * /proc/self/clear_refs}), folding the reading into every step still open, so that a step's peak is
- * the highest resident memory while it ran, its inner steps' included. Elsewhere those figures are
- * {@code -1}.
+ * <p>CPU time and memory come from Linux's {@code /proc/self}; elsewhere those figures are {@code
+ * -1}. The peak is the kernel's high-water mark since the process started ({@code VmHWM}), so it
+ * never falls from one step to the next: the step where it grows is the one that needed the memory.
+ * It is deliberately never reset ({@code /proc/self/clear_refs} could give each step its own peak):
+ * a reset also lowers the peak the kernel reports for the whole process when it exits ({@code
+ * getrusage}, {@code time -v}), which benchmarks and supervisors read.
  */
 public final class StepMeter {
   private static final Proc SELF = new Proc(Path.of("/proc/self"));
@@ -27,17 +26,11 @@ public final class StepMeter {
   private final Proc proc;
   private final long startNanos;
   private final long startCpu;
-  private long peak;
 
   private StepMeter(Proc proc) {
     this.proc = proc;
     this.startNanos = System.nanoTime();
     this.startCpu = proc.cpuNanos();
-    synchronized (proc.open) {
-      // The reading resets the high-water mark: the steps already open must see it too.
-      this.peak = proc.foldPeak();
-      proc.open.add(this);
-    }
   }
 
   /** Starts measuring a step. */
@@ -49,12 +42,7 @@ public final class StepMeter {
   public StepTiming stop(String name, long rows, long bytesIn, long bytesOut) {
     long wall = System.nanoTime() - startNanos;
     long cpu = startCpu < 0 ? -1 : Math.max(0, proc.cpuNanos() - startCpu);
-    long stepPeak;
-    synchronized (proc.open) {
-      proc.open.remove(this);
-      stepPeak = Math.max(peak, proc.foldPeak());
-    }
-    return new StepTiming(name, wall, cpu, rows, bytesIn, bytesOut, stepPeak);
+    return new StepTiming(name, wall, cpu, rows, bytesIn, bytesOut, proc.peakRssBytes());
   }
 
   /** Ends the step with only its name and the rows it produced. */
@@ -68,20 +56,17 @@ public final class StepMeter {
   }
 
   /**
-   * A process's figures as Linux shows them in a {@code /proc/<pid>} folder, and the steps open on
-   * it. Tests give a folder of their own to play the kernel.
+   * A process's figures as Linux shows them in a {@code /proc/<pid>} folder. Tests give a folder of
+   * their own to play the kernel.
    */
   static final class Proc {
     private final Path stat;
     private final Path status;
-    private final Path clearRefs;
-    private final List<StepMeter> open = new ArrayList<>();
     private volatile boolean available;
 
     Proc(Path folder) {
       this.stat = folder.resolve("stat");
       this.status = folder.resolve("status");
-      this.clearRefs = folder.resolve("clear_refs");
       this.available = Files.isReadable(stat);
     }
 
@@ -107,41 +92,21 @@ public final class StepMeter {
       }
     }
 
-    /**
-     * Reads and resets the peak, folds it into every open step and returns it; -1 when unknown.
-     * Called holding {@code open}'s lock.
-     */
-    private long foldPeak() {
-      long now = readAndResetPeak();
-      for (StepMeter step : open) {
-        step.peak = Math.max(step.peak, now);
-      }
-      return now;
-    }
-
-    /** The peak resident memory since the last reset, then resets it; -1 when unknown. */
-    private long readAndResetPeak() {
+    /** The process's peak resident memory since it started ({@code VmHWM}), or -1 when unknown. */
+    long peakRssBytes() {
       if (!available) {
         return -1;
       }
-      long peak = -1;
       try {
         for (String line : Files.readAllLines(status, StandardCharsets.US_ASCII)) {
           if (line.startsWith("VmHWM:")) {
-            peak = Long.parseLong(line.substring(6).replace("kB", "").strip()) * 1024;
-            break;
+            return Long.parseLong(line.substring(6).replace("kB", "").strip()) * 1024;
           }
         }
+        return -1;
       } catch (IOException | RuntimeException e) {
         return -1;
       }
-      try {
-        Files.writeString(clearRefs, "5");
-      } catch (IOException | RuntimeException e) {
-        // Not resettable here (an older kernel, a read-only /proc): the peak is then the
-        // process's peak so far, an upper bound.
-      }
-      return peak;
     }
   }
 }

@@ -29,8 +29,7 @@ class StepMeterTest {
   void cpuIsTheProcessTicksBetweenStartAndStop() throws IOException {
     cpu(100, 50);
     peak(1);
-    StepMeter.Proc figures = new StepMeter.Proc(proc);
-    StepMeter meter = figures.start();
+    StepMeter meter = new StepMeter.Proc(proc).start();
     cpu(130, 60);
 
     StepTiming step = meter.stop("stage", 7);
@@ -41,51 +40,41 @@ class StepMeterTest {
   }
 
   @Test
-  void aStepsPeakHoldsItsInnerStepsPeaks() throws IOException {
-    cpu(0, 0);
-    peak(100);
-    StepMeter.Proc figures = new StepMeter.Proc(proc);
-    StepMeter outer = figures.start();
-    peak(500); // reached before the inner step starts: the inner start's reading resets it
-    StepMeter inner = figures.start();
-    peak(200);
-    StepTiming innerStep = inner.stop("stage", 0);
-    peak(50);
-    StepTiming outerStep = outer.stop("ingest", 0);
-
-    assertThat(innerStep.peakRssBytes()).isEqualTo(500 * 1024L);
-    assertThat(outerStep.peakRssBytes()).isEqualTo(500 * 1024L);
-  }
-
-  @Test
-  void aPeakWhileAnInnerStepRunsIsTheOuterStepsToo() throws IOException {
+  void nestedStepsEachTakeTheHighWaterMarkWhenTheyEnd() throws IOException {
     cpu(0, 0);
     peak(100);
     StepMeter.Proc figures = new StepMeter.Proc(proc);
     StepMeter outer = figures.start();
     StepMeter inner = figures.start();
     peak(900);
+    cpu(20, 0);
     StepTiming innerStep = inner.stop("write clean", 0);
-    peak(300);
-    StepMeter after = figures.start();
-    peak(400);
-    StepTiming afterStep = after.stop("commit", 0);
-    StepTiming outerStep = outer.stop("batch", 0);
+    cpu(50, 0);
+    StepTiming outerStep = outer.stop("ingest", 0);
 
     assertThat(innerStep.peakRssBytes()).isEqualTo(900 * 1024L);
-    assertThat(afterStep.peakRssBytes()).isEqualTo(400 * 1024L); // 900 was before it started
     assertThat(outerStep.peakRssBytes()).isEqualTo(900 * 1024L);
+    assertThat(innerStep.cpuNanos()).isEqualTo(20 * 10_000_000L);
+    assertThat(outerStep.cpuNanos()).isEqualTo(50 * 10_000_000L);
   }
 
   @Test
-  void eachReadingResetsTheHighWaterMark() throws IOException {
+  void theHighWaterMarkIsNeverReset() throws IOException {
     cpu(0, 0);
     peak(100);
-    StepMeter.Proc figures = new StepMeter.Proc(proc);
 
-    figures.start().stop("views", 0);
+    new StepMeter.Proc(proc).start().stop("views", 0);
 
-    assertThat(Files.readString(proc.resolve("clear_refs"))).isEqualTo("5");
+    // A reset would also lower the peak the kernel reports for the process (time -v, getrusage).
+    assertThat(proc.resolve("clear_refs")).doesNotExist();
+  }
+
+  @Test
+  void aStatusWithoutTheHighWaterMarkGivesAnUnknownPeak() throws IOException {
+    cpu(0, 0);
+    Files.writeString(proc.resolve("status"), "Name:\tjava\nVmRSS:\t  1 kB\n");
+
+    assertThat(new StepMeter.Proc(proc).start().stop("plan", 0).peakRssBytes()).isEqualTo(-1);
   }
 
   private void cpu(long userTicks, long systemTicks) throws IOException {
