@@ -130,7 +130,8 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
 
     RunSummary summary =
-        RunCommand.runAndPrint(project, io.sluice.core.run.RunRequest.all("manual"), out, progress);
+        RunCommand.runAndPrint(
+            project, io.sluice.core.run.RunRequest.all("manual"), out, progress, List.of());
 
     try (ProjectRuntime runtime = ProjectRuntime.open(project, true)) {
       for (String sql : List.of(REVENUE_QUERY, FUNNEL_QUERY)) {

@@ -1,5 +1,7 @@
 package io.sluice.cli;
 
+import io.sluice.api.engine.StepMeter;
+import io.sluice.api.engine.StepTiming;
 import io.sluice.core.project.Project;
 import io.sluice.core.run.ProjectRuntime;
 import io.sluice.core.run.RunRequest;
@@ -60,13 +62,30 @@ final class RunCommand implements Callable<Integer> {
               + " did not change.")
   boolean fullRefresh;
 
+  @Option(
+      names = "--timings",
+      description = {
+        "After the summary, print what each step cost: wall and CPU seconds, CPU/wall (the",
+        "parallelism achieved), rows and rows/s, MB in and out, MB/s, peak RSS. Every run keeps",
+        "them in the run history (sluice runs show ID --timings)."
+      })
+  boolean timings;
+
   @Override
   public Integer call() {
+    StepMeter loading = StepMeter.start();
     Project project = options.load();
+    StepTiming loaded = loading.stop("load project", -1);
     ProjectOptions.printWarnings(project, spec.commandLine().getErr());
     RunRequest request =
         new RunRequest(select, exclude, fullRefresh, java.util.Optional.empty(), "manual");
-    RunSummary summary = runAndPrint(project, request, spec.commandLine().getOut(), progress);
+    PrintWriter out = spec.commandLine().getOut();
+    RunSummary summary =
+        runAndPrint(project, request, out, progress, List.of(new RunSummary.Timing(0, loaded)));
+    if (timings) {
+      out.println();
+      TimingsTable.print(out, summary.timings(), "");
+    }
     return summary.status().succeeded() ? 0 : Main.CHECKS_FAILED;
   }
 
@@ -76,14 +95,19 @@ final class RunCommand implements Callable<Integer> {
    *
    * @param progress {@code auto} (a bar when the output is a terminal), {@code always} or {@code
    *     never}
+   * @param before the steps measured before the run (loading the project), first in its timings
    */
   static RunSummary runAndPrint(
-      Project project, RunRequest request, PrintWriter out, String progress) {
+      Project project,
+      RunRequest request,
+      PrintWriter out,
+      String progress,
+      List<RunSummary.Timing> before) {
     boolean bar =
         progress.equals("always") || (progress.equals("auto") && System.console() != null);
     RunSummary summary;
     try (ProgressListener listener = new ProgressListener(out, bar)) {
-      summary = ProjectRuntime.runOnce(project, request, Clock.systemUTC(), listener);
+      summary = ProjectRuntime.runOnce(project, request, Clock.systemUTC(), listener, before);
     }
     printSummary(out, summary, project.quality().warnWeight());
     return summary;

@@ -81,8 +81,32 @@ final class RunJson {
       steps.add(step(step));
     }
     json.put("steps", steps);
+    List<Object> timings = new ArrayList<>();
+    for (RunSummary.Timing timing : attempt.summary().map(RunSummary::timings).orElse(List.of())) {
+      timings.add(timing(timing));
+    }
+    json.put("timings", timings);
     json.put("log", attempt.log());
     return json;
+  }
+
+  /** A measured step: figures as measured (nanoseconds, bytes), {@code null} when unknown. */
+  static Map<String, Object> timing(RunSummary.Timing timing) {
+    io.sluice.api.engine.StepTiming step = timing.figures();
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("step", step.name());
+    json.put("depth", timing.depth());
+    json.put("wall-nanos", step.wallNanos());
+    json.put("cpu-nanos", known(step.cpuNanos()));
+    json.put("rows", known(step.rows()));
+    json.put("bytes-in", known(step.bytesIn()));
+    json.put("bytes-out", known(step.bytesOut()));
+    json.put("peak-rss-bytes", known(step.peakRssBytes()));
+    return json;
+  }
+
+  private static Long known(long figure) {
+    return figure < 0 ? null : figure;
   }
 
   private static Map<String, Object> step(RunStep step) {

@@ -159,7 +159,8 @@ final class RunsCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description =
           "Show one run: what was asked, each attempt with its status, error and category, and"
-              + " each step (source batch, model build, test) with its time, rows and quality.")
+              + " each step (source batch, model build, test) with its time, rows and quality;"
+              + " with --timings, what each step cost.")
   static final class ShowCommand implements Callable<Integer> {
     @Mixin ProjectOptions options;
     @Spec CommandSpec spec;
@@ -175,6 +176,13 @@ final class RunsCommand implements Runnable {
         defaultValue = "table")
     QualityCommand.OutputFormat format;
 
+    @Option(
+        names = "--timings",
+        description =
+            "Also show each attempt's step timings, as sluice run --timings prints them (the"
+                + " JSON format always holds them).")
+    boolean timings;
+
     @Override
     public Integer call() throws IOException {
       Project project = options.load();
@@ -188,7 +196,7 @@ final class RunsCommand implements Runnable {
         out.flush();
         return 0;
       }
-      show(out, run);
+      show(out, run, timings);
       return 0;
     }
   }
@@ -229,7 +237,7 @@ final class RunsCommand implements Runnable {
     }
   }
 
-  private static void show(PrintWriter out, RunRecord run) {
+  private static void show(PrintWriter out, RunRecord run, boolean timings) {
     out.printf("run %s: %s%n", run.id(), run.status());
     TextTable request = new TextTable(List.of("", ""));
     request.add(List.of("trigger", run.request().trigger()));
@@ -286,47 +294,56 @@ final class RunsCommand implements Runnable {
       List<RunStep> steps = attempt.summary().map(RunStep::of).orElse(List.of());
       if (steps.isEmpty()) {
         out.println("  (no step " + (attempt.status().finished() ? "finished)" : "finished yet)"));
-        continue;
+      } else {
+        steps(out, steps);
       }
-      TextTable table =
-          new TextTable(
-              List.of(
-                  "step",
-                  "name",
-                  "status",
-                  "time",
-                  "rows read",
-                  "landed/rows",
-                  "quarantined",
-                  "quality",
-                  "detail"));
-      for (RunStep step : steps) {
-        table.add(
-            List.of(
-                step.kind().label(),
-                step.name(),
-                step.status(),
-                step.kind() == RunStep.Kind.TEST ? "-" : Format.seconds(step.millis()),
-                count(step.rowsRead()),
-                count(step.rowsLanded()),
-                count(step.rowsQuarantined()),
-                step.qualityScore().isPresent()
-                    ? Format.percent(step.qualityScore().getAsDouble())
-                    : "-",
-                step.detail()));
-      }
-      for (String line : rows(table)) {
-        out.println("  " + line);
-      }
-      for (RunStep step : steps) {
-        if (!step.error().isEmpty()) {
-          out.println("  " + step.kind().label() + " " + step.name() + ": " + step.error());
-        }
+      if (timings && attempt.summary().isPresent()) {
+        out.println();
+        TimingsTable.print(out, attempt.summary().get().timings(), "  ");
       }
     }
     out.println();
     out.println("log excerpt: sluice runs logs " + run.id());
     out.flush();
+  }
+
+  /** The steps of an attempt, then the errors of those that failed. */
+  private static void steps(PrintWriter out, List<RunStep> steps) {
+    TextTable table =
+        new TextTable(
+            List.of(
+                "step",
+                "name",
+                "status",
+                "time",
+                "rows read",
+                "landed/rows",
+                "quarantined",
+                "quality",
+                "detail"));
+    for (RunStep step : steps) {
+      table.add(
+          List.of(
+              step.kind().label(),
+              step.name(),
+              step.status(),
+              step.kind() == RunStep.Kind.TEST ? "-" : Format.seconds(step.millis()),
+              count(step.rowsRead()),
+              count(step.rowsLanded()),
+              count(step.rowsQuarantined()),
+              step.qualityScore().isPresent()
+                  ? Format.percent(step.qualityScore().getAsDouble())
+                  : "-",
+              step.detail()));
+    }
+    for (String line : rows(table)) {
+      out.println("  " + line);
+    }
+    for (RunStep step : steps) {
+      if (!step.error().isEmpty()) {
+        out.println("  " + step.kind().label() + " " + step.name() + ": " + step.error());
+      }
+    }
   }
 
   /** A table's lines without its header and rule (a key/value listing). */

@@ -8,9 +8,19 @@ import java.util.List;
 final class TextTable {
   private final List<String> header;
   private final List<List<String>> rows = new ArrayList<>();
+  private boolean dashIsBlank;
 
   TextTable(List<String> header) {
     this.header = List.copyOf(header);
+  }
+
+  /**
+   * Lets {@code -} stand for an unknown number: it no longer keeps a column of numbers from being
+   * right-aligned.
+   */
+  TextTable dashIsBlank() {
+    dashIsBlank = true;
+    return this;
   }
 
   TextTable add(List<String> row) {
@@ -28,7 +38,8 @@ final class TextTable {
     for (List<String> row : rows) {
       for (int i = 0; i < row.size(); i++) {
         widths[i] = Math.max(widths[i], row.get(i).length());
-        if (!row.get(i).isEmpty() && !row.get(i).matches("[-+]?[0-9][0-9,.]*(%|s|ms)?|null")) {
+        boolean blank = row.get(i).isEmpty() || (dashIsBlank && row.get(i).equals("-"));
+        if (!blank && !row.get(i).matches("[-+]?[0-9][0-9,.]*(%|s|ms)?|null")) {
           numeric[i] = false;
         }
       }

@@ -16,7 +16,8 @@ import static java.util.Objects.requireNonNull;
  * @param rows rows the step produced (or read, for a step that only reads)
  * @param bytesIn bytes the step read
  * @param bytesOut bytes the step wrote
- * @param peakRssBytes the process's peak resident memory during the step
+ * @param peakRssBytes the process's peak resident memory when the step ended (its high-water mark
+ *     since it started, see {@link StepMeter}): the step where it grows is the one that needed it
  */
 public record StepTiming(
     String name,

@@ -111,6 +111,15 @@ class ServeRunsApiTest {
       assertThat(steps.get(0).get("detail").asText()).isEqualTo("table, built");
       assertThat(run.get("attempts").get(0).get("log").asText())
           .contains("model per_user: built (table), 1 rows");
+      JsonNode timings = run.get("attempts").get(0).get("timings");
+      List<String> timed = new java.util.ArrayList<>();
+      timings.forEach(t -> timed.add(t.get("depth").asInt() + " " + t.get("step").asText()));
+      assertThat(timed).containsExactly("0 open lake", "0 views", "0 model per_user", "0 tests");
+      JsonNode model = timings.get(2);
+      assertThat(model.get("rows").asLong()).isEqualTo(1);
+      assertThat(model.get("wall-nanos").asLong()).isNotNegative();
+      assertThat(model.has("cpu-nanos")).isTrue();
+      assertThat(model.get("bytes-in").isNull()).as("unknown figures are null").isTrue();
 
       HttpResponse<String> badSelector =
           send(session, "POST", "/v1/runs", TOKEN, "{\"select\": [\"per_usr\"]}");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.api.ErrorCategory;
 import io.sluice.api.SluiceException;
+import io.sluice.api.engine.StepTiming;
 import io.sluice.core.run.RunRequest;
 import io.sluice.core.run.RunStatus;
 import io.sluice.core.run.RunSummary;
@@ -28,10 +29,13 @@ import java.util.Optional;
 
 /**
  * The run history in an SQLite file ({@code <state-dir>/history.db}): a table of runs, one of
- * attempts (with the attempt's log excerpt and its whole summary as JSON) and one of steps (a row
- * per source batch, model build and model test, for queries). The SQL is plain (no SQLite-only
- * types or functions besides the connection's pragmas and {@code BEGIN IMMEDIATE}), so that another
- * database can take the same tables.
+ * attempts (with the attempt's log excerpt and its whole summary as JSON), one of steps (a row per
+ * source batch, model build and model test, for queries) and one of step timings (a row per
+ * measured step of an attempt, {@link RunSummary#timings()}, for queries on where time goes). A
+ * table added by a later version is created when an older file is opened; its rows start with the
+ * runs saved from then on. The SQL is plain (no SQLite-only types or functions besides the
+ * connection's pragmas and {@code BEGIN IMMEDIATE}), so that another database can take the same
+ * tables.
  *
  * <p>Several processes may use the file at once (write-ahead log, a busy timeout, every write one
  * immediate transaction); in a process, calls are serialized on the one connection. Runs that ended
@@ -85,6 +89,21 @@ final class SqliteRunHistory implements RunHistory {
             quality_score DOUBLE PRECISION,
             detail TEXT NOT NULL,
             error TEXT NOT NULL,
+            PRIMARY KEY (run_id, attempt, position))""",
+          // Unknown figures (-1 in a StepTiming) are NULL, so that aggregates leave them out.
+          """
+          CREATE TABLE IF NOT EXISTS step_timings (
+            run_id TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            depth INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            wall_nanos BIGINT NOT NULL,
+            cpu_nanos BIGINT,
+            row_count BIGINT,
+            bytes_in BIGINT,
+            bytes_out BIGINT,
+            peak_rss_bytes BIGINT,
             PRIMARY KEY (run_id, attempt, position))""");
 
   private final Path file;
@@ -172,7 +191,7 @@ final class SqliteRunHistory implements RunHistory {
 
   private void write(RunRecord run) throws SQLException {
     String id = run.id();
-    for (String table : List.of("steps", "attempts")) {
+    for (String table : List.of("step_timings", "steps", "attempts")) {
       try (PreparedStatement delete =
           connection.prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
         delete.setString(1, id);
@@ -220,6 +239,7 @@ final class SqliteRunHistory implements RunHistory {
       }
       if (attempt.summary().isPresent()) {
         writeSteps(id, attempt.number(), RunStep.of(attempt.summary().get()));
+        writeTimings(id, attempt.number(), attempt.summary().get().timings());
       }
     }
   }
@@ -252,6 +272,43 @@ final class SqliteRunHistory implements RunHistory {
         insert.addBatch();
       }
       insert.executeBatch();
+    }
+  }
+
+  private void writeTimings(String runId, int attempt, List<RunSummary.Timing> timings)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO step_timings (run_id, attempt, position, depth, name, wall_nanos,"
+                + " cpu_nanos, row_count, bytes_in, bytes_out, peak_rss_bytes)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      int position = 0;
+      for (RunSummary.Timing timing : timings) {
+        StepTiming step = timing.figures();
+        insert.setString(1, runId);
+        insert.setInt(2, attempt);
+        insert.setInt(3, ++position);
+        insert.setInt(4, timing.depth());
+        insert.setString(5, step.name());
+        insert.setLong(6, step.wallNanos());
+        setKnown(insert, 7, step.cpuNanos());
+        setKnown(insert, 8, step.rows());
+        setKnown(insert, 9, step.bytesIn());
+        setKnown(insert, 10, step.bytesOut());
+        setKnown(insert, 11, step.peakRssBytes());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  /** A figure, or NULL when it is unknown (negative). */
+  private static void setKnown(PreparedStatement statement, int index, long value)
+      throws SQLException {
+    if (value < 0) {
+      statement.setNull(index, Types.BIGINT);
+    } else {
+      statement.setLong(index, value);
     }
   }
 
@@ -387,7 +444,7 @@ final class SqliteRunHistory implements RunHistory {
         () -> {
           long before = cutoff.toEpochMilli();
           String ended = "SELECT id FROM runs WHERE ended_at IS NOT NULL AND ended_at < ?";
-          for (String table : List.of("steps", "attempts")) {
+          for (String table : List.of("step_timings", "steps", "attempts")) {
             try (PreparedStatement delete =
                 connection.prepareStatement(
                     "DELETE FROM " + table + " WHERE run_id IN (" + ended + ")")) {

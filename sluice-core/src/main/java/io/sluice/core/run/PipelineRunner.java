@@ -95,6 +95,7 @@ public final class PipelineRunner {
   private final RuleCompiler compiler;
   private final ModelRenderer renderer = new ModelRenderer();
   private final DatasetChecks datasetChecks;
+  private final RunTimings timings = new RunTimings();
 
   public PipelineRunner(
       Project project,
@@ -137,6 +138,7 @@ public final class PipelineRunner {
     List<RunSummary.SourceRun> sources = new ArrayList<>();
     List<RunSummary.ModelRun> models = new ArrayList<>();
     List<RunSummary.TestRun> tests = new ArrayList<>();
+    timings.clear();
     try (AutoCloseable lock = state.lock()) {
       if (request.window().isPresent()) {
         throw SluiceException.user(
@@ -171,10 +173,13 @@ public final class PipelineRunner {
         if (!selection.hasModel(model.name())) {
           continue;
         }
+        RunTimings.Step building = timings.start();
         RunSummary.ModelRun result = runModel(model, request.fullRefresh());
+        timings.stop(building, "model " + model.name(), result.rows());
         models.add(result);
         listener.modelFinished(result);
       }
+      RunTimings.Step testing = timings.start();
       ModelTests modelTests = new ModelTests(project, engine);
       for (ModelTests.Test test : stopped ? List.<ModelTests.Test>of() : modelTests.tests()) {
         if (!request.selectsAll() && !selects(selection, test)) {
@@ -184,6 +189,7 @@ public final class PipelineRunner {
         tests.add(result);
         listener.testFinished(result);
       }
+      timings.stop(testing, "tests", -1);
       RunStatus status = RunStatus.OK;
       List<String> belowThresholds =
           new QualityGate(project.quality())
@@ -219,7 +225,8 @@ public final class PipelineRunner {
               tests,
               request.trigger(),
               request.select(),
-              null);
+              null,
+              timings.list());
       listener.runFinished(summary);
       return summary;
     } catch (Exception e) {
@@ -239,7 +246,8 @@ public final class PipelineRunner {
               tests,
               request.trigger(),
               request.select(),
-              error.category());
+              error.category(),
+              timings.list());
       try {
         listener.runFinished(failed);
       } catch (RuntimeException recordFailure) {
@@ -306,11 +314,16 @@ public final class PipelineRunner {
 
   private RunSummary.SourceRun ingest(SourceDef declared) {
     Instant start = clock.instant();
+    RunTimings.Step batch = timings.start();
+    RunTimings.Step loading = timings.start();
     SourceDef source = effective(declared);
     CompiledSource compiled = compiler.compile(source);
     Tables tables = tables(source);
+    timings.stop(loading, declared.name() + ": tables", -1);
     try (SourceConnector connector = connectors.apply(source, compiled.fields())) {
-      return ingest(source, compiled, tables, connector, start);
+      RunSummary.SourceRun result = ingest(source, compiled, tables, connector, start);
+      timings.stop(batch, "source " + declared.name(), result.rowsRead(), result.bytes(), -1);
+      return result;
     }
   }
 
@@ -334,7 +347,9 @@ public final class PipelineRunner {
       }
     }
 
+    RunTimings.Step planning = timings.start();
     SplitPlan plan = connector.plan(committedPositions(tables.clean()));
+    timings.stop(planning, source.name() + ": plan", -1, bytes(plan.splits()), -1);
     if (plan.splits().isEmpty()) {
       List<RunSummary.CheckRun> checks =
           source.datasetChecks().isEmpty()
@@ -378,7 +393,9 @@ public final class PipelineRunner {
     Optional<java.util.Set<String>> known = knownFields(tables.clean());
     java.util.Set<String> unmapped = new java.util.TreeSet<>(known.orElse(java.util.Set.of()));
     List<MissingFields.Observed> observed = new ArrayList<>();
+    RunTimings.Step observing = timings.start();
     List<SchemaDrift.Event> drift = observe(source, connector, splits, known, unmapped, observed);
+    timings.stop(observing, source.name() + ": observe", -1, bytes(splits), -1);
     if (MissingFields.applies(source)) {
       List<String> missing = MissingFields.problems(source, observed, project.directory());
       if (!missing.isEmpty()) {
@@ -423,10 +440,13 @@ public final class PipelineRunner {
       // Its relationships rules read the referenced datasets (processed before it) as lake.<name>.
       exposeLake();
     }
+    RunTimings.Step ingesting = timings.start();
     listener.sourceStarted(source.name(), splits);
     SourceConnector reader = connector;
     String sourceName = source.name();
     List<SchemaDrift.Event> events = drift;
+    // The connector's look at each split for what the engine may read itself (e.g. a pre-scan).
+    RunTimings.Step formats = timings.start();
     SourceInput input =
         new SourceInput(
             splits.stream()
@@ -448,6 +468,7 @@ public final class PipelineRunner {
               reader.read(split, counting);
               counting.finish(split.sizeBytes());
             });
+    timings.stop(formats, source.name() + ": native input", -1, bytes(splits), -1);
     String tag = intent.batchId();
     IngestRequest request =
         new IngestRequest(
@@ -466,7 +487,13 @@ public final class PipelineRunner {
                     new IngestRequest.Merge(source.primaryKey(), tables.clean()::filesOverlapping))
                 : Optional.empty());
     IngestResult result = engine.ingest(request);
+    for (io.sluice.api.engine.StepTiming step : result.steps()) {
+      timings.add(step.named(source.name() + ": " + step.name()));
+    }
+    timings.stop(
+        ingesting, source.name() + ": ingest", result.rowsRead(), bytes(splits), written(result));
 
+    RunTimings.Step committing = timings.start();
     Map<String, String> summary = new LinkedHashMap<>();
     summary.put(BATCH_ID, intent.batchId());
     summary.put(INGESTED_AT, start.toString());
@@ -491,11 +518,13 @@ public final class PipelineRunner {
     if (!source.datasetChecks().isEmpty()) {
       // Judged on the batch's files before they are committed, so that its statistics are
       // committed with them for later batches to compare with.
+      RunTimings.Step checking = timings.start();
       List<DatasetChecks.Stats> earlier = DatasetChecks.history(tables.clean());
       String relation = datasetChecks.expose(source, tables.clean(), result.clean());
       DatasetChecks.Stats stats = datasetChecks.stats(source, relation);
       checks = datasetChecks.evaluate(source, stats, relation, earlier, start);
       cleanSummary.put(DatasetChecks.STATS, StateStore.toJson(stats));
+      timings.stop(checking, source.name() + ": checks", -1);
     }
     cleanSummary.put(SPLITS, StateStore.toJson(positions));
     cleanSummary.put(FAILURES, StateStore.toJson(new TreeMap<>(result.failuresByRule())));
@@ -517,13 +546,13 @@ public final class PipelineRunner {
       commitOnce(tables.clean(), result.clean(), cleanSummary);
     }
     connector.committed(positions);
+    timings.stop(committing, source.name() + ": commit", -1);
 
-    long bytes = splits.stream().mapToLong(Split::sizeBytes).sum();
     return new RunSummary.SourceRun(
         source.name(),
         intent.batchId(),
         splits.size(),
-        bytes,
+        bytes(splits),
         result.rowsRead(),
         result.rowsValid(),
         result.rowsQuarantined(),
@@ -688,6 +717,18 @@ public final class PipelineRunner {
     return rules;
   }
 
+  private static long bytes(List<Split> splits) {
+    return splits.stream().mapToLong(Split::sizeBytes).sum();
+  }
+
+  /** The bytes of the files a batch wrote (raw, clean, quarantine). */
+  private static long written(IngestResult result) {
+    return java.util.stream.Stream.of(result.raw(), result.clean(), result.quarantine())
+        .flatMap(List::stream)
+        .mapToLong(DataFile::sizeBytes)
+        .sum();
+  }
+
   private static TableTarget target(LakeTable table, String tag) {
     return new TableTarget(table.columns(), table.partitioning(), table.newDataDirectory(tag));
   }
@@ -739,7 +780,9 @@ public final class PipelineRunner {
   }
 
   private void exposeLake() {
+    RunTimings.Step step = timings.start();
     LakeViews.expose(project, lake, engine);
+    timings.stop(step, "views", -1);
   }
 
   private RunSummary.ModelRun runModel(ModelDef model, boolean fullRefresh) {

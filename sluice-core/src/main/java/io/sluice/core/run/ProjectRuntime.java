@@ -6,6 +6,8 @@ import io.sluice.api.engine.Engine;
 import io.sluice.api.engine.EngineContext;
 import io.sluice.api.engine.EngineFactory;
 import io.sluice.api.engine.ReaderContext;
+import io.sluice.api.engine.StepMeter;
+import io.sluice.api.engine.StepTiming;
 import io.sluice.api.engine.WarehouseReader;
 import io.sluice.api.lake.Lake;
 import io.sluice.api.lake.LakeContext;
@@ -332,6 +334,19 @@ public final class ProjectRuntime implements AutoCloseable {
    */
   public static RunSummary runOnce(
       Project project, RunRequest request, Clock clock, RunListener listener) {
+    return runOnce(project, request, clock, listener, List.of());
+  }
+
+  /**
+   * Like {@link #runOnce(Project, RunRequest, Clock, RunListener)}, with the steps the caller
+   * measured before it (e.g. the command's start) first in the run's timings.
+   */
+  public static RunSummary runOnce(
+      Project project,
+      RunRequest request,
+      Clock clock,
+      RunListener listener,
+      List<RunSummary.Timing> before) {
     RunHistory opened;
     try {
       opened = RunHistories.open(project, clock);
@@ -346,10 +361,23 @@ public final class ProjectRuntime implements AutoCloseable {
               request,
               listener,
               recording -> {
+                StepMeter checking = StepMeter.start();
                 ProjectCheck.verify(project);
+                StepTiming checked = checking.stop("check project", -1);
+                StepMeter opening = StepMeter.start();
+                RunSummary summary;
+                StepMeter closing;
                 try (ProjectRuntime runtime = open(project, false)) {
-                  return runtime.run(request, clock, recording);
+                  StepTiming engineOpened = opening.stop("open engine", -1);
+                  summary = runtime.run(request, clock, recording);
+                  List<RunSummary.Timing> first = new java.util.ArrayList<>(before);
+                  first.add(new RunSummary.Timing(0, checked));
+                  first.add(new RunSummary.Timing(0, engineOpened));
+                  summary = summary.withTimings(first, List.of());
+                  closing = StepMeter.start();
                 }
+                return summary.withTimings(
+                    List.of(), List.of(new RunSummary.Timing(0, closing.stop("close", -1))));
               });
     }
   }
@@ -377,9 +405,14 @@ public final class ProjectRuntime implements AutoCloseable {
       return new Backfills(this, clock).runWindow(request);
     }
     return runExclusively(
-        () ->
-            new PipelineRunner(project, engine, lake(), this::connector, clock, listener)
-                .run(request));
+        () -> {
+          StepMeter opening = StepMeter.start();
+          Lake opened = lake();
+          StepTiming lakeOpened = opening.stop("open lake", -1);
+          return new PipelineRunner(project, engine, opened, this::connector, clock, listener)
+              .run(request)
+              .withTimings(List.of(new RunSummary.Timing(0, lakeOpened)), List.of());
+        });
   }
 
   /**

@@ -20,6 +20,9 @@ import java.util.Map;
  *     project
  * @param errorCategory when status is {@code failed}: what kind of failure (whether a retry may
  *     succeed); else null
+ * @param timings what each step of the run cost (wall and CPU time, rows, bytes, peak memory), in
+ *     the order the steps started, each step followed by the steps inside it; empty in older run
+ *     history
  */
 public record RunSummary(
     String runId,
@@ -32,13 +35,66 @@ public record RunSummary(
     List<TestRun> tests,
     String trigger,
     List<String> select,
-    io.sluice.api.ErrorCategory errorCategory) {
+    io.sluice.api.ErrorCategory errorCategory,
+    List<Timing> timings) {
   public RunSummary {
     trigger = trigger == null ? "manual" : trigger; // null in older run history
     select = select == null ? List.of() : List.copyOf(select);
     sources = List.copyOf(sources);
     models = List.copyOf(models);
     tests = List.copyOf(tests);
+    timings = timings == null ? List.of() : List.copyOf(timings); // null in older run history
+  }
+
+  /** A summary without step timings (a backfill's, a test's). */
+  public RunSummary(
+      String runId,
+      String startedAt,
+      long millis,
+      RunStatus status,
+      String error,
+      List<SourceRun> sources,
+      List<ModelRun> models,
+      List<TestRun> tests,
+      String trigger,
+      List<String> select,
+      io.sluice.api.ErrorCategory errorCategory) {
+    this(
+        runId,
+        startedAt,
+        millis,
+        status,
+        error,
+        sources,
+        models,
+        tests,
+        trigger,
+        select,
+        errorCategory,
+        List.of());
+  }
+
+  /**
+   * This summary with {@code first} before its timings and {@code last} after them: the steps of
+   * the run outside the pipeline (its start, opening the engine and the lake, closing them).
+   */
+  public RunSummary withTimings(List<Timing> first, List<Timing> last) {
+    List<Timing> all = new java.util.ArrayList<>(first);
+    all.addAll(timings);
+    all.addAll(last);
+    return new RunSummary(
+        runId,
+        startedAt,
+        millis,
+        status,
+        error,
+        sources,
+        models,
+        tests,
+        trigger,
+        select,
+        errorCategory,
+        all);
   }
 
   public long rowsRead() {
@@ -176,6 +232,20 @@ public record RunSummary(
      */
     public boolean failsRun() {
       return !error.isEmpty() || (failures > 0 && !severity.equals("warn"));
+    }
+  }
+
+  /**
+   * What one step of the run cost.
+   *
+   * @param depth 0 for a step of the run (opening, a source's batch, the views, a model, the
+   *     tests), 1 for a step inside it (a batch's plan, observe, ingest and commit), 2 for a step
+   *     inside that (the engine's own steps of an ingest)
+   * @param figures its name ({@code events: ingest}) and figures
+   */
+  public record Timing(int depth, io.sluice.api.engine.StepTiming figures) {
+    public Timing {
+      java.util.Objects.requireNonNull(figures, "figures is null");
     }
   }
 }

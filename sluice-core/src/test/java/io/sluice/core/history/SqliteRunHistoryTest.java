@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.api.ErrorCategory;
+import io.sluice.api.engine.StepTiming;
 import io.sluice.core.project.TestProject;
 import io.sluice.core.run.RunRequest;
 import io.sluice.core.run.RunStatus;
@@ -61,7 +62,22 @@ class SqliteRunHistoryTest {
         List.of(new RunSummary.TestRun("unique(daily.day)", 2, "", "error")),
         "manual",
         List.of("daily+"),
-        null);
+        null,
+        List.of(
+            new RunSummary.Timing(
+                0, new StepTiming("open engine", 300_000_000, -1, -1, -1, -1, -1)),
+            new RunSummary.Timing(
+                0,
+                new StepTiming(
+                    "source orders", 700_000_000, 900_000_000, 100, 2048, -1, 200L << 20)),
+            new RunSummary.Timing(
+                1,
+                new StepTiming(
+                    "orders: ingest", 500_000_000, 800_000_000, 100, 2048, 4096, 150L << 20)),
+            new RunSummary.Timing(
+                2,
+                new StepTiming(
+                    "orders: stage", 200_000_000, 350_000_000, 100, 2048, -1, 120L << 20))));
   }
 
   static RunRecord run(String id, Instant created, RunStatus status, String trigger) {
@@ -138,6 +154,66 @@ class SqliteRunHistoryTest {
             "source orders ok 700 100/90/10 0.9",
             "model daily ok 200 -1/31/-1 null",
             "test unique(daily.day) fail 0 -1/2/-1 null");
+  }
+
+  @Test
+  void keepsAStepTimingPerMeasuredStepForQueriesUnknownFiguresNull() throws Exception {
+    try (SqliteRunHistory history = open()) {
+      history.save(run("r1", T0, RunStatus.OK, "manual"));
+      assertThat(history.find("r1").orElseThrow().attempts().get(0).summary().orElseThrow())
+          .extracting(RunSummary::timings)
+          .isEqualTo(summary(T0, RunStatus.OK).timings());
+    }
+    assertThat(
+            query(
+                "SELECT attempt, position, depth, name, wall_nanos, cpu_nanos, row_count,"
+                    + " bytes_in, bytes_out, peak_rss_bytes FROM step_timings"
+                    + " WHERE run_id = 'r1' ORDER BY position"))
+        .containsExactly(
+            "1 1 0 open engine 300000000 null null null null null",
+            "1 2 0 source orders 700000000 900000000 100 2048 null 209715200",
+            "1 3 1 orders: ingest 500000000 800000000 100 2048 4096 157286400",
+            "1 4 2 orders: stage 200000000 350000000 100 2048 null 125829120");
+  }
+
+  @Test
+  void aHistoryFromBeforeStepTimingsGetsTheTableAndKeepsItsRuns() throws Exception {
+    try (SqliteRunHistory history = open()) {
+      history.save(run("old", T0, RunStatus.OK, "manual"));
+    }
+    query("DROP TABLE step_timings"); // as a file written before the table existed
+    try (SqliteRunHistory history = open()) {
+      assertThat(history.find("old")).isPresent();
+      history.save(run("new", T0.plusSeconds(10), RunStatus.OK, "manual"));
+    }
+    assertThat(query("SELECT DISTINCT run_id FROM step_timings")).containsExactly("new");
+    try (SqliteRunHistory history = open()) {
+      assertThat(history.prune(T0.plus(Duration.ofDays(1)))).isEqualTo(2);
+    }
+    assertThat(query("SELECT run_id FROM step_timings")).isEmpty();
+  }
+
+  /** The rows of {@code sql} on the history file, each as its values joined by spaces. */
+  private List<String> query(String sql) throws Exception {
+    List<String> lines = new ArrayList<>();
+    try (Connection connection =
+            DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("history.db"));
+        Statement statement = connection.createStatement()) {
+      if (!statement.execute(sql)) {
+        return lines;
+      }
+      try (ResultSet rows = statement.getResultSet()) {
+        int columns = rows.getMetaData().getColumnCount();
+        while (rows.next()) {
+          List<String> values = new ArrayList<>();
+          for (int i = 1; i <= columns; i++) {
+            values.add(String.valueOf(rows.getObject(i)));
+          }
+          lines.add(String.join(" ", values));
+        }
+      }
+    }
+    return lines;
   }
 
   @Test
