@@ -43,7 +43,13 @@ record FileScan(Fingerprint fingerprint, boolean engineReadable, List<ObservedFi
    */
   static FileScan ndjson(Path file, long size, long modifiedMillis, JsonScan scanner)
       throws IOException {
-    FileScan scan = read(file, size, modifiedMillis, new NdjsonObserver(scanner.fallback()));
+    return ndjson(file, size, modifiedMillis, scanner, CHUNK);
+  }
+
+  /** {@link #ndjson(Path, long, long, JsonScan)} reading {@code chunk} bytes at a time. */
+  static FileScan ndjson(Path file, long size, long modifiedMillis, JsonScan scanner, int chunk)
+      throws IOException {
+    FileScan scan = read(file, size, modifiedMillis, new NdjsonObserver(scanner.fallback()), chunk);
     if (scan.fields != null) {
       return scan;
     }
@@ -52,7 +58,7 @@ record FileScan(Fingerprint fingerprint, boolean engineReadable, List<ObservedFi
 
   /** Whether an engine may read {@code file} as NDJSON itself (reads it once). */
   static boolean prescan(Path file) throws IOException {
-    return read(file, 0, 0, null).engineReadable();
+    return read(file, 0, 0, null, CHUNK).engineReadable();
   }
 
   /** How a file the engine may not read is observed: the JSON parser's full scan. */
@@ -64,17 +70,18 @@ record FileScan(Fingerprint fingerprint, boolean engineReadable, List<ObservedFi
     List<ObservedField> scan(Path file) throws IOException;
   }
 
-  private static FileScan read(Path file, long size, long modifiedMillis, NdjsonObserver observer)
+  private static FileScan read(
+      Path file, long size, long modifiedMillis, NdjsonObserver observer, int chunk)
       throws IOException {
     CRC32C crc = new CRC32C();
     NdjsonPrescan prescan = new NdjsonPrescan();
     // Room for a chunk after a carried incomplete line of at most MAX_LINE bytes.
-    byte[] buffer = new byte[CHUNK + NdjsonPrescan.MAX_LINE + 1];
+    byte[] buffer = new byte[chunk + NdjsonPrescan.MAX_LINE + 1];
     int carry = 0;
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       ByteBuffer target = ByteBuffer.wrap(buffer);
       while (true) {
-        target.limit(carry + CHUNK).position(carry);
+        target.limit(carry + chunk).position(carry);
         int read = channel.read(target);
         if (read < 0) {
           break;
