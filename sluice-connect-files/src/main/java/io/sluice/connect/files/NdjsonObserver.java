@@ -80,12 +80,11 @@ final class NdjsonObserver {
    * the file.
    */
   void lines(byte[] bytes, int from, int to) {
+    this.bytes = bytes;
+    this.end = to;
     int start = from;
     while (start < to) {
-      int newline = indexOf(bytes, (byte) '\n', start, to);
-      int lineEnd = newline < 0 ? to : newline;
-      line(bytes, start, lineEnd);
-      start = lineEnd + 1;
+      start = line(start);
     }
   }
 
@@ -94,20 +93,29 @@ final class NdjsonObserver {
     return kinds.fields();
   }
 
-  /** Observes one line, {@code bytes[start, lineEnd)} without its LF. */
-  void line(byte[] bytes, int start, int lineEnd) {
-    this.bytes = bytes;
-    this.end = lineEnd;
-    this.events = 0;
+  /**
+   * Observes the line at {@code start}; returns where the next one starts. The object is read with
+   * the end of all lines as its bound: an LF inside it is no JSON whitespace and no string byte, so
+   * it stops the read; only then, or after the object, is the line's end looked for.
+   */
+  private int line(int start) {
+    events = 0;
     int p = skipSpace(start);
-    if (p == lineEnd) {
-      return; // blank: no token, no fields
+    if (p < end && bytes[p] == '{') {
+      int after = object(p + 1, root, 1);
+      if (after >= 0) {
+        apply();
+        int newline = indexOf(bytes, (byte) '\n', after, end);
+        return newline < 0 ? end : newline + 1;
+      }
     }
-    if (bytes[p] == '{' && object(p + 1, root, 1) >= 0) {
-      apply();
-    } else {
+    int newline = indexOf(bytes, (byte) '\n', p, end);
+    int lineEnd = newline < 0 ? end : newline;
+    if (lineEnd > p) {
+      // Not blank (a blank line has no token, so no fields): the parser decides.
       fallback.line(new String(bytes, start, lineEnd - start, StandardCharsets.UTF_8), kinds);
     }
+    return lineEnd + 1;
   }
 
   /** Applies the events of a line, as {@link JsonSchemaScanner} would apply its tokens. */
