@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.sluice.api.ErrorCategory;
 import io.sluice.api.SluiceException;
+import io.sluice.api.engine.StepMeter;
+import io.sluice.api.engine.StepTiming;
 import io.sluice.api.source.Split;
 import io.sluice.api.source.SplitPlan;
 import java.io.IOException;
@@ -30,6 +32,14 @@ import java.util.concurrent.Future;
  * fields, whether the engine may read it), kept with the plan.
  */
 final class SplitPlanner {
+  /** The step that lists the source's files; its rows are the files listed. */
+  static final String LIST_STEP = "plan: list files";
+
+  /**
+   * The step that reads the new and changed files once (fingerprint, and for NDJSON the engine's
+   * check and the fields); its rows are the files read, its bytes in their sizes.
+   */
+  static final String READ_STEP = "plan: read new files";
 
   private final String sourceName;
   private final Path projectDirectory;
@@ -70,11 +80,13 @@ final class SplitPlanner {
 
   Planned planScanned(Map<String, String> committed) {
     requireNonNull(committed, "committed is null");
+    StepMeter listing = StepMeter.start();
     List<Candidate> candidates = new ArrayList<>();
     for (FileLister.Listed listed : lister.list()) {
       candidates.add(new Candidate(key(listed.file()), listed));
     }
     candidates.sort(Comparator.comparing(Candidate::key));
+    StepTiming listFiles = listing.stop(LIST_STEP, candidates.size());
 
     List<Candidate> toRead = new ArrayList<>();
     Map<String, Fingerprint> previousByKey = new HashMap<>();
@@ -90,7 +102,10 @@ final class SplitPlanner {
       }
       toRead.add(candidate);
     }
+    StepMeter reading = StepMeter.start();
     List<Optional<FileScan>> read = scanAll(toRead);
+    long bytes = toRead.stream().mapToLong(candidate -> candidate.listed().size()).sum();
+    StepTiming readNew = reading.stop(READ_STEP, toRead.size(), bytes, 0);
 
     List<Split> splits = new ArrayList<>();
     Map<String, FileScan> scans = new HashMap<>();
@@ -138,7 +153,7 @@ final class SplitPlanner {
           changed.size() == 1 ? "has" : "have",
           String.join("; ", changed));
     }
-    return new Planned(new SplitPlan(splits, skipped), scans);
+    return new Planned(new SplitPlan(splits, skipped, List.of(listFiles, readNew)), scans);
   }
 
   /** Reads the candidates' files, in parallel when there are several; empty for a gone file. */
