@@ -184,11 +184,17 @@ final class NdjsonObserver {
     }
     while (p < end && bytes[p] == '"') {
       int keyStart = p + 1;
-      int keyEnd = keyEnd(keyStart);
-      if (keyEnd < 0) {
-        return -1;
+      Node path = parent == null ? null : parent.expected(bytes, keyStart, end);
+      int keyEnd;
+      if (path != null) {
+        keyEnd = keyStart + path.key.length;
+      } else {
+        keyEnd = keyEnd(keyStart);
+        if (keyEnd < 0) {
+          return -1;
+        }
+        path = parent == null ? null : parent.child(bytes, keyStart, keyEnd);
       }
-      Node path = parent == null ? null : parent.child(bytes, keyStart, keyEnd);
       p = skipSpace(keyEnd + 1);
       if (p >= end || bytes[p] != ':') {
         return -1;
@@ -498,6 +504,29 @@ final class NdjsonObserver {
         slot = kinds.slot(path);
       }
       return slot;
+    }
+
+    /**
+     * The child whose key follows the one found last, if the key at {@code from} is its key: its
+     * bytes then a quote (a stored key holds no quote or backslash, so the key ends there).
+     */
+    Node expected(byte[] bytes, int from, int end) {
+      if (children == null || children.length == 0) {
+        return null;
+      }
+      Node guess = children[next];
+      byte[] key = guess.key;
+      int keyEnd = from + key.length;
+      if (keyEnd >= end || bytes[keyEnd] != '"') {
+        return null;
+      }
+      for (int i = 0; i < key.length; i++) {
+        if (bytes[from + i] != key[i]) {
+          return null;
+        }
+      }
+      next = next + 1 == children.length ? 0 : next + 1;
+      return guess;
     }
 
     Node child(byte[] bytes, int from, int to) {
