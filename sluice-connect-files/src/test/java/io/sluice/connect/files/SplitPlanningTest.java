@@ -362,6 +362,21 @@ class SplitPlanningTest {
   }
 
   @Test
+  void observingAnUnplannedSplitReadsItOnceForTheEnginesCheckToo() throws IOException {
+    write(project, "data/a.ndjson", "{\"a\":\"x\"}\n");
+    Map<String, Object> options = Map.of("path", "data/*.ndjson", "format", "json");
+    Split split = Sources.connector(project, options, "a").plan(Map.of()).splits().get(0);
+    // Another connector, as when a run recovers an interrupted batch: it did not plan the split.
+    SourceConnector recovering = Sources.connector(project, options, "a");
+
+    assertThat(recovering.observe(split).orElseThrow())
+        .extracting(ObservedField::path, ObservedField::type)
+        .containsExactly(tuple("a", "string"));
+    Files.delete(Path.of(split.location()));
+    assertThat(recovering.nativeFormat(split).orElseThrow().format()).isEqualTo("ndjson");
+  }
+
+  @Test
   void planMeasuresListingAndReading() {
     write(project, "data/a.csv", "a\n1\n");
     write(project, "data/b.csv", "a\n22\n");
