@@ -494,9 +494,29 @@ final class NdjsonObserver {
     private int next;
     private FieldKinds.Slot slot;
 
+    /** The key's last eight bytes (all of a shorter key's, in its low bytes) as one long. */
+    private final long keyTail;
+
+    /** The low bytes a key shorter than eight bytes fills. */
+    private final long keyMask;
+
     Node(String path, byte[] key) {
       this.path = path;
       this.key = key;
+      if (key == null) {
+        keyTail = 0;
+        keyMask = 0;
+      } else if (key.length >= 8) {
+        keyTail = (long) LONGS.get(key, key.length - 8);
+        keyMask = -1;
+      } else {
+        long tail = 0;
+        for (int i = key.length - 1; i >= 0; i--) {
+          tail = tail << 8 | (key[i] & 0xFF);
+        }
+        keyTail = tail;
+        keyMask = key.length == 0 ? 0 : -1L >>> (64 - 8 * key.length);
+      }
     }
 
     FieldKinds.Slot slot(FieldKinds kinds) {
@@ -515,18 +535,32 @@ final class NdjsonObserver {
         return null;
       }
       Node guess = children[next];
-      byte[] key = guess.key;
-      int keyEnd = from + key.length;
-      if (keyEnd >= end || bytes[keyEnd] != '"') {
+      if (!guess.isKeyAt(bytes, from, end)) {
         return null;
-      }
-      for (int i = 0; i < key.length; i++) {
-        if (bytes[from + i] != key[i]) {
-          return null;
-        }
       }
       next = next + 1 == children.length ? 0 : next + 1;
       return guess;
+    }
+
+    /** Whether {@code bytes[from, end)} starts with this node's key and a quote. */
+    private boolean isKeyAt(byte[] bytes, int from, int end) {
+      int length = key.length;
+      if (from + length >= end || bytes[from + length] != '"') {
+        return false;
+      }
+      if (length >= 8) {
+        // Eight bytes at a time, the last eight overlapping the ones before if need be.
+        for (int i = 0; i < length - 8; i += 8) {
+          if ((long) LONGS.get(bytes, from + i) != (long) LONGS.get(key, i)) {
+            return false;
+          }
+        }
+        return (long) LONGS.get(bytes, from + length - 8) == keyTail;
+      }
+      if (from + 8 <= bytes.length) {
+        return ((long) LONGS.get(bytes, from) & keyMask) == keyTail;
+      }
+      return Arrays.equals(key, 0, length, bytes, from, from + length);
     }
 
     Node child(byte[] bytes, int from, int to) {

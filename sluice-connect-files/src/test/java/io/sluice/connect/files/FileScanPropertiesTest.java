@@ -32,7 +32,27 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  */
 class FileScanPropertiesTest {
   private static final String[] KEYS = {
-    "a", "b", "id", "user", "a.b", "", "é", "中文", "k\\\"q", "\\u0041", "x y", "amount", "ts", "a\\n"
+    "a",
+    "b",
+    "id",
+    "user",
+    "a.b",
+    "",
+    "é",
+    "中文",
+    "k\\\"q",
+    "\\u0041",
+    "x y",
+    "amount",
+    "ts",
+    "a\\n",
+    "event_id",
+    "event_ids",
+    "event_ie",
+    "a_key_longer_than_sixteen_bytes",
+    "a_key_longer_than_sixteen_byte!",
+    "user_id",
+    "usér_id"
   };
   private static final String[] NUMBERS = {
     "0",
