@@ -100,6 +100,9 @@ class FileScanPropertiesTest {
     "\"a long string that crosses several eight byte words of the scanner\"",
     "\"/\\/\""
   };
+  private static final String[] WIDE_VALUES = {
+    "1", "\"s\"", "true", "null", "2.5", "{\"x\":1}", "[1,{\"y\":2}]", "3000000000"
+  };
   private static final String[] CORRUPTIONS = {"\r", "\u0001", "\uFEFF", "\u0000", "\u007f"};
 
   private static Path project;
@@ -190,6 +193,8 @@ class FileScanPropertiesTest {
         // blank
       } else if (shape == 1) {
         line.append(value(random, 0));
+      } else if (shape == 2) {
+        wideObject(random, line, 0);
       } else {
         object(random, line, 0);
       }
@@ -236,6 +241,24 @@ class FileScanPropertiesTest {
       out.append(value(random, depth + 1));
     }
     out.append(random.nextInt(6) == 0 ? " }" : "}");
+  }
+
+  /**
+   * A valid object with many keys (more children than a path lists before it hashes them), now and
+   * then one of them again such an object.
+   */
+  private static void wideObject(Random random, StringBuilder out, int depth) {
+    out.append('{');
+    int members = 30 + random.nextInt(40);
+    for (int i = 0; i < members; i++) {
+      out.append(i > 0 ? "," : "").append("\"k").append(random.nextInt(80)).append("\":");
+      if (depth < 2 && random.nextInt(15) == 0) {
+        wideObject(random, out, depth + 1);
+      } else {
+        out.append(WIDE_VALUES[random.nextInt(WIDE_VALUES.length)]);
+      }
+    }
+    out.append('}');
   }
 
   private static String value(Random random, int depth) {
