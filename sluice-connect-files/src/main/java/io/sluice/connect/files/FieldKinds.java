@@ -22,8 +22,6 @@ final class FieldKinds {
   static final String BIGINT = "bigint";
   static final String NUMBER = "number";
 
-  private static final List<String> NUMBERS = List.of(INTEGER, BIGINT, NUMBER);
-
   private final Map<String, Slot> slots = new HashMap<>();
   private final List<Slot> seen = new ArrayList<>();
 
@@ -85,9 +83,21 @@ final class FieldKinds {
     if (a.equals(NULL)) {
       return b;
     }
-    if (NUMBERS.contains(a) && NUMBERS.contains(b)) {
-      return NUMBERS.get(Math.max(NUMBERS.indexOf(a), NUMBERS.indexOf(b)));
+    int rankA = numberRank(a);
+    int rankB = numberRank(b);
+    if (rankA >= 0 && rankB >= 0) {
+      return rankA >= rankB ? a : b;
     }
     return MIXED;
+  }
+
+  /** A number kind's place from narrowest to widest; -1 for other kinds. */
+  private static int numberRank(String kind) {
+    return switch (kind) {
+      case INTEGER -> 0;
+      case BIGINT -> 1;
+      case NUMBER -> 2;
+      default -> -1;
+    };
   }
 }

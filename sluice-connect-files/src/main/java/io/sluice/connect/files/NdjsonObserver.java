@@ -138,7 +138,13 @@ final class NdjsonObserver {
           kinds.set(slot, FieldKinds.OBJECT);
         }
       } else {
-        kinds.merge(slot, KIND_OF_EVENT[event]);
+        Node path = eventPaths[i];
+        // Widening by the kind that last left the path as it is leaves it as it is again.
+        if (path.unchangedBy != event || slot.kind != path.unchangedKind) {
+          kinds.merge(slot, KIND_OF_EVENT[event]);
+          path.unchangedBy = event;
+          path.unchangedKind = slot.kind;
+        }
       }
       i++;
     }
@@ -493,6 +499,11 @@ final class NdjsonObserver {
     private Map<String, Node> manyChildren;
     private int next;
     private FieldKinds.Slot slot;
+
+    /** The last event kind merged into this path's slot, and the slot's kind after it. */
+    private byte unchangedBy = -1;
+
+    private String unchangedKind;
 
     /** The key's last eight bytes (all of a shorter key's, in its low bytes) as one long. */
     private final long keyTail;
