@@ -17,9 +17,9 @@ import java.util.Map;
  * <p>A line is read as strict JSON (RFC 8259) straight from its bytes; its paths are found in a
  * tree of the keys seen so far, so a line shaped like the one before it creates nothing. Its paths
  * and kinds are applied only once the whole object has read cleanly; any line it does not take as a
- * whole (malformed, a key with escapes, deep nesting, very long numbers or keys, not an object)
- * goes to {@link JsonSchemaScanner#record}, which decides exactly as before. So for every line the
- * result is the parser's, a property the tests check against Jackson.
+ * whole (malformed, a key with escapes, deep nesting, very long numbers or keys, not an object, a
+ * byte-order mark) goes to {@link JsonSchemaScanner#line}, which decides exactly as before. So for
+ * every line the result is the parser's, a property the tests check against Jackson.
  *
  * <p>It assumes its input is valid UTF-8 without control bytes other than tab: the caller ({@link
  * FileScan}) discards the result of a file that {@link NdjsonPrescan} rejects. One file at a time,
