@@ -18,9 +18,11 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** A {@code files} source: plans files as splits and reads CSV and JSON record by record. */
 final class FilesConnector implements SourceConnector {
@@ -41,6 +43,8 @@ final class FilesConnector implements SourceConnector {
   private final int maxRecordSize;
   // An engine's JSON paths address object keys only; a numeric segment may mean an array index.
   private final boolean jsonPathsAreKeys;
+  // What planning learnt of each split's file, by location: read once, asked of several times.
+  private final Map<String, FileScan> scans = new ConcurrentHashMap<>();
 
   FilesConnector(SourceContext context, FilesOptions options, int maxRecordSize) {
     this.sourceName = context.sourceName();
@@ -56,7 +60,8 @@ final class FilesConnector implements SourceConnector {
                         .allMatch(segment -> segment.matches("[A-Za-z_][A-Za-z0-9_$-]*")));
     this.lister = new FileLister(sourceName, context.projectDirectory(), options.path());
     this.planner =
-        new SplitPlanner(sourceName, context.projectDirectory(), lister, options.onChange());
+        new SplitPlanner(
+            sourceName, context.projectDirectory(), lister, options.onChange(), this::scan);
     this.tempDirectory = context.stateDirectory().resolve("tmp");
     this.files =
         new RecordFiles(
@@ -69,9 +74,62 @@ final class FilesConnector implements SourceConnector {
             maxRecordSize);
   }
 
+  /**
+   * Plans the new files, reading each once (in parallel): for its fingerprint and, for NDJSON read
+   * as is, for what {@link #nativeFormat} and {@link #observe} answer next about the same split.
+   */
   @Override
   public SplitPlan plan(Map<String, String> committed) {
-    return planner.plan(committed);
+    SplitPlanner.Planned planned = planner.planScanned(committed);
+    planned
+        .plan()
+        .splits()
+        .forEach(split -> scans.put(split.location(), planned.scans().get(split.key())));
+    return planned.plan();
+  }
+
+  /** How the planner reads a file: in one pass with its NDJSON checks when they apply. */
+  private FileScan scan(Path file, long size, long modifiedMillis) throws IOException {
+    if (!observesNdjson(file)) {
+      return FileScan.fingerprint(file, size, modifiedMillis);
+    }
+    JsonSchemaScanner scanner = new JsonSchemaScanner(options.json().encoding(), maxRecordSize);
+    return FileScan.ndjson(
+        file,
+        size,
+        modifiedMillis,
+        new FileScan.JsonScan() {
+          @Override
+          public JsonSchemaScanner fallback() {
+            return scanner;
+          }
+
+          @Override
+          public List<ObservedField> scan(Path file) throws IOException {
+            return files
+                .observe(planner.key(file), file, Compression.NONE, tempDirectory)
+                .orElseThrow();
+          }
+        });
+  }
+
+  /**
+   * Whether a file's fields are JSON leaf paths found line by line from its UTF-8 bytes: what the
+   * one-pass scan observes. Other files are observed when asked, by {@link RecordFiles}.
+   */
+  private boolean observesNdjson(Path file) {
+    return options.format() == FileFormat.JSON
+        && transform.isIdentity()
+        && Compression.ofName(file.toString()) == Compression.NONE
+        && options.json().encoding().equals(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** The scan of a split's file made while planning it, if it is of this very file version. */
+  private Optional<FileScan> planned(Split split) {
+    FileScan scan = scans.get(split.location());
+    return scan != null && scan.fingerprint().position().equals(split.position())
+        ? Optional.of(scan)
+        : Optional.empty();
   }
 
   /** The first files by key, unread. */
@@ -104,7 +162,12 @@ final class FilesConnector implements SourceConnector {
         && transform.isIdentity()
         && options.json().encoding().equals(java.nio.charset.StandardCharsets.UTF_8)) {
       try {
-        if (NdjsonPrescan.engineReadable(Path.of(split.location()))) {
+        Optional<FileScan> planned = planned(split).filter(scan -> scan.fields() != null);
+        boolean readable =
+            planned.isPresent()
+                ? planned.get().engineReadable()
+                : NdjsonPrescan.engineReadable(Path.of(split.location()));
+        if (readable) {
           return Optional.of(new NativeFormat("ndjson", Map.of()));
         }
       } catch (IOException e) {
@@ -126,8 +189,20 @@ final class FilesConnector implements SourceConnector {
   @Override
   public Optional<List<ObservedField>> observe(Split split) {
     requireNonNull(split, "split is null");
+    Optional<List<ObservedField>> planned =
+        planned(split).map(FileScan::fields).filter(fields -> fields != null);
+    if (planned.isPresent()) {
+      return planned;
+    }
     Path file = Path.of(split.location());
     try {
+      if (observesNdjson(file)) {
+        // Not planned here (a recovered batch, sluice validate): one pass, kept for nativeFormat.
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        FileScan scan = scan(file, attributes.size(), attributes.lastModifiedTime().toMillis());
+        scans.put(split.location(), scan);
+        return Optional.of(scan.fields());
+      }
       return files.observe(split.key(), file, Compression.ofName(split.location()), tempDirectory);
     } catch (IOException e) {
       throw cannotRead(split, file, e);

@@ -1,15 +1,9 @@
 package io.sluice.connect.files;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.zip.CRC32C;
 
 /**
  * A file's identity for change detection, stored as a split position: {@code
@@ -64,21 +58,5 @@ record Fingerprint(long size, long modifiedMillis, int crc32c) {
               crc32c, now.crc32c, size == now.size ? ", same size" : ""));
     }
     return String.join(", ", changes);
-  }
-
-  /** The CRC32C of a file's bytes, read through {@code buffer}. */
-  static int crc32c(Path file, ByteBuffer buffer) throws IOException {
-    CRC32C crc = new CRC32C();
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      while (true) {
-        buffer.clear();
-        if (channel.read(buffer) < 0) {
-          break;
-        }
-        buffer.flip();
-        crc.update(buffer);
-      }
-    }
-    return (int) crc.getValue();
   }
 }

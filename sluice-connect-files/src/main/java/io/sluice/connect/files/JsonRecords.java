@@ -4,9 +4,7 @@ import io.sluice.api.source.ObservedField;
 import io.sluice.api.source.SourceField;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Extracts fields from JSON object records as the {@code files} connector does (dotted paths,
@@ -45,7 +43,7 @@ public final class JsonRecords {
   public static final class Observer {
     private final JsonSchemaScanner scanner =
         new JsonSchemaScanner(StandardCharsets.UTF_8, FilesConnector.MAX_RECORD_SIZE);
-    private final Map<String, String> kinds = new LinkedHashMap<>();
+    private final FieldKinds kinds = new FieldKinds();
 
     /** Adds one record: a JSON object's text. */
     public void add(String record) {
@@ -54,7 +52,7 @@ public final class JsonRecords {
 
     /** The fields seen so far, in the order first seen. */
     public List<ObservedField> fields() {
-      return JsonSchemaScanner.fields(kinds);
+      return kinds.fields();
     }
   }
 }

@@ -14,10 +14,7 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The fields of a JSON file (NDJSON or one array of objects) with the widest kind of value seen for
@@ -36,7 +33,7 @@ final class JsonSchemaScanner {
   }
 
   List<ObservedField> scan(Path file, boolean array) throws IOException {
-    Map<String, String> kinds = new LinkedHashMap<>();
+    FieldKinds kinds = new FieldKinds();
     if (array) {
       try (InputStream in = Files.newInputStream(file);
           Reader reader = new InputStreamReader(in, encoding);
@@ -56,23 +53,25 @@ final class JsonSchemaScanner {
           if (lines.tooLong()) {
             continue;
           }
-          String text =
-              new String(lines.buffer(), lines.start(), lines.end() - lines.start(), encoding);
-          if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
-          }
-          record(text, kinds);
+          line(
+              new String(lines.buffer(), lines.start(), lines.end() - lines.start(), encoding),
+              kinds);
         }
       }
     }
-    return fields(kinds);
+    return kinds.fields();
+  }
+
+  /** Adds the fields of one NDJSON line (a byte-order mark before it aside). */
+  void line(String text, FieldKinds kinds) {
+    record(text.startsWith("\uFEFF") ? text.substring(1) : text, kinds);
   }
 
   /**
    * Adds the fields of one record (a JSON object as text) to {@code kinds}, path to widest kind; a
    * malformed record adds nothing (the read quarantines it as malformed).
    */
-  void record(String text, Map<String, String> kinds) {
+  void record(String text, FieldKinds kinds) {
     try (JsonParser parser = factory.createParser(text)) {
       if (parser.nextToken() == JsonToken.START_OBJECT) {
         object(parser, "", kinds);
@@ -83,31 +82,21 @@ final class JsonSchemaScanner {
     }
   }
 
-  /** The leaf fields of {@code kinds} (objects are not fields: their leaves are). */
-  static List<ObservedField> fields(Map<String, String> kinds) {
-    List<ObservedField> fields = new ArrayList<>();
-    kinds.forEach(
-        (path, kind) -> {
-          if (!kind.equals("object")) {
-            fields.add(new ObservedField(path, kind));
-          }
-        });
-    return fields;
-  }
-
   /** Reads one object (the parser is on its START_OBJECT) into {@code kinds}. */
-  private static void object(JsonParser parser, String prefix, Map<String, String> kinds)
+  private static void object(JsonParser parser, String prefix, FieldKinds kinds)
       throws IOException {
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String path = prefix + parser.currentName();
+      FieldKinds.Slot slot = kinds.slot(path);
       JsonToken value = parser.nextToken();
       if (value == JsonToken.START_OBJECT) {
-        String seen = kinds.get(path);
-        if (seen != null && !seen.equals("object")) {
-          kinds.put(path, "mixed");
+        if (slot.kind != null && !slot.kind.equals(FieldKinds.OBJECT)) {
+          kinds.set(slot, FieldKinds.MIXED);
           parser.skipChildren();
         } else {
-          kinds.putIfAbsent(path, "object");
+          if (slot.kind == null) {
+            kinds.set(slot, FieldKinds.OBJECT);
+          }
           object(parser, path + ".", kinds);
         }
         continue;
@@ -115,35 +104,22 @@ final class JsonSchemaScanner {
       if (value == JsonToken.START_ARRAY) {
         parser.skipChildren();
       }
-      kinds.merge(path, kind(parser, value), JsonSchemaScanner::wider);
+      kinds.merge(slot, kind(parser, value));
     }
   }
 
   private static String kind(JsonParser parser, JsonToken token) throws IOException {
     return switch (token) {
-      case VALUE_STRING -> "string";
-      case VALUE_TRUE, VALUE_FALSE -> "boolean";
-      case VALUE_NULL -> "null";
-      case START_ARRAY -> "array";
+      case VALUE_STRING -> FieldKinds.STRING;
+      case VALUE_TRUE, VALUE_FALSE -> FieldKinds.BOOLEAN;
+      case VALUE_NULL -> FieldKinds.NULL;
+      case START_ARRAY -> FieldKinds.ARRAY;
       case VALUE_NUMBER_INT ->
-          parser.getNumberType() == JsonParser.NumberType.INT ? "integer" : "bigint";
-      case VALUE_NUMBER_FLOAT -> "number";
-      default -> "mixed";
+          parser.getNumberType() == JsonParser.NumberType.INT
+              ? FieldKinds.INTEGER
+              : FieldKinds.BIGINT;
+      case VALUE_NUMBER_FLOAT -> FieldKinds.NUMBER;
+      default -> FieldKinds.MIXED;
     };
-  }
-
-  private static final List<String> NUMBERS = List.of("integer", "bigint", "number");
-
-  static String wider(String a, String b) {
-    if (a.equals(b) || b.equals("null")) {
-      return a;
-    }
-    if (a.equals("null")) {
-      return b;
-    }
-    if (NUMBERS.contains(a) && NUMBERS.contains(b)) {
-      return NUMBERS.get(Math.max(NUMBERS.indexOf(a), NUMBERS.indexOf(b)));
-    }
-    return "mixed";
   }
 }

@@ -1,8 +1,9 @@
 package io.sluice.connect.files;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 
 /**
@@ -11,69 +12,103 @@ import java.nio.file.Path;
  * is <code>{</code>, not an array), valid UTF-8 without a byte-order mark, and free of control
  * bytes other than tab and LF (no CR, so no line ends differ), with no line longer than {@link
  * #MAX_LINE} bytes. Anything else is read by {@link JsonReader}, which reports each problem
- * precisely. One pass over the bytes, no allocation per line: fast next to the parsing it saves.
+ * precisely.
+ *
+ * <p>Fed whole lines in order ({@link #lines}), as {@link FileScan} reads a file once for its
+ * fingerprint, this check and its fields. Eight bytes are checked at a time: printable ASCII, the
+ * bulk of JSON text, needs no look at single bytes.
  */
 final class NdjsonPrescan {
   static final int MAX_LINE = 1 << 20;
-  private static final int CHUNK = 1 << 20;
 
-  private NdjsonPrescan() {}
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long SPACES = 0x2020202020202020L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
 
+  private boolean sawContent;
+  private boolean readable = true;
+
+  /** Whether the file at {@code path} may be read by an engine itself (reads it once). */
   static boolean engineReadable(Path file) throws IOException {
-    byte[] buffer = new byte[CHUNK + 4];
-    int carry = 0;
-    long lineLength = 0;
-    boolean sawContent = false;
-    try (InputStream in = Files.newInputStream(file)) {
-      while (true) {
-        int read = in.read(buffer, carry, CHUNK);
-        if (read < 0) {
-          // A multi-byte sequence cut off by the end of the file is invalid UTF-8.
-          return carry == 0;
-        }
-        int end = carry + read;
-        for (int i = carry; i < end; i++) {
-          byte b = buffer[i];
-          if (b == '\n') {
-            lineLength = 0;
-            continue;
-          }
-          if (++lineLength > MAX_LINE) {
-            return false;
-          }
-          if (b >= 0 && b < 0x20 && b != '\t') {
-            return false;
-          }
-          if (!sawContent && b != ' ' && b != '\t') {
-            if (b != '{') {
-              return false;
-            }
-            sawContent = true;
-          }
-        }
-        int complete = completePrefix(buffer, end);
-        if (Utf8.firstInvalid(buffer, 0, complete) >= 0) {
-          return false;
-        }
-        carry = end - complete;
-        System.arraycopy(buffer, complete, buffer, 0, carry);
-      }
-    }
+    return FileScan.prescan(file);
   }
 
-  /** The length of the prefix of {@code bytes[0, end)} that ends on a whole UTF-8 sequence. */
-  private static int completePrefix(byte[] bytes, int end) {
-    int start = end;
-    // A sequence is at most 4 bytes: look back over at most 3 continuation bytes for its lead.
-    while (start > 0 && end - start < 3 && (bytes[start - 1] & 0xC0) == 0x80) {
-      start--;
+  /** Whether every line checked so far allows the engine to read the file. */
+  boolean readable() {
+    return readable;
+  }
+
+  /** The file is not for the engine: nothing after this changes that. */
+  void reject() {
+    readable = false;
+  }
+
+  /**
+   * Checks {@code bytes[from, to)}: whole lines, the first starting at {@code from}, each ending
+   * with LF except a last one that ends the file.
+   *
+   * @return whether the file is still readable by the engine
+   */
+  boolean lines(byte[] bytes, int from, int to) {
+    if (!readable) {
+      return false;
     }
-    if (start == 0) {
-      return end;
+    int i = from;
+    int lineStart = from;
+    while (!sawContent && i < to) {
+      byte c = bytes[i];
+      if (c == '\n') {
+        if (i - lineStart > MAX_LINE) {
+          return rejected();
+        }
+        lineStart = ++i;
+      } else if (c == ' ' || c == '\t') {
+        i++;
+      } else if (c == '{') {
+        sawContent = true;
+      } else {
+        return rejected();
+      }
     }
-    int lead = bytes[start - 1] & 0xFF;
-    int length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-    int have = end - (start - 1);
-    return have < length ? start - 1 : end;
+    while (i < to) {
+      if (i + 8 <= to) {
+        long word = (long) LONGS.get(bytes, i);
+        // A high bit per byte below 0x20 (control bytes, LF, tab) or at or above 0x80 (non-ASCII).
+        // Borrows reach only bytes above a flagged one: the lowest flag is exact.
+        long flags = ((word - SPACES) & ~word | word) & HIGH_BITS;
+        if (flags == 0) {
+          i += 8;
+          continue;
+        }
+        i += Long.numberOfTrailingZeros(flags) >>> 3;
+      }
+      byte c = bytes[i];
+      if (c == '\n') {
+        if (i - lineStart > MAX_LINE) {
+          return rejected();
+        }
+        lineStart = ++i;
+      } else if (c >= 0x20 || c == '\t') {
+        i++;
+      } else if (c < 0) {
+        int length = Utf8.sequenceLength(bytes, i, to);
+        if (length < 0) {
+          return rejected();
+        }
+        i += length;
+      } else {
+        return rejected();
+      }
+    }
+    if (to - lineStart > MAX_LINE) {
+      return rejected();
+    }
+    return true;
+  }
+
+  private boolean rejected() {
+    readable = false;
+    return false;
   }
 }

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.sluice.api.ErrorCategory;
 import io.sluice.api.SluiceException;
+import io.sluice.api.engine.StepTiming;
+import io.sluice.api.source.ObservedField;
 import io.sluice.api.source.SourceConnector;
 import io.sluice.api.source.Split;
 import io.sluice.api.source.SplitPlan;
@@ -331,5 +333,61 @@ class SplitPlanningTest {
     assertThat(Fingerprint.parse(fingerprint.position())).contains(fingerprint);
     assertThat(Fingerprint.parse("1:2")).isEmpty();
     assertThat(Fingerprint.parse("1:2:xyz")).isEmpty();
+  }
+
+  @Test
+  void planReadsNewNdjsonFilesOnceForTheirFieldsAndTheEnginesCheck() throws IOException {
+    write(project, "data/a.ndjson", "{\"a\":1,\"b\":{\"c\":\"x\"}}\n{\"a\":5000000000}\n");
+    write(project, "data/b.ndjson", "[{\"a\":1}]\n");
+    SourceConnector connector =
+        Sources.connector(project, Map.of("path", "data/*.ndjson", "format", "json"), "a");
+
+    SplitPlan plan = connector.plan(Map.of());
+    // Gone after planning: what the run asks next of these splits was learnt while planning.
+    for (Split split : plan.splits()) {
+      Files.delete(Path.of(split.location()));
+    }
+
+    assertThat(plan.splits()).hasSize(2);
+    Split ndjson = plan.splits().get(0);
+    assertThat(connector.observe(ndjson).orElseThrow())
+        .extracting(ObservedField::path, ObservedField::type)
+        .containsExactly(tuple("a", "bigint"), tuple("b.c", "string"));
+    assertThat(connector.nativeFormat(ndjson).orElseThrow().format()).isEqualTo("ndjson");
+    Split array = plan.splits().get(1);
+    assertThat(connector.observe(array).orElseThrow())
+        .extracting(ObservedField::path, ObservedField::type)
+        .containsExactly(tuple("a", "integer"));
+    assertThat(connector.nativeFormat(array)).isEmpty();
+  }
+
+  @Test
+  void observingAnUnplannedSplitReadsItOnceForTheEnginesCheckToo() throws IOException {
+    write(project, "data/a.ndjson", "{\"a\":\"x\"}\n");
+    Map<String, Object> options = Map.of("path", "data/*.ndjson", "format", "json");
+    Split split = Sources.connector(project, options, "a").plan(Map.of()).splits().get(0);
+    // Another connector, as when a run recovers an interrupted batch: it did not plan the split.
+    SourceConnector recovering = Sources.connector(project, options, "a");
+
+    assertThat(recovering.observe(split).orElseThrow())
+        .extracting(ObservedField::path, ObservedField::type)
+        .containsExactly(tuple("a", "string"));
+    Files.delete(Path.of(split.location()));
+    assertThat(recovering.nativeFormat(split).orElseThrow().format()).isEqualTo("ndjson");
+  }
+
+  @Test
+  void planMeasuresListingAndReading() {
+    write(project, "data/a.csv", "a\n1\n");
+    write(project, "data/b.csv", "a\n22\n");
+    SplitPlan first = source("data/*.csv").plan(Map.of());
+    write(project, "data/c.csv", "a\n333\n");
+
+    SplitPlan plan = source("data/*.csv").plan(committed(first));
+
+    assertThat(plan.steps())
+        .extracting(StepTiming::name, StepTiming::rows, StepTiming::bytesIn)
+        .containsExactly(
+            tuple(SplitPlanner.LIST_STEP, 3L, -1L), tuple(SplitPlanner.READ_STEP, 1L, 6L));
   }
 }
