@@ -349,6 +349,9 @@ public final class PipelineRunner {
 
     RunTimings.Step planning = timings.start();
     SplitPlan plan = connector.plan(committedPositions(tables.clean()));
+    for (io.sluice.api.engine.StepTiming step : plan.steps()) {
+      timings.add(step.named(source.name() + ": " + step.name()));
+    }
     timings.stop(planning, source.name() + ": plan", -1, bytes(plan.splits()), -1);
     if (plan.splits().isEmpty()) {
       List<RunSummary.CheckRun> checks =
