@@ -95,6 +95,7 @@ public final class PipelineRunner {
   private final RuleCompiler compiler;
   private final ModelRenderer renderer = new ModelRenderer();
   private final DatasetChecks datasetChecks;
+  private final Map<String, LakeTable> cleanTables = new java.util.HashMap<>();
 
   public PipelineRunner(
       Project project,
@@ -740,6 +741,7 @@ public final class PipelineRunner {
 
   private void exposeLake() {
     LakeViews.expose(project, lake, engine);
+    cleanTables.clear();
   }
 
   private RunSummary.ModelRun runModel(ModelDef model, boolean fullRefresh) {
@@ -897,8 +899,14 @@ public final class PipelineRunner {
     return ((Number) value).longValue();
   }
 
+  /**
+   * The clean table of {@code source}, loaded once per models' pass: models commit nothing to the
+   * lake, so the tables stay as the sources' pass left them.
+   */
   private LakeTable cleanTable(String source) {
-    return lake.load(new io.sluice.api.lake.TableId(LakeLayout.CLEAN, source)).orElseThrow();
+    return cleanTables.computeIfAbsent(
+        source,
+        name -> lake.load(new io.sluice.api.lake.TableId(LakeLayout.CLEAN, name)).orElseThrow());
   }
 
   private String sourceRelation(String source) {
