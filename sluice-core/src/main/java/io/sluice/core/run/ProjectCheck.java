@@ -115,6 +115,111 @@ public final class ProjectCheck {
     }
   }
 
+  /** Where a run records the project it last verified ({@link #verifyUnlessVerified}). */
+  static final String VERIFIED_FILE = "verified-project";
+
+  /**
+   * Like {@link #verify}, unless the state folder records that this very project (its whole
+   * definition as loaded, with this build of Sluice) passed before: compiling every source, model
+   * and test in an in-memory database was a quarter of the CPU of a run with nothing new. The
+   * folders are still checked to be writable. Where Sluice runs from class folders rather than jars
+   * (its own tests) every run verifies.
+   *
+   * @throws ProjectException listing every problem found
+   */
+  public static void verifyUnlessVerified(Project project) {
+    EngineFactory factory =
+        Plugins.find(EngineFactory.class, EngineFactory::name, project.engine());
+    Optional<List<java.nio.file.Path>> jars =
+        jarsOf(List.of(ProjectCheck.class, factory.getClass()));
+    if (jars.isEmpty()) {
+      verify(project);
+    } else {
+      verifyUnlessVerified(project, jars.get());
+    }
+  }
+
+  /** {@link #verifyUnlessVerified(Project)} with Sluice's checks coming from {@code jars}. */
+  static void verifyUnlessVerified(Project project, List<java.nio.file.Path> jars) {
+    Optional<String> fingerprint = fingerprint(project, jars);
+    java.nio.file.Path record = project.stateDirectory().resolve(VERIFIED_FILE);
+    if (fingerprint.isPresent()
+        && fingerprint.get().equals(readQuietly(record))
+        && writable(project).isEmpty()) {
+      return;
+    }
+    verify(project);
+    if (fingerprint.isPresent() && java.nio.file.Files.isDirectory(project.stateDirectory())) {
+      try {
+        java.nio.file.Path temp =
+            java.nio.file.Files.createTempFile(project.stateDirectory(), VERIFIED_FILE, ".tmp");
+        java.nio.file.Files.writeString(temp, fingerprint.get());
+        java.nio.file.Files.move(
+            temp,
+            record,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } catch (java.io.IOException e) {
+        // Only a shortcut for the next run: it verifies again.
+      }
+    }
+  }
+
+  /** The jars {@code types} were loaded from; empty when one was not loaded from a jar. */
+  private static Optional<List<java.nio.file.Path>> jarsOf(List<Class<?>> types) {
+    List<java.nio.file.Path> jars = new ArrayList<>();
+    for (Class<?> type : types) {
+      try {
+        java.security.CodeSource source = type.getProtectionDomain().getCodeSource();
+        if (source == null) {
+          return Optional.empty();
+        }
+        java.nio.file.Path jar = java.nio.file.Path.of(source.getLocation().toURI());
+        if (!java.nio.file.Files.isRegularFile(jar)) {
+          return Optional.empty();
+        }
+        jars.add(jar);
+      } catch (java.net.URISyntaxException | RuntimeException e) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(jars);
+  }
+
+  /**
+   * The SHA-256 of the project as loaded (its records' text: every setting, column, check, model
+   * template, test and variable) and of {@code jars} (path, size, time); empty when a jar cannot be
+   * read.
+   */
+  private static Optional<String> fingerprint(Project project, List<java.nio.file.Path> jars) {
+    StringBuilder text = new StringBuilder(project.toString());
+    try {
+      for (java.nio.file.Path jar : jars) {
+        text.append('\n')
+            .append(jar)
+            .append(' ')
+            .append(java.nio.file.Files.size(jar))
+            .append(' ')
+            .append(java.nio.file.Files.getLastModifiedTime(jar).toMillis());
+      }
+      return Optional.of(
+          java.util.HexFormat.of()
+              .formatHex(
+                  java.security.MessageDigest.getInstance("SHA-256")
+                      .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String readQuietly(java.nio.file.Path file) {
+    try {
+      return java.nio.file.Files.readString(file);
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
   /**
    * Whether the state folder and the warehouse's folder can be written: a file is created and
    * deleted in each (or in the nearest folder above that exists, where they are not made yet).

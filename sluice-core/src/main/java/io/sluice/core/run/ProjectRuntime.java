@@ -346,7 +346,7 @@ public final class ProjectRuntime implements AutoCloseable {
               request,
               listener,
               recording -> {
-                ProjectCheck.verify(project);
+                ProjectCheck.verifyUnlessVerified(project);
                 try (ProjectRuntime runtime = open(project, false)) {
                   return runtime.run(request, clock, recording);
                 }
