@@ -187,13 +187,14 @@ public final class ProjectCheck {
   }
 
   /**
-   * The SHA-256 of the project as loaded (its records' text: every setting, column, check, model
-   * template, test and variable) and of {@code jars} (path, size, time); empty when a jar cannot be
-   * read.
+   * The SHA-256 of the project as loaded (see {@link #canonical}: every setting, column, check,
+   * model template, test and variable) and of {@code jars} (path, size, time); empty when a jar
+   * cannot be read or a part of the project has no text of its own.
    */
   private static Optional<String> fingerprint(Project project, List<java.nio.file.Path> jars) {
-    StringBuilder text = new StringBuilder(project.toString());
+    StringBuilder text = new StringBuilder();
     try {
+      canonical(project, text);
       for (java.nio.file.Path jar : jars) {
         text.append('\n')
             .append(jar)
@@ -207,8 +208,69 @@ public final class ProjectCheck {
               .formatHex(
                   java.security.MessageDigest.getInstance("SHA-256")
                       .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-    } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
-      return Optional.empty();
+    } catch (java.io.IOException
+        | java.security.NoSuchAlgorithmException
+        | ReflectiveOperationException
+        | RuntimeException e) {
+      return Optional.empty(); // the run verifies the project, as without a record
+    }
+  }
+
+  /**
+   * Appends the text of {@code value} in a form that is the same in every process: records
+   * component by component, maps sorted by key and sets sorted (the JDK's immutable maps and sets
+   * iterate in an order that changes from one JVM to the next), other values by their {@code
+   * toString}.
+   *
+   * @throws IllegalArgumentException for a value whose class has no {@code toString} of its own
+   */
+  private static void canonical(Object value, StringBuilder out)
+      throws ReflectiveOperationException {
+    if (value == null) {
+      out.append("null");
+    } else if (value instanceof Record record) {
+      out.append(record.getClass().getName()).append('(');
+      for (java.lang.reflect.RecordComponent component : record.getClass().getRecordComponents()) {
+        java.lang.reflect.Method accessor = component.getAccessor();
+        accessor.setAccessible(true);
+        out.append(component.getName()).append('=');
+        canonical(accessor.invoke(record), out);
+        out.append(", ");
+      }
+      out.append(')');
+    } else if (value instanceof java.util.Map<?, ?> map) {
+      java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
+      for (java.util.Map.Entry<?, ?> entry : map.entrySet()) {
+        StringBuilder key = new StringBuilder();
+        canonical(entry.getKey(), key);
+        StringBuilder entryValue = new StringBuilder();
+        canonical(entry.getValue(), entryValue);
+        sorted.put(key.toString(), entryValue.toString());
+      }
+      out.append(sorted);
+    } else if (value instanceof java.util.Set<?> set) {
+      java.util.TreeSet<String> sorted = new java.util.TreeSet<>();
+      for (Object element : set) {
+        StringBuilder text = new StringBuilder();
+        canonical(element, text);
+        sorted.add(text.toString());
+      }
+      out.append(sorted);
+    } else if (value instanceof java.util.Collection<?> elements) {
+      out.append('[');
+      for (Object element : elements) {
+        canonical(element, out);
+        out.append(", ");
+      }
+      out.append(']');
+    } else if (value instanceof Optional<?> optional) {
+      out.append("Optional[");
+      canonical(optional.orElse(null), out);
+      out.append(']');
+    } else if (value.getClass().getMethod("toString").getDeclaringClass() == Object.class) {
+      throw new IllegalArgumentException(value.getClass() + " has no text of its own");
+    } else {
+      out.append(value);
     }
   }
 
