@@ -47,6 +47,20 @@ class VerifiedProjectTest {
   }
 
   @Test
+  void theRecordDoesNotDependOnTheOrderOfMapEntries() throws IOException {
+    // The JDK's immutable maps iterate in an order that changes from one JVM to the next: the
+    // record must not, or every run would verify again.
+    project.file("sluice.yaml", "name: shop\nvars:\n  a: 1\n  b: 2\n");
+    ProjectCheck.verifyUnlessVerified(project.load(), List.of(jar));
+    String first = record();
+
+    project.file("sluice.yaml", "name: shop\nvars:\n  b: 2\n  a: 1\n");
+    ProjectCheck.verifyUnlessVerified(project.load(), List.of(jar));
+
+    assertThat(record()).isEqualTo(first);
+  }
+
+  @Test
   void aChangedModelIsVerifiedAgainAndItsMistakeReported() throws IOException {
     ProjectCheck.verifyUnlessVerified(project.load(), List.of(jar));
     String verified = record();
