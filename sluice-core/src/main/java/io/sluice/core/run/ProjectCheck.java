@@ -75,14 +75,7 @@ public final class ProjectCheck {
    */
   public static void verify(Project project) {
     List<Problem> problems = new ArrayList<>(writable(project));
-    // the plugins a run opens: a name that is not installed fails here, not after other work
-    Plugins.find(
-        io.sluice.api.lake.LakeFactory.class,
-        io.sluice.api.lake.LakeFactory::name,
-        project.lake().type());
-    for (SourceDef source : project.sources()) {
-      io.sluice.core.project.Connectors.installed().get(source.connector());
-    }
+    findPlugins(project);
     EngineFactory factory =
         Plugins.find(EngineFactory.class, EngineFactory::name, project.engine());
     if (!factory.mergesOnPrimaryKey()) {
@@ -115,6 +108,17 @@ public final class ProjectCheck {
     }
   }
 
+  /** The plugins a run opens: a name that is not installed fails here, not after other work. */
+  private static void findPlugins(Project project) {
+    Plugins.find(
+        io.sluice.api.lake.LakeFactory.class,
+        io.sluice.api.lake.LakeFactory::name,
+        project.lake().type());
+    for (SourceDef source : project.sources()) {
+      io.sluice.core.project.Connectors.installed().get(source.connector());
+    }
+  }
+
   /** Where a run records the project it last verified ({@link #verifyUnlessVerified}). */
   static final String VERIFIED_FILE = "verified-project";
 
@@ -122,8 +126,8 @@ public final class ProjectCheck {
    * Like {@link #verify}, unless the state folder records that this very project (its whole
    * definition as loaded, with this build of Sluice) passed before: compiling every source, model
    * and test in an in-memory database was a quarter of the CPU of a run with nothing new. The
-   * folders are still checked to be writable. Where Sluice runs from class folders rather than jars
-   * (its own tests) every run verifies.
+   * folders are still checked to be writable, and the plugins to be installed. Where Sluice runs
+   * from class folders rather than jars (its own tests) every run verifies.
    *
    * @throws ProjectException listing every problem found
    */
@@ -146,6 +150,7 @@ public final class ProjectCheck {
     if (fingerprint.isPresent()
         && fingerprint.get().equals(readQuietly(record))
         && writable(project).isEmpty()) {
+      findPlugins(project);
       return;
     }
     verify(project);
