@@ -26,8 +26,18 @@ public interface Engine extends AutoCloseable {
   /** Whether the warehouse has a relation of this name in its default schema. */
   boolean relationExists(String name);
 
-  /** State recorded by {@link #materialize} under {@code stateKey}, if any. */
+  /**
+   * State recorded by {@link #materialize} or {@link #recordState} under {@code stateKey}, if any.
+   */
   Optional<String> state(String stateKey);
+
+  /**
+   * Records {@code value} under {@code stateKey} in the warehouse, replacing what was there, for
+   * {@link #state} to return: e.g. what the lake relations were last exposed from, so that a run
+   * with nothing new need not expose them again. An engine that keeps no such state ignores it (the
+   * default); its callers then redo that work every time.
+   */
+  default void recordState(String stateKey, String value) {}
 
   /**
    * Runs a query against the warehouse.

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code ./sluice} launcher's freshness check ({@code stale} in the script at the repository
- * root), run by bash on a small copy of the repository's layout whose file times are set, not
- * waited for.
+ * root) and the fingerprint its class-data archive is keyed by ({@code cds_fingerprint}), run by
+ * bash on a small copy of the repository's layout whose file times are set, not waited for.
  */
 class LauncherTest {
   private static final Path SCRIPT = Path.of("../sluice").toAbsolutePath().normalize();
@@ -89,12 +89,62 @@ class LauncherTest {
     assertThat(stale()).isTrue();
   }
 
+  @Test
+  void theArchiveFingerprintIsStableWhileNothingChanged() throws Exception {
+    write("sluice-cli/target/lib/library-1.0.jar", BUILT.minusSeconds(3600));
+
+    assertThat(cdsFingerprint()).isEqualTo(cdsFingerprint());
+  }
+
+  @Test
+  void aLibraryReplacedByAnOlderFileChangesTheArchiveFingerprint() throws Exception {
+    // Maven copies libraries into lib/ with their times from the local repository: a changed
+    // library can be older than the archive, and the JVM would silently ignore the archive.
+    Path library = write("sluice-cli/target/lib/library-1.0.jar", BUILT.minusSeconds(3600));
+    String before = cdsFingerprint();
+
+    Files.writeString(library, "another build of the library", StandardCharsets.UTF_8);
+    Files.setLastModifiedTime(library, FileTime.from(BUILT.minusSeconds(7200)));
+
+    assertThat(cdsFingerprint()).isNotEqualTo(before);
+  }
+
+  @Test
+  void aRebuiltJarChangesTheArchiveFingerprint() throws Exception {
+    String before = cdsFingerprint();
+
+    Files.setLastModifiedTime(jar, FileTime.from(BUILT.plusSeconds(1)));
+
+    assertThat(cdsFingerprint()).isNotEqualTo(before);
+  }
+
   private Path write(String file, Instant time) throws IOException {
     Path path = repo.resolve(file);
     Files.createDirectories(path.getParent());
     Files.writeString(path, file, StandardCharsets.UTF_8);
     Files.setLastModifiedTime(path, FileTime.from(time));
     return path;
+  }
+
+  /** Sources the launcher and asks {@code cds_fingerprint} for the layout's jars and this JDK. */
+  private String cdsFingerprint() throws Exception {
+    Process bash =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "set -euo pipefail; source \"$1\"; here=\"$2\"; jar=\"$3\"; java_cmd=java;"
+                    + " cds_fingerprint",
+                "launcher-test",
+                SCRIPT.toString(),
+                repo.toString(),
+                jar.toString())
+            .redirectErrorStream(true)
+            .start();
+    assertThat(bash.waitFor(30, TimeUnit.SECONDS)).as("bash finished").isTrue();
+    String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(bash.exitValue()).as(output).isZero();
+    assertThat(output.strip()).matches("[0-9]+");
+    return output.strip();
   }
 
   /** Sources the launcher (which then only defines its functions) and asks {@code stale}. */

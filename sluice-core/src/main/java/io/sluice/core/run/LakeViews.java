@@ -2,6 +2,7 @@ package io.sluice.core.run;
 
 import io.sluice.api.engine.Engine;
 import io.sluice.api.engine.LakeRelation;
+import io.sluice.api.engine.QueryResult;
 import io.sluice.api.engine.SqlDialect;
 import io.sluice.api.lake.DataFile;
 import io.sluice.api.lake.Lake;
@@ -10,9 +11,11 @@ import io.sluice.api.lake.TableId;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -25,30 +28,57 @@ final class LakeViews {
   /** The schema of the unfiltered quarantine tables. */
   static final String ALL_QUARANTINE_SCHEMA = "sluice_quarantine";
 
+  /**
+   * Bump when the views' definitions change shape, so that warehouses made by an earlier version
+   * re-create them even though no table changed.
+   */
+  private static final String FORMAT = "1";
+
+  private static final List<String> NAMESPACES =
+      List.of(LakeLayout.CLEAN, LakeLayout.RAW, LakeLayout.QUARANTINE);
+
   private LakeViews() {}
 
-  /** (Re)defines the views of every source whose tables exist. */
+  /**
+   * (Re)defines the views of every source whose tables exist, unless the warehouse records that
+   * they were defined from the tables as they are (same snapshots and columns) and still has them:
+   * a run with nothing new then reads no manifest and leaves the warehouse unchanged.
+   */
   static void expose(Project project, Lake lake, Engine engine) {
     SqlDialect dialect = engine.dialect();
     List<LakeRelation> relations = new ArrayList<>();
     List<String> filtered = new ArrayList<>();
+    Map<String, String> versions = new LinkedHashMap<>();
+    Set<String> existing = null;
     for (SourceDef source : project.sources()) {
-      Optional<LakeTable> clean = lake.load(new TableId(LakeLayout.CLEAN, source.name()));
-      if (clean.isEmpty()) {
+      Map<String, LakeTable> tables = new LinkedHashMap<>();
+      for (String namespace : NAMESPACES) {
+        lake.load(new TableId(namespace, source.name()))
+            .ifPresent(table -> tables.put(namespace, table));
+      }
+      if (!tables.containsKey(LakeLayout.CLEAN)) {
         continue;
       }
-      Set<String> resolved = BatchHistory.of(clean.get().snapshots()).resolved();
-      for (String namespace : List.of(LakeLayout.CLEAN, LakeLayout.RAW, LakeLayout.QUARANTINE)) {
-        Optional<LakeTable> table = lake.load(new TableId(namespace, source.name()));
-        if (table.isEmpty()) {
+      String version = version(engine, tables);
+      if (engine.state(stateKey(source)).filter(version::equals).isPresent()) {
+        if (existing == null) {
+          existing = existingViews(engine);
+        }
+        if (existing.containsAll(viewsOf(source, tables.keySet()))) {
           continue;
         }
+      }
+      versions.put(stateKey(source), version);
+      Set<String> resolved = BatchHistory.of(tables.get(LakeLayout.CLEAN).snapshots()).resolved();
+      for (Map.Entry<String, LakeTable> entry : tables.entrySet()) {
+        String namespace = entry.getKey();
+        LakeTable table = entry.getValue();
         String schema = namespace.equals(LakeLayout.CLEAN) ? LakeLayout.LAKE_SCHEMA : namespace;
-        List<String> files = table.get().files().stream().map(DataFile::path).toList();
-        relations.add(new LakeRelation(schema, source.name(), table.get().columns(), files));
+        List<String> files = table.files().stream().map(DataFile::path).toList();
+        relations.add(new LakeRelation(schema, source.name(), table.columns(), files));
         if (namespace.equals(LakeLayout.QUARANTINE)) {
           relations.add(
-              new LakeRelation(ALL_QUARANTINE_SCHEMA, source.name(), table.get().columns(), files));
+              new LakeRelation(ALL_QUARANTINE_SCHEMA, source.name(), table.columns(), files));
           if (!resolved.isEmpty()) {
             filtered.add(
                 "CREATE OR REPLACE VIEW "
@@ -70,10 +100,76 @@ final class LakeViews {
         }
       }
     }
+    if (relations.isEmpty()) {
+      return;
+    }
     engine.exposeLakeRelations(relations);
     for (String sql : filtered) {
       engine.query(sql, 0);
     }
+    // After the views: a run that stops in between re-creates them next time.
+    versions.forEach(engine::recordState);
+  }
+
+  private static String stateKey(SourceDef source) {
+    return "lake-views:" + source.name();
+  }
+
+  /**
+   * What a source's views are defined from: each table's current snapshot and columns (a table's
+   * files follow from its snapshot; the quarantine filter from the clean table's history).
+   */
+  private static String version(Engine engine, Map<String, LakeTable> tables) {
+    StringBuilder version =
+        new StringBuilder(FORMAT).append(' ').append(engine.getClass().getName());
+    tables.forEach(
+        (namespace, table) ->
+            version
+                .append('\n')
+                .append(namespace)
+                .append(' ')
+                .append(table.currentSnapshot().map(s -> Long.toString(s.id())).orElse("-"))
+                .append(' ')
+                .append(table.columns()));
+    return version.toString();
+  }
+
+  /** The views {@link #expose} defines for a source with the tables of {@code namespaces}. */
+  private static Set<String> viewsOf(SourceDef source, Set<String> namespaces) {
+    Set<String> views = new TreeSet<>();
+    for (String namespace : namespaces) {
+      if (namespace.equals(LakeLayout.CLEAN)) {
+        views.add(LakeLayout.LAKE_SCHEMA + "." + source.name());
+      } else {
+        views.add(namespace + "." + source.name());
+      }
+      if (namespace.equals(LakeLayout.QUARANTINE)) {
+        views.add(ALL_QUARANTINE_SCHEMA + "." + source.name());
+      }
+    }
+    return views;
+  }
+
+  /** The warehouse's views in the schemas {@link #expose} defines, as {@code schema.name}. */
+  private static Set<String> existingViews(Engine engine) {
+    Set<String> views = new TreeSet<>();
+    QueryResult result =
+        engine.query(
+            "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type ="
+                + " 'VIEW' AND table_schema IN ('"
+                + String.join(
+                    "', '",
+                    List.of(
+                        LakeLayout.LAKE_SCHEMA,
+                        LakeLayout.RAW,
+                        LakeLayout.QUARANTINE,
+                        ALL_QUARANTINE_SCHEMA))
+                + "')",
+            Integer.MAX_VALUE);
+    for (List<Object> row : result.rows()) {
+      views.add(row.get(0) + "." + row.get(1));
+    }
+    return views;
   }
 
   /**

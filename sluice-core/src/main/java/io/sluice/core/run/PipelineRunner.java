@@ -96,6 +96,7 @@ public final class PipelineRunner {
   private final ModelRenderer renderer = new ModelRenderer();
   private final DatasetChecks datasetChecks;
   private final RunTimings timings = new RunTimings();
+  private final Map<String, LakeTable> cleanTables = new java.util.HashMap<>();
 
   public PipelineRunner(
       Project project,
@@ -786,6 +787,7 @@ public final class PipelineRunner {
     RunTimings.Step step = timings.start();
     LakeViews.expose(project, lake, engine);
     timings.stop(step, "views", -1);
+    cleanTables.clear();
   }
 
   private RunSummary.ModelRun runModel(ModelDef model, boolean fullRefresh) {
@@ -943,8 +945,14 @@ public final class PipelineRunner {
     return ((Number) value).longValue();
   }
 
+  /**
+   * The clean table of {@code source}, loaded once per models' pass: models commit nothing to the
+   * lake, so the tables stay as the sources' pass left them.
+   */
   private LakeTable cleanTable(String source) {
-    return lake.load(new io.sluice.api.lake.TableId(LakeLayout.CLEAN, source)).orElseThrow();
+    return cleanTables.computeIfAbsent(
+        source,
+        name -> lake.load(new io.sluice.api.lake.TableId(LakeLayout.CLEAN, name)).orElseThrow());
   }
 
   private String sourceRelation(String source) {

@@ -75,14 +75,7 @@ public final class ProjectCheck {
    */
   public static void verify(Project project) {
     List<Problem> problems = new ArrayList<>(writable(project));
-    // the plugins a run opens: a name that is not installed fails here, not after other work
-    Plugins.find(
-        io.sluice.api.lake.LakeFactory.class,
-        io.sluice.api.lake.LakeFactory::name,
-        project.lake().type());
-    for (SourceDef source : project.sources()) {
-      io.sluice.core.project.Connectors.installed().get(source.connector());
-    }
+    findPlugins(project);
     EngineFactory factory =
         Plugins.find(EngineFactory.class, EngineFactory::name, project.engine());
     if (!factory.mergesOnPrimaryKey()) {
@@ -112,6 +105,185 @@ public final class ProjectCheck {
     }
     if (!problems.isEmpty()) {
       throw new ProjectException(project.directory(), problems);
+    }
+  }
+
+  /** The plugins a run opens: a name that is not installed fails here, not after other work. */
+  private static void findPlugins(Project project) {
+    Plugins.find(
+        io.sluice.api.lake.LakeFactory.class,
+        io.sluice.api.lake.LakeFactory::name,
+        project.lake().type());
+    for (SourceDef source : project.sources()) {
+      io.sluice.core.project.Connectors.installed().get(source.connector());
+    }
+  }
+
+  /** Where a run records the project it last verified ({@link #verifyUnlessVerified}). */
+  static final String VERIFIED_FILE = "verified-project";
+
+  /**
+   * Like {@link #verify}, unless the state folder records that this very project (its whole
+   * definition as loaded, with this build of Sluice) passed before: compiling every source, model
+   * and test in an in-memory database was a quarter of the CPU of a run with nothing new. The
+   * folders are still checked to be writable, and the plugins to be installed. Where Sluice runs
+   * from class folders rather than jars (its own tests) every run verifies.
+   *
+   * @throws ProjectException listing every problem found
+   */
+  public static void verifyUnlessVerified(Project project) {
+    EngineFactory factory =
+        Plugins.find(EngineFactory.class, EngineFactory::name, project.engine());
+    Optional<List<java.nio.file.Path>> jars =
+        jarsOf(List.of(ProjectCheck.class, factory.getClass()));
+    if (jars.isEmpty()) {
+      verify(project);
+    } else {
+      verifyUnlessVerified(project, jars.get());
+    }
+  }
+
+  /** {@link #verifyUnlessVerified(Project)} with Sluice's checks coming from {@code jars}. */
+  static void verifyUnlessVerified(Project project, List<java.nio.file.Path> jars) {
+    Optional<String> fingerprint = fingerprint(project, jars);
+    java.nio.file.Path record = project.stateDirectory().resolve(VERIFIED_FILE);
+    if (fingerprint.isPresent()
+        && fingerprint.get().equals(readQuietly(record))
+        && writable(project).isEmpty()) {
+      findPlugins(project);
+      return;
+    }
+    verify(project);
+    if (fingerprint.isPresent() && java.nio.file.Files.isDirectory(project.stateDirectory())) {
+      try {
+        java.nio.file.Path temp =
+            java.nio.file.Files.createTempFile(project.stateDirectory(), VERIFIED_FILE, ".tmp");
+        java.nio.file.Files.writeString(temp, fingerprint.get());
+        java.nio.file.Files.move(
+            temp,
+            record,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } catch (java.io.IOException e) {
+        // Only a shortcut for the next run: it verifies again.
+      }
+    }
+  }
+
+  /** The jars {@code types} were loaded from; empty when one was not loaded from a jar. */
+  private static Optional<List<java.nio.file.Path>> jarsOf(List<Class<?>> types) {
+    List<java.nio.file.Path> jars = new ArrayList<>();
+    for (Class<?> type : types) {
+      try {
+        java.security.CodeSource source = type.getProtectionDomain().getCodeSource();
+        if (source == null) {
+          return Optional.empty();
+        }
+        java.nio.file.Path jar = java.nio.file.Path.of(source.getLocation().toURI());
+        if (!java.nio.file.Files.isRegularFile(jar)) {
+          return Optional.empty();
+        }
+        jars.add(jar);
+      } catch (java.net.URISyntaxException | RuntimeException e) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(jars);
+  }
+
+  /**
+   * The SHA-256 of the project as loaded (see {@link #canonical}: every setting, column, check,
+   * model template, test and variable) and of {@code jars} (path, size, time); empty when a jar
+   * cannot be read or a part of the project has no text of its own.
+   */
+  private static Optional<String> fingerprint(Project project, List<java.nio.file.Path> jars) {
+    StringBuilder text = new StringBuilder();
+    try {
+      canonical(project, text);
+      for (java.nio.file.Path jar : jars) {
+        text.append('\n')
+            .append(jar)
+            .append(' ')
+            .append(java.nio.file.Files.size(jar))
+            .append(' ')
+            .append(java.nio.file.Files.getLastModifiedTime(jar).toMillis());
+      }
+      return Optional.of(
+          java.util.HexFormat.of()
+              .formatHex(
+                  java.security.MessageDigest.getInstance("SHA-256")
+                      .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    } catch (java.io.IOException
+        | java.security.NoSuchAlgorithmException
+        | ReflectiveOperationException
+        | RuntimeException e) {
+      return Optional.empty(); // the run verifies the project, as without a record
+    }
+  }
+
+  /**
+   * Appends the text of {@code value} in a form that is the same in every process: records
+   * component by component, maps sorted by key and sets sorted (the JDK's immutable maps and sets
+   * iterate in an order that changes from one JVM to the next), other values by their {@code
+   * toString}.
+   *
+   * @throws IllegalArgumentException for a value whose class has no {@code toString} of its own
+   */
+  private static void canonical(Object value, StringBuilder out)
+      throws ReflectiveOperationException {
+    if (value == null) {
+      out.append("null");
+    } else if (value instanceof Record record) {
+      out.append(record.getClass().getName()).append('(');
+      for (java.lang.reflect.RecordComponent component : record.getClass().getRecordComponents()) {
+        java.lang.reflect.Method accessor = component.getAccessor();
+        accessor.setAccessible(true);
+        out.append(component.getName()).append('=');
+        canonical(accessor.invoke(record), out);
+        out.append(", ");
+      }
+      out.append(')');
+    } else if (value instanceof java.util.Map<?, ?> map) {
+      java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
+      for (java.util.Map.Entry<?, ?> entry : map.entrySet()) {
+        StringBuilder key = new StringBuilder();
+        canonical(entry.getKey(), key);
+        StringBuilder entryValue = new StringBuilder();
+        canonical(entry.getValue(), entryValue);
+        sorted.put(key.toString(), entryValue.toString());
+      }
+      out.append(sorted);
+    } else if (value instanceof java.util.Set<?> set) {
+      java.util.TreeSet<String> sorted = new java.util.TreeSet<>();
+      for (Object element : set) {
+        StringBuilder text = new StringBuilder();
+        canonical(element, text);
+        sorted.add(text.toString());
+      }
+      out.append(sorted);
+    } else if (value instanceof java.util.Collection<?> elements) {
+      out.append('[');
+      for (Object element : elements) {
+        canonical(element, out);
+        out.append(", ");
+      }
+      out.append(']');
+    } else if (value instanceof Optional<?> optional) {
+      out.append("Optional[");
+      canonical(optional.orElse(null), out);
+      out.append(']');
+    } else if (value.getClass().getMethod("toString").getDeclaringClass() == Object.class) {
+      throw new IllegalArgumentException(value.getClass() + " has no text of its own");
+    } else {
+      out.append(value);
+    }
+  }
+
+  private static String readQuietly(java.nio.file.Path file) {
+    try {
+      return java.nio.file.Files.readString(file);
+    } catch (java.io.IOException e) {
+      return "";
     }
   }
 

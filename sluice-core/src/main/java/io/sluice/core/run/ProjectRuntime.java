@@ -362,7 +362,7 @@ public final class ProjectRuntime implements AutoCloseable {
               listener,
               recording -> {
                 StepMeter checking = StepMeter.start();
-                ProjectCheck.verify(project);
+                ProjectCheck.verifyUnlessVerified(project);
                 StepTiming checked = checking.stop("check project", -1);
                 StepMeter opening = StepMeter.start();
                 RunSummary summary;

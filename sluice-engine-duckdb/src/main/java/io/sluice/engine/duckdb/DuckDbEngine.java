@@ -1347,6 +1347,19 @@ final class DuckDbEngine implements Engine {
   }
 
   @Override
+  public void recordState(String stateKey, String value) {
+    dirty = true;
+    try (var statement =
+        connection.prepareStatement("INSERT OR REPLACE INTO " + STATE_TABLE + " VALUES (?, ?)")) {
+      statement.setString(1, stateKey);
+      statement.setString(2, value);
+      statement.executeUpdate();
+    } catch (SQLException e) {
+      throw SluiceException.external("Cannot record warehouse state", e);
+    }
+  }
+
+  @Override
   public Optional<String> state(String stateKey) {
     try (var statement =
         connection.prepareStatement("SELECT value FROM " + STATE_TABLE + " WHERE key = ?")) {

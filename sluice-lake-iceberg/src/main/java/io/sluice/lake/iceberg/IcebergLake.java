@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
@@ -36,7 +37,6 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
-import org.apache.iceberg.hadoop.HadoopFileIO;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.iceberg.types.Types;
 
@@ -49,7 +49,7 @@ final class IcebergLake implements Lake {
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
 
   private final IcebergLakeConfig config;
-  private final Configuration conf;
+  private final Supplier<Configuration> conf;
   private final JdbcCatalog catalog;
   // Commits to one table are serialised within the process: Iceberg would otherwise resolve
   // same-process conflicts by optimistic retries with back-off, and give up after a few.
@@ -57,7 +57,7 @@ final class IcebergLake implements Lake {
   private final Object closeLock = new Object();
   private boolean closed;
 
-  private IcebergLake(IcebergLakeConfig config, Configuration conf, JdbcCatalog catalog) {
+  private IcebergLake(IcebergLakeConfig config, Supplier<Configuration> conf, JdbcCatalog catalog) {
     this.config = config;
     this.conf = conf;
     this.catalog = catalog;
@@ -81,9 +81,17 @@ final class IcebergLake implements Lake {
           e);
     }
 
-    Configuration conf = hadoopConfiguration();
-    JdbcCatalog catalog = new JdbcCatalog();
-    catalog.setConf(conf);
+    // Hadoop is needed only for a lake on another file system (see LocalFileIO).
+    Supplier<Configuration> conf = new HadoopConfiguration();
+    JdbcCatalog catalog =
+        new JdbcCatalog(
+            properties -> {
+              LocalFileIO io = new LocalFileIO(conf);
+              io.initialize(properties);
+              return io;
+            },
+            null,
+            true);
     try {
       catalog.initialize(CATALOG_NAME, catalogProperties(config));
     } catch (RuntimeException e) {
@@ -99,23 +107,30 @@ final class IcebergLake implements Lake {
     return new IcebergLake(config, conf, catalog);
   }
 
-  private static Configuration hadoopConfiguration() {
-    Configuration conf = new Configuration();
-    // The checksumming local file system writes a .crc file next to every metadata file and
-    // would verify engine-written files against checksums they never had. The raw one does not.
-    // The cache is disabled because Hadoop caches file systems by scheme and user, not by
-    // configuration: another component of the process could otherwise hand us its instance.
-    // NioLocalFileSystem is the raw one without a chmod fork per created file.
-    conf.set("fs.file.impl", NioLocalFileSystem.class.getName());
-    conf.setBoolean("fs.file.impl.disable.cache", true);
-    return conf;
+  /** The Hadoop configuration of the lake's file IO, made on first use. */
+  private static final class HadoopConfiguration implements Supplier<Configuration> {
+    private Configuration conf;
+
+    @Override
+    public synchronized Configuration get() {
+      if (conf == null) {
+        conf = new Configuration();
+        // The checksumming local file system writes a .crc file next to every metadata file and
+        // would verify engine-written files against checksums they never had. The raw one does
+        // not. The cache is disabled because Hadoop caches file systems by scheme and user, not
+        // by configuration: another component of the process could otherwise hand us its
+        // instance. NioLocalFileSystem is the raw one without a chmod fork per created file.
+        conf.set("fs.file.impl", NioLocalFileSystem.class.getName());
+        conf.setBoolean("fs.file.impl.disable.cache", true);
+      }
+      return conf;
+    }
   }
 
   private static Map<String, String> catalogProperties(IcebergLakeConfig config) {
     Map<String, String> properties = new HashMap<>();
     properties.put(CatalogProperties.URI, config.catalogUri());
     properties.put(CatalogProperties.WAREHOUSE_LOCATION, config.warehouse());
-    properties.put(CatalogProperties.FILE_IO_IMPL, HadoopFileIO.class.getName());
     // V1 adds the record-type column (views); without it every open logs a warning.
     properties.put(JdbcCatalog.PROPERTY_PREFIX + "schema-version", "V1");
     if (config.isSqlite()) {

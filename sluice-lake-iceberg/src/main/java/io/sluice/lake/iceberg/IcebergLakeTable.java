@@ -102,11 +102,12 @@ final class IcebergLakeTable implements LakeTable {
 
   private final TableId id;
   private final Table table;
-  private final Configuration conf;
+  private final java.util.function.Supplier<Configuration> conf;
   private final Lock commitLock;
 
   /** Creates a handle; {@code commitLock} is shared by every handle on this table in the lake. */
-  IcebergLakeTable(TableId id, Table table, Configuration conf, Lock commitLock) {
+  IcebergLakeTable(
+      TableId id, Table table, java.util.function.Supplier<Configuration> conf, Lock commitLock) {
     this.id = requireNonNull(id, "id is null");
     this.table = requireNonNull(table, "table is null");
     this.conf = requireNonNull(conf, "conf is null");

@@ -58,7 +58,10 @@ final class ParquetDataFiles {
           .build();
 
   static DataFile toIceberg(
-      TableId id, Table table, Configuration conf, io.sluice.api.lake.DataFile file) {
+      TableId id,
+      Table table,
+      java.util.function.Supplier<Configuration> conf,
+      io.sluice.api.lake.DataFile file) {
     String location = location(file.path());
     PartitionSpec spec = table.spec();
     PartitionData partition = IcebergTypes.partitionData(id, spec, file.partition(), location);
@@ -72,7 +75,7 @@ final class ParquetDataFiles {
       org.apache.parquet.io.InputFile input =
           local.isPresent()
               ? new org.apache.parquet.io.LocalInputFile(local.get())
-              : HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(location), conf);
+              : HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(location), conf.get());
       length = input.getLength();
       try (ParquetFileReader reader = ParquetFileReader.open(input, READ_OPTIONS)) {
         footer = reader.getFooter();
