@@ -15,6 +15,8 @@ import io.sluice.api.engine.ModelRequest;
 import io.sluice.api.engine.QueryResult;
 import io.sluice.api.engine.SourceInput;
 import io.sluice.api.engine.SqlDialect;
+import io.sluice.api.engine.StepMeter;
+import io.sluice.api.engine.StepTiming;
 import io.sluice.api.engine.TableTarget;
 import io.sluice.api.lake.DataFile;
 import io.sluice.api.lake.LakeColumn;
@@ -59,6 +61,10 @@ final class SparkEngine implements Engine {
   private static final Logger LOG = LoggerFactory.getLogger(SparkEngine.class);
   private static final String PARTITION_ID = "__sluice_partition";
   private static final String FIELD_ID = "parquet.field.id";
+
+  /** Fewer rows than this are written as one file. */
+  private static final long PARALLEL_WRITE_ROWS = 100_000;
+
   private static final String FILES_DATABASE = "sluice_files";
   private static final String FAILURE_TYPE =
       "STRUCT<rule: STRING, `column`: STRING, message: STRING, value: STRING>";
@@ -127,12 +133,13 @@ final class SparkEngine implements Engine {
     String stageView = "sluice_stage_" + suffix;
     String mappedView = "sluice_mapped_" + suffix;
     List<String> views = new ArrayList<>(List.of(stageView, mappedView));
-    Dataset<Row> stage = null;
     Dataset<Row> mapped = null;
+    List<StepTiming> steps = new ArrayList<>();
     try {
-      long start = System.nanoTime();
-      stage = SparkStaging.stage(spark, request).persist(StorageLevel.MEMORY_AND_DISK());
-      stage.createOrReplaceTempView(stageView);
+      StepMeter meter = StepMeter.start();
+      SparkStaging.Staged staged = SparkStaging.stage(spark, request);
+      staged.rows().createOrReplaceTempView(stageView);
+      steps.add(meter.stop("stage", -1, staged.bytes(), -1));
       String fileOf =
           "element_at(array("
               + request.input().splits().stream()
@@ -141,80 +148,66 @@ final class SparkEngine implements Engine {
                   .map(dialect::literal)
                   .collect(joining(", "))
               + "), _split + 1)";
+      // Only the checked rows are kept (they carry what raw needs too): the staging rows are read
+      // once, by the job that counts.
+      meter = StepMeter.start();
       mapped =
           spark
-              .sql(mappedSql(stageView, fileOf, request, views, suffix))
+              .sql(mappedSql(stageView, staged.rows().schema(), request, views, suffix))
               .persist(StorageLevel.MEMORY_AND_DISK());
       mapped.createOrReplaceTempView(mappedView);
-      Row counts =
-          spark
-              .sql(
-                  "SELECT count(*), count_if(size(_fails) = 0),"
-                      + " count_if(size(_fails) = 0 AND size(_warns) > 0) FROM "
-                      + mappedView)
-              .collectAsList()
-              .get(0);
-      long read = counts.getLong(0);
-      long valid = counts.getLong(1);
-      long warned = counts.getLong(2);
+      long read = 0;
+      long valid = 0;
+      long warned = 0;
       Map<String, Long> failures = new LinkedHashMap<>();
-      for (Row row :
-          spark
-              .sql(
-                  "SELECT CASE WHEN f.`column` = '' THEN f.rule"
-                      + " ELSE concat(f.rule, '(', f.`column`, ')') END AS k, count(*)"
-                      + " FROM (SELECT explode(concat(_fails, _warns)) AS f FROM "
-                      + mappedView
-                      + ") GROUP BY 1")
-              .collectAsList()) {
-        failures.put(row.getString(0), row.getLong(1));
+      for (Row row : spark.sql(countsSql(mappedView)).collectAsList()) {
+        String key = row.getString(0);
+        switch (key) {
+          case READ -> read = row.getLong(1);
+          case VALID -> valid = row.getLong(1);
+          case WARNED -> warned = row.getLong(1);
+          default -> failures.put(key, row.getLong(1));
+        }
       }
+      steps.add(meter.stop("validate", read));
       LOG.debug(
-          "{} ms: staged and checked {}",
-          (System.nanoTime() - start) / 1_000_000,
-          request.source());
+          "{} ms: staged and checked {}", steps.get(1).wallNanos() / 1_000_000, request.source());
       String batch = dialect.literal(request.batchId());
-      long writing = System.nanoTime();
-      List<DataFile> raw =
-          write(
-              spark.sql(
-                  "SELECT " + batch + " AS _batch, " + fileOf + " AS _file, * FROM " + stageView),
-              request.raw(),
-              read);
+      String prefix = "SELECT " + batch + " AS _batch, " + fileOf + " AS _file, ";
+      meter = StepMeter.start();
+      List<DataFile> raw = write(spark.sql(prefix + "* FROM " + mappedView), request.raw(), read);
+      steps.add(meter.stop("write raw", read, -1, bytes(raw)));
+      meter = StepMeter.start();
       List<DataFile> clean =
           write(
-              spark.sql(
-                  "SELECT "
-                      + batch
-                      + " AS _batch, "
-                      + fileOf
-                      + " AS _file, * FROM "
-                      + mappedView
-                      + " WHERE size(_fails) = 0"),
+              spark.sql(prefix + "* FROM " + mappedView + " WHERE size(_fails) = 0"),
               request.clean(),
               valid);
+      steps.add(meter.stop("write clean", valid, -1, bytes(clean)));
+      meter = StepMeter.start();
       List<DataFile> quarantine =
           write(
               spark.sql(
-                  "SELECT "
-                      + batch
-                      + " AS _batch, "
-                      + fileOf
-                      + " AS _file, _line, _record,"
+                  prefix
+                      + "_line, _record,"
                       + " array_join(transform(_fails, f -> f.rule), ',') AS _rules,"
                       + " to_json(_fails, map('ignoreNullFields', 'false')) AS _errors FROM "
                       + mappedView
                       + " WHERE size(_fails) > 0"),
               request.quarantine(),
               read - valid);
+      steps.add(meter.stop("write quarantine", read - valid, -1, bytes(quarantine)));
       LOG.debug(
-          "{} ms: wrote {} ({} raw, {} clean, {} quarantine files)",
-          (System.nanoTime() - writing) / 1_000_000,
+          "wrote {} ({} raw, {} clean, {} quarantine files): {}",
           request.source(),
           raw.size(),
           clean.size(),
-          quarantine.size());
-      return new IngestResult(read, valid, read - valid, failures, raw, clean, quarantine, warned);
+          quarantine.size(),
+          steps.stream()
+              .map(t -> t.name() + " " + t.wallNanos() / 1_000_000 + " ms")
+              .collect(joining(", ")));
+      return new IngestResult(read, valid, read - valid, failures, raw, clean, quarantine, warned)
+          .withSteps(steps);
     } catch (SluiceException e) {
       throw e;
     } catch (Exception e) {
@@ -234,10 +227,41 @@ final class SparkEngine implements Engine {
       if (mapped != null) {
         mapped.unpersist();
       }
-      if (stage != null) {
-        stage.unpersist();
-      }
     }
+  }
+
+  private static final String READ = "\u0000read";
+  private static final String VALID = "\u0000valid";
+  private static final String WARNED = "\u0000warned";
+
+  /**
+   * One aggregation over the checked rows for every count of the batch: rows read, valid, valid
+   * with a warning (keys starting with NUL, which no rule key has), and rows per failed rule.
+   */
+  private static String countsSql(String mappedView) {
+    String none = "CAST(array() AS ARRAY<STRING>)";
+    return "SELECT k, count(*) FROM (SELECT explode(concat(array("
+        + keyLiteral(READ)
+        + "), IF(size(_fails) = 0, array("
+        + keyLiteral(VALID)
+        + "), "
+        + none
+        + "), IF(size(_fails) = 0 AND size(_warns) > 0, array("
+        + keyLiteral(WARNED)
+        + "), "
+        + none
+        + "), transform(concat(_fails, _warns), f -> CASE WHEN f.`column` = '' THEN f.rule"
+        + " ELSE concat(f.rule, '(', f.`column`, ')') END))) AS k FROM "
+        + mappedView
+        + ") GROUP BY k";
+  }
+
+  private static String keyLiteral(String key) {
+    return "'" + key.replace("\u0000", "\\u0000") + "'";
+  }
+
+  private static long bytes(List<DataFile> files) {
+    return files.stream().mapToLong(DataFile::sizeBytes).sum();
   }
 
   /**
@@ -246,7 +270,11 @@ final class SparkEngine implements Engine {
    * same order as the DuckDB engine's.
    */
   private String mappedSql(
-      String stage, String fileOf, IngestRequest request, List<String> views, String suffix) {
+      String stage,
+      StructType stageSchema,
+      IngestRequest request,
+      List<String> views,
+      String suffix) {
     StringBuilder sql =
         new StringBuilder("WITH typed AS (SELECT *")
             .append(MappedColumn.selectList(request.columns(), false, dialect));
@@ -255,6 +283,17 @@ final class SparkEngine implements Engine {
     List<String> kept = new ArrayList<>(List.of("_split", "_line", "_record"));
     for (MappedColumn column : request.columns()) {
       kept.add(dialect.quote(column.name()));
+    }
+    // Raw is written from the checked rows: they also keep the staging columns raw takes.
+    List<String> staged = List.of(stageSchema.fieldNames());
+    for (LakeColumn column : request.raw().columns()) {
+      String name = column.name();
+      if (staged.contains(name)
+          && !kept.contains(name)
+          && !kept.contains(dialect.quote(name))
+          && request.columns().stream().noneMatch(c -> c.name().equals(name))) {
+        kept.add(dialect.quote(name));
+      }
     }
     String keptList = String.join(", ", kept);
     // Each rule's failure is a column of its own first: a rule may hold a subquery (relationships:
@@ -486,9 +525,18 @@ final class SparkEngine implements Engine {
       out = rows.select(columns.toArray(Column[]::new));
       out = out.repartition(functions.col(PARTITION_ID));
     } else {
-      out = rows.select(columns.toArray(Column[]::new));
-      int files = (int) Math.max(1, Math.min(64, (rowCount + 999_999) / 1_000_000));
-      out = files == 1 ? out.coalesce(1) : out.repartition(files);
+      // A small table is one file; a larger one is written by every core at once, one file per
+      // partition of the checked rows (coalesce, not repartition: no shuffle of the records).
+      int files =
+          rowCount < PARALLEL_WRITE_ROWS
+              ? 1
+              : (int)
+                  Math.min(
+                      64,
+                      Math.max(
+                          spark.sparkContext().defaultParallelism(),
+                          (rowCount + 999_999) / 1_000_000));
+      out = rows.select(columns.toArray(Column[]::new)).coalesce(files);
     }
     var writer = out.write().mode(SaveMode.Append).option("compression", "zstd");
     if (partitioned) {

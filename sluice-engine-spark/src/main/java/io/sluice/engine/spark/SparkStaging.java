@@ -54,7 +54,7 @@ final class SparkStaging {
    * connector and collected in the driver (fine for what one batch of a pushed source holds; files
    * meant for scale are read natively).
    */
-  static Dataset<Row> stage(SparkSession spark, IngestRequest request) {
+  static Staged stage(SparkSession spark, IngestRequest request) {
     StructType schema = schema(request.fields());
     List<Row> pushed = new ArrayList<>();
     List<NdjsonChunk> chunks = new ArrayList<>();
@@ -83,8 +83,16 @@ final class SparkStaging {
     if (!chunks.isEmpty()) {
       staged = staged.union(ndjson(spark, chunks, schema, request.fields()));
     }
-    return staged;
+    return new Staged(staged, chunks.stream().mapToLong(NdjsonChunk::end).sum());
   }
+
+  /**
+   * The staging relation of a batch (not computed yet: Spark reads when a job needs the rows).
+   *
+   * @param rows the staging rows
+   * @param bytes the size of the files Spark reads itself
+   */
+  record Staged(Dataset<Row> rows, long bytes) {}
 
   private static boolean readsNatively(SourceInput.SplitInput input) {
     return input.nativeFormat().map(f -> f.format().equals("ndjson")).orElse(false);
