@@ -133,7 +133,7 @@ final class SparkEngine implements Engine {
     String stageView = "sluice_stage_" + suffix;
     String mappedView = "sluice_mapped_" + suffix;
     List<String> views = new ArrayList<>(List.of(stageView, mappedView));
-    Dataset<Row> mapped = null;
+    List<Dataset<Row>> cached = new ArrayList<>();
     List<StepTiming> steps = new ArrayList<>();
     try {
       StepMeter meter = StepMeter.start();
@@ -149,13 +149,24 @@ final class SparkEngine implements Engine {
                   .collect(joining(", "))
               + "), _split + 1)";
       // Only the checked rows are kept (they carry what raw needs too): the staging rows are read
-      // once, by the job that counts.
+      // once. A unique rule then finds its duplicates on a narrow projection of them.
       meter = StepMeter.start();
-      mapped =
+      String checkedView = "sluice_checked_" + suffix;
+      views.add(checkedView);
+      Dataset<Row> checked =
           spark
-              .sql(mappedSql(stageView, staged.rows().schema(), request, views, suffix))
+              .sql(checkedSql(stageView, staged.rows().schema(), request))
               .persist(StorageLevel.MEMORY_AND_DISK());
-      mapped.createOrReplaceTempView(mappedView);
+      cached.add(checked);
+      checked.createOrReplaceTempView(checkedView);
+      String last = checkedView;
+      int step = 0;
+      for (CompiledRule rule : request.rules()) {
+        if (rule.kind() == CompiledRule.Kind.UNIQUE) {
+          last = uniqueStep(request, rule, last, suffix + "_" + step++, views, cached);
+        }
+      }
+      spark.table(last).createOrReplaceTempView(mappedView);
       long read = 0;
       long valid = 0;
       long warned = 0;
@@ -224,9 +235,7 @@ final class SparkEngine implements Engine {
       for (String view : views) {
         spark.catalog().dropTempView(view);
       }
-      if (mapped != null) {
-        mapped.unpersist();
-      }
+      cached.forEach(Dataset::unpersist);
     }
   }
 
@@ -269,18 +278,14 @@ final class SparkEngine implements Engine {
    * columns and {@code _fails}, an array of failure structs (rule, column, message, value) in the
    * same order as the DuckDB engine's.
    */
-  private String mappedSql(
-      String stage,
-      StructType stageSchema,
-      IngestRequest request,
-      List<String> views,
-      String suffix) {
+  private String checkedSql(String stage, StructType stageSchema, IngestRequest request) {
     StringBuilder sql =
         new StringBuilder("WITH typed AS (SELECT *")
             .append(MappedColumn.selectList(request.columns(), false, dialect));
     sql.append(" FROM ").append(stage).append("), derived AS (SELECT *");
     sql.append(MappedColumn.selectList(request.columns(), true, dialect));
-    List<String> kept = new ArrayList<>(List.of("_split", "_line", "_record"));
+    List<String> kept =
+        new ArrayList<>(List.of("_split", "_line", SparkStaging.SEQUENCE, "_record"));
     for (MappedColumn column : request.columns()) {
       kept.add(dialect.quote(column.name()));
     }
@@ -328,25 +333,7 @@ final class SparkEngine implements Engine {
       sql.append(", ").append(name);
     }
     sql.append("), f -> f IS NOT NULL) AS _warns FROM failed)");
-    String last = "checked";
-    int step = 0;
-    for (CompiledRule rule : request.rules()) {
-      if (rule.kind() != CompiledRule.Kind.UNIQUE) {
-        continue;
-      }
-      String existing = existingKeys(request, rule, suffix + "_" + step);
-      if (existing != null) {
-        views.add(existing);
-      }
-      String next = "unique" + step++;
-      sql.append(", ")
-          .append(next)
-          .append(" AS (")
-          .append(uniqueStep(last, rule, existing, kept))
-          .append(")");
-      last = next;
-    }
-    return sql.append(" SELECT * FROM ").append(last).toString();
+    return sql.append(" SELECT * FROM checked").toString();
   }
 
   private String expressionFailure(CompiledRule rule) {
@@ -408,48 +395,47 @@ final class SparkEngine implements Engine {
   }
 
   /**
-   * Adds the failure of a unique rule: among rows with no failure so far, a row fails when an
-   * earlier row (by split, then line) or a row already in the clean table has its key.
+   * Adds the failure of a unique rule to the rows of view {@code input}, as a new view: among rows
+   * with no failure so far, a row fails when an earlier row (by split, then line) or a row already
+   * in the clean table has its key. The duplicates are found on a narrow projection (the row's
+   * identity and key) and kept (few, as a rule), so the wide rows are neither shuffled nor sorted:
+   * they are joined with the duplicates by identity.
    */
-  private String uniqueStep(String input, CompiledRule rule, String existing, List<String> kept) {
+  private String uniqueStep(
+      IngestRequest request,
+      CompiledRule rule,
+      String input,
+      String suffix,
+      List<String> views,
+      List<Dataset<Row>> cached) {
+    String existing = existingKeys(request, rule, suffix);
+    if (existing != null) {
+      views.add(existing);
+    }
     String keys =
         rule.uniqueColumns().stream().map(c -> "i." + dialect.quote(c)).collect(joining(", "));
     String notNull =
         rule.uniqueColumns().stream()
             .map(c -> "i." + dialect.quote(c) + " IS NOT NULL")
             .collect(joining(" AND "));
-    String value =
-        rule.uniqueColumns().size() == 1
-            ? "i." + dialect.quote(rule.uniqueColumns().get(0))
-            : "concat_ws(',', " + keys + ")";
-    String seen = existing == null ? "FALSE" : "e._seen IS NOT NULL";
-    String target = rule.quarantines() ? "_fails" : "_warns";
-    String other = rule.quarantines() ? "_warns" : "_fails";
-    StringBuilder sql = new StringBuilder("SELECT ");
-    for (String column : kept) {
-      sql.append("i.").append(column).append(", ");
-    }
-    sql.append("i.")
-        .append(other)
-        .append(", CASE WHEN size(i._fails) = 0 AND ")
-        .append(notNull)
-        .append(" AND (row_number() OVER (PARTITION BY size(i._fails) = 0, ")
-        .append(keys)
-        .append(" ORDER BY i._split, i._line) > 1 OR ")
-        .append(seen)
-        .append(") THEN concat(i.")
-        .append(target)
-        .append(", array(")
-        .append(failure(rule, value))
-        .append(")) ELSE i.")
-        .append(target)
-        .append(" END AS ")
-        .append(target)
-        .append(" FROM ")
-        .append(input)
-        .append(" i");
+    String id = "_split, _line, " + SparkStaging.SEQUENCE;
+    StringBuilder duplicates =
+        new StringBuilder("SELECT ")
+            .append(id)
+            .append(" FROM (SELECT i._split, i._line, i.")
+            .append(SparkStaging.SEQUENCE)
+            .append(", row_number() OVER (PARTITION BY ")
+            .append(keys)
+            .append(" ORDER BY i._split, i._line, i.")
+            .append(SparkStaging.SEQUENCE)
+            .append(") AS _n, ")
+            .append(existing == null ? "FALSE" : "e._seen IS NOT NULL")
+            .append(" AS _seen FROM ")
+            .append(input)
+            .append(" i");
     if (existing != null) {
-      sql.append(" LEFT JOIN (SELECT *, TRUE AS _seen FROM ")
+      duplicates
+          .append(" LEFT JOIN (SELECT *, TRUE AS _seen FROM ")
           .append(existing)
           .append(") e ON ")
           .append(
@@ -457,7 +443,50 @@ final class SparkEngine implements Engine {
                   .map(c -> "i." + dialect.quote(c) + " = e." + dialect.quote(c))
                   .collect(joining(" AND ")));
     }
-    return sql.toString();
+    duplicates
+        .append(" WHERE size(i._fails) = 0 AND ")
+        .append(notNull)
+        .append(") WHERE _n > 1 OR _seen");
+    Dataset<Row> found = spark.sql(duplicates.toString()).persist(StorageLevel.MEMORY_AND_DISK());
+    cached.add(found);
+    // Computed now, so that the joins below know how small it is (and broadcast it).
+    found.count();
+    String foundView = "sluice_duplicates_" + suffix;
+    found.createOrReplaceTempView(foundView);
+    views.add(foundView);
+    String value =
+        rule.uniqueColumns().size() == 1
+            ? "i." + dialect.quote(rule.uniqueColumns().get(0))
+            : "concat_ws(',', " + keys + ")";
+    String target = rule.quarantines() ? "_fails" : "_warns";
+    String others =
+        java.util.Arrays.stream(spark.table(input).columns())
+            .filter(c -> !c.equals(target))
+            .map(c -> "i." + dialect.quote(c) + ", ")
+            .collect(joining());
+    String flagged =
+        "SELECT "
+            + others
+            + "CASE WHEN d._line IS NULL THEN i."
+            + target
+            + " ELSE concat(i."
+            + target
+            + ", array("
+            + failure(rule, value)
+            + ")) END AS "
+            + target
+            + " FROM "
+            + input
+            + " i LEFT JOIN "
+            + foundView
+            + " d ON i._split = d._split AND i._line = d._line AND i."
+            + SparkStaging.SEQUENCE
+            + " = d."
+            + SparkStaging.SEQUENCE;
+    String view = "sluice_unique_" + suffix;
+    spark.sql(flagged).createOrReplaceTempView(view);
+    views.add(view);
+    return view;
   }
 
   /**
@@ -499,6 +528,7 @@ final class SparkEngine implements Engine {
       return List.of();
     }
     Map<String, List<Object>> partitions = new LinkedHashMap<>();
+    Map<String, Long> rowsByPartition = new java.util.HashMap<>();
     Dataset<Row> out;
     boolean partitioned = !partitionValues.isEmpty();
     if (partitioned) {
@@ -508,7 +538,16 @@ final class SparkEngine implements Engine {
       for (int i = 0; i < partitionValues.size(); i++) {
         withKeys.add(partitionValues.get(i).as("__p" + i));
       }
-      for (Row row : rows.select(withKeys.toArray(Column[]::new)).distinct().collectAsList()) {
+      List<Column> keys = new ArrayList<>();
+      for (int i = 0; i <= partitionValues.size(); i++) {
+        keys.add(functions.col(i == 0 ? "__h" : "__p" + (i - 1)));
+      }
+      for (Row row :
+          rows.select(withKeys.toArray(Column[]::new))
+              .groupBy(keys.toArray(Column[]::new))
+              .count()
+              .collectAsList()) {
+        rowsByPartition.put(Long.toString(row.getLong(0)), row.getLong(partitionValues.size() + 1));
         List<Object> values = new ArrayList<>();
         for (int i = 0; i < partitionValues.size(); i++) {
           // java8API: a date is a LocalDate and a timestamp without zone a LocalDateTime, as
@@ -543,12 +582,21 @@ final class SparkEngine implements Engine {
       writer = writer.partitionBy(PARTITION_ID);
     }
     writer.parquet(target.directory().toString());
-    return collectFiles(target.directory(), partitioned, partitions);
+    return collectFiles(target.directory(), partitioned, partitions, rowsByPartition);
   }
 
-  /** The Parquet files Spark wrote, with their row counts from the footers. */
+  private static boolean onlyParquetFile(Path file) throws IOException {
+    try (Stream<Path> siblings = Files.list(file.getParent())) {
+      return siblings.filter(p -> p.getFileName().toString().endsWith(".parquet")).count() == 1;
+    }
+  }
+
+  /** The Parquet files Spark wrote, with their row counts. */
   private static List<DataFile> collectFiles(
-      Path directory, boolean partitioned, Map<String, List<Object>> partitions) {
+      Path directory,
+      boolean partitioned,
+      Map<String, List<Object>> partitions,
+      Map<String, Long> rowsByPartition) {
     List<DataFile> result = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(directory)) {
       for (Path path : walk.filter(Files::isRegularFile).toList()) {
@@ -558,7 +606,14 @@ final class SparkEngine implements Engine {
           Files.delete(path);
           continue;
         }
-        long records = ParquetFooters.recordCount(path);
+        // A partition folder holds one file (rows were shuffled by partition): its rows are the
+        // partition's, counted before the write. Elsewhere the footer says.
+        String parent = path.getParent().getFileName().toString();
+        Long counted =
+            partitioned && parent.startsWith(PARTITION_ID + "=") && onlyParquetFile(path)
+                ? rowsByPartition.get(parent.substring(PARTITION_ID.length() + 1))
+                : null;
+        long records = counted != null ? counted : ParquetFooters.recordCount(path);
         if (records == 0) {
           Files.delete(path);
           continue;

@@ -36,6 +36,13 @@ import org.apache.spark.util.TaskCompletionListener;
 final class SparkStaging {
   private SparkStaging() {}
 
+  /**
+   * The column that tells apart records of a split at one position (elements of a JSON array on one
+   * line): a pushed record's order among its split's records, 0 for a line read natively (line
+   * numbers are unique). With {@code _split} and {@code _line} it identifies a row of the batch.
+   */
+  static final String SEQUENCE = "_seq";
+
   static StructType schema(List<String> fields) {
     List<StructField> columns = new ArrayList<>();
     columns.add(DataTypes.createStructField("_split", DataTypes.IntegerType, false));
@@ -46,6 +53,7 @@ final class SparkStaging {
     for (String field : fields) {
       columns.add(DataTypes.createStructField("s$" + field, DataTypes.StringType, true));
     }
+    columns.add(DataTypes.createStructField(SEQUENCE, DataTypes.IntegerType, false));
     return DataTypes.createStructType(columns);
   }
 
@@ -207,7 +215,7 @@ final class SparkStaging {
 
     ChunkRows(NdjsonChunk chunk, List<String> fields, Configuration conf) throws IOException {
       this.chunk = chunk;
-      this.width = 5 + fields.size();
+      this.width = 6 + fields.size();
       this.parser = new NdjsonLineParser(fields);
       Path path = new Path(chunk.location());
       this.in = path.getFileSystem(conf).open(path);
@@ -254,6 +262,7 @@ final class SparkStaging {
       values[1] = lines.number();
       values[2] = new String(lines.bytes(), lines.offset(), lines.length(), StandardCharsets.UTF_8);
       values[3] = parser.parse(lines.bytes(), lines.offset(), lines.length(), values, 5);
+      values[width - 1] = 0;
       return RowFactory.create(values);
     }
 
@@ -271,11 +280,17 @@ final class SparkStaging {
     private final List<Row> rows;
     private final int split;
     private final int fieldCount;
+    private int ordinal;
 
     CollectingSink(List<Row> rows, int split, int fieldCount) {
       this.rows = rows;
       this.split = split;
       this.fieldCount = fieldCount;
+    }
+
+    /** The record's order among the split's records (positions may repeat: see SEQUENCE). */
+    private int sequence(long position) {
+      return ordinal++;
     }
 
     @Override
@@ -284,10 +299,11 @@ final class SparkStaging {
         throw SluiceException.internal(
             "A connector gave " + values.length + " values for " + fieldCount + " fields", null);
       }
-      Object[] row = new Object[5 + fieldCount];
+      Object[] row = new Object[6 + fieldCount];
       row[0] = split;
       row[1] = position;
       row[2] = original;
+      row[row.length - 1] = sequence(position);
       System.arraycopy(values, 0, row, 5, fieldCount);
       rows.add(RowFactory.create(row));
     }
@@ -299,10 +315,11 @@ final class SparkStaging {
 
     @Override
     public void rejected(long position, String original, String rule, String reason) {
-      Object[] row = new Object[5 + fieldCount];
+      Object[] row = new Object[6 + fieldCount];
       row[0] = split;
       row[1] = position;
       row[2] = original;
+      row[row.length - 1] = sequence(position);
       row[3] = reason;
       row[4] = rule;
       rows.add(RowFactory.create(row));
