@@ -578,6 +578,10 @@ final class SparkEngine implements Engine {
       out = rows.select(columns.toArray(Column[]::new)).coalesce(files);
     }
     var writer = out.write().mode(SaveMode.Append).option("compression", "zstd");
+    if (target.columns().stream().anyMatch(c -> c.name().equals("_record"))) {
+      // Records are (nearly) all distinct: a dictionary would be built and then thrown away.
+      writer = writer.option("parquet.enable.dictionary#_record", "false");
+    }
     if (partitioned) {
       writer = writer.partitionBy(PARTITION_ID);
     }
