@@ -280,17 +280,14 @@ final class SparkStaging {
     private final List<Row> rows;
     private final int split;
     private final int fieldCount;
+
+    /** The next record's order among the split's records (positions may repeat: SEQUENCE). */
     private int ordinal;
 
     CollectingSink(List<Row> rows, int split, int fieldCount) {
       this.rows = rows;
       this.split = split;
       this.fieldCount = fieldCount;
-    }
-
-    /** The record's order among the split's records (positions may repeat: see SEQUENCE). */
-    private int sequence(long position) {
-      return ordinal++;
     }
 
     @Override
@@ -303,7 +300,7 @@ final class SparkStaging {
       row[0] = split;
       row[1] = position;
       row[2] = original;
-      row[row.length - 1] = sequence(position);
+      row[row.length - 1] = ordinal++;
       System.arraycopy(values, 0, row, 5, fieldCount);
       rows.add(RowFactory.create(row));
     }
@@ -319,7 +316,7 @@ final class SparkStaging {
       row[0] = split;
       row[1] = position;
       row[2] = original;
-      row[row.length - 1] = sequence(position);
+      row[row.length - 1] = ordinal++;
       row[3] = reason;
       row[4] = rule;
       rows.add(RowFactory.create(row));
