@@ -65,6 +65,12 @@ final class SparkEngine implements Engine {
   /** Fewer rows than this are written as one file. */
   private static final long PARALLEL_WRITE_ROWS = 100_000;
 
+  /** The keys of the batch's counts among the failure counts (no rule key starts with NUL). */
+  private static final String READ = "\u0000read";
+
+  private static final String VALID = "\u0000valid";
+  private static final String WARNED = "\u0000warned";
+
   private static final String FILES_DATABASE = "sluice_files";
   private static final String FAILURE_TYPE =
       "STRUCT<rule: STRING, `column`: STRING, message: STRING, value: STRING>";
@@ -239,10 +245,6 @@ final class SparkEngine implements Engine {
     }
   }
 
-  private static final String READ = "\u0000read";
-  private static final String VALID = "\u0000valid";
-  private static final String WARNED = "\u0000warned";
-
   /**
    * One aggregation over the checked rows for every count of the batch: rows read, valid, valid
    * with a warning (keys starting with NUL, which no rule key has), and rows per failed rule.
@@ -274,9 +276,10 @@ final class SparkEngine implements Engine {
   }
 
   /**
-   * Maps and checks the staged rows: the result has {@code _split, _line, _record}, the dataset's
-   * columns and {@code _fails}, an array of failure structs (rule, column, message, value) in the
-   * same order as the DuckDB engine's.
+   * Maps and checks the staged rows with every rule but unique ones (see {@link #uniqueStep}): the
+   * result has {@code _split, _line, _seq, _record}, the staging columns raw takes, the dataset's
+   * columns, and {@code _fails} and {@code _warns}, arrays of failure structs (rule, column,
+   * message, value) in the same order as the DuckDB engine's.
    */
   private String checkedSql(String stage, StructType stageSchema, IngestRequest request) {
     StringBuilder sql =

@@ -43,6 +43,15 @@ final class SparkStaging {
    */
   static final String SEQUENCE = "_seq";
 
+  /**
+   * NDJSON byte ranges per core: more than one, so that files of unequal size still keep every core
+   * busy to the end; within {@link #MIN_CHUNK} and {@link #MAX_CHUNK}.
+   */
+  private static final int CHUNKS_PER_CORE = 3;
+
+  private static final long MIN_CHUNK = 4L << 20;
+  private static final long MAX_CHUNK = 128L << 20;
+
   static StructType schema(List<String> fields) {
     List<StructField> columns = new ArrayList<>();
     columns.add(DataTypes.createStructField("_split", DataTypes.IntegerType, false));
@@ -174,10 +183,6 @@ final class SparkStaging {
             .mapPartitions(it -> new ChunkRows(it.next(), fields, conf.value()));
     return spark.createDataFrame(rows, schema);
   }
-
-  private static final int CHUNKS_PER_CORE = 3;
-  private static final long MIN_CHUNK = 4L << 20;
-  private static final long MAX_CHUNK = 128L << 20;
 
   /**
    * A range of bytes of an NDJSON split.
