@@ -15,6 +15,8 @@ import io.sluice.api.engine.ModelRequest;
 import io.sluice.api.engine.QueryResult;
 import io.sluice.api.engine.SourceInput;
 import io.sluice.api.engine.SqlDialect;
+import io.sluice.api.engine.StepMeter;
+import io.sluice.api.engine.StepTiming;
 import io.sluice.api.engine.TableTarget;
 import io.sluice.api.lake.DataFile;
 import io.sluice.api.lake.LakeColumn;
@@ -59,6 +61,16 @@ final class SparkEngine implements Engine {
   private static final Logger LOG = LoggerFactory.getLogger(SparkEngine.class);
   private static final String PARTITION_ID = "__sluice_partition";
   private static final String FIELD_ID = "parquet.field.id";
+
+  /** Fewer rows than this are written as one file. */
+  private static final long PARALLEL_WRITE_ROWS = 100_000;
+
+  /** The keys of the batch's counts among the failure counts (no rule key starts with NUL). */
+  private static final String READ = "\u0000read";
+
+  private static final String VALID = "\u0000valid";
+  private static final String WARNED = "\u0000warned";
+
   private static final String FILES_DATABASE = "sluice_files";
   private static final String FAILURE_TYPE =
       "STRUCT<rule: STRING, `column`: STRING, message: STRING, value: STRING>";
@@ -127,12 +139,13 @@ final class SparkEngine implements Engine {
     String stageView = "sluice_stage_" + suffix;
     String mappedView = "sluice_mapped_" + suffix;
     List<String> views = new ArrayList<>(List.of(stageView, mappedView));
-    Dataset<Row> stage = null;
-    Dataset<Row> mapped = null;
+    List<Dataset<Row>> cached = new ArrayList<>();
+    List<StepTiming> steps = new ArrayList<>();
     try {
-      long start = System.nanoTime();
-      stage = SparkStaging.stage(spark, request).persist(StorageLevel.MEMORY_AND_DISK());
-      stage.createOrReplaceTempView(stageView);
+      StepMeter meter = StepMeter.start();
+      SparkStaging.Staged staged = SparkStaging.stage(spark, request);
+      staged.rows().createOrReplaceTempView(stageView);
+      steps.add(meter.stop("stage", -1, staged.bytes(), -1));
       String fileOf =
           "element_at(array("
               + request.input().splits().stream()
@@ -141,80 +154,77 @@ final class SparkEngine implements Engine {
                   .map(dialect::literal)
                   .collect(joining(", "))
               + "), _split + 1)";
-      mapped =
+      // Only the checked rows are kept (they carry what raw needs too): the staging rows are read
+      // once. A unique rule then finds its duplicates on a narrow projection of them.
+      meter = StepMeter.start();
+      String checkedView = "sluice_checked_" + suffix;
+      views.add(checkedView);
+      Dataset<Row> checked =
           spark
-              .sql(mappedSql(stageView, fileOf, request, views, suffix))
+              .sql(checkedSql(stageView, staged.rows().schema(), request))
               .persist(StorageLevel.MEMORY_AND_DISK());
-      mapped.createOrReplaceTempView(mappedView);
-      Row counts =
-          spark
-              .sql(
-                  "SELECT count(*), count_if(size(_fails) = 0),"
-                      + " count_if(size(_fails) = 0 AND size(_warns) > 0) FROM "
-                      + mappedView)
-              .collectAsList()
-              .get(0);
-      long read = counts.getLong(0);
-      long valid = counts.getLong(1);
-      long warned = counts.getLong(2);
-      Map<String, Long> failures = new LinkedHashMap<>();
-      for (Row row :
-          spark
-              .sql(
-                  "SELECT CASE WHEN f.`column` = '' THEN f.rule"
-                      + " ELSE concat(f.rule, '(', f.`column`, ')') END AS k, count(*)"
-                      + " FROM (SELECT explode(concat(_fails, _warns)) AS f FROM "
-                      + mappedView
-                      + ") GROUP BY 1")
-              .collectAsList()) {
-        failures.put(row.getString(0), row.getLong(1));
+      cached.add(checked);
+      checked.createOrReplaceTempView(checkedView);
+      String last = checkedView;
+      int step = 0;
+      for (CompiledRule rule : request.rules()) {
+        if (rule.kind() == CompiledRule.Kind.UNIQUE) {
+          last = uniqueStep(request, rule, last, suffix + "_" + step++, views, cached);
+        }
       }
+      spark.table(last).createOrReplaceTempView(mappedView);
+      long read = 0;
+      long valid = 0;
+      long warned = 0;
+      Map<String, Long> failures = new LinkedHashMap<>();
+      for (Row row : spark.sql(countsSql(mappedView)).collectAsList()) {
+        String key = row.getString(0);
+        switch (key) {
+          case READ -> read = row.getLong(1);
+          case VALID -> valid = row.getLong(1);
+          case WARNED -> warned = row.getLong(1);
+          default -> failures.put(key, row.getLong(1));
+        }
+      }
+      steps.add(meter.stop("validate", read));
       LOG.debug(
-          "{} ms: staged and checked {}",
-          (System.nanoTime() - start) / 1_000_000,
-          request.source());
+          "{} ms: staged and checked {}", steps.get(1).wallNanos() / 1_000_000, request.source());
       String batch = dialect.literal(request.batchId());
-      long writing = System.nanoTime();
-      List<DataFile> raw =
-          write(
-              spark.sql(
-                  "SELECT " + batch + " AS _batch, " + fileOf + " AS _file, * FROM " + stageView),
-              request.raw(),
-              read);
+      String prefix = "SELECT " + batch + " AS _batch, " + fileOf + " AS _file, ";
+      meter = StepMeter.start();
+      List<DataFile> raw = write(spark.sql(prefix + "* FROM " + mappedView), request.raw(), read);
+      steps.add(meter.stop("write raw", read, -1, bytes(raw)));
+      meter = StepMeter.start();
       List<DataFile> clean =
           write(
-              spark.sql(
-                  "SELECT "
-                      + batch
-                      + " AS _batch, "
-                      + fileOf
-                      + " AS _file, * FROM "
-                      + mappedView
-                      + " WHERE size(_fails) = 0"),
+              spark.sql(prefix + "* FROM " + mappedView + " WHERE size(_fails) = 0"),
               request.clean(),
               valid);
+      steps.add(meter.stop("write clean", valid, -1, bytes(clean)));
+      meter = StepMeter.start();
       List<DataFile> quarantine =
           write(
               spark.sql(
-                  "SELECT "
-                      + batch
-                      + " AS _batch, "
-                      + fileOf
-                      + " AS _file, _line, _record,"
+                  prefix
+                      + "_line, _record,"
                       + " array_join(transform(_fails, f -> f.rule), ',') AS _rules,"
                       + " to_json(_fails, map('ignoreNullFields', 'false')) AS _errors FROM "
                       + mappedView
                       + " WHERE size(_fails) > 0"),
               request.quarantine(),
               read - valid);
+      steps.add(meter.stop("write quarantine", read - valid, -1, bytes(quarantine)));
       LOG.debug(
-          "{} ms: wrote {} ({} raw, {} clean, {} quarantine files)",
-          (System.nanoTime() - writing) / 1_000_000,
+          "wrote {} ({} raw, {} clean, {} quarantine files): {}",
           request.source(),
           raw.size(),
           clean.size(),
-          quarantine.size());
-      return new IngestResult(read, valid, read - valid, failures, raw, clean, quarantine, warned);
+          quarantine.size(),
+          steps.stream()
+              .map(t -> t.name() + " " + t.wallNanos() / 1_000_000 + " ms")
+              .collect(joining(", ")));
+      return new IngestResult(read, valid, read - valid, failures, raw, clean, quarantine, warned)
+          .withSteps(steps);
     } catch (SluiceException e) {
       throw e;
     } catch (Exception e) {
@@ -231,30 +241,67 @@ final class SparkEngine implements Engine {
       for (String view : views) {
         spark.catalog().dropTempView(view);
       }
-      if (mapped != null) {
-        mapped.unpersist();
-      }
-      if (stage != null) {
-        stage.unpersist();
-      }
+      cached.forEach(Dataset::unpersist);
     }
   }
 
   /**
-   * Maps and checks the staged rows: the result has {@code _split, _line, _record}, the dataset's
-   * columns and {@code _fails}, an array of failure structs (rule, column, message, value) in the
-   * same order as the DuckDB engine's.
+   * One aggregation over the checked rows for every count of the batch: rows read, valid, valid
+   * with a warning (keys starting with NUL, which no rule key has), and rows per failed rule.
    */
-  private String mappedSql(
-      String stage, String fileOf, IngestRequest request, List<String> views, String suffix) {
+  private static String countsSql(String mappedView) {
+    String none = "CAST(array() AS ARRAY<STRING>)";
+    return "SELECT k, count(*) FROM (SELECT explode(concat(array("
+        + keyLiteral(READ)
+        + "), IF(size(_fails) = 0, array("
+        + keyLiteral(VALID)
+        + "), "
+        + none
+        + "), IF(size(_fails) = 0 AND size(_warns) > 0, array("
+        + keyLiteral(WARNED)
+        + "), "
+        + none
+        + "), transform(concat(_fails, _warns), f -> CASE WHEN f.`column` = '' THEN f.rule"
+        + " ELSE concat(f.rule, '(', f.`column`, ')') END))) AS k FROM "
+        + mappedView
+        + ") GROUP BY k";
+  }
+
+  private static String keyLiteral(String key) {
+    return "'" + key.replace("\u0000", "\\u0000") + "'";
+  }
+
+  private static long bytes(List<DataFile> files) {
+    return files.stream().mapToLong(DataFile::sizeBytes).sum();
+  }
+
+  /**
+   * Maps and checks the staged rows with every rule but unique ones (see {@link #uniqueStep}): the
+   * result has {@code _split, _line, _seq, _record}, the staging columns raw takes, the dataset's
+   * columns, and {@code _fails} and {@code _warns}, arrays of failure structs (rule, column,
+   * message, value) in the same order as the DuckDB engine's.
+   */
+  private String checkedSql(String stage, StructType stageSchema, IngestRequest request) {
     StringBuilder sql =
         new StringBuilder("WITH typed AS (SELECT *")
             .append(MappedColumn.selectList(request.columns(), false, dialect));
     sql.append(" FROM ").append(stage).append("), derived AS (SELECT *");
     sql.append(MappedColumn.selectList(request.columns(), true, dialect));
-    List<String> kept = new ArrayList<>(List.of("_split", "_line", "_record"));
+    List<String> kept =
+        new ArrayList<>(List.of("_split", "_line", SparkStaging.SEQUENCE, "_record"));
     for (MappedColumn column : request.columns()) {
       kept.add(dialect.quote(column.name()));
+    }
+    // Raw is written from the checked rows: they also keep the staging columns raw takes.
+    List<String> staged = List.of(stageSchema.fieldNames());
+    for (LakeColumn column : request.raw().columns()) {
+      String name = column.name();
+      if (staged.contains(name)
+          && !kept.contains(name)
+          && !kept.contains(dialect.quote(name))
+          && request.columns().stream().noneMatch(c -> c.name().equals(name))) {
+        kept.add(dialect.quote(name));
+      }
     }
     String keptList = String.join(", ", kept);
     // Each rule's failure is a column of its own first: a rule may hold a subquery (relationships:
@@ -289,25 +336,7 @@ final class SparkEngine implements Engine {
       sql.append(", ").append(name);
     }
     sql.append("), f -> f IS NOT NULL) AS _warns FROM failed)");
-    String last = "checked";
-    int step = 0;
-    for (CompiledRule rule : request.rules()) {
-      if (rule.kind() != CompiledRule.Kind.UNIQUE) {
-        continue;
-      }
-      String existing = existingKeys(request, rule, suffix + "_" + step);
-      if (existing != null) {
-        views.add(existing);
-      }
-      String next = "unique" + step++;
-      sql.append(", ")
-          .append(next)
-          .append(" AS (")
-          .append(uniqueStep(last, rule, existing, kept))
-          .append(")");
-      last = next;
-    }
-    return sql.append(" SELECT * FROM ").append(last).toString();
+    return sql.append(" SELECT * FROM checked").toString();
   }
 
   private String expressionFailure(CompiledRule rule) {
@@ -369,48 +398,47 @@ final class SparkEngine implements Engine {
   }
 
   /**
-   * Adds the failure of a unique rule: among rows with no failure so far, a row fails when an
-   * earlier row (by split, then line) or a row already in the clean table has its key.
+   * Adds the failure of a unique rule to the rows of view {@code input}, as a new view: among rows
+   * with no failure so far, a row fails when an earlier row (by split, then line) or a row already
+   * in the clean table has its key. The duplicates are found on a narrow projection (the row's
+   * identity and key) and kept (few, as a rule), so the wide rows are neither shuffled nor sorted:
+   * they are joined with the duplicates by identity.
    */
-  private String uniqueStep(String input, CompiledRule rule, String existing, List<String> kept) {
+  private String uniqueStep(
+      IngestRequest request,
+      CompiledRule rule,
+      String input,
+      String suffix,
+      List<String> views,
+      List<Dataset<Row>> cached) {
+    String existing = existingKeys(request, rule, suffix);
+    if (existing != null) {
+      views.add(existing);
+    }
     String keys =
         rule.uniqueColumns().stream().map(c -> "i." + dialect.quote(c)).collect(joining(", "));
     String notNull =
         rule.uniqueColumns().stream()
             .map(c -> "i." + dialect.quote(c) + " IS NOT NULL")
             .collect(joining(" AND "));
-    String value =
-        rule.uniqueColumns().size() == 1
-            ? "i." + dialect.quote(rule.uniqueColumns().get(0))
-            : "concat_ws(',', " + keys + ")";
-    String seen = existing == null ? "FALSE" : "e._seen IS NOT NULL";
-    String target = rule.quarantines() ? "_fails" : "_warns";
-    String other = rule.quarantines() ? "_warns" : "_fails";
-    StringBuilder sql = new StringBuilder("SELECT ");
-    for (String column : kept) {
-      sql.append("i.").append(column).append(", ");
-    }
-    sql.append("i.")
-        .append(other)
-        .append(", CASE WHEN size(i._fails) = 0 AND ")
-        .append(notNull)
-        .append(" AND (row_number() OVER (PARTITION BY size(i._fails) = 0, ")
-        .append(keys)
-        .append(" ORDER BY i._split, i._line) > 1 OR ")
-        .append(seen)
-        .append(") THEN concat(i.")
-        .append(target)
-        .append(", array(")
-        .append(failure(rule, value))
-        .append(")) ELSE i.")
-        .append(target)
-        .append(" END AS ")
-        .append(target)
-        .append(" FROM ")
-        .append(input)
-        .append(" i");
+    String id = "_split, _line, " + SparkStaging.SEQUENCE;
+    StringBuilder duplicates =
+        new StringBuilder("SELECT ")
+            .append(id)
+            .append(" FROM (SELECT i._split, i._line, i.")
+            .append(SparkStaging.SEQUENCE)
+            .append(", row_number() OVER (PARTITION BY ")
+            .append(keys)
+            .append(" ORDER BY i._split, i._line, i.")
+            .append(SparkStaging.SEQUENCE)
+            .append(") AS _n, ")
+            .append(existing == null ? "FALSE" : "e._seen IS NOT NULL")
+            .append(" AS _seen FROM ")
+            .append(input)
+            .append(" i");
     if (existing != null) {
-      sql.append(" LEFT JOIN (SELECT *, TRUE AS _seen FROM ")
+      duplicates
+          .append(" LEFT JOIN (SELECT *, TRUE AS _seen FROM ")
           .append(existing)
           .append(") e ON ")
           .append(
@@ -418,7 +446,50 @@ final class SparkEngine implements Engine {
                   .map(c -> "i." + dialect.quote(c) + " = e." + dialect.quote(c))
                   .collect(joining(" AND ")));
     }
-    return sql.toString();
+    duplicates
+        .append(" WHERE size(i._fails) = 0 AND ")
+        .append(notNull)
+        .append(") WHERE _n > 1 OR _seen");
+    Dataset<Row> found = spark.sql(duplicates.toString()).persist(StorageLevel.MEMORY_AND_DISK());
+    cached.add(found);
+    // Computed now, so that the joins below know how small it is (and broadcast it).
+    found.count();
+    String foundView = "sluice_duplicates_" + suffix;
+    found.createOrReplaceTempView(foundView);
+    views.add(foundView);
+    String value =
+        rule.uniqueColumns().size() == 1
+            ? "i." + dialect.quote(rule.uniqueColumns().get(0))
+            : "concat_ws(',', " + keys + ")";
+    String target = rule.quarantines() ? "_fails" : "_warns";
+    String others =
+        java.util.Arrays.stream(spark.table(input).columns())
+            .filter(c -> !c.equals(target))
+            .map(c -> "i." + dialect.quote(c) + ", ")
+            .collect(joining());
+    String flagged =
+        "SELECT "
+            + others
+            + "CASE WHEN d._line IS NULL THEN i."
+            + target
+            + " ELSE concat(i."
+            + target
+            + ", array("
+            + failure(rule, value)
+            + ")) END AS "
+            + target
+            + " FROM "
+            + input
+            + " i LEFT JOIN "
+            + foundView
+            + " d ON i._split = d._split AND i._line = d._line AND i."
+            + SparkStaging.SEQUENCE
+            + " = d."
+            + SparkStaging.SEQUENCE;
+    String view = "sluice_unique_" + suffix;
+    spark.sql(flagged).createOrReplaceTempView(view);
+    views.add(view);
+    return view;
   }
 
   /**
@@ -460,6 +531,7 @@ final class SparkEngine implements Engine {
       return List.of();
     }
     Map<String, List<Object>> partitions = new LinkedHashMap<>();
+    Map<String, Long> rowsByPartition = new java.util.HashMap<>();
     Dataset<Row> out;
     boolean partitioned = !partitionValues.isEmpty();
     if (partitioned) {
@@ -469,7 +541,16 @@ final class SparkEngine implements Engine {
       for (int i = 0; i < partitionValues.size(); i++) {
         withKeys.add(partitionValues.get(i).as("__p" + i));
       }
-      for (Row row : rows.select(withKeys.toArray(Column[]::new)).distinct().collectAsList()) {
+      List<Column> keys = new ArrayList<>();
+      for (int i = 0; i <= partitionValues.size(); i++) {
+        keys.add(functions.col(i == 0 ? "__h" : "__p" + (i - 1)));
+      }
+      for (Row row :
+          rows.select(withKeys.toArray(Column[]::new))
+              .groupBy(keys.toArray(Column[]::new))
+              .count()
+              .collectAsList()) {
+        rowsByPartition.put(Long.toString(row.getLong(0)), row.getLong(partitionValues.size() + 1));
         List<Object> values = new ArrayList<>();
         for (int i = 0; i < partitionValues.size(); i++) {
           // java8API: a date is a LocalDate and a timestamp without zone a LocalDateTime, as
@@ -486,21 +567,43 @@ final class SparkEngine implements Engine {
       out = rows.select(columns.toArray(Column[]::new));
       out = out.repartition(functions.col(PARTITION_ID));
     } else {
-      out = rows.select(columns.toArray(Column[]::new));
-      int files = (int) Math.max(1, Math.min(64, (rowCount + 999_999) / 1_000_000));
-      out = files == 1 ? out.coalesce(1) : out.repartition(files);
+      // A small table is one file; a larger one is written by every core at once, one file per
+      // partition of the checked rows (coalesce, not repartition: no shuffle of the records).
+      int files =
+          rowCount < PARALLEL_WRITE_ROWS
+              ? 1
+              : (int)
+                  Math.min(
+                      64,
+                      Math.max(
+                          spark.sparkContext().defaultParallelism(),
+                          (rowCount + 999_999) / 1_000_000));
+      out = rows.select(columns.toArray(Column[]::new)).coalesce(files);
     }
     var writer = out.write().mode(SaveMode.Append).option("compression", "zstd");
+    if (target.columns().stream().anyMatch(c -> c.name().equals("_record"))) {
+      // Records are (nearly) all distinct: a dictionary would be built and then thrown away.
+      writer = writer.option("parquet.enable.dictionary#_record", "false");
+    }
     if (partitioned) {
       writer = writer.partitionBy(PARTITION_ID);
     }
     writer.parquet(target.directory().toString());
-    return collectFiles(target.directory(), partitioned, partitions);
+    return collectFiles(target.directory(), partitioned, partitions, rowsByPartition);
   }
 
-  /** The Parquet files Spark wrote, with their row counts from the footers. */
+  private static boolean onlyParquetFile(Path file) throws IOException {
+    try (Stream<Path> siblings = Files.list(file.getParent())) {
+      return siblings.filter(p -> p.getFileName().toString().endsWith(".parquet")).count() == 1;
+    }
+  }
+
+  /** The Parquet files Spark wrote, with their row counts. */
   private static List<DataFile> collectFiles(
-      Path directory, boolean partitioned, Map<String, List<Object>> partitions) {
+      Path directory,
+      boolean partitioned,
+      Map<String, List<Object>> partitions,
+      Map<String, Long> rowsByPartition) {
     List<DataFile> result = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(directory)) {
       for (Path path : walk.filter(Files::isRegularFile).toList()) {
@@ -510,7 +613,14 @@ final class SparkEngine implements Engine {
           Files.delete(path);
           continue;
         }
-        long records = ParquetFooters.recordCount(path);
+        // A partition folder holds one file (rows were shuffled by partition): its rows are the
+        // partition's, counted before the write. Elsewhere the footer says.
+        String parent = path.getParent().getFileName().toString();
+        Long counted =
+            partitioned && parent.startsWith(PARTITION_ID + "=") && onlyParquetFile(path)
+                ? rowsByPartition.get(parent.substring(PARTITION_ID.length() + 1))
+                : null;
+        long records = counted != null ? counted : ParquetFooters.recordCount(path);
         if (records == 0) {
           Files.delete(path);
           continue;

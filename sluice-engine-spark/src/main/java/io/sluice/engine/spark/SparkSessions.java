@@ -46,6 +46,14 @@ final class SparkSessions {
         "spark.sql.warehouse.dir",
         Path.of(System.getProperty("java.io.tmpdir"), "sluice-spark-catalog").toString());
     settings.put("spark.sql.parquet.compression.codec", "zstd");
+    // Local files without a forked chmod per written file and without .crc files beside them.
+    settings.put("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName());
+    settings.put("spark.hadoop.fs.file.impl.disable.cache", "true");
+    if (master.startsWith("local")) {
+      // A lake table of more than 32 files is otherwise listed by a Spark job (seconds) instead of
+      // by the driver (milliseconds, when the files are on this machine).
+      settings.put("spark.sql.sources.parallelPartitionDiscovery.threshold", "1000000");
+    }
     settings.putAll(options);
     settings.remove(MASTER);
     settings.put("spark.master", master);

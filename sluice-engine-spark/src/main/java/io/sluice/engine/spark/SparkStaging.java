@@ -4,10 +4,20 @@ import io.sluice.api.SluiceException;
 import io.sluice.api.engine.IngestRequest;
 import io.sluice.api.engine.SourceInput;
 import io.sluice.api.source.RecordSink;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
+import java.util.NoSuchElementException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -15,6 +25,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.SerializableConfiguration;
+import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * The staging relation of a batch, as the DuckDB engine stages it: {@code _split} (index of the
@@ -23,6 +35,22 @@ import org.apache.spark.sql.types.StructType;
  */
 final class SparkStaging {
   private SparkStaging() {}
+
+  /**
+   * The column that tells apart records of a split at one position (elements of a JSON array on one
+   * line): a pushed record's order among its split's records, 0 for a line read natively (line
+   * numbers are unique). With {@code _split} and {@code _line} it identifies a row of the batch.
+   */
+  static final String SEQUENCE = "_seq";
+
+  /**
+   * NDJSON byte ranges per core: more than one, so that files of unequal size still keep every core
+   * busy to the end; within {@link #MIN_CHUNK} and {@link #MAX_CHUNK}.
+   */
+  private static final int CHUNKS_PER_CORE = 3;
+
+  private static final long MIN_CHUNK = 4L << 20;
+  private static final long MAX_CHUNK = 128L << 20;
 
   static StructType schema(List<String> fields) {
     List<StructField> columns = new ArrayList<>();
@@ -34,6 +62,7 @@ final class SparkStaging {
     for (String field : fields) {
       columns.add(DataTypes.createStructField("s$" + field, DataTypes.StringType, true));
     }
+    columns.add(DataTypes.createStructField(SEQUENCE, DataTypes.IntegerType, false));
     return DataTypes.createStructType(columns);
   }
 
@@ -42,15 +71,16 @@ final class SparkStaging {
    * connector and collected in the driver (fine for what one batch of a pushed source holds; files
    * meant for scale are read natively).
    */
-  static Dataset<Row> stage(SparkSession spark, IngestRequest request) {
+  static Staged stage(SparkSession spark, IngestRequest request) {
     StructType schema = schema(request.fields());
     List<Row> pushed = new ArrayList<>();
-    List<Dataset<Row>> parts = new ArrayList<>();
+    List<NdjsonChunk> chunks = new ArrayList<>();
     List<SourceInput.SplitInput> splits = request.input().splits();
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
     for (int i = 0; i < splits.size(); i++) {
       SourceInput.SplitInput input = splits.get(i);
       if (readsNatively(input)) {
-        parts.add(ndjson(spark, i, input.split().location(), request.fields()));
+        chunks.add(new NdjsonChunk(i, input.split().location(), 0, length(conf, input), 0));
       } else if (input.nativeFormat().filter(f -> f.format().equals("parquet")).isPresent()) {
         // The files connector only offers Parquet natively; Spark's own Parquet staging (with
         // DuckDB's _record text) is not built.
@@ -67,155 +97,187 @@ final class SparkStaging {
       }
     }
     Dataset<Row> staged = spark.createDataFrame(pushed, schema);
-    for (Dataset<Row> part : parts) {
-      staged = staged.unionByName(part);
+    if (!chunks.isEmpty()) {
+      staged = staged.union(ndjson(spark, chunks, schema, request.fields()));
     }
-    return staged;
+    return new Staged(staged, chunks.stream().mapToLong(NdjsonChunk::end).sum());
   }
+
+  /**
+   * The staging relation of a batch (not computed yet: Spark reads when a job needs the rows).
+   *
+   * @param rows the staging rows
+   * @param bytes the size of the files Spark reads itself
+   */
+  record Staged(Dataset<Row> rows, long bytes) {}
 
   private static boolean readsNatively(SourceInput.SplitInput input) {
     return input.nativeFormat().map(f -> f.format().equals("ndjson")).orElse(false);
   }
 
+  private static long length(Configuration conf, SourceInput.SplitInput input) {
+    Path path = new Path(input.split().location());
+    try {
+      return path.getFileSystem(conf).getFileStatus(path).getLen();
+    } catch (IOException e) {
+      throw SluiceException.external("Cannot read " + input.split().location(), e);
+    }
+  }
+
   /**
-   * Reads an NDJSON file as the DuckDB engine does: lines split at LF and numbered from 1 (blank
-   * lines counted, then dropped), fields extracted as text the way DuckDB's {@code
-   * json_extract_string} gives it (strings unquoted, numbers and nested values as compact JSON), a
-   * line that is not one JSON value is {@code not valid JSON}, and a valid non-object is named with
-   * DuckDB's {@code json_type}.
+   * Reads NDJSON files as the DuckDB engine does, in ranges of bytes read in parallel: lines split
+   * at LF and numbered from 1 in their file (blank lines counted, then dropped), each parsed once
+   * ({@link NdjsonLineParser}). A first, cheap job counts the LFs of every range but the last of
+   * each file, so that each range knows the number of its first line.
    */
   private static Dataset<Row> ndjson(
-      SparkSession spark, int split, String location, List<String> fields) {
-    StructType lines =
-        DataTypes.createStructType(
-            List.of(
-                DataTypes.createStructField("ln", DataTypes.LongType, false),
-                DataTypes.createStructField("line", DataTypes.StringType, true)));
-    JavaRDD<Row> numbered =
-        spark
-            .read()
-            .option("lineSep", "\n")
-            .text(location)
-            .javaRDD()
-            .zipWithIndex()
-            .map(pair -> RowFactory.create(pair._2() + 1, pair._1().getString(0)));
-    String view = "sluice_ndjson_" + split + "_" + System.nanoTime();
-    spark.createDataFrame(numbered, lines).createOrReplaceTempView(view);
-    String object = "startswith(trim(LEADING ' \t' FROM line), '{')";
-    String trimmed = "trim(BOTH ' \t' FROM line)";
-    // Each line is parsed twice, whatever the number of fields: once to check it is one JSON
-    // value, once by from_json into a struct of strings shaped like the field paths (a string
-    // field of from_json gives the same text as get_json_object, and both as DuckDB: strings
-    // unquoted, numbers and nested values re-serialized compactly). A path that is also the
-    // parent of another path is read with get_json_object instead.
-    Map<String, Object> tree = new java.util.LinkedHashMap<>();
-    List<String> conflicting = new ArrayList<>();
-    for (String field : fields) {
-      if (!insert(tree, field.split("\\."), 0)) {
-        conflicting.add(field);
+      SparkSession spark, List<NdjsonChunk> files, StructType schema, List<String> fields) {
+    long total = files.stream().mapToLong(NdjsonChunk::end).sum();
+    long target =
+        total / (CHUNKS_PER_CORE * Math.max(1, spark.sparkContext().defaultParallelism()));
+    long size = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, target));
+    List<NdjsonChunk> chunks = new ArrayList<>();
+    List<NdjsonChunk> counted = new ArrayList<>();
+    for (NdjsonChunk file : files) {
+      int pieces = (int) Math.max(1, (file.end() + size - 1) / size);
+      for (int k = 0; k < pieces; k++) {
+        NdjsonChunk chunk =
+            new NdjsonChunk(
+                file.split(),
+                file.location(),
+                file.end() * k / pieces,
+                file.end() * (k + 1) / pieces,
+                0);
+        chunks.add(chunk);
+        if (k < pieces - 1) {
+          counted.add(chunk);
+        }
       }
     }
-    StringBuilder sql =
-        new StringBuilder("SELECT ")
-            .append(split)
-            .append(" AS _split, ln AS _line, line AS _record, CASE WHEN NOT _valid")
-            .append(" THEN 'not valid JSON' WHEN NOT _object")
-            .append(" THEN concat('expected a JSON object, found ', ")
-            .append(jsonType(trimmed))
-            .append(") END AS _malformed, CAST(NULL AS STRING) AS _reject_rule");
-    for (String field : fields) {
-      String value =
-          conflicting.contains(field)
-              ? "get_json_object(line, " + literal(jsonPath(field)) + ")"
-              : "_j."
-                  + java.util.Arrays.stream(field.split("\\."))
-                      .map(SparkStaging::quote)
-                      .collect(java.util.stream.Collectors.joining("."));
-      sql.append(", CASE WHEN _valid AND _object THEN ")
-          .append(value)
-          .append(" END AS ")
-          .append(quote("s$" + field));
-    }
-    sql.append(" FROM (SELECT ln, line, coalesce(json_array_length(concat('[', line, ']')) = 1,")
-        .append(" false) AS _valid, ")
-        .append(object)
-        .append(" AS _object")
-        .append(tree.isEmpty() ? "" : ", from_json(line, " + literal(ddl(tree)) + ") AS _j")
-        .append(" FROM ")
-        .append(view)
-        .append(" WHERE ")
-        .append(trimmed)
-        .append(" <> '')");
-    Dataset<Row> result = spark.sql(sql.toString());
-    // The plan keeps what it needs; the name is not used again.
-    spark.catalog().dropTempView(view);
-    return result;
-  }
-
-  /** Adds a path to the tree of keys; false when it clashes with a path already there. */
-  @SuppressWarnings("unchecked")
-  private static boolean insert(Map<String, Object> tree, String[] keys, int at) {
-    Object node = tree.get(keys[at]);
-    if (at == keys.length - 1) {
-      if (node != null) {
-        return false;
+    SerializableConfiguration conf =
+        new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
+    JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<Long> newlines =
+        counted.isEmpty()
+            ? List.of()
+            : context
+                .parallelize(counted, counted.size())
+                .map(chunk -> chunk.countNewlines(conf.value()))
+                .collect();
+    List<NdjsonChunk> numbered = new ArrayList<>();
+    int next = 0;
+    long before = 0;
+    for (int i = 0; i < chunks.size(); i++) {
+      NdjsonChunk chunk = chunks.get(i);
+      if (i > 0 && chunks.get(i - 1).split() != chunk.split()) {
+        before = 0;
       }
-      tree.put(keys[at], "STRING");
-      return true;
+      numbered.add(chunk.withNewlinesBefore(before));
+      if (next < counted.size() && counted.get(next) == chunk) {
+        before += newlines.get(next++);
+      }
     }
-    if (node == null) {
-      node = new java.util.LinkedHashMap<String, Object>();
-      tree.put(keys[at], node);
-    } else if (!(node instanceof Map)) {
-      return false;
+    JavaRDD<Row> rows =
+        context
+            .parallelize(numbered, numbered.size())
+            .mapPartitions(it -> new ChunkRows(it.next(), fields, conf.value()));
+    return spark.createDataFrame(rows, schema);
+  }
+
+  /**
+   * A range of bytes of an NDJSON split.
+   *
+   * @param split the split's index in the batch
+   * @param location the file
+   * @param start the first byte
+   * @param end the byte after the range
+   * @param newlinesBefore the number of LFs in the file before {@code start}
+   */
+  record NdjsonChunk(int split, String location, long start, long end, long newlinesBefore)
+      implements Serializable {
+    NdjsonChunk withNewlinesBefore(long count) {
+      return new NdjsonChunk(split, location, start, end, count);
     }
-    return insert((Map<String, Object>) node, keys, at + 1);
-  }
 
-  @SuppressWarnings("unchecked")
-  private static String ddl(Map<String, Object> tree) {
-    StringBuilder out = new StringBuilder("STRUCT<");
-    boolean first = true;
-    for (Map.Entry<String, Object> e : tree.entrySet()) {
-      out.append(first ? "" : ", ").append(quote(e.getKey())).append(": ");
-      out.append(e.getValue() instanceof Map ? ddl((Map<String, Object>) e.getValue()) : "STRING");
-      first = false;
+    long countNewlines(Configuration conf) throws IOException {
+      Path path = new Path(location);
+      try (FSDataInputStream in = path.getFileSystem(conf).open(path)) {
+        in.seek(start);
+        return NdjsonLineReader.countNewlines(in, end - start);
+      }
     }
-    return out.append('>').toString();
   }
 
-  private static String quote(String identifier) {
-    return '`' + identifier.replace("`", "``") + '`';
-  }
+  /** The staging rows of one range: non-blank lines, each parsed once. */
+  private static final class ChunkRows implements Iterator<Row> {
+    private final NdjsonChunk chunk;
+    private final int width;
+    private final NdjsonLineParser parser;
+    private final FSDataInputStream in;
+    private final NdjsonLineReader lines;
+    private Row next;
+    private boolean done;
 
-  /** DuckDB's {@code json_type} of a valid JSON value that is not an object, lower case. */
-  private static String jsonType(String value) {
-    return "CASE WHEN startswith("
-        + value
-        + ", '[') THEN 'array' WHEN startswith("
-        + value
-        + ", '\"') THEN 'varchar' WHEN "
-        + value
-        + " IN ('true', 'false') THEN 'boolean' WHEN "
-        + value
-        + " = 'null' THEN 'null' WHEN "
-        + value
-        + " RLIKE '^-[0-9]+$' THEN 'bigint' WHEN "
-        + value
-        + " RLIKE '^[0-9]+$' THEN 'ubigint' ELSE 'double' END";
-  }
-
-  /** A JSONPath naming each dotted part as a key: {@code user.id} is {@code $['user']['id']}. */
-  private static String jsonPath(String field) {
-    StringBuilder path = new StringBuilder("$");
-    for (String key : field.split("\\.")) {
-      path.append("['").append(key).append("']");
+    ChunkRows(NdjsonChunk chunk, List<String> fields, Configuration conf) throws IOException {
+      this.chunk = chunk;
+      this.width = 6 + fields.size();
+      this.parser = new NdjsonLineParser(fields);
+      Path path = new Path(chunk.location());
+      this.in = path.getFileSystem(conf).open(path);
+      TaskContext task = TaskContext.get();
+      if (task != null) {
+        task.addTaskCompletionListener((TaskCompletionListener) context -> close());
+      }
+      in.seek(chunk.start() == 0 ? 0 : chunk.start() - 1);
+      this.lines = new NdjsonLineReader(in, chunk.start(), chunk.end(), chunk.newlinesBefore());
     }
-    return path.toString();
-  }
 
-  private static String literal(String value) {
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    @Override
+    public boolean hasNext() {
+      if (next == null && !done) {
+        try {
+          while (lines.next()) {
+            if (!lines.blank()) {
+              next = row();
+              return true;
+            }
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException("Cannot read " + chunk.location(), e);
+        }
+        done = true;
+        close();
+      }
+      return next != null;
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      Row row = next;
+      next = null;
+      return row;
+    }
+
+    private Row row() {
+      Object[] values = new Object[width];
+      values[0] = chunk.split();
+      values[1] = lines.number();
+      values[2] = new String(lines.bytes(), lines.offset(), lines.length(), StandardCharsets.UTF_8);
+      values[3] = parser.parse(lines.bytes(), lines.offset(), lines.length(), values, 5);
+      values[width - 1] = 0;
+      return RowFactory.create(values);
+    }
+
+    private void close() {
+      try {
+        in.close();
+      } catch (IOException e) {
+        // Only read from: nothing is lost.
+      }
+    }
   }
 
   /** Collects one split's records as staging rows. */
@@ -223,6 +285,9 @@ final class SparkStaging {
     private final List<Row> rows;
     private final int split;
     private final int fieldCount;
+
+    /** The next record's order among the split's records (positions may repeat: SEQUENCE). */
+    private int ordinal;
 
     CollectingSink(List<Row> rows, int split, int fieldCount) {
       this.rows = rows;
@@ -236,10 +301,11 @@ final class SparkStaging {
         throw SluiceException.internal(
             "A connector gave " + values.length + " values for " + fieldCount + " fields", null);
       }
-      Object[] row = new Object[5 + fieldCount];
+      Object[] row = new Object[6 + fieldCount];
       row[0] = split;
       row[1] = position;
       row[2] = original;
+      row[row.length - 1] = ordinal++;
       System.arraycopy(values, 0, row, 5, fieldCount);
       rows.add(RowFactory.create(row));
     }
@@ -251,10 +317,11 @@ final class SparkStaging {
 
     @Override
     public void rejected(long position, String original, String rule, String reason) {
-      Object[] row = new Object[5 + fieldCount];
+      Object[] row = new Object[6 + fieldCount];
       row[0] = split;
       row[1] = position;
       row[2] = original;
+      row[row.length - 1] = ordinal++;
       row[3] = reason;
       row[4] = rule;
       rows.add(RowFactory.create(row));
