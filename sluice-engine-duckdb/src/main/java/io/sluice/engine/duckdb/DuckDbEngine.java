@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -319,22 +320,16 @@ final class DuckDbEngine implements Engine {
       String fileOf =
           splitKeys(request.input().splits().stream().map(SourceInput.SplitInput::split).toList());
       String staged = stageName + "_v";
-      execute(
-          "CREATE TEMP VIEW "
-              + staged
-              + " AS SELECT "
-              + fileOf
-              + "[_split + 1] AS _file, * EXCLUDE (_split) FROM "
-              + stage);
+      createStaged(stage, staged, fileOf, request.fields());
       // Staging kept the input's order (line numbers of natively read files come from it); from
       // here on no step needs an order, and without one DuckDB does not serialise its work.
       execute("SET preserve_insertion_order = false");
-      long read = count("SELECT count(*) FROM " + stage);
+      long read = count("SELECT count(*) FROM " + staged);
       int width = request.columns().size();
       if (width > WIDE_SOURCE_COLUMNS && read < (long) width * ROWS_PER_COLUMN) {
         execute("SET disabled_optimizers = 'common_subexpressions'");
       }
-      createMapped(stage, mapped, request);
+      createMapped(staged, mapped, request);
       indexKeys(request, mapped);
       long valid = count("SELECT count(*) FROM " + mapped + " WHERE len(_fails) = 0");
       long warned =
@@ -353,6 +348,7 @@ final class DuckDbEngine implements Engine {
         }
       }
       String batch = dialect.literal(request.batchId());
+      // Only the raw table's columns are computed (DuckDB prunes the view): no JSON parse for them.
       List<DataFile> raw = write("SELECT " + batch + " AS _batch, * FROM " + staged, request.raw());
       List<DataFile> clean;
       List<DataFile> cleanRemoved = List.of();
@@ -531,8 +527,8 @@ final class DuckDbEngine implements Engine {
         new StringBuilder("CREATE TABLE ")
             .append(stage)
             .append(
-                " (_split INTEGER, _line BIGINT, _record VARCHAR, _malformed VARCHAR,"
-                    + " _reject_rule VARCHAR, _op VARCHAR");
+                " (_split INTEGER, _line BIGINT, _native BOOLEAN, _record VARCHAR,"
+                    + " _malformed VARCHAR, _reject_rule VARCHAR, _op VARCHAR");
     for (String field : fields) {
       ddl.append(", ").append(dialect.quote("s$" + field)).append(" VARCHAR");
     }
@@ -563,23 +559,26 @@ final class DuckDbEngine implements Engine {
       }
       appender.flush();
     }
-    List<String> inserts = new ArrayList<>();
+    List<String> parquet = new ArrayList<>();
+    List<String> ndjson = new ArrayList<>();
     for (int i = 0; i < splits.size(); i++) {
       SourceInput.SplitInput input = splits.get(i);
       if (readsNatively(input)) {
-        String format = input.nativeFormat().orElseThrow().format();
-        inserts.add(
-            format.equals("parquet")
-                ? parquetInsert(
-                    stage,
-                    i,
-                    input.split(),
-                    request.fields(),
-                    input.nativeFormat().orElseThrow().options())
-                : ndjsonInsert(stage, i, input.split(), request.fields()));
+        NativeFormat format = input.nativeFormat().orElseThrow();
+        if (format.format().equals("parquet")) {
+          parquet.add(parquetInsert(stage, i, input.split(), request.fields(), format.options()));
+        } else {
+          ndjson.add(ndjsonInsert(stage, i, input.split()));
+        }
       }
     }
-    executeInParallel(inserts);
+    executeInParallel(parquet);
+    // One file after another on one connection: each insert keeps its file's lines in order and
+    // together, so that a line's number is its row id's distance from the file's first row id
+    // (createStaged); DuckDB reads each file on all its threads.
+    for (String sql : ndjson) {
+      execute(sql);
+    }
     LOG.debug("{} ms: staged {}", (System.nanoTime() - start) / 1_000_000, request.source());
   }
 
@@ -658,7 +657,7 @@ final class DuckDbEngine implements Engine {
             .append(stage)
             .append(" SELECT ")
             .append(index)
-            .append(", file_row_number + 1, CAST(to_json(t) AS VARCHAR), ")
+            .append(", file_row_number + 1, false, CAST(to_json(t) AS VARCHAR), ")
             .append(
                 rule == null
                     ? "NULL, NULL, 'upsert'"
@@ -682,11 +681,49 @@ final class DuckDbEngine implements Engine {
   }
 
   /**
-   * Reads an NDJSON file as lines (the connector checked that it holds no control character, so the
-   * unit separator never splits a line) and extracts the fields with DuckDB's JSON functions, in
-   * parallel. Line numbers come from the row order of the scan, blank lines included.
+   * Stages an NDJSON file's lines as they are, blank lines included, in file order (the connector
+   * checked that the file holds no control character, so the unit separator never splits a line).
+   * Nothing is parsed here: {@link #createStaged} numbers the lines from their row ids and parses
+   * each line once, in parallel, when the batch is mapped.
    */
-  private String ndjsonInsert(String stage, int index, Split split, List<String> fields) {
+  private String ndjsonInsert(String stage, int index, Split split) {
+    return "INSERT INTO "
+        + stage
+        + " (_split, _native, _record) SELECT "
+        + index
+        + ", true, line FROM read_csv("
+        + dialect.literal(split.location())
+        + ", columns = {'line': 'VARCHAR'}, header = false, auto_detect = false,"
+        + " delim = '\u001f', quote = '', escape = '', new_line = '\\n',"
+        + " max_line_size = 2097152)";
+  }
+
+  /**
+   * The staged batch as the later steps read it: one row per record with its row id ({@code _row}),
+   * split, file, line, text, failure to read, operation and field values. Rows of natively read
+   * NDJSON lines are completed here: the line number is the row's distance from its file's first
+   * row (blank lines count, then drop out), and the fields come from one JSON parse of the line
+   * (TRY turns a syntax error into NULL; a valid line is an object exactly when it starts with a
+   * brace, so json_type runs only for the rare valid non-objects). Columns a step does not read are
+   * not computed: the raw write reads no JSON.
+   */
+  private void createStaged(String stage, String staged, String fileOf, List<String> fields)
+      throws SQLException {
+    Map<Integer, Long> firstRows = new HashMap<>();
+    try (Statement statement = connection.createStatement();
+        ResultSet rs =
+            statement.executeQuery(
+                "SELECT _split, min(rowid) FROM " + stage + " WHERE _native GROUP BY _split")) {
+      while (rs.next()) {
+        firstRows.put(rs.getInt(1), rs.getLong(2));
+      }
+    }
+    StringBuilder firsts = new StringBuilder("(CAST([");
+    int splits = firstRows.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+    for (int i = 0; i < splits; i++) {
+      firsts.append(i > 0 ? ", " : "").append(firstRows.getOrDefault(i, 0L));
+    }
+    firsts.append("] AS BIGINT[]))");
     String paths =
         fields.stream()
             .map(
@@ -697,33 +734,39 @@ final class DuckDbEngine implements Engine {
                                 .map(key -> ".\"" + key + "\"")
                                 .collect(joining())))
             .collect(joining(", "));
-    // One JSON parse per line: TRY turns a syntax error into NULL, and a valid line is an object
-    // exactly when it starts with a brace (json_type runs only for the rare valid non-objects).
-    String object = "starts_with(ltrim(line, ' \t'), '{')";
+    String object = "starts_with(ltrim(_record, ' \t'), '{')";
+    // Columns are qualified (s.) where the view's column of the same name is being defined.
     StringBuilder sql =
-        new StringBuilder("INSERT INTO ")
-            .append(stage)
-            .append(" SELECT ")
-            .append(index)
-            .append(", ln, line, CASE WHEN v IS NULL THEN 'not valid JSON' WHEN NOT ")
-            .append(object)
+        new StringBuilder("CREATE TEMP VIEW ")
+            .append(staged)
+            .append(" AS SELECT _row, _split, ")
+            .append(fileOf)
+            .append("[_split + 1] AS _file, CASE WHEN _native THEN _row - ")
+            .append(firsts)
+            .append("[_split + 1] + 1 ELSE s._line END AS _line, _record,")
             .append(
-                " THEN 'expected a JSON object, found ' || lower(json_type(line)) END, NULL, CASE")
-            .append(" WHEN v IS NOT NULL AND ")
-            .append(object)
-            .append(" THEN 'upsert' END");
+                " CASE WHEN NOT _native THEN s._malformed WHEN _v IS NULL THEN 'not valid JSON'")
+            .append(" WHEN NOT _object THEN 'expected a JSON object, found ' ||")
+            .append(" lower(json_type(_record)) END AS _malformed, _reject_rule,")
+            .append(" CASE WHEN NOT _native THEN s._op WHEN _v IS NOT NULL AND _object")
+            .append(" THEN 'upsert' END AS _op");
     for (int i = 0; i < fields.size(); i++) {
-      sql.append(", CASE WHEN ").append(object).append(" THEN v[").append(i + 1).append("] END");
+      String column = dialect.quote("s$" + fields.get(i));
+      sql.append(", CASE WHEN NOT _native THEN s.")
+          .append(column)
+          .append(" WHEN _object THEN _v[")
+          .append(i + 1)
+          .append("] END AS ")
+          .append(column);
     }
-    return sql.append(" FROM (SELECT ln, line, TRY(json_extract_string(line, [")
+    sql.append(" FROM (SELECT rowid AS _row, *, CASE WHEN _native THEN ")
+        .append(object)
+        .append(" END AS _object, CASE WHEN _native THEN TRY(json_extract_string(_record, [")
         .append(fields.isEmpty() ? "'$'" : paths)
-        .append("])) AS v FROM (SELECT row_number() OVER () AS ln, line FROM read_csv(")
-        .append(dialect.literal(split.location()))
-        .append(", columns = {'line': 'VARCHAR'}, header = false, auto_detect = false,")
-        .append(" delim = '\u001f', quote = '', escape = '', new_line = '\\n'")
-        .append(", max_line_size = 2097152))")
-        .append(" WHERE line IS NOT NULL AND trim(line, ' \t') <> '')")
-        .toString();
+        .append("])) END AS _v FROM ")
+        .append(stage)
+        .append(") s WHERE NOT _native OR trim(coalesce(_record, ''), ' \t') <> ''");
+    execute(sql.toString());
   }
 
   /** Every field path of a Parquet file, groups and leaves: {@code user} and {@code user.id}. */
@@ -775,7 +818,7 @@ final class DuckDbEngine implements Engine {
   private void createMapped(String stage, String mapped, IngestRequest request)
       throws SQLException {
     StringBuilder sql = new StringBuilder("CREATE TEMP TABLE ").append(mapped).append(" AS ");
-    sql.append("WITH typed AS (SELECT rowid AS _row, *")
+    sql.append("WITH typed AS (SELECT *")
         .append(MappedColumn.selectList(request.columns(), false, dialect));
     sql.append(" FROM ").append(stage).append("), derived AS (SELECT *");
     sql.append(MappedColumn.selectList(request.columns(), true, dialect));
@@ -1514,6 +1557,7 @@ final class DuckDbEngine implements Engine {
             .beginRow()
             .append(split)
             .append(position)
+            .append(false)
             .append(original)
             .appendNull()
             .appendNull()
@@ -1547,7 +1591,13 @@ final class DuckDbEngine implements Engine {
 
     private void reject(long position, String original, String rule, String reason) {
       try {
-        appender.beginRow().append(split).append(position).append(original).append(reason);
+        appender
+            .beginRow()
+            .append(split)
+            .append(position)
+            .append(false)
+            .append(original)
+            .append(reason);
         if (rule == null) {
           appender.appendNull();
         } else {
