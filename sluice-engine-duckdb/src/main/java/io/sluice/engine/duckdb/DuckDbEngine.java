@@ -15,6 +15,8 @@ import io.sluice.api.engine.ModelRequest;
 import io.sluice.api.engine.QueryResult;
 import io.sluice.api.engine.SourceInput;
 import io.sluice.api.engine.SqlDialect;
+import io.sluice.api.engine.StepMeter;
+import io.sluice.api.engine.StepTiming;
 import io.sluice.api.engine.TableTarget;
 import io.sluice.api.lake.DataFile;
 import io.sluice.api.lake.LakeColumn;
@@ -134,6 +136,32 @@ final class DuckDbEngine implements Engine {
     }
   }
 
+  /** The smallest default memory limit, for machines (or containers) with little memory. */
+  static final long MIN_DEFAULT_MEMORY = 256L << 20;
+
+  /** The largest default memory limit: a run stays near 1.5 GB resident whatever the machine. */
+  static final long MAX_DEFAULT_MEMORY = 1L << 30;
+
+  /**
+   * DuckDB's memory limit when {@code engine-options} sets none: an eighth of the memory the JVM
+   * sees (the container's limit in a container), from 256 MB to 1 GB. DuckDB's own default, 80% of
+   * the machine, lets one batch take the machine; with this limit larger batches spill to the state
+   * folder's {@code tmp} and the process (JVM, Iceberg and DuckDB's memory outside its buffers
+   * included) stays near 1.5 GB resident. {@code memory-limit} raises it where memory is to spare.
+   */
+  static String defaultMemoryLimit() {
+    long total = -1;
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      total = os.getTotalMemorySize();
+    }
+    long limit =
+        total <= 0
+            ? MAX_DEFAULT_MEMORY
+            : Math.max(MIN_DEFAULT_MEMORY, Math.min(MAX_DEFAULT_MEMORY, total / 8));
+    return (limit >> 20) + "MiB";
+  }
+
   /** Refuses a warehouse that is a folder: DuckDB's is one file. */
   static void checkWarehouse(Path warehouse) {
     if (Files.isDirectory(warehouse)) {
@@ -188,9 +216,9 @@ final class DuckDbEngine implements Engine {
         engine.execute("SET TimeZone = 'UTC'");
         engine.execute("SET temp_directory = " + engine.dialect.literal(tmp.toString()));
         String memory = context.options().get("memory-limit");
-        if (memory != null) {
-          engine.execute("SET memory_limit = " + engine.dialect.literal(memory));
-        }
+        engine.execute(
+            "SET memory_limit = "
+                + engine.dialect.literal(memory != null ? memory : defaultMemoryLimit()));
         if (threads != null) {
           engine.execute("SET threads = " + Integer.parseInt(threads));
         }
@@ -314,7 +342,9 @@ final class DuckDbEngine implements Engine {
     String stageName = "sluice_stage_" + suffix;
     String stage = SCRATCH + ".main." + stageName;
     String mapped = "sluice_mapped_" + suffix;
+    List<StepTiming> steps = new ArrayList<>();
     try {
+      StepMeter stageMeter = StepMeter.start();
       createStage(stage, request.fields());
       load(stageName, stage, request);
       String fileOf =
@@ -325,6 +355,17 @@ final class DuckDbEngine implements Engine {
       // here on no step needs an order, and without one DuckDB does not serialise its work.
       execute("SET preserve_insertion_order = false");
       long read = count("SELECT count(*) FROM " + staged);
+      long inputBytes =
+          request.input().splits().stream().mapToLong(input -> input.split().sizeBytes()).sum();
+      steps.add(stageMeter.stop("stage", read, inputBytes, -1));
+      // Raw first, while the staged text is freshest in memory (beyond the memory limit the stage
+      // spills, and later steps push it out). Only the raw table's columns are computed (DuckDB
+      // prunes the view): no JSON parse for them.
+      String batch = dialect.literal(request.batchId());
+      StepMeter rawMeter = StepMeter.start();
+      List<DataFile> raw = write("SELECT " + batch + " AS _batch, * FROM " + staged, request.raw());
+      steps.add(written(rawMeter, "write raw", raw));
+      StepMeter validateMeter = StepMeter.start();
       int width = request.columns().size();
       if (width > WIDE_SOURCE_COLUMNS && read < (long) width * ROWS_PER_COLUMN) {
         execute("SET disabled_optimizers = 'common_subexpressions'");
@@ -347,9 +388,27 @@ final class DuckDbEngine implements Engine {
           failures.put(rs.getString(1), rs.getLong(2));
         }
       }
-      String batch = dialect.literal(request.batchId());
-      // Only the raw table's columns are computed (DuckDB prunes the view): no JSON parse for them.
-      List<DataFile> raw = write("SELECT " + batch + " AS _batch, * FROM " + staged, request.raw());
+      steps.add(validateMeter.stop("validate", read));
+      StepMeter quarantineMeter = StepMeter.start();
+      List<DataFile> quarantine =
+          write(
+              "SELECT "
+                  + batch
+                  + " AS _batch, "
+                  + fileOf
+                  + "[m._split + 1] AS _file, m._line, s._record,"
+                  + " array_to_string(list_transform(m._fails, lambda f: f.rule), ',') AS _rules,"
+                  + " CAST(to_json(m._fails) AS VARCHAR) AS _errors FROM "
+                  + mapped
+                  + " m JOIN "
+                  + stage
+                  + " s ON s.rowid = m._row WHERE len(m._fails) > 0",
+              request.quarantine());
+      steps.add(written(quarantineMeter, "write quarantine", quarantine));
+      // The records' text is written: free it before the clean write needs memory.
+      dropViewQuietly(staged);
+      dropQuietly(stage);
+      StepMeter cleanMeter = StepMeter.start();
       List<DataFile> clean;
       List<DataFile> cleanRemoved = List.of();
       if (request.merge().isPresent()) {
@@ -368,22 +427,10 @@ final class DuckDbEngine implements Engine {
                     + " WHERE len(_fails) = 0",
                 request.clean());
       }
-      List<DataFile> quarantine =
-          write(
-              "SELECT "
-                  + batch
-                  + " AS _batch, "
-                  + fileOf
-                  + "[m._split + 1] AS _file, m._line, s._record,"
-                  + " array_to_string(list_transform(m._fails, lambda f: f.rule), ',') AS _rules,"
-                  + " CAST(to_json(m._fails) AS VARCHAR) AS _errors FROM "
-                  + mapped
-                  + " m JOIN "
-                  + stage
-                  + " s ON s.rowid = m._row WHERE len(m._fails) > 0",
-              request.quarantine());
+      steps.add(written(cleanMeter, "write clean", clean));
       return new IngestResult(
-          read, valid, read - valid, failures, raw, clean, quarantine, warned, cleanRemoved);
+              read, valid, read - valid, failures, raw, clean, quarantine, warned, cleanRemoved)
+          .withSteps(steps);
     } catch (SQLException e) {
       throw new SluiceException(
           ErrorCategory.USER,
@@ -402,6 +449,15 @@ final class DuckDbEngine implements Engine {
       dropQuietly(mapped);
       dropQuietly("sluice_latest_" + suffix);
     }
+  }
+
+  /** The figures of a write step: the rows and bytes of the files it wrote. */
+  private static StepTiming written(StepMeter meter, String name, List<DataFile> files) {
+    return meter.stop(
+        name,
+        files.stream().mapToLong(DataFile::recordCount).sum(),
+        -1,
+        files.stream().mapToLong(DataFile::sizeBytes).sum());
   }
 
   private record Merged(List<DataFile> written, List<DataFile> removed) {}
@@ -765,7 +821,8 @@ final class DuckDbEngine implements Engine {
         .append(fields.isEmpty() ? "'$'" : paths)
         .append("])) END AS _v FROM ")
         .append(stage)
-        .append(") s WHERE NOT _native OR trim(coalesce(_record, ''), ' \t') <> ''");
+        // Filtered here, not outside: above the parse, a filter keeps DuckDB from pruning it.
+        .append(" WHERE NOT _native OR trim(coalesce(_record, ''), ' \t') <> '') s");
     execute(sql.toString());
   }
 
@@ -851,26 +908,18 @@ final class DuckDbEngine implements Engine {
       }
     }
     sql.append("], lambda f: f IS NOT NULL) AS _warns FROM derived)");
-    String last = "checked";
-    int step = 0;
-    for (CompiledRule rule : request.rules()) {
-      if (rule.kind() == CompiledRule.Kind.UNIQUE) {
-        String next = "unique" + step++;
-        sql.append(", ")
-            .append(next)
-            .append(" AS (")
-            .append(uniqueStep(last, rule, keyIndex(request, rule)))
-            .append(")");
-        last = next;
-      }
-    }
     // Only what the outputs need: the batch's text (_record, staged fields) stays in the stage.
     sql.append(" SELECT _row, _split, _line, ");
     for (MappedColumn column : request.columns()) {
       sql.append(dialect.quote(column.name())).append(", ");
     }
-    sql.append("_op, _fails, _warns FROM ").append(last);
+    sql.append("_op, _fails, _warns FROM checked");
     execute(sql.toString());
+    for (CompiledRule rule : request.rules()) {
+      if (rule.kind() == CompiledRule.Kind.UNIQUE) {
+        markDuplicates(mapped, rule, keyIndex(request, rule));
+      }
+    }
   }
 
   private String expressionFailure(CompiledRule rule) {
@@ -981,12 +1030,13 @@ final class DuckDbEngine implements Engine {
   }
 
   /**
-   * A query step that adds the failure of a unique rule: among rows with no failure so far, a row
-   * fails when an earlier row (by file, then line) or a row already in the clean table (its key
-   * index) has its key. Partitioning by "has failed" keeps quarantined rows from counting as first
-   * occurrences.
+   * Adds the failure of a unique rule to the mapped rows it fails: among rows with no failure so
+   * far (failures of earlier unique rules included), a row fails when an earlier row (by split,
+   * then line) or a row already in the clean table (its key index) has its key. The duplicates are
+   * found on a narrow projection (row id, key, position) rather than by sorting whole rows, and are
+   * few, so only their rows are updated.
    */
-  private String uniqueStep(String input, CompiledRule rule, String index) {
+  private void markDuplicates(String mapped, CompiledRule rule, String index) throws SQLException {
     String keys = rule.uniqueColumns().stream().map(dialect::quote).collect(joining(", "));
     String notNull =
         rule.uniqueColumns().stream()
@@ -996,26 +1046,31 @@ final class DuckDbEngine implements Engine {
         rule.uniqueColumns().size() == 1
             ? dialect.quote(rule.uniqueColumns().get(0))
             : "concat_ws(',', " + keys + ")";
-    String seen = "(" + keys + ") IN (SELECT " + keys + " FROM " + index + ")";
     String target = rule.quarantines() ? "_fails" : "_warns";
-    return "SELECT * EXCLUDE ("
-        + target
-        + "), CASE WHEN len(_fails) = 0 AND "
-        + notNull
-        + " AND (row_number() OVER (PARTITION BY len(_fails) = 0, "
-        + keys
-        + " ORDER BY _split, _line) > 1 OR "
-        + seen
-        + ") THEN list_append("
-        + target
-        + ", "
-        + failure(rule, value)
-        + ") ELSE "
-        + target
-        + " END AS "
-        + target
-        + " FROM "
-        + input;
+    execute(
+        "UPDATE "
+            + mapped
+            + " SET "
+            + target
+            + " = list_append("
+            + target
+            + ", "
+            + failure(rule, value)
+            + ") WHERE _row IN (SELECT _row FROM (SELECT _row, "
+            + keys
+            + ", row_number() OVER (PARTITION BY "
+            + keys
+            + " ORDER BY _split, _line) AS _n FROM "
+            + mapped
+            + " WHERE len(_fails) = 0 AND "
+            + notNull
+            + ") WHERE _n > 1 OR ("
+            + keys
+            + ") IN (SELECT "
+            + keys
+            + " FROM "
+            + index
+            + "))");
   }
 
   private String readFiles(List<DataFile> files, List<LakeColumn> columns) {
