@@ -875,14 +875,17 @@ final class DuckDbEngine implements Engine {
               + "], filename = true, file_row_number = true))"
               + " WHERE line IS NOT NULL");
     }
+    // A batch staged in the table alone (no native NDJSON) is read with one projection over the
+    // table, as before: a source may have thousands of columns, and every layer costs planning.
     execute(
         "CREATE TEMP VIEW "
             + staged
             + " AS SELECT "
             + fileOf
-            + "[_split + 1] AS _file, * FROM ("
-            + String.join(" UNION ALL ", parts)
-            + ")");
+            + "[_split + 1] AS _file, "
+            + (copies.isEmpty()
+                ? "rowid AS _row, * FROM " + stage
+                : "* FROM (" + String.join(" UNION ALL ", parts) + ")"));
     // The same rows without the parse, for the steps that need only the text: DuckDB does not
     // prune the parse from the view above for them (EXPLAIN shows it computed for a count).
     execute(
