@@ -358,8 +358,8 @@ public final class ProjectSpec {
       ConfigKey.builder("engine-options", stringMap())
           .doc(
               "Options for the engine. `duckdb`: `memory-limit` (e.g. `4GB`; DuckDB spills to"
-                  + " `<state-dir>/tmp` beyond it; default 80% of RAM) and `threads` (default:"
-                  + " the number of cores). `spark`: `master` (default `local[2]`; under"
+                  + " `<state-dir>/tmp` beyond it; default an eighth of the machine's memory,"
+                  + " from 256 MB to 768 MB) and `threads` (default: the number of cores). `spark`: `master` (default `local[2]`; under"
                   + " spark-submit, the command line's) and any `spark.*` setting.")
           .defaultValue(Map.of())
           .build();

@@ -10,8 +10,9 @@ import io.sluice.api.engine.WarehouseReader;
  * The embedded engine: DuckDB in this process, with the warehouse in one DuckDB database file.
  *
  * <p>Options ({@code engine-options} in {@code sluice.yaml}): {@code memory-limit} (DuckDB's {@code
- * memory_limit}, e.g. {@code 4GB}; default DuckDB's own, 80% of RAM) and {@code threads} (default:
- * the number of cores). Spill files go to {@code <state-dir>/tmp}.
+ * memory_limit}, e.g. {@code 4GB}; default an eighth of the machine's memory, from 256 MB to 768
+ * MB: {@link DuckDbEngine#defaultMemoryLimit}) and {@code threads} (default: the number of cores).
+ * Spill files go to {@code <state-dir>/tmp}.
  */
 public final class DuckDbEngineFactory implements EngineFactory {
   @Override
