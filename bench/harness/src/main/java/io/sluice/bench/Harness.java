@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -599,63 +600,75 @@ public final class Harness {
     line("");
   }
 
+  /**
+   * The targets of issue 17, for every size measured: Sluice at or below the plain DuckDB script's
+   * wall time, peak RSS within 1.5 GB from 3M events up, an incremental run within 3% of the full
+   * run, Sluice on Spark within 1.2x the plain Spark job, and the shop example's cold start within
+   * 2 s (1 s with nothing new).
+   */
   private void printTargets(
       Map<Long, Map<String, Stat>> full, Map<Long, Stat> incremental, Stat[] cold) {
-    long target = 3_000_000;
-    Map<String, Stat> at = full.get(target);
     List<String> rows = new ArrayList<>();
-    if (at != null && at.containsKey("sluice")) {
+    for (Map.Entry<Long, Map<String, Stat>> size : new TreeMap<>(full).entrySet()) {
+      String events = String.format(Locale.ROOT, "%,d events", size.getKey());
+      Map<String, Stat> at = size.getValue();
       Stat s = at.get("sluice");
-      double t = s.medianSeconds();
-      rows.add(
-          row(
-              "Sluice full run, 3M events",
-              "<= 10 s",
-              String.format(Locale.ROOT, "%.2f s", t),
-              t <= 10));
-      if (at.containsKey("duckdb")) {
+      if (s != null && at.containsKey("duckdb")) {
+        double t = s.medianSeconds();
         double d = at.get("duckdb").medianSeconds();
         rows.add(
             row(
-                "faster than the plain DuckDB script",
-                "< DuckDB",
-                String.format(Locale.ROOT, "%.2f s vs %.2f s", t, d),
-                t < d));
+                "Sluice vs the plain DuckDB script, " + events,
+                "<= 1.0x",
+                String.format(Locale.ROOT, "%.2fx (%.2f s vs %.2f s)", t / d, t, d),
+                t <= d));
       }
-      if (at.containsKey("spark")) {
-        double r = at.get("spark").medianSeconds() / t;
+      if (s != null && size.getKey() >= 3_000_000) {
         rows.add(
             row(
-                "vs the plain Spark job",
-                ">= 8x faster",
-                String.format(Locale.ROOT, "%.2fx", r),
-                r >= 8));
+                "Sluice peak RSS, " + events,
+                "<= 1.5 GB",
+                mib(s.peakRssKb()),
+                s.peakRssKb() * 1024L <= 1_500_000_000L));
       }
-      rows.add(
-          row(
-              "Sluice peak RSS, 3M events",
-              "<= 1.5 GB",
-              mib(s.peakRssKb()),
-              s.peakRssKb() * 1024L <= 1_500_000_000L));
-      Stat inc = incremental.get(target);
-      if (inc != null) {
-        double p = 100 * inc.medianSeconds() / t;
+      Stat inc = incremental.get(size.getKey());
+      if (s != null && inc != null) {
+        double p = 100 * inc.medianSeconds() / s.medianSeconds();
         rows.add(
             row(
-                "incremental run (+1%)",
-                "<= 3% of a full run",
+                "incremental run (+1%), " + events,
+                "<= 3% of the full run",
                 String.format(Locale.ROOT, "%.1f%% (%.2f s)", p, inc.medianSeconds()),
                 p <= 3));
       }
+      if (at.containsKey("sluice-spark") && at.containsKey("spark")) {
+        double t = at.get("sluice-spark").medianSeconds();
+        double j = at.get("spark").medianSeconds();
+        rows.add(
+            row(
+                "Sluice on Spark vs the plain Spark job, " + events,
+                "<= 1.2x",
+                String.format(Locale.ROOT, "%.2fx (%.2f s vs %.2f s)", t / j, t, j),
+                t <= 1.2 * j));
+      }
     }
     if (cold != null) {
-      double c = cold[0].medianSeconds();
+      double first = cold[0].medianSeconds();
       rows.add(
           row(
-              "cold start, shop example",
+              "cold start, shop example, first run",
               "<= 2 s",
-              String.format(Locale.ROOT, "%.2f s", c),
-              c <= 2));
+              String.format(Locale.ROOT, "%.2f s", first),
+              first <= 2));
+      if (cold.length > 1 && cold[1] != null) {
+        double again = cold[1].medianSeconds();
+        rows.add(
+            row(
+                "cold start, shop example, nothing new",
+                "<= 1 s",
+                String.format(Locale.ROOT, "%.2f s", again),
+                again <= 1));
+      }
     }
     if (rows.isEmpty()) {
       return;
@@ -665,10 +678,6 @@ public final class Harness {
     line("| target | goal | measured | met |");
     line("| --- | --- | ---: | --- |");
     rows.forEach(this::line);
-    if (at == null) {
-      line("");
-      line("(the full-run targets are set for 3,000,000 events: `--size 3000000`)");
-    }
     line("");
   }
 
