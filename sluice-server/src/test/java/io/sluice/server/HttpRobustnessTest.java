@@ -205,7 +205,11 @@ class HttpRobustnessTest {
       assertThat(refused.status()).isEqualTo(503);
       assertThat(refused.header("Retry-After")).isEqualTo("5");
       assertThat(refused.body()).isEqualTo("{\"error\":\"the server is stopping; retry shortly\"}");
-      assertThat(inFlight.read().status()).as("the push in flight is answered").isEqualTo(408);
+      // The push in flight is answered, not dropped: 408 when its head had reached the handler
+      // (which then waits for the body until the stop ends it), 503 when the stop began before the
+      // server had dispatched it (the other connection's 200 does not order the two; on a loaded
+      // machine the second happens).
+      assertThat(inFlight.read().status()).as("the push in flight is answered").isIn(408, 503);
       stopping.get(10, java.util.concurrent.TimeUnit.SECONDS);
     }
   }
