@@ -277,10 +277,31 @@ public final class StreamBench {
     }
   }
 
+  /**
+   * Waits until the serve's processor has opened the lake and made its view: serve accepts pushes
+   * before that (they wait in the log), but the latency case measures a running pipeline, and its
+   * watcher's query fails while {@code lake.events} does not exist yet.
+   */
+  private static void awaitLakeView(ServeSession session) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (true) {
+      try {
+        session.query("SELECT count(*) FROM lake.events", 1);
+        return;
+      } catch (RuntimeException notYet) {
+        if (System.nanoTime() > deadline) {
+          throw notYet;
+        }
+        TimeUnit.MILLISECONDS.sleep(50);
+      }
+    }
+  }
+
   private String latency() throws Exception {
     Path dir = project("latency", 200);
     try (ServeSession session =
         ServeSession.start(ProjectLoader.load(dir), Optional.empty(), Map.of(), s -> {})) {
+      awaitLakeView(session);
       Map<Long, Long> acked = new ConcurrentHashMap<>();
       Map<Long, Long> visible = new ConcurrentHashMap<>();
       AtomicLong probes = new AtomicLong();
