@@ -297,9 +297,11 @@ final class RunsCommand implements Runnable {
       } else {
         steps(out, steps);
       }
-      if (timings && attempt.summary().isPresent()) {
+      if (timings) {
         out.println();
-        TimingsTable.print(out, attempt.summary().get().timings(), "  ");
+        // An attempt that failed before it had a summary measured nothing worth keeping: say so
+        // rather than leave the asked-for table out without a word.
+        TimingsTable.print(out, attempt.summary().map(RunSummary::timings).orElse(List.of()), "  ");
       }
     }
     out.println();
