@@ -95,6 +95,7 @@ final class IngestHandler extends Handler.Abstract {
         if (metrics.isEmpty()) {
           throw new HttpError(404, "no metrics are served here");
         }
+        closeUnlessBodyDone(request, response);
         send(
             response,
             callback,
@@ -106,12 +107,14 @@ final class IngestHandler extends Handler.Abstract {
         query(request, response, callback);
       } else if (path.equals("/v1/openapi.yaml")) {
         requireMethod(request, "GET");
+        closeUnlessBodyDone(request, response);
         send(response, callback, 200, "application/yaml", openApi(request));
       } else if (OrchestrationRoutes.handles(path)) {
         OrchestrationRoutes.Answer answer = orchestration.handle(request, path);
         if (answer.location() != null) {
           response.getHeaders().put(HttpHeader.LOCATION, answer.location());
         }
+        closeUnlessBodyDone(request, response);
         send(response, callback, answer.status(), "application/json", answer.body());
       } else {
         Matcher records = RECORDS.matcher(path);
@@ -718,6 +721,7 @@ final class IngestHandler extends Handler.Abstract {
     // Starting, the server already accepts pushes: up, though nothing lands yet.
     Object state = body.get("status");
     int code = "ok".equals(state) || "starting".equals(state) ? 200 : 503;
+    closeUnlessBodyDone(request, response);
     send(response, callback, code, "application/json", render(g -> JsonValues.write(g, body)));
   }
 
@@ -755,6 +759,18 @@ final class IngestHandler extends Handler.Abstract {
         error.status(),
         "application/json",
         errorJson(json, error.getMessage()));
+  }
+
+  /**
+   * Before an answer to a request whose body the route did not read (a POST that takes none, a GET
+   * that came with one): discards what arrived, and asks for the connection to be closed when the
+   * body is not all there. Without this the client may send its next request on a connection the
+   * server closes once the answer is out, and read no answer at all.
+   */
+  private static void closeUnlessBodyDone(Request request, Response response) {
+    if (!discardArrived(request)) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
   }
 
   /**
