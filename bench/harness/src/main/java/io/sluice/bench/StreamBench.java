@@ -1,13 +1,21 @@
 package io.sluice.bench;
 
-import io.sluice.cli.ServeSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.client.PushResult;
 import io.sluice.client.SluiceClient;
-import io.sluice.core.project.ProjectLoader;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -16,7 +24,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -25,43 +32,69 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The streaming benchmark behind {@code bench/stream}: {@code sluice serve} in this JVM, N HTTP
- * clients ({@code sluice-client}, gzip) on loopback.
+ * The streaming benchmark behind {@code bench/stream}: {@code sluice serve} as its own process
+ * (started through {@code ./sluice}, so with the launcher's JVM options, and its peak RSS its own),
+ * N HTTP clients ({@code sluice-client}, gzip) in this JVM on loopback, and a watcher that queries
+ * the warehouse through {@code POST /v1/query} as a dashboard would.
  *
  * <ol>
- *   <li><b>ingest only</b>: clients push as fast as they can for D seconds while the processor
- *       is held back (trigger far away): what the HTTP API and the durable log sustain.
- *   <li><b>ingest + land</b>: the same with micro-batches running; then waits until everything
- *       is landed: records/s from the first push to the last record landed.
- *   <li><b>latency</b>: clients offer R records/s in total; one record per request is a probe
- *       with a sequence number; a watcher queries the warehouse ({@code max(seq)} of {@code
- *       lake.events}) every 20 ms. Latency = first time the probe is visible − its HTTP ack.
+ *   <li><b>ingest only</b>: clients push as fast as they can for D seconds while the processor is
+ *       held back (trigger far away): what the HTTP API and the durable log sustain.
+ *   <li><b>ingest + land</b>: clients offer L records/s for D seconds while micro-batches run; the
+ *       backlog (from {@code /health}) is sampled every few seconds; then waits until everything is
+ *       landed: records/s from the first push to the last record landed, and whether the backlog
+ *       stayed bounded (it grew by less than a tenth of what was offered in the second half).
+ *   <li><b>latency</b>, at each offered rate R: clients offer R records/s in total; one record per
+ *       request is a probe with a sequence number; the watcher asks for {@code max(seq)} of {@code
+ *       lake.events} every 20 ms. Latency = first time the probe is visible − its HTTP ack.
  * </ol>
  */
 public final class StreamBench {
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+  private static final Pattern LISTENING = Pattern.compile("listening on (http://[0-9.:]+)");
+  private static final String QUERY_TOKEN = "bench-query-token";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
+  private final Path root;
   private final Path work;
   private final int clients;
   private final int seconds;
-  private final int offered;
+  private final List<Integer> latencyRates;
+  private final int landRate;
   private final int batch;
 
-  private StreamBench(Path work, int clients, int seconds, int offered, int batch) {
+  /** The seconds the backlog was sampled at, and the backlog then (formatted). */
+  private final List<List<String>> backlogSeries = new ArrayList<>();
+
+  private final List<String> verdicts = new ArrayList<>();
+
+  private StreamBench(
+      Path root,
+      Path work,
+      int clients,
+      int seconds,
+      List<Integer> latencyRates,
+      int landRate,
+      int batch) {
+    this.root = root;
     this.work = work;
     this.clients = clients;
     this.seconds = seconds;
-    this.offered = offered;
+    this.latencyRates = latencyRates;
+    this.landRate = landRate;
     this.batch = batch;
   }
 
   public static void main(String[] args) throws Exception {
     Path bench = Path.of("bench");
     int clients = 4;
-    int seconds = 20;
-    int offered = 50_000;
+    int seconds = 60;
+    List<Integer> rates = List.of(50_000, 150_000);
+    int landRate = 150_000;
     int batch = 1000;
     String commandLine = "bench/stream";
     for (int i = 0; i < args.length; i++) {
@@ -69,15 +102,18 @@ public final class StreamBench {
         case "--bench-dir" -> bench = Path.of(args[++i]);
         case "--clients" -> clients = Integer.parseInt(args[++i]);
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
-        case "--rate" -> offered = Integer.parseInt(args[++i]);
+        case "--rate" -> rates = ints(args[++i]);
+        case "--land-rate" -> landRate = Integer.parseInt(args[++i]);
         case "--batch" -> batch = Integer.parseInt(args[++i]);
         case "--command-line" -> commandLine = args[++i];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
+    Path root = bench.toAbsolutePath().getParent();
     Path work =
         bench.resolve("work").resolve("stream-" + ZonedDateTime.now(ZoneOffset.UTC).format(STAMP));
-    List<String> rows = new StreamBench(work, clients, seconds, offered, batch).run();
+    StreamBench run = new StreamBench(root, work, clients, seconds, rates, landRate, batch);
+    List<String> rows = run.run();
     String cores = Runtime.getRuntime().availableProcessors() + "cores";
     StringBuilder table = new StringBuilder();
     table
@@ -85,12 +121,29 @@ public final class StreamBench {
         .append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME))
         .append(" UTC, ")
         .append(cores)
+        .append(", load ")
+        .append(String.format(Locale.ROOT, "%.1f", Measured.loadAverage()))
         .append(": `")
         .append(commandLine)
         .append("`\n\n")
-        .append("| case | clients | records | records/s | MB/s | p50 ms | p99 ms | max ms |\n")
-        .append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        .append(
+            "| case | clients | records | records/s | MB/s | p50 ms | p99 ms | max ms |"
+                + " server peak RSS MiB |\n")
+        .append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     rows.forEach(row -> table.append(row).append('\n'));
+    table.append("\nBacklog while landing (records waiting in the ingest log, from /health):\n\n");
+    table
+        .append("| s | ")
+        .append(String.join(" | ", run.backlogSeries.get(0)))
+        .append(" |\n");
+    table.append("| --- ".repeat(run.backlogSeries.get(0).size() + 1)).append("|\n");
+    table
+        .append("| backlog | ")
+        .append(String.join(" | ", run.backlogSeries.get(1)))
+        .append(" |\n");
+    table.append(
+        "\nAgainst issue 18's targets:\n\n| target | measured | met |\n| --- | --- | --- |\n");
+    run.verdicts.forEach(v -> table.append(v).append('\n'));
     System.out.print(table);
     Path results =
         bench
@@ -101,16 +154,26 @@ public final class StreamBench {
                     + cores
                     + "-stream.md");
     Files.createDirectories(results.getParent());
-    Files.writeString(
-        results, table, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.writeString(results, table, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     System.err.println("bench: appended to " + results);
+  }
+
+  /** A comma-separated list of rates. */
+  private static List<Integer> ints(String list) {
+    List<Integer> values = new ArrayList<>();
+    for (String value : list.split(",")) {
+      values.add(Integer.parseInt(value.trim()));
+    }
+    return values;
   }
 
   private List<String> run() throws Exception {
     List<String> rows = new ArrayList<>();
-    rows.add(throughput(false));
-    rows.add(throughput(true));
-    rows.add(latency());
+    rows.add(ingestOnly());
+    rows.add(ingestAndLand());
+    for (int rate : latencyRates) {
+      rows.add(latency(rate));
+    }
     return rows;
   }
 
@@ -123,6 +186,7 @@ public final class StreamBench {
         "name: stream_bench\n"
             + "serve:\n"
             + "  port: 0\n"
+            + "  query-token-env: SLUICE_BENCH_QUERY_TOKEN\n"
             + "  max-backlog-records: 2000000000\n"
             + "  max-records-per-request: 100000\n"
             + "  max-body-bytes: 67108864\n"
@@ -162,6 +226,108 @@ public final class StreamBench {
             type: string
         """);
     return dir;
+  }
+
+  /** {@code sluice serve} of a project, as its own process. */
+  private final class Server implements AutoCloseable {
+    final Process process;
+    final URI uri;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    Server(Path project) throws IOException, InterruptedException {
+      ProcessBuilder builder =
+          new ProcessBuilder(root.resolve("sluice").toString(), "serve", "-p", project.toString())
+              .redirectErrorStream(true);
+      builder.environment().put("SLUICE_BENCH_QUERY_TOKEN", QUERY_TOKEN);
+      process = builder.start();
+      Path log = project.resolve("serve.log");
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      URI found = null;
+      List<String> head = new ArrayList<>();
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
+        head.add(line);
+        Matcher listening = LISTENING.matcher(line);
+        if (listening.find()) {
+          found = URI.create(listening.group(1));
+          break;
+        }
+      }
+      if (found == null) {
+        throw new IllegalStateException("sluice serve did not start:\n" + String.join("\n", head));
+      }
+      uri = found;
+      // The rest of its output goes to serve.log, read on a thread so the process never blocks.
+      Thread drain =
+          new Thread(
+              () -> {
+                try {
+                  Files.write(log, head);
+                  for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    Files.writeString(
+                        log, line + "\n", StandardOpenOption.APPEND, StandardOpenOption.CREATE);
+                  }
+                } catch (IOException ignored) {
+                  // the process ended
+                }
+              },
+              "serve-output");
+      drain.setDaemon(true);
+      drain.start();
+    }
+
+    /** Records waiting in the ingest log, from {@code /health}. */
+    long backlog() throws IOException, InterruptedException {
+      HttpResponse<String> health =
+          http.send(
+              HttpRequest.newBuilder(uri.resolve("/health")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      JsonNode streams = JSON.readTree(health.body()).path("streams");
+      long waiting = 0;
+      for (JsonNode stream : streams) {
+        waiting += stream.path("backlog").asLong();
+      }
+      return waiting;
+    }
+
+    /** The first value of the first row of {@code sql}, through {@code POST /v1/query}. */
+    JsonNode queryValue(String sql) throws IOException, InterruptedException {
+      HttpResponse<String> answer =
+          http.send(
+              HttpRequest.newBuilder(uri.resolve("/v1/query?max-rows=1"))
+                  .header("Authorization", "Bearer " + QUERY_TOKEN)
+                  .POST(HttpRequest.BodyPublishers.ofString(sql))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (answer.statusCode() != 200) {
+        throw new IllegalStateException(
+            "query " + sql + " answered " + answer.statusCode() + ": " + answer.body());
+      }
+      return JSON.readTree(answer.body()).path("rows").path(0).path(0);
+    }
+
+    /** The server's peak resident memory so far (VmHWM), in MiB. */
+    long peakRssMib() {
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+          if (line.startsWith("VmHWM:")) {
+            return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+          }
+        }
+      } catch (IOException e) {
+        return -1;
+      }
+      return -1;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy(); // SIGTERM: serve stops gracefully
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
   }
 
   /**
@@ -210,83 +376,191 @@ public final class StreamBench {
     return event.append(BODIES[random.nextInt(BODIES.length)]).toString();
   }
 
-  private String throughput(boolean land) throws Exception {
-    Path dir = project(land ? "ingest-land" : "ingest-only", land ? 200 : 3_600_000);
-    try (ServeSession session =
-        ServeSession.start(ProjectLoader.load(dir), Optional.empty(), Map.of(), s -> {})) {
-      AtomicBoolean stop = new AtomicBoolean();
-      AtomicLong records = new AtomicLong();
-      AtomicLong bytes = new AtomicLong();
-      ExecutorService pool = Executors.newFixedThreadPool(clients);
-      List<Future<?>> running = new ArrayList<>();
-      long start = System.nanoTime();
-      for (int c = 0; c < clients; c++) {
-        int client = c;
-        running.add(
-            pool.submit(
-                () -> {
-                  SplittableRandom random = new SplittableRandom(client);
-                  SluiceClient http =
-                      SluiceClient.builder(session.uri()).maxPerRequest(batch, 64 << 20).build();
+  /** What the clients pushed. */
+  private record Pushed(long records, long bytes, long nanos) {}
+
+  /**
+   * Pushes from every client for {@link #seconds}: as fast as it can when {@code rate} is 0, else
+   * offering {@code rate} records/s in total; {@code probes} numbers the first record of each
+   * request (its ack time goes to {@code acked}) when not null.
+   */
+  private Pushed push(
+      Server server, int rate, AtomicLong probes, Map<Long, Long> acked, Runnable everySecond)
+      throws Exception {
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong records = new AtomicLong();
+    AtomicLong bytes = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    List<Future<?>> running = new ArrayList<>();
+    int perClient = rate == 0 ? 0 : Math.max(1, rate / clients);
+    int perRequest = rate == 0 ? batch : Math.min(batch, perClient);
+    long interval =
+        rate == 0 ? 0 : (long) (TimeUnit.SECONDS.toNanos(1) * (double) perRequest / perClient);
+    long start = System.nanoTime();
+    for (int c = 0; c < clients; c++) {
+      int client = c;
+      running.add(
+          pool.submit(
+              () -> {
+                SplittableRandom random = new SplittableRandom(100 + client);
+                try (SluiceClient http =
+                    SluiceClient.builder(server.uri).maxPerRequest(100_000, 64 << 20).build()) {
                   long n = 0;
+                  long next = System.nanoTime();
                   while (!stop.get()) {
-                    List<String> events = new ArrayList<>(batch);
+                    List<String> events = new ArrayList<>(perRequest);
+                    long seq = probes == null ? -1 : probes.getAndIncrement();
                     long size = 0;
-                    for (int i = 0; i < batch; i++) {
-                      String e = event(random, "c" + client + "-" + n++, -1);
+                    for (int i = 0; i < perRequest; i++) {
+                      String e =
+                          i == 0 && seq >= 0
+                              ? event(random, "probe-" + seq, seq)
+                              : event(random, "c" + client + "-" + n++, -1);
                       size += e.length();
                       events.add(e);
                     }
                     PushResult result = http.push("events", events);
+                    if (seq >= 0) {
+                      acked.put(seq, System.nanoTime());
+                    }
                     records.addAndGet(result.accepted());
                     bytes.addAndGet(size);
+                    if (interval > 0) {
+                      next += interval;
+                      long wait = next - System.nanoTime();
+                      if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                      }
+                    }
                   }
-                  return null;
-                }));
+                }
+                return null;
+              }));
+    }
+    pool.shutdown();
+    for (int s = 0; s < seconds; s++) {
+      TimeUnit.NANOSECONDS.sleep(
+          Math.max(0, start + TimeUnit.SECONDS.toNanos(s + 1) - System.nanoTime()));
+      if (everySecond != null) {
+        everySecond.run();
       }
-      pool.shutdown();
-      pool.awaitTermination(seconds, TimeUnit.SECONDS);
-      stop.set(true);
-      for (Future<?> f : running) {
-        f.get();
-      }
-      long pushedNanos = System.nanoTime() - start;
-      long total = records.get();
-      long nanos = pushedNanos;
-      if (land) {
-        while (session.waiting() > 0) {
-          TimeUnit.MILLISECONDS.sleep(20);
-        }
-        nanos = System.nanoTime() - start;
-      }
-      double secs = nanos / 1e9;
+    }
+    stop.set(true);
+    for (Future<?> f : running) {
+      f.get();
+    }
+    return new Pushed(records.get(), bytes.get(), System.nanoTime() - start);
+  }
+
+  private String ingestOnly() throws Exception {
+    Path dir = project("ingest-only", 3_600_000);
+    try (Server server = new Server(dir)) {
+      Pushed pushed = push(server, 0, null, null, null);
+      double secs = pushed.nanos() / 1e9;
+      double rate = pushed.records() / secs;
       System.err.printf(
-          "bench: %s: %,d records pushed in %.1f s%s%n",
-          land ? "ingest + land" : "ingest only",
-          total,
-          pushedNanos / 1e9,
-          land ? String.format(", all landed after %.1f s", secs) : "");
+          "bench: ingest only: %,d records pushed in %.1f s%n", pushed.records(), secs);
+      verdicts.add(
+          String.format(
+              Locale.ROOT,
+              "| ingest only ≥ 200,000 records/s | %,.0f | %s |",
+              rate,
+              rate >= 200_000 ? "yes" : "no"));
       return String.format(
           Locale.ROOT,
-          "| %s | %d | %,d | %,.0f | %.1f | - | - | - |",
-          land ? "ingest + land (until landed)" : "ingest only (HTTP + fsync'd log)",
+          "| ingest only (HTTP + fsync'd log, as fast as the clients go) | %d | %,d | %,.0f |"
+              + " %.1f | - | - | - | %,d |",
           clients,
-          total,
-          total / secs,
-          bytes.get() / secs / 1e6);
+          pushed.records(),
+          rate,
+          pushed.bytes() / secs / 1e6,
+          server.peakRssMib());
+    }
+  }
+
+  private String ingestAndLand() throws Exception {
+    Path dir = project("ingest-land", 200);
+    try (Server server = new Server(dir)) {
+      List<Long> backlog = new ArrayList<>();
+      List<Integer> at = new ArrayList<>();
+      int[] second = {0};
+      int every = Math.max(1, seconds / 12);
+      Pushed pushed =
+          push(
+              server,
+              landRate,
+              null,
+              null,
+              () -> {
+                second[0]++;
+                if (second[0] % every == 0) {
+                  try {
+                    backlog.add(server.backlog());
+                    at.add(second[0]);
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }
+              });
+      long start = System.nanoTime() - pushed.nanos();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(120, 4L * seconds));
+      long waiting;
+      while ((waiting = server.backlog()) > 0 && System.nanoTime() < deadline) {
+        TimeUnit.MILLISECONDS.sleep(20);
+      }
+      long nanos = System.nanoTime() - start;
+      double secs = nanos / 1e9;
+      double landed = waiting > 0 ? Double.NaN : pushed.records() / secs;
+      // Bounded: over the second half of the pushes the backlog grew by less than a tenth of what
+      // was offered in that half.
+      long half = backlog.isEmpty() ? 0 : backlog.get(backlog.size() / 2);
+      long end = backlog.isEmpty() ? 0 : backlog.get(backlog.size() - 1);
+      double offeredInHalf = pushed.records() / 2.0;
+      boolean bounded = end - half < offeredInHalf / 10;
+      backlogSeries.add(at.stream().map(String::valueOf).toList());
+      backlogSeries.add(backlog.stream().map(b -> String.format(Locale.ROOT, "%,d", b)).toList());
+      System.err.printf(
+          "bench: ingest + land: %,d records pushed in %.1f s at %,d/s offered, %s%n",
+          pushed.records(),
+          pushed.nanos() / 1e9,
+          landRate,
+          waiting > 0
+              ? String.format("%,d still waiting after %.0f s", waiting, secs)
+              : String.format("all landed after %.1f s", secs));
+      verdicts.add(
+          String.format(
+              Locale.ROOT,
+              "| landing ≥ 150,000 records/s, backlog bounded | %,.0f records/s landed (%,.0f/s"
+                  + " offered); backlog %,d at mid-run, %,d at the end | %s |",
+              landed,
+              pushed.records() / (pushed.nanos() / 1e9),
+              half,
+              end,
+              landed >= 150_000 && bounded ? "yes" : "no"));
+      return String.format(
+          Locale.ROOT,
+          "| ingest + land at %,d/s offered (until all landed) | %d | %,d | %,.0f | %.1f | - | - |"
+              + " - | %,d |",
+          landRate,
+          clients,
+          pushed.records(),
+          landed,
+          pushed.bytes() / secs / 1e6,
+          server.peakRssMib());
     }
   }
 
   /**
-   * Waits until the serve's processor has opened the lake and made its view: serve accepts pushes
-   * before that (they wait in the log), but the latency case measures a running pipeline, and its
-   * watcher's query fails while {@code lake.events} does not exist yet.
+   * Waits until serve has made {@code lake.events}: serve accepts pushes before that (they wait in
+   * the log), but the latency case measures a running pipeline.
    */
-  private static void awaitLakeView(ServeSession session) throws InterruptedException {
+  private static void awaitLakeView(Server server) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (true) {
       try {
-        session.query("SELECT count(*) FROM lake.events", 1);
+        server.queryValue("SELECT count(*) FROM lake.events");
         return;
       } catch (RuntimeException notYet) {
         if (System.nanoTime() > deadline) {
@@ -297,79 +571,44 @@ public final class StreamBench {
     }
   }
 
-  private String latency() throws Exception {
-    Path dir = project("latency", 200);
-    try (ServeSession session =
-        ServeSession.start(ProjectLoader.load(dir), Optional.empty(), Map.of(), s -> {})) {
-      awaitLakeView(session);
+  private String latency(int rate) throws Exception {
+    Path dir = project("latency-" + rate, 200);
+    try (Server server = new Server(dir)) {
+      // One record first, so that the lake table and its view exist before the clock starts.
+      try (SluiceClient http = SluiceClient.builder(server.uri).build()) {
+        http.push("events", List.of(event(new SplittableRandom(1), "warm-up", -1)));
+      }
+      awaitLakeView(server);
       Map<Long, Long> acked = new ConcurrentHashMap<>();
       Map<Long, Long> visible = new ConcurrentHashMap<>();
       AtomicLong probes = new AtomicLong();
       AtomicBoolean stop = new AtomicBoolean();
-      AtomicLong records = new AtomicLong();
-      int perClient = Math.max(1, offered / clients);
-      int requestsPerSecond = Math.max(1, perClient / batch);
-      int perRequest = Math.max(1, perClient / requestsPerSecond);
-      ExecutorService pool = Executors.newFixedThreadPool(clients + 1);
-      List<Future<?>> running = new ArrayList<>();
+      ExecutorService watcherPool = Executors.newSingleThreadExecutor();
       long start = System.nanoTime();
-      for (int c = 0; c < clients; c++) {
-        int client = c;
-        running.add(
-            pool.submit(
-                () -> {
-                  SplittableRandom random = new SplittableRandom(100 + client);
-                  SluiceClient http =
-                      SluiceClient.builder(session.uri()).maxPerRequest(100_000, 64 << 20).build();
-                  long n = 0;
-                  long next = System.nanoTime();
-                  long interval = TimeUnit.SECONDS.toNanos(1) / requestsPerSecond;
-                  while (!stop.get()) {
-                    long seq = probes.getAndIncrement();
-                    List<String> events = new ArrayList<>(perRequest);
-                    events.add(event(random, "probe-" + seq, seq));
-                    for (int i = 1; i < perRequest; i++) {
-                      events.add(event(random, "c" + client + "-" + n++, -1));
-                    }
-                    PushResult result = http.push("events", events);
-                    acked.put(seq, System.nanoTime());
-                    records.addAndGet(result.accepted());
-                    next += interval;
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                      TimeUnit.NANOSECONDS.sleep(wait);
-                    }
-                  }
-                  return null;
-                }));
-      }
       Future<?> watcher =
-          pool.submit(
+          watcherPool.submit(
               () -> {
                 long seen = -1;
                 while (!stop.get() || visible.size() < acked.size()) {
-                  Object max =
-                      session.query("SELECT max(seq) FROM lake.events", 1).rows().get(0).get(0);
+                  JsonNode max = server.queryValue("SELECT max(seq) FROM lake.events");
                   long now = System.nanoTime();
-                  long top = max == null ? -1 : ((Number) max).longValue();
+                  long top = max.isNull() || max.isMissingNode() ? -1 : max.asLong();
                   for (long s = seen + 1; s <= top; s++) {
                     visible.putIfAbsent(s, now);
                   }
                   seen = Math.max(seen, top);
-                  if (stop.get() && System.nanoTime() - start > TimeUnit.SECONDS.toNanos(seconds + 60)) {
+                  if (stop.get()
+                      && System.nanoTime() - start > TimeUnit.SECONDS.toNanos(seconds + 60)) {
                     break;
                   }
                   TimeUnit.MILLISECONDS.sleep(20);
                 }
                 return null;
               });
-      TimeUnit.SECONDS.sleep(seconds);
+      Pushed pushed = push(server, rate, probes, acked, null);
       stop.set(true);
-      for (Future<?> f : running) {
-        f.get();
-      }
       watcher.get();
-      pool.shutdown();
+      watcherPool.shutdown();
       List<Long> latencies = new ArrayList<>();
       for (Map.Entry<Long, Long> probe : acked.entrySet()) {
         Long seenAt = visible.get(probe.getKey());
@@ -378,21 +617,43 @@ public final class StreamBench {
         }
       }
       Collections.sort(latencies);
-      double secs = seconds;
+      double secs = pushed.nanos() / 1e9;
       System.err.printf(
           "bench: latency: %,d records offered at %,d/s, %,d probes, %,d seen%n",
-          records.get(), offered, acked.size(), latencies.size());
+          pushed.records(), rate, acked.size(), latencies.size());
+      double p50 = percentile(latencies, 0.50) / 1e6;
+      double p99 = percentile(latencies, 0.99) / 1e6;
+      if (rate == 50_000) {
+        verdicts.add(
+            String.format(
+                Locale.ROOT,
+                "| at 50,000/s offered: ack → queryable p50 ≤ 250 ms, p99 ≤ 1 s | p50 %.0f ms, p99"
+                    + " %.0f ms | %s |",
+                p50,
+                p99,
+                p50 <= 250 && p99 <= 1000 && latencies.size() == acked.size() ? "yes" : "no"));
+      }
+      long rss = server.peakRssMib();
+      verdicts.add(
+          String.format(
+              Locale.ROOT,
+              "| server peak RSS ≤ 1.5 GB (latency at %,d/s) | %,d MiB | %s |",
+              rate,
+              rss,
+              rss <= 1536 ? "yes" : "no"));
       return String.format(
           Locale.ROOT,
-          "| latency at %,d records/s offered (ack to visible in a warehouse query) | %d | %,d |"
-              + " %,.0f | - | %.0f | %.0f | %.0f |",
-          offered,
+          "| latency at %,d records/s offered (ack to visible in POST /v1/query) | %d | %,d |"
+              + " %,.0f | %.1f | %.0f | %.0f | %.0f | %,d |",
+          rate,
           clients,
-          records.get(),
-          records.get() / secs,
-          percentile(latencies, 0.50) / 1e6,
-          percentile(latencies, 0.99) / 1e6,
-          latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() - 1) / 1e6);
+          pushed.records(),
+          pushed.records() / secs,
+          pushed.bytes() / secs / 1e6,
+          p50,
+          p99,
+          latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() - 1) / 1e6,
+          rss);
     }
   }
 
