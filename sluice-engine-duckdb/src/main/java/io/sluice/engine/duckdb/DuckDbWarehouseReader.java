@@ -20,13 +20,16 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.duckdb.DuckDBConnection;
 
 /**
  * The sandbox: a private in-memory DuckDB that attaches the warehouse (or its newest snapshot)
@@ -49,18 +52,61 @@ final class DuckDbWarehouseReader implements WarehouseReader {
             return thread;
           });
 
+  /**
+   * Sandboxes over published snapshots, shared: a snapshot never changes, so every reader of one
+   * gets its own connection to one sandboxed instance instead of a new instance (creating,
+   * attaching and locking one costs tens of milliseconds, about the whole of a small query). The
+   * instance's settings are locked, and {@link ReadOnlySql} admits no statement that creates
+   * anything, so nothing one query does is seen by the next. An instance over an older snapshot is
+   * closed once a newer one is in use and its last reader is gone. Guarded by itself.
+   */
+  private static final Map<SandboxKey, SharedSandbox> SHARED = new HashMap<>();
+
+  /** How long a shared sandbox with no reader stays open for the next one. */
+  private static final long IDLE_SECONDS = 30;
+
+  /** What makes two sandboxes the same: the file and every setting made before the lock. */
+  private record SandboxKey(
+      Path file, Path tmp, String memory, String threads, List<Path> readableFolders) {
+    /** The same sandbox over another file. */
+    boolean sameSettings(SandboxKey other) {
+      return tmp.equals(other.tmp)
+          && memory.equals(other.memory)
+          && threads.equals(other.threads)
+          && readableFolders.equals(other.readableFolders);
+    }
+  }
+
+  /** A sandboxed instance and how many readers use it; guarded by {@link #SHARED}. */
+  private static final class SharedSandbox {
+    final Connection instance;
+    int readers;
+    boolean retired;
+    long releases; // counts releases, so that an idle check knows whether a reader came since
+
+    SharedSandbox(Connection instance) {
+      this.instance = instance;
+    }
+  }
+
   private final Connection connection;
   private final Optional<Instant> snapshotTime;
   private final Duration timeout;
   private final long maxBytes;
+  private final Runnable release;
   private Cursor open;
 
   private DuckDbWarehouseReader(
-      Connection connection, Optional<Instant> snapshotTime, Duration timeout, long maxBytes) {
+      Connection connection,
+      Optional<Instant> snapshotTime,
+      Duration timeout,
+      long maxBytes,
+      Runnable release) {
     this.connection = connection;
     this.snapshotTime = snapshotTime;
     this.timeout = timeout;
     this.maxBytes = maxBytes;
+    this.release = release;
   }
 
   static DuckDbWarehouseReader open(ReaderContext context) {
@@ -73,6 +119,8 @@ final class DuckDbWarehouseReader implements WarehouseReader {
       throw SluiceException.external("Cannot create the folder " + tmp, e);
     }
     WarehouseFiles.Opened<Connection> opened;
+    Path snapshots = WarehouseFiles.folder(context.stateDirectory());
+    SandboxKey[] shared = new SandboxKey[1];
     if (!Files.exists(warehouse) && WarehouseFiles.snapshots(context.stateDirectory()).isEmpty()) {
       // Nothing has run yet: an empty database answers (that no model exists yet).
       try {
@@ -83,10 +131,111 @@ final class DuckDbWarehouseReader implements WarehouseReader {
     } else {
       opened =
           WarehouseFiles.openForReading(
-              warehouse, context.stateDirectory(), file -> sandbox(context, tmp, file));
+              warehouse,
+              context.stateDirectory(),
+              file -> {
+                if (!file.toAbsolutePath().startsWith(snapshots)) {
+                  // The warehouse file itself: another process may change it after this query.
+                  return sandbox(context, tmp, file);
+                }
+                shared[0] = key(context, tmp, file);
+                return acquire(context, shared[0]);
+              });
     }
+    SandboxKey key = shared[0];
     return new DuckDbWarehouseReader(
-        opened.value(), opened.snapshotTime(), context.timeout(), context.maxBytes());
+        opened.value(),
+        opened.snapshotTime(),
+        context.timeout(),
+        context.maxBytes(),
+        key == null ? () -> {} : () -> release(key));
+  }
+
+  private static SandboxKey key(ReaderContext context, Path tmp, Path file) {
+    return new SandboxKey(
+        file.toAbsolutePath().normalize(),
+        tmp,
+        context.options().getOrDefault("memory-limit", DEFAULT_MEMORY),
+        context.options().getOrDefault("threads", Integer.toString(DEFAULT_THREADS)),
+        context.readableFolders().stream().map(f -> f.toAbsolutePath().normalize()).toList());
+  }
+
+  /**
+   * A connection to the shared sandbox over {@code key}'s snapshot, made when missing; retires the
+   * sandboxes over other snapshots with the same settings (the newest snapshot is the one read).
+   */
+  private static Connection acquire(ReaderContext context, SandboxKey key) throws SQLException {
+    synchronized (SHARED) {
+      SharedSandbox sandbox = SHARED.get(key);
+      if (sandbox == null) {
+        sandbox = new SharedSandbox(sandbox(context, key.tmp(), key.file()));
+        SHARED.put(key, sandbox);
+        for (var other = SHARED.entrySet().iterator(); other.hasNext(); ) {
+          Map.Entry<SandboxKey, SharedSandbox> entry = other.next();
+          if (entry.getKey() != key && entry.getKey().sameSettings(key)) {
+            entry.getValue().retired = true;
+            if (entry.getValue().readers == 0) {
+              other.remove();
+              closeQuietly(entry.getValue().instance);
+            }
+          }
+        }
+      }
+      Connection connection = ((DuckDBConnection) sandbox.instance).duplicate();
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("USE " + CATALOG);
+      } catch (SQLException e) {
+        connection.close();
+        throw e;
+      }
+      sandbox.readers++;
+      return connection;
+    }
+  }
+
+  /** How many shared sandboxes are open (for tests). */
+  static int sharedSandboxes() {
+    synchronized (SHARED) {
+      return SHARED.size();
+    }
+  }
+
+  private static void release(SandboxKey key) {
+    synchronized (SHARED) {
+      SharedSandbox sandbox = SHARED.get(key);
+      if (sandbox == null || --sandbox.readers > 0) {
+        return;
+      }
+      if (sandbox.retired) {
+        SHARED.remove(key);
+        closeQuietly(sandbox.instance);
+        return;
+      }
+      // Idle: closed unless a reader comes within IDLE_SECONDS (a process that stopped reading
+      // this project, e.g. a test or a closed session, keeps no instance open).
+      long idleSince = ++sandbox.releases;
+      TIMER.schedule(
+          () -> {
+            synchronized (SHARED) {
+              if (SHARED.get(key) == sandbox
+                  && sandbox.readers == 0
+                  && sandbox.releases == idleSince) {
+                SHARED.remove(key);
+                closeQuietly(sandbox.instance);
+              }
+            }
+          },
+          IDLE_SECONDS,
+          TimeUnit.SECONDS);
+    }
+  }
+
+  private static void closeQuietly(Connection instance) {
+    try {
+      instance.close();
+    } catch (SQLException e) {
+      // Closing an idle in-memory instance over a read-only file loses nothing.
+    }
   }
 
   private static Connection sandbox(ReaderContext context, Path tmp, Path file)
@@ -159,6 +308,8 @@ final class DuckDbWarehouseReader implements WarehouseReader {
         connection.close();
       } catch (SQLException e) {
         throw SluiceException.external("Cannot close the warehouse reader", e);
+      } finally {
+        release.run();
       }
     }
   }

@@ -104,6 +104,42 @@ class DuckDbWarehouseReaderTest {
   }
 
   @Test
+  void readersOfOneSnapshotShareASandboxThatClosesAfterANewerOneIsReadAndItsLastReaderIsGone() {
+    writer.publishSnapshot();
+    int before = DuckDbWarehouseReader.sharedSandboxes();
+    WarehouseReader first = reader(Duration.ZERO, 0);
+    WarehouseReader second = reader(Duration.ZERO, 0);
+    assertThat(DuckDbWarehouseReader.sharedSandboxes()).isEqualTo(before + 1);
+    assertThat(rows(first, "SELECT total FROM revenue")).containsExactly(List.of(42));
+    assertThat(rows(second, "SELECT id FROM lake.orders")).containsExactly(List.of(7L));
+    // A query's failure or timeout leaves the shared sandbox as it was for the others.
+    assertThatThrownBy(() -> rows(first, "SELECT * FROM read_text('/etc/passwd')"))
+        .isInstanceOf(SluiceException.class);
+    assertThatThrownBy(() -> rows(second, "SET enable_external_access = true"))
+        .isInstanceOf(SluiceException.class);
+    second.close();
+    writer.materialize(
+        new ModelRequest(
+            "later",
+            "SELECT 2 AS y",
+            ModelRequest.Materialization.TABLE,
+            List.of(),
+            false,
+            "model:later",
+            "{}"));
+    writer.publishSnapshot();
+    try (WarehouseReader newer = reader(Duration.ZERO, 0)) {
+      assertThat(rows(newer, "SELECT y FROM later")).containsExactly(List.of(2));
+      // The older sandbox serves its last reader on, over the snapshot it began with.
+      assertThat(DuckDbWarehouseReader.sharedSandboxes()).isEqualTo(before + 2);
+      assertThatThrownBy(() -> rows(first, "SELECT * FROM later"))
+          .hasMessageContaining("later does not exist");
+      first.close();
+      assertThat(DuckDbWarehouseReader.sharedSandboxes()).isEqualTo(before + 1);
+    }
+  }
+
+  @Test
   void readsTheNewestSnapshotAndSaysSoWhileThisProcessHasUnpublishedWrites() {
     writer.publishSnapshot();
     writer.materialize(
