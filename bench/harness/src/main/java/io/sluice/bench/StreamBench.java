@@ -331,8 +331,8 @@ public final class StreamBench {
   }
 
   /**
-   * The rest of ~300-byte clickstream events after their id, made once: the clients share the two
-   * cores with the server, so generating events must cost next to nothing.
+   * The rest of ~300-byte clickstream events after their id and time, made once: the clients share
+   * the two cores with the server, so generating events must cost next to nothing.
    */
   private static final String[] BODIES = bodies(4096);
 
@@ -343,14 +343,7 @@ public final class StreamBench {
     String[] bodies = new String[count];
     for (int i = 0; i < count; i++) {
       bodies[i] =
-          "\"ts\":\"2026-11-24T"
-              + String.format(
-                  Locale.ROOT,
-                  "%02d:%02d:%02d",
-                  random.nextInt(24),
-                  random.nextInt(60),
-                  random.nextInt(60))
-              + "Z\",\"user_id\":\"u"
+          "\"user_id\":\"u"
               + random.nextInt(1_000_000)
               + "\",\"type\":\""
               + types[random.nextInt(types.length)]
@@ -367,13 +360,28 @@ public final class StreamBench {
     return bodies;
   }
 
-  /** A ~300-byte clickstream event with this id (and sequence number, when not negative). */
-  private static String event(SplittableRandom random, String id, long seq) {
+  /**
+   * The time field of the events of a request made now: a real-time clickstream's events carry
+   * the time they happened, seconds before they are pushed, so a batch falls into one or two hour
+   * partitions (events spread over a whole day would make every micro-batch write a file into each
+   * of 24 partitions, which is a backfill's shape, not a stream's).
+   */
+  private static String timeField() {
+    return "\"ts\":\""
+        + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+        + "\",";
+  }
+
+  /**
+   * A ~300-byte clickstream event with this id (and sequence number, when not negative) and time
+   * field ({@link #timeField}).
+   */
+  private static String event(SplittableRandom random, String id, long seq, String time) {
     StringBuilder event = new StringBuilder(320).append("{\"id\":\"").append(id).append("\",");
     if (seq >= 0) {
       event.append("\"seq\":").append(seq).append(',');
     }
-    return event.append(BODIES[random.nextInt(BODIES.length)]).toString();
+    return event.append(time).append(BODIES[random.nextInt(BODIES.length)]).toString();
   }
 
   /** What the clients pushed. */
@@ -410,12 +418,13 @@ public final class StreamBench {
                   while (!stop.get()) {
                     List<String> events = new ArrayList<>(perRequest);
                     long seq = probes == null ? -1 : probes.getAndIncrement();
+                    String time = timeField();
                     long size = 0;
                     for (int i = 0; i < perRequest; i++) {
                       String e =
                           i == 0 && seq >= 0
-                              ? event(random, "probe-" + seq, seq)
-                              : event(random, "c" + client + "-" + n++, -1);
+                              ? event(random, "probe-" + seq, seq, time)
+                              : event(random, "c" + client + "-" + n++, -1, time);
                       size += e.length();
                       events.add(e);
                     }
@@ -576,7 +585,7 @@ public final class StreamBench {
     try (Server server = new Server(dir)) {
       // One record first, so that the lake table and its view exist before the clock starts.
       try (SluiceClient http = SluiceClient.builder(server.uri).build()) {
-        http.push("events", List.of(event(new SplittableRandom(1), "warm-up", -1)));
+        http.push("events", List.of(event(new SplittableRandom(1), "warm-up", -1, timeField())));
       }
       awaitLakeView(server);
       Map<Long, Long> acked = new ConcurrentHashMap<>();
