@@ -274,6 +274,8 @@ final class StreamConnector implements SourceConnector {
    */
   private Pass read(Split split) {
     Range range = range(split);
+    // The log first: only the process that holds it clears the copies a crashed one left.
+    log.get();
     NdjsonRecords observer = new NdjsonRecords();
     NdjsonCopy copy = jsonPathsAreKeys ? NdjsonCopy.create(newCopy(range)) : null;
     try {

@@ -2,6 +2,7 @@ package io.sluice.connect.stream;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.api.Plugins;
 import io.sluice.api.log.IngestLog;
@@ -263,6 +264,32 @@ class StreamConnectorTest {
 
     assertThat(connector.nativeFormat(split)).isPresent();
     assertThat(stale).doesNotExist();
+  }
+
+  @Test
+  void aProcessThatCannotOpenTheLogLeavesTheCopiesOfTheOneThatHoldsIt() throws Exception {
+    Path tmp = Files.createDirectories(dir.resolve("other-state").resolve("tmp"));
+    Path live = Files.writeString(tmp.resolve("partition-0@0-1.ndjson"), "{}\n");
+    SourceConnector connector =
+        new StreamConnectorFactory()
+            .create(
+                new SourceContext(
+                    "clicks",
+                    dir,
+                    Map.of("max-batch-records", 1000),
+                    List.of(new SourceField("id", "id")),
+                    RecordTransform.IDENTITY,
+                    () -> {
+                      throw new IllegalStateException("another process has the log open");
+                    },
+                    Map.of(),
+                    dir.resolve("sources/clicks.yaml"),
+                    dir.resolve("other-state")));
+
+    assertThatThrownBy(
+            () -> connector.nativeFormat(new Split("partition-0", "1", "stream:clicks/0@0..1", 0)))
+        .hasMessageContaining("another process");
+    assertThat(live).exists();
   }
 
   @Test
