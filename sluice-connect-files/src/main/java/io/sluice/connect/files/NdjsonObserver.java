@@ -88,6 +88,14 @@ final class NdjsonObserver {
     }
   }
 
+  /**
+   * Observes one record that is not a line of its own (it spans lines, or holds bytes the engine's
+   * line reader refuses) as {@link JsonSchemaScanner#record} does, into the same fields.
+   */
+  void record(String text) {
+    fallback.record(text, kinds);
+  }
+
   /** The fields seen so far, in the order first seen. */
   List<ObservedField> fields() {
     return kinds.fields();

@@ -107,6 +107,42 @@ final class NdjsonPrescan {
     return true;
   }
 
+  /**
+   * Whether {@code bytes[from, to)}, one record, may stand as one line of a file the engine reads
+   * itself, lines numbered as the records: it starts with <code>{</code>, is valid UTF-8 and holds
+   * no control byte but tab (so no LF, and no CR), and is at most {@link #MAX_LINE} bytes.
+   */
+  static boolean isOneLine(byte[] bytes, int from, int to) {
+    if (to - from > MAX_LINE || from >= to || bytes[from] != '{') {
+      return false;
+    }
+    int i = from;
+    while (i < to) {
+      if (i + 8 <= to) {
+        long word = (long) LONGS.get(bytes, i);
+        long flags = ((word - SPACES) & ~word | word) & HIGH_BITS;
+        if (flags == 0) {
+          i += 8;
+          continue;
+        }
+        i += Long.numberOfTrailingZeros(flags) >>> 3;
+      }
+      byte c = bytes[i];
+      if (c >= 0x20 || c == '\t') {
+        i++;
+      } else if (c < 0) {
+        int length = Utf8.sequenceLength(bytes, i, to);
+        if (length < 0) {
+          return false;
+        }
+        i += length;
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private boolean rejected() {
     readable = false;
     return false;

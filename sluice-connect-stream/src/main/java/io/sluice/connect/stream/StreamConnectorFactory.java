@@ -26,7 +26,14 @@ public final class StreamConnectorFactory implements ConnectorFactory {
 
   private static final ConnectorCapabilities CAPABILITIES =
       new ConnectorCapabilities(
-          PositionKind.OFFSET, Delivery.EXACTLY_ONCE, Set.of(), true, true, false, false, true);
+          PositionKind.OFFSET,
+          Delivery.EXACTLY_ONCE,
+          Set.of("ndjson"),
+          true,
+          true,
+          false,
+          false,
+          true);
 
   @Override
   public String name() {

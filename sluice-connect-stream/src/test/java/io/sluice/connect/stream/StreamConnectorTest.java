@@ -2,11 +2,13 @@ package io.sluice.connect.stream;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.api.Plugins;
 import io.sluice.api.log.IngestLog;
 import io.sluice.api.log.IngestLogFactory;
 import io.sluice.api.log.IngestLogSettings;
+import io.sluice.api.source.NativeFormat;
 import io.sluice.api.source.ObservedField;
 import io.sluice.api.source.RecordTransform;
 import io.sluice.api.source.SourceConnector;
@@ -15,6 +17,7 @@ import io.sluice.api.source.SourceField;
 import io.sluice.api.source.Split;
 import io.sluice.api.source.SplitPlan;
 import io.sluice.core.testing.CollectingSink;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -203,5 +206,139 @@ class StreamConnectorTest {
     SourceConnector connector = connector(functions, 1000);
 
     assertThat(connector.observe(connector.plan(Map.of()).splits().get(0))).isEmpty();
+  }
+
+  @Test
+  void handsTheEngineTheRecordsByteForByteOnePerLineNumberedFromTheirFirstOffset()
+      throws Exception {
+    append(0, "{\"id\":1}", "{\"id\":2}");
+    SourceConnector connector = connector(RecordTransform.IDENTITY, 1000);
+    connector.committed(Map.of());
+    connector.plan(Map.of());
+    append(0, "{\"id\":3,\"device\":{\"os\":\"é\"}}", "{ \"id\" :\t4 }");
+    Split split = connector.plan(Map.of("partition-0", "2")).splits().get(0);
+
+    assertThat(connector.observe(split))
+        .contains(
+            List.of(new ObservedField("id", "integer"), new ObservedField("device.os", "string")));
+    NativeFormat format = connector.nativeFormat(split).orElseThrow();
+
+    assertThat(format.format()).isEqualTo("ndjson");
+    assertThat(format.firstPosition()).isEqualTo(2);
+    Path copy = Path.of(format.path(split));
+    assertThat(copy).startsWith(dir.resolve("state").resolve("tmp"));
+    assertThat(Files.readAllBytes(copy))
+        .isEqualTo("{\"id\":3,\"device\":{\"os\":\"é\"}}\n{ \"id\" :\t4 }\n".getBytes(UTF_8));
+    assertThat(connector.nativeFormat(split)).contains(format);
+
+    connector.committed(Map.of("partition-0", "4"));
+    assertThat(copy).doesNotExist();
+  }
+
+  @Test
+  void deletesItsCopiesAtTheNextPlanAndWhenClosed() {
+    append(0, "{\"id\":1}");
+    append(1, "{\"id\":2}");
+    SourceConnector connector = connector(RecordTransform.IDENTITY, 1000);
+    List<Split> splits = connector.plan(Map.of()).splits();
+    Path first = Path.of(connector.nativeFormat(splits.get(0)).orElseThrow().path(splits.get(0)));
+    Path second = Path.of(connector.nativeFormat(splits.get(1)).orElseThrow().path(splits.get(1)));
+
+    connector.plan(Map.of());
+    assertThat(first).doesNotExist();
+    assertThat(second).doesNotExist();
+
+    Split again = connector.plan(Map.of()).splits().get(0);
+    Path third = Path.of(connector.nativeFormat(again).orElseThrow().path(again));
+    connector.close();
+    assertThat(third).doesNotExist();
+  }
+
+  @Test
+  void aCrashedProcesssCopiesGoWithTheFirstCopyOfTheNext() throws Exception {
+    Path tmp = Files.createDirectories(dir.resolve("state").resolve("tmp"));
+    Path stale = Files.writeString(tmp.resolve("partition-0@0-123.ndjson"), "{}\n");
+    append(0, "{\"id\":1}");
+    SourceConnector connector = connector(RecordTransform.IDENTITY, 1000);
+    Split split = connector.plan(Map.of()).splits().get(0);
+
+    assertThat(connector.nativeFormat(split)).isPresent();
+    assertThat(stale).doesNotExist();
+  }
+
+  @Test
+  void aProcessThatCannotOpenTheLogLeavesTheCopiesOfTheOneThatHoldsIt() throws Exception {
+    Path tmp = Files.createDirectories(dir.resolve("other-state").resolve("tmp"));
+    Path live = Files.writeString(tmp.resolve("partition-0@0-1.ndjson"), "{}\n");
+    SourceConnector connector =
+        new StreamConnectorFactory()
+            .create(
+                new SourceContext(
+                    "clicks",
+                    dir,
+                    Map.of("max-batch-records", 1000),
+                    List.of(new SourceField("id", "id")),
+                    RecordTransform.IDENTITY,
+                    () -> {
+                      throw new IllegalStateException("another process has the log open");
+                    },
+                    Map.of(),
+                    dir.resolve("sources/clicks.yaml"),
+                    dir.resolve("other-state")));
+
+    assertThatThrownBy(
+            () -> connector.nativeFormat(new Split("partition-0", "1", "stream:clicks/0@0..1", 0)))
+        .hasMessageContaining("another process");
+    assertThat(live).exists();
+  }
+
+  @Test
+  void readsASplitRecordByRecordWhenARecordSpansLinesAndObservesItAllTheSame() {
+    append(0, "{\"id\":1}", "{\"id\":\n\"two\"}", "{\"id\":3}");
+    SourceConnector connector = connector(RecordTransform.IDENTITY, 1000);
+    Split split = connector.plan(Map.of()).splits().get(0);
+
+    assertThat(connector.observe(split)).contains(List.of(new ObservedField("id", "mixed")));
+    assertThat(connector.nativeFormat(split)).isEmpty();
+    assertThat(dir.resolve("state").resolve("tmp")).isEmptyDirectory();
+    CollectingSink sink = new CollectingSink();
+    connector.read(split, sink);
+    assertThat(sink.positions()).containsExactly(0L, 1L, 2L);
+  }
+
+  @Test
+  void readsRecordByRecordWithRecordFunctionsOrFieldsThatAreNotPlainKeys() {
+    append(0, "{\"id\":1}");
+    RecordTransform functions =
+        new RecordTransform() {
+          @Override
+          public Result apply(String json) {
+            return new Keep(json);
+          }
+
+          @Override
+          public boolean isIdentity() {
+            return false;
+          }
+        };
+    SourceConnector withFunctions = connector(functions, 1000);
+    assertThat(withFunctions.nativeFormat(withFunctions.plan(Map.of()).splits().get(0))).isEmpty();
+
+    SourceConnector indexed =
+        new StreamConnectorFactory()
+            .create(
+                new SourceContext(
+                    "clicks",
+                    dir,
+                    Map.of("max-batch-records", 1000),
+                    List.of(new SourceField("first", "tags.0")),
+                    RecordTransform.IDENTITY,
+                    () -> log,
+                    Map.of(),
+                    dir.resolve("sources/clicks.yaml"),
+                    dir.resolve("state")));
+    Split split = indexed.plan(Map.of()).splits().get(0);
+    assertThat(indexed.nativeFormat(split)).isEmpty();
+    assertThat(indexed.observe(split)).contains(List.of(new ObservedField("id", "integer")));
   }
 }

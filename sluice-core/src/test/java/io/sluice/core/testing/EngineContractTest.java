@@ -16,6 +16,7 @@ import io.sluice.api.engine.TableTarget;
 import io.sluice.api.lake.DataFile;
 import io.sluice.api.lake.LakeColumn;
 import io.sluice.api.lake.PartitionField;
+import io.sluice.api.source.NativeFormat;
 import io.sluice.api.source.RecordSink;
 import io.sluice.api.source.Split;
 import io.sluice.api.type.DataType;
@@ -229,6 +230,111 @@ public abstract class EngineContractTest {
             target(rawColumns(compiled), List.of()),
             target(cleanColumns(source), partitioning),
             target(quarantineColumns(), List.of())));
+  }
+
+  /** Ingests splits the engine reads itself as NDJSON; none is pushed. */
+  private IngestResult ingestNative(
+      SourceDef source, String batch, List<SourceInput.SplitInput> splits) {
+    CompiledSource compiled = new RuleCompiler(engine.dialect()).compile(source);
+    return engine.ingest(
+        new IngestRequest(
+            source.name(),
+            batch,
+            compiled.fieldNames(),
+            new SourceInput(
+                splits,
+                (split, sink) -> {
+                  throw new AssertionError("split " + split.key() + " was to be read natively");
+                }),
+            compiled.columns(),
+            compiled.rules(),
+            List.of(),
+            target(rawColumns(compiled), List.of()),
+            target(cleanColumns(source), List.of()),
+            target(quarantineColumns(), List.of())));
+  }
+
+  private static String order(String id, String status) {
+    return "{\"id\":\""
+        + id
+        + "\",\"ts\":\"2026-11-01T10:00:00Z\",\"amount\":\"1.50\","
+        + "\"status\":\""
+        + status
+        + "\"}";
+  }
+
+  @Test
+  void readsNdjsonFromItsPathNumberingLinesFromTheFirstPosition() throws java.io.IOException {
+    SourceDef source = orders(ORDER_COLUMNS, Optional.empty());
+    // A connector's copy of log records 100..104: the location names the records, not the file.
+    Path copy = temp.resolve("copy.ndjson");
+    java.nio.file.Files.writeString(
+        copy,
+        String.join(
+            "\n", order("1", "paid"), order("2", "lost"), "{\"id\":", order("3", "shipped"), ""));
+    Split stream = new Split("partition-0", "104", "stream:orders/0@100..104", 0);
+    Path file = temp.resolve("orders-2.ndjson");
+    java.nio.file.Files.writeString(file, "\n" + order("4", "paid") + "\n");
+    Split plain = new Split("data/orders-2.ndjson", "p", file.toString(), 0);
+
+    IngestResult result =
+        ingestNative(
+            source,
+            "b-1",
+            List.of(
+                new SourceInput.SplitInput(
+                    stream,
+                    Optional.of(
+                        new NativeFormat(
+                            "ndjson",
+                            Map.of(
+                                NativeFormat.PATH,
+                                copy.toString(),
+                                NativeFormat.FIRST_POSITION,
+                                "100")))),
+                new SourceInput.SplitInput(
+                    plain, Optional.of(new NativeFormat("ndjson", Map.of())))));
+
+    assertThat(result.rowsRead()).isEqualTo(5);
+    assertThat(
+            read(
+                cleanColumns(source),
+                result.clean(),
+                "SELECT id, _file, _line FROM $x ORDER BY id"))
+        .containsExactly(
+            List.of(1L, "partition-0", 100L),
+            List.of(3L, "partition-0", 103L),
+            List.of(4L, "data/orders-2.ndjson", 2L));
+    assertThat(
+            read(
+                quarantineColumns(),
+                result.quarantine(),
+                "SELECT _file, _line, _record, _rules FROM $x ORDER BY _line"))
+        .containsExactly(
+            List.of("partition-0", 101L, order("2", "lost"), "accepted_values"),
+            List.of("partition-0", 102L, "{\"id\":", "parse"));
+  }
+
+  @Test
+  void refusesANativeOptionItDoesNotHonour() throws java.io.IOException {
+    SourceDef source = orders(ORDER_COLUMNS, Optional.empty());
+    Path file = temp.resolve("orders-1.ndjson");
+    java.nio.file.Files.writeString(file, order("1", "paid") + "\n");
+    Split split = new Split("data/orders-1.ndjson", "p", file.toString(), 0);
+
+    assertThatThrownBy(
+            () ->
+                ingestNative(
+                    source,
+                    "b-1",
+                    List.of(
+                        new SourceInput.SplitInput(
+                            split,
+                            Optional.of(
+                                new NativeFormat(
+                                    "ndjson", Map.of("sluice.no-such-option", "x")))))))
+        .isInstanceOf(SluiceException.class)
+        .hasMessageContaining("sluice.no-such-option");
   }
 
   private List<List<Object>> read(List<LakeColumn> columns, List<DataFile> files, String sql) {

@@ -352,7 +352,7 @@ final class DuckDbEngine implements Engine {
     try {
       StepMeter stageMeter = StepMeter.start();
       createStage(stage, request.fields());
-      Map<Integer, Path> copies = load(stageName, stage, lines, request);
+      Map<Integer, LineCopy> copies = load(stageName, stage, lines, request);
       String fileOf =
           splitKeys(request.input().splits().stream().map(SourceInput.SplitInput::split).toList());
       String staged = stageName + "_v";
@@ -624,9 +624,11 @@ final class DuckDbEngine implements Engine {
    * Stages the batch: records a connector reads go to the {@code stage} table, natively read
    * Parquet files too, and natively read NDJSON files are copied line for line, in order, to one
    * Parquet file each in {@code lines} ({@link #ndjsonCopy}).
+   *
+   * @return the Parquet copy of each natively read NDJSON split, by the split's index
    */
-  private Map<Integer, Path> load(String stageName, String stage, Path lines, IngestRequest request)
-      throws SQLException {
+  private Map<Integer, LineCopy> load(
+      String stageName, String stage, Path lines, IngestRequest request) throws SQLException {
     List<SourceInput.SplitInput> splits = request.input().splits();
     long start = System.nanoTime();
     try (DuckDBAppender appender = connection.createAppender(SCRATCH, "main", stageName)) {
@@ -652,16 +654,18 @@ final class DuckDbEngine implements Engine {
     }
     List<String> parquet = new ArrayList<>();
     Map<Integer, String> ndjson = new LinkedHashMap<>();
-    Map<Integer, Path> copies = new LinkedHashMap<>();
+    Map<Integer, LineCopy> copies = new LinkedHashMap<>();
     for (int i = 0; i < splits.size(); i++) {
       SourceInput.SplitInput input = splits.get(i);
       if (readsNatively(input)) {
         NativeFormat format = input.nativeFormat().orElseThrow();
         if (format.format().equals("parquet")) {
+          format.requireOnly("duckdb", PARQUET_OPTIONS);
           parquet.add(parquetInsert(stage, i, input.split(), request.fields(), format.options()));
         } else {
-          ndjson.put(i, input.split().location());
-          copies.put(i, lines.resolve(i + ".parquet"));
+          format.requireOnly("duckdb", NDJSON_OPTIONS);
+          ndjson.put(i, format.path(input.split()));
+          copies.put(i, new LineCopy(lines.resolve(i + ".parquet"), format.firstPosition()));
         }
       }
     }
@@ -734,6 +738,20 @@ final class DuckDbEngine implements Engine {
     }
   }
 
+  /** The {@link NativeFormat} options this engine honours for {@code parquet}. */
+  private static final Set<String> PARQUET_OPTIONS =
+      Set.of(NativeFormat.REJECT_RULE, NativeFormat.REJECT_REASON);
+
+  /** The {@link NativeFormat} options this engine honours for {@code ndjson}. */
+  private static final Set<String> NDJSON_OPTIONS =
+      Set.of(NativeFormat.PATH, NativeFormat.FIRST_POSITION);
+
+  /**
+   * The Parquet copy of a natively read NDJSON split's lines, and the position of its first line (a
+   * line's position is {@code firstPosition} plus its row number in the copy).
+   */
+  private record LineCopy(Path file, long firstPosition) {}
+
   private static boolean readsNatively(SourceInput.SplitInput input) {
     return input
         .nativeFormat()
@@ -802,15 +820,19 @@ final class DuckDbEngine implements Engine {
   /**
    * The staged batch as the later steps read it: one row per record with an id ({@code _row}),
    * split, file, line, text, failure to read, operation and field values. Natively read NDJSON
-   * lines come from their Parquet copies: the line number is the row's position in its copy (blank
-   * lines count, then drop out), and the fields come from one JSON parse of the line (TRY turns a
-   * syntax error into NULL; a valid line is an object exactly when it starts with a brace, so
-   * json_type runs only for the rare valid non-objects). A second view, {@code <staged>_text},
-   * holds the same rows with only their id, split, file, line and text, for the counts, the raw and
-   * the quarantine writes, which need no parse.
+   * lines come from their Parquet copies: the line number is the row's position in its copy plus
+   * the split's first position (blank lines count, then drop out), and the fields come from one
+   * JSON parse of the line (TRY turns a syntax error into NULL; a valid line is an object exactly
+   * when it starts with a brace, so json_type runs only for the rare valid non-objects). A second
+   * view, {@code <staged>_text}, holds the same rows with only their id, split, file, line and
+   * text, for the counts, the raw and the quarantine writes, which need no parse.
    */
   private void createStaged(
-      String stage, String staged, String fileOf, List<String> fields, Map<Integer, Path> copies)
+      String stage,
+      String staged,
+      String fileOf,
+      List<String> fields,
+      Map<Integer, LineCopy> copies)
       throws SQLException {
     String values = fields.stream().map(f -> ", " + dialect.quote("s$" + f)).collect(joining());
     List<String> parts = new ArrayList<>();
@@ -835,13 +857,25 @@ final class DuckDbEngine implements Engine {
                                   .collect(joining())))
               .collect(joining(", "));
       String files =
-          copies.values().stream().map(f -> dialect.literal(f.toString())).collect(joining(", "));
+          copies.values().stream()
+              .map(f -> dialect.literal(f.file().toString()))
+              .collect(joining(", "));
+      // Each row's copy, as its index in the list of copies: its split and first position.
+      String copyOf = "list_position([" + files + "], filename)";
       String splitOf =
           "["
               + copies.keySet().stream().map(String::valueOf).collect(joining(", "))
-              + "][list_position(["
-              + files
-              + "], filename)]";
+              + "]["
+              + copyOf
+              + "]";
+      String lineOf =
+          "file_row_number + ["
+              + copies.values().stream()
+                  .map(c -> c.firstPosition() + "::BIGINT")
+                  .collect(joining(", "))
+              + "]["
+              + copyOf
+              + "]";
       StringBuilder lines =
           new StringBuilder(
               "SELECT _row, _split, _line, _record, CASE WHEN _v IS NULL THEN 'not valid JSON'"
@@ -858,7 +892,7 @@ final class DuckDbEngine implements Engine {
       // Row ids of the stage table stay below 2^40; a copy's rows are numbered above them.
       lines
           .append(" FROM (SELECT (_split + 1) * 1099511627776 + file_row_number AS _row, _split,")
-          .append(" file_row_number + 1 AS _line, line AS _record,")
+          .append(" _line, line AS _record,")
           // ltrim copies the line: only for the rare line that starts with a blank.
           .append(" starts_with(line, '{') OR (ascii(line) IN (9, 32)")
           .append(" AND starts_with(ltrim(line, ' \t'), '{')) AS _object,")
@@ -866,16 +900,20 @@ final class DuckDbEngine implements Engine {
           .append(fields.isEmpty() ? "'$'" : paths)
           .append("])) AS _v FROM (SELECT ")
           .append(splitOf)
-          .append(" AS _split, file_row_number, line FROM read_parquet([")
+          .append(" AS _split, ")
+          .append(lineOf)
+          .append(" AS _line, file_row_number, line FROM read_parquet([")
           .append(files)
           .append("], filename = true, file_row_number = true))")
           .append(" WHERE line IS NOT NULL)");
       parts.add(lines.toString());
       texts.add(
           "SELECT (_split + 1) * 1099511627776 + file_row_number AS _row, _split,"
-              + " file_row_number + 1 AS _line, line AS _record FROM (SELECT "
+              + " _line, line AS _record FROM (SELECT "
               + splitOf
-              + " AS _split, file_row_number, line FROM read_parquet(["
+              + " AS _split, "
+              + lineOf
+              + " AS _line, file_row_number, line FROM read_parquet(["
               + files
               + "], filename = true, file_row_number = true))"
               + " WHERE line IS NOT NULL");

@@ -3,6 +3,7 @@ package io.sluice.engine.spark;
 import io.sluice.api.SluiceException;
 import io.sluice.api.engine.IngestRequest;
 import io.sluice.api.engine.SourceInput;
+import io.sluice.api.source.NativeFormat;
 import io.sluice.api.source.RecordSink;
 import java.io.IOException;
 import java.io.Serializable;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
@@ -80,7 +82,10 @@ final class SparkStaging {
     for (int i = 0; i < splits.size(); i++) {
       SourceInput.SplitInput input = splits.get(i);
       if (readsNatively(input)) {
-        chunks.add(new NdjsonChunk(i, input.split().location(), 0, length(conf, input), 0));
+        NativeFormat format = input.nativeFormat().orElseThrow();
+        format.requireOnly("spark", NDJSON_OPTIONS);
+        String path = format.path(input.split());
+        chunks.add(new NdjsonChunk(i, path, 0, length(conf, path), 0, format.firstPosition()));
       } else if (input.nativeFormat().filter(f -> f.format().equals("parquet")).isPresent()) {
         // The files connector only offers Parquet natively; Spark's own Parquet staging (with
         // DuckDB's _record text) is not built.
@@ -111,24 +116,29 @@ final class SparkStaging {
    */
   record Staged(Dataset<Row> rows, long bytes) {}
 
+  /** The {@link NativeFormat} options this engine honours for {@code ndjson}. */
+  private static final Set<String> NDJSON_OPTIONS =
+      Set.of(NativeFormat.PATH, NativeFormat.FIRST_POSITION);
+
   private static boolean readsNatively(SourceInput.SplitInput input) {
     return input.nativeFormat().map(f -> f.format().equals("ndjson")).orElse(false);
   }
 
-  private static long length(Configuration conf, SourceInput.SplitInput input) {
-    Path path = new Path(input.split().location());
+  private static long length(Configuration conf, String location) {
+    Path path = new Path(location);
     try {
       return path.getFileSystem(conf).getFileStatus(path).getLen();
     } catch (IOException e) {
-      throw SluiceException.external("Cannot read " + input.split().location(), e);
+      throw SluiceException.external("Cannot read " + location, e);
     }
   }
 
   /**
    * Reads NDJSON files as the DuckDB engine does, in ranges of bytes read in parallel: lines split
-   * at LF and numbered from 1 in their file (blank lines counted, then dropped), each parsed once
-   * ({@link NdjsonLineParser}). A first, cheap job counts the LFs of every range but the last of
-   * each file, so that each range knows the number of its first line.
+   * at LF and numbered from their split's first position (1 unless {@link
+   * NativeFormat#FIRST_POSITION} says otherwise; blank lines counted, then dropped), each parsed
+   * once ({@link NdjsonLineParser}). A first, cheap job counts the LFs of every range but the last
+   * of each file, so that each range knows the number of its first line.
    */
   private static Dataset<Row> ndjson(
       SparkSession spark, List<NdjsonChunk> files, StructType schema, List<String> fields) {
@@ -147,7 +157,8 @@ final class SparkStaging {
                 file.location(),
                 file.end() * k / pieces,
                 file.end() * (k + 1) / pieces,
-                0);
+                0,
+                file.firstPosition());
         chunks.add(chunk);
         if (k < pieces - 1) {
           counted.add(chunk);
@@ -192,11 +203,13 @@ final class SparkStaging {
    * @param start the first byte
    * @param end the byte after the range
    * @param newlinesBefore the number of LFs in the file before {@code start}
+   * @param firstPosition the position of the file's first line
    */
-  record NdjsonChunk(int split, String location, long start, long end, long newlinesBefore)
+  record NdjsonChunk(
+      int split, String location, long start, long end, long newlinesBefore, long firstPosition)
       implements Serializable {
     NdjsonChunk withNewlinesBefore(long count) {
-      return new NdjsonChunk(split, location, start, end, count);
+      return new NdjsonChunk(split, location, start, end, count, firstPosition);
     }
 
     long countNewlines(Configuration conf) throws IOException {
@@ -264,7 +277,7 @@ final class SparkStaging {
     private Row row() {
       Object[] values = new Object[width];
       values[0] = chunk.split();
-      values[1] = lines.number();
+      values[1] = lines.number() - 1 + chunk.firstPosition();
       values[2] = new String(lines.bytes(), lines.offset(), lines.length(), StandardCharsets.UTF_8);
       values[3] = parser.parse(lines.bytes(), lines.offset(), lines.length(), values, 5);
       values[width - 1] = 0;
