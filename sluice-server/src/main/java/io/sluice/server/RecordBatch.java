@@ -118,6 +118,11 @@ final class RecordBatch {
   private void record(byte[] body, int from, int to, long line) throws HttpError {
     int index = nextIndex();
     checkSize(index, to - from);
+    if (JsonScan.skipObject(body, from, to) == to) {
+      accept(index, body, from, to);
+      return;
+    }
+    // Not plainly valid: Jackson's verdict (and its message) stands.
     int bad = Utf8.firstInvalid(body, from, to);
     if (bad >= 0) {
       rejected.add(
@@ -154,6 +159,11 @@ final class RecordBatch {
 
   private void readJson(byte[] body, int length) throws HttpError {
     int start = skipByteOrderMark(body, length);
+    if (readJsonQuickly(body, start, length)) {
+      return;
+    }
+    accepted.clear();
+    count = 0;
     int bad = Utf8.firstInvalid(body, start, length);
     if (bad >= 0) {
       throw new HttpError(400, "the body is not valid UTF-8 (at byte " + (bad + 1) + ")");
@@ -199,6 +209,53 @@ final class RecordBatch {
     } catch (IOException e) {
       throw new IllegalStateException("reading from memory failed", e);
     }
+  }
+
+  /**
+   * Reads a JSON body in one pass with {@link JsonScan}; false, having maybe accepted some records,
+   * when the body is anything but a valid array of valid objects (or one object) within the limits:
+   * Jackson then reads it again to say what is wrong, or to take what the quick pass leaves to it.
+   */
+  private boolean readJsonQuickly(byte[] body, int start, int length) {
+    int i = JsonScan.space(body, start, length);
+    if (i < length && body[i] == '{') {
+      int end = JsonScan.skipObject(body, i, length);
+      if (end < 0 || JsonScan.space(body, end, length) != length || !fits(end - i)) {
+        return false;
+      }
+      accept(count++, body, i, end);
+      return true;
+    }
+    if (i >= length || body[i] != '[') {
+      return false;
+    }
+    i = JsonScan.space(body, i + 1, length);
+    if (i < length && body[i] == ']') {
+      return false; // no records: Jackson's pass answers it
+    }
+    while (true) {
+      int end = JsonScan.skipObject(body, i, length);
+      if (end < 0 || !fits(end - i)) {
+        return false;
+      }
+      accept(count++, body, i, end);
+      i = JsonScan.space(body, end, length);
+      if (i >= length) {
+        return false;
+      }
+      if (body[i] == ']') {
+        return JsonScan.space(body, i + 1, length) == length;
+      }
+      if (body[i] != ',') {
+        return false;
+      }
+      i = JsonScan.space(body, i + 1, length);
+    }
+  }
+
+  /** Whether one more record of this size is within the limits (else the full pass says so). */
+  private boolean fits(int bytes) {
+    return count < maxRecords && bytes <= maxRecordBytes;
   }
 
   private static void expectEnd(JsonParser parser, String what) throws IOException, HttpError {
