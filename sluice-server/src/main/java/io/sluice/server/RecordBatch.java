@@ -25,9 +25,6 @@ final class RecordBatch {
     NDJSON
   }
 
-  /** A record to append: its index in the request, bytes and partition key (or null). */
-  record Accepted(int index, byte[] payload, String key) {}
-
   /**
    * A record refused on its own.
    *
@@ -37,8 +34,12 @@ final class RecordBatch {
    */
   record Rejected(int index, long line, String reason) {}
 
-  private final List<Accepted> accepted = new ArrayList<>();
   private final List<Rejected> rejected = new ArrayList<>();
+  private byte[] body;
+  // The accepted records, kept as slices of the body: record i is body[bounds[2i], bounds[2i+1]).
+  private int[] bounds = new int[64];
+  private String[] keys; // the accepted records' partition keys (or null); null without a key path
+  private int accepted;
   private final JsonFactory factory;
   private final int maxRecordBytes;
   private final int maxRecords;
@@ -52,8 +53,27 @@ final class RecordBatch {
     this.keyPath = keyPath == null ? null : keyPath.split("\\.", -1);
   }
 
-  List<Accepted> accepted() {
+  /** The number of accepted records. */
+  int accepted() {
     return accepted;
+  }
+
+  /** The request body the accepted records are slices of. */
+  byte[] body() {
+    return body;
+  }
+
+  /**
+   * The accepted records' slices of {@link #body()}: record i is {@code body[bounds[2i], bounds[2i
+   * + 1])}, for i below {@link #accepted()}.
+   */
+  int[] bounds() {
+    return bounds;
+  }
+
+  /** The partition key of accepted record i, or null (always null without a key path). */
+  String key(int i) {
+    return keys == null ? null : keys[i];
   }
 
   List<Rejected> rejected() {
@@ -80,6 +100,7 @@ final class RecordBatch {
       String keyPath)
       throws HttpError {
     RecordBatch batch = new RecordBatch(factory, maxRecordBytes, maxRecords, keyPath);
+    batch.body = body;
     if (format == Format.NDJSON) {
       batch.readLines(body, length);
     } else {
@@ -119,7 +140,7 @@ final class RecordBatch {
     int index = nextIndex();
     checkSize(index, to - from);
     if (JsonScan.skipObject(body, from, to) == to) {
-      accept(index, body, from, to);
+      accept(body, from, to);
       return;
     }
     // Not plainly valid: Jackson's verdict (and its message) stands.
@@ -154,7 +175,7 @@ final class RecordBatch {
     } catch (IOException e) {
       throw new IllegalStateException("reading from memory failed", e);
     }
-    accept(index, body, from, to);
+    accept(body, from, to);
   }
 
   private void readJson(byte[] body, int length) throws HttpError {
@@ -162,7 +183,7 @@ final class RecordBatch {
     if (readJsonQuickly(body, start, length)) {
       return;
     }
-    accepted.clear();
+    accepted = 0;
     count = 0;
     int bad = Utf8.firstInvalid(body, start, length);
     if (bad >= 0) {
@@ -177,7 +198,7 @@ final class RecordBatch {
         expectEnd(parser, "object");
         int index = nextIndex();
         checkSize(index, to - from);
-        accept(index, body, from, to);
+        accept(body, from, to);
         return;
       }
       if (first != JsonToken.START_ARRAY) {
@@ -201,7 +222,7 @@ final class RecordBatch {
           rejected.add(new Rejected(index, 0, "not a JSON object but " + kind(token)));
           continue;
         }
-        accept(index, body, from, to);
+        accept(body, from, to);
       }
       expectEnd(parser, "array");
     } catch (JsonProcessingException e) {
@@ -223,7 +244,8 @@ final class RecordBatch {
       if (end < 0 || JsonScan.space(body, end, length) != length || !fits(end - i)) {
         return false;
       }
-      accept(count++, body, i, end);
+      count++;
+      accept(body, i, end);
       return true;
     }
     if (i >= length || body[i] != '[') {
@@ -238,7 +260,8 @@ final class RecordBatch {
       if (end < 0 || !fits(end - i)) {
         return false;
       }
-      accept(count++, body, i, end);
+      count++;
+      accept(body, i, end);
       i = JsonScan.space(body, end, length);
       if (i >= length) {
         return false;
@@ -300,7 +323,7 @@ final class RecordBatch {
     }
   }
 
-  private void accept(int index, byte[] body, int from, int to) {
+  private void accept(byte[] body, int from, int to) {
     String key = null;
     if (keyPath != null) {
       try {
@@ -309,7 +332,18 @@ final class RecordBatch {
         throw new IllegalStateException("a validated record failed to parse", e);
       }
     }
-    accepted.add(new Accepted(index, Arrays.copyOfRange(body, from, to), key));
+    if (2 * accepted + 2 > bounds.length) {
+      bounds = Arrays.copyOf(bounds, 2 * bounds.length);
+    }
+    bounds[2 * accepted] = from;
+    bounds[2 * accepted + 1] = to;
+    if (keyPath != null) {
+      if (keys == null || accepted == keys.length) {
+        keys = Arrays.copyOf(keys == null ? new String[0] : keys, Math.max(16, 2 * accepted));
+      }
+      keys[accepted] = key;
+    }
+    accepted++;
   }
 
   /** The scalar at the key path, as text; null when it is missing, null or not a scalar. */

@@ -103,6 +103,24 @@ final class LocalIngestLog implements IngestLog {
     if (records.isEmpty()) {
       throw new IllegalArgumentException("no records to append to stream '" + stream + "'");
     }
+    return append(stream, partition, records.size(), target -> target.write(records));
+  }
+
+  @Override
+  public CompletableFuture<Long> append(
+      String stream, int partition, byte[] source, int[] bounds, int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("no records to append to stream '" + stream + "'");
+    }
+    return append(stream, partition, count, target -> target.write(source, bounds, count));
+  }
+
+  /** Writes the frames of {@code count} records into a partition; returns the first's offset. */
+  private interface Write {
+    long into(Partition target) throws IOException;
+  }
+
+  private CompletableFuture<Long> append(String stream, int partition, int count, Write write) {
     Partition target = partition(stream, partition);
     CompletableFuture<Long> ack = new CompletableFuture<>();
     synchronized (queueLock) {
@@ -111,13 +129,13 @@ final class LocalIngestLog implements IngestLog {
       }
       long first;
       try {
-        first = target.write(records);
+        first = write.into(target);
       } catch (IOException e) {
         throw SluiceException.external(
             "Cannot append to ingest log partition " + target.directory() + ": " + e.getMessage(),
             e);
       }
-      pending.add(new Pending(target, first + records.size(), ack));
+      pending.add(new Pending(target, first + count, ack));
       return ack.thenApply(ignored -> first);
     }
   }

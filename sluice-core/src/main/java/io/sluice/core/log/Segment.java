@@ -22,10 +22,14 @@ final class Segment {
   static final String SUFFIX = ".log";
   static final int HEADER = 8;
 
+  /** The size of the buffer frames are written through (a partition's, reused). */
+  static final int WRITE_BUFFER = 256 * 1024;
+
   private final Path file;
   private final long baseOffset;
   private final FileChannel channel;
   private final Clock clock;
+  private final CRC32C crc = new CRC32C(); // used by appends, which the partition's lock orders
   private long[] positions = new long[1024];
   private int count;
   private long size;
@@ -90,26 +94,73 @@ final class Segment {
     return segment;
   }
 
-  void append(List<byte[]> records) throws IOException {
-    int bytes = 0;
+  /** Appends one frame per record through {@code buffer} (direct, reused by the caller). */
+  void append(List<byte[]> records, ByteBuffer buffer) throws IOException {
+    buffer.clear();
+    long written = size;
     for (byte[] r : records) {
-      bytes += HEADER + r.length;
+      written = frame(r, 0, r.length, buffer, written);
     }
-    ByteBuffer buffer = ByteBuffer.allocate(bytes);
-    CRC32C crc = new CRC32C();
-    long position = size;
-    for (byte[] r : records) {
-      crc.reset();
-      crc.update(r);
-      addPosition(position + buffer.position());
-      buffer.putInt(r.length).putInt((int) crc.getValue()).put(r);
+    finish(buffer, written);
+  }
+
+  /**
+   * Appends one frame per record, record {@code i} being {@code source[bounds[2i], bounds[2i +
+   * 1])}, through {@code buffer} (direct, reused by the caller): no copy of a record but into the
+   * buffer.
+   */
+  void append(byte[] source, int[] bounds, int count, ByteBuffer buffer) throws IOException {
+    buffer.clear();
+    long written = size;
+    for (int i = 0; i < count; i++) {
+      int from = bounds[2 * i];
+      written = frame(source, from, bounds[2 * i + 1] - from, buffer, written);
     }
-    buffer.flip();
-    while (buffer.hasRemaining()) {
-      position += channel.write(buffer, position);
+    finish(buffer, written);
+  }
+
+  /**
+   * Puts one frame into the buffer, writing the buffer out first when the frame does not fit, and
+   * the payload straight from its array when it is larger than the whole buffer. Returns the file
+   * position the buffer's content starts at.
+   */
+  private long frame(byte[] source, int from, int length, ByteBuffer buffer, long written)
+      throws IOException {
+    crc.reset();
+    crc.update(source, from, length);
+    int checksum = (int) crc.getValue();
+    if (buffer.remaining() < HEADER + length) {
+      written = writeOut(buffer, written);
     }
-    size = position;
+    addPosition(written + buffer.position());
+    buffer.putInt(length).putInt(checksum);
+    if (buffer.remaining() < length) {
+      written = writeOut(buffer, written);
+      written = writeFully(ByteBuffer.wrap(source, from, length), written);
+    } else {
+      buffer.put(source, from, length);
+    }
+    return written;
+  }
+
+  private void finish(ByteBuffer buffer, long written) throws IOException {
+    size = writeOut(buffer, written);
     lastWriteMillis = clock.millis();
+  }
+
+  /** Writes the buffer's content at {@code position}; returns the position after it. */
+  private long writeOut(ByteBuffer buffer, long position) throws IOException {
+    buffer.flip();
+    position = writeFully(buffer, position);
+    buffer.clear();
+    return position;
+  }
+
+  private long writeFully(ByteBuffer bytes, long position) throws IOException {
+    while (bytes.hasRemaining()) {
+      position += channel.write(bytes, position);
+    }
+    return position;
   }
 
   List<LogRecord> read(long fromOffset, int max) throws IOException {
