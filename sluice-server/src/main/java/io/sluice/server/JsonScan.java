@@ -197,13 +197,15 @@ final class JsonScan {
     }
     int start = ++i;
     while (i < to) {
-      // Eight plain bytes at a time; any word that may hold a quote, a backslash, a control
-      // character or a non-ASCII byte is taken one byte at a time below.
-      while (i + Long.BYTES <= to && plain((long) LONGS.get(b, i))) {
-        i += Long.BYTES;
-      }
-      if (i >= to) {
-        break;
+      // Eight bytes at a time, straight to the first that is not plain (only the last few bytes
+      // before `to` go one at a time).
+      if (i + Long.BYTES <= to) {
+        long special = special((long) LONGS.get(b, i));
+        if (special == 0) {
+          i += Long.BYTES;
+          continue;
+        }
+        i += Long.numberOfTrailingZeros(special) >>> 3;
       }
       byte c = b[i];
       if (c == '"') {
@@ -234,10 +236,11 @@ final class JsonScan {
   private static final long HIGHS = 0x8080808080808080L;
 
   /**
-   * Whether none of eight bytes is a quote, a backslash, below 0x20 or above 0x7F. Each test flags
-   * (high bit set) every byte it looks for; its false alarms only send a word to the byte loop.
+   * Flags (high bit set) the bytes of a little-endian word that are a quote, a backslash, below
+   * 0x20 or above 0x7F. A test may also flag bytes after a true find (a borrow carries upwards),
+   * never before one: the lowest flag is the first such byte.
    */
-  private static boolean plain(long word) {
+  private static long special(long word) {
     long quote = word ^ (ONES * '"');
     long backslash = word ^ (ONES * '\\');
     long found =
@@ -245,7 +248,7 @@ final class JsonScan {
             | ((backslash - ONES) & ~backslash)
             | ((word - ONES * 0x20) & ~word)
             | word;
-    return (found & HIGHS) == 0;
+    return found & HIGHS;
   }
 
   private static int escape(byte[] b, int i, int to) {
