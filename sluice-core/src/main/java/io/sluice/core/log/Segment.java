@@ -25,6 +25,9 @@ final class Segment {
   /** The size of the buffer frames are written through (a partition's, reused). */
   static final int WRITE_BUFFER = 256 * 1024;
 
+  /** The most bytes of consecutive frames a read takes in one call (unless one frame is larger). */
+  static final int READ_BLOCK = 1 << 20;
+
   private final Path file;
   private final long baseOffset;
   private final FileChannel channel;
@@ -163,19 +166,41 @@ final class Segment {
     return position;
   }
 
+  /**
+   * Reads {@code max} records from {@code fromOffset}, in blocks of consecutive frames of up to
+   * {@value #READ_BLOCK} bytes (at least one frame each): one read call per block rather than two
+   * per record, which also shortens the time the partition's lock keeps appends waiting.
+   */
   List<LogRecord> read(long fromOffset, int max) throws IOException {
     List<LogRecord> out = new ArrayList<>(max);
-    ByteBuffer header = ByteBuffer.allocate(HEADER);
-    for (int i = 0; i < max; i++) {
-      int index = (int) (fromOffset - baseOffset) + i;
-      long position = positions[index];
-      header.clear();
-      readFully(channel, header, position);
-      ByteBuffer payload = ByteBuffer.allocate(header.getInt(0));
-      readFully(channel, payload, position + HEADER);
-      out.add(new LogRecord(baseOffset + index, payload.array()));
+    int index = (int) (fromOffset - baseOffset);
+    int last = index + max;
+    while (index < last) {
+      long start = positions[index];
+      int next = index + 1;
+      while (next < last && frameEnd(next) - start <= READ_BLOCK) {
+        next++;
+      }
+      ByteBuffer block = ByteBuffer.allocate((int) (frameEnd(next - 1) - start));
+      readFully(channel, block, start);
+      byte[] bytes = block.array();
+      for (int k = index; k < next; k++) {
+        int at = (int) (positions[k] - start);
+        int length = block.getInt(at);
+        out.add(
+            new LogRecord(
+                baseOffset + k, Arrays.copyOfRange(bytes, at + HEADER, at + HEADER + length)));
+      }
+      index = next;
     }
     return out;
+  }
+
+  /**
+   * The file position after the frame of record {@code index} (counted from this segment's base).
+   */
+  private long frameEnd(int index) {
+    return index + 1 < count ? positions[index + 1] : size;
   }
 
   void sync() throws IOException {

@@ -155,6 +155,27 @@ class LocalIngestLogTest {
   }
 
   @Test
+  void readsRangesLargerThanOneReadBlockAndFromAnyOffset() {
+    int count = 3 * Segment.READ_BLOCK / 300;
+    List<byte[]> records = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      records.add(String.format("%0300d", i).getBytes(UTF_8));
+    }
+    try (IngestLog log = open(64L << 20, 1L << 30, Duration.ofDays(7))) {
+      log.append("orders", 1, records).join();
+      List<LogRecord> all = log.read("orders", 1, 0, count + 10);
+      assertThat(all).hasSize(count);
+      for (int i = 0; i < count; i++) {
+        assertThat(all.get(i).offset()).isEqualTo(i);
+        assertThat(all.get(i).payload()).isEqualTo(records.get(i));
+      }
+      assertThat(texts(log.read("orders", 1, count - 2, 5)))
+          .containsExactly(String.format("%0300d", count - 2), String.format("%0300d", count - 1));
+      assertThat(log.read("orders", 1, 7, 1).get(0).payload()).isEqualTo(records.get(7));
+    }
+  }
+
+  @Test
   void keepsRecordsAcrossReopen() {
     try (IngestLog log = open()) {
       log.append("orders", 0, records("a", "b")).join();
