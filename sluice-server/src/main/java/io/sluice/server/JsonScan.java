@@ -36,6 +36,11 @@ final class JsonScan {
     if (from >= to || b[from] != '{') {
       return -1;
     }
+    return skipValue(b, from, to);
+  }
+
+  /** As {@link #skipObject}, for any JSON value starting at {@code from}. */
+  private static int skipValue(byte[] b, int from, int to) {
     long objects = 0; // bit d set: nesting level d is an object (clear: an array)
     int depth = 0;
     int i = from;
@@ -111,6 +116,90 @@ final class JsonScan {
         depth--;
       }
     }
+  }
+
+  /** What {@link #key} answers when it leaves the key to Jackson. */
+  static final String UNDECIDED = new String("(left to Jackson)");
+
+  /**
+   * The partition key of a valid object starting at {@code from}: the scalar at {@code path} (field
+   * names as UTF-8), as text, as Jackson's {@code getText()} gives it (a string unescaped, a number
+   * as written, {@code true}/{@code false}); null when the path is missing or leads to null, an
+   * object or an array. The first field of a name counts. Returns {@link #UNDECIDED} (compare by
+   * identity) when a name or the key has an escape, which Jackson then decodes.
+   */
+  static String key(byte[] b, int from, int to, byte[][] path) {
+    int i = from;
+    for (int depth = 0; ; depth++) {
+      i = space(b, i + 1, to); // i was at the object's '{'
+      boolean descended = false;
+      while (i < to && b[i] != '}') {
+        int nameEnd = string(b, i, to, MAX_NAME);
+        if (nameEnd < 0 || escaped(b, i + 1, nameEnd - 1)) {
+          return UNDECIDED;
+        }
+        boolean match =
+            java.util.Arrays.equals(b, i + 1, nameEnd - 1, path[depth], 0, path[depth].length);
+        i = space(b, space(b, nameEnd, to) + 1, to); // past the ':'
+        if (match) {
+          if (depth == path.length - 1) {
+            return scalarText(b, i, to);
+          }
+          if (i >= to || b[i] != '{') {
+            return null;
+          }
+          descended = true;
+          break;
+        }
+        int end = skipValue(b, i, to);
+        if (end < 0) {
+          return UNDECIDED;
+        }
+        i = space(b, end, to);
+        if (i < to && b[i] == ',') {
+          i = space(b, i + 1, to);
+        }
+      }
+      if (!descended) {
+        return null;
+      }
+    }
+  }
+
+  private static String scalarText(byte[] b, int i, int to) {
+    if (i >= to) {
+      return UNDECIDED;
+    }
+    byte c = b[i];
+    if (c == '"') {
+      int end = string(b, i, to, Integer.MAX_VALUE);
+      if (end < 0 || escaped(b, i + 1, end - 1)) {
+        return UNDECIDED;
+      }
+      return new String(b, i + 1, end - i - 2, java.nio.charset.StandardCharsets.UTF_8);
+    }
+    if (c == '-' || (c >= '0' && c <= '9')) {
+      int end = number(b, i, to);
+      return end < 0
+          ? UNDECIDED
+          : new String(b, i, end - i, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+    if (c == 't') {
+      return "true";
+    }
+    if (c == 'f') {
+      return "false";
+    }
+    return null; // null, an object or an array
+  }
+
+  private static boolean escaped(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] == '\\') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The index of the first byte at or after {@code i} that is not JSON white space. */

@@ -44,6 +44,7 @@ final class RecordBatch {
   private final int maxRecordBytes;
   private final int maxRecords;
   private final String[] keyPath; // null: no partition key
+  private final byte[][] keyNames; // keyPath in UTF-8, for JsonScan.key
   private int count;
 
   private RecordBatch(JsonFactory factory, int maxRecordBytes, int maxRecords, String keyPath) {
@@ -51,6 +52,14 @@ final class RecordBatch {
     this.maxRecordBytes = maxRecordBytes;
     this.maxRecords = maxRecords;
     this.keyPath = keyPath == null ? null : keyPath.split("\\.", -1);
+    if (this.keyPath == null) {
+      this.keyNames = null;
+    } else {
+      this.keyNames = new byte[this.keyPath.length][];
+      for (int i = 0; i < this.keyPath.length; i++) {
+        this.keyNames[i] = this.keyPath[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }
   }
 
   /** The number of accepted records. */
@@ -327,7 +336,10 @@ final class RecordBatch {
     String key = null;
     if (keyPath != null) {
       try {
-        key = keyOf(body, from, to - from);
+        key = JsonScan.key(body, from, to, keyNames);
+        if (key == JsonScan.UNDECIDED) {
+          key = keyOf(body, from, to - from);
+        }
       } catch (IOException e) {
         throw new IllegalStateException("a validated record failed to parse", e);
       }

@@ -108,6 +108,75 @@ class JsonScanTest {
     }
   }
 
+  @Test
+  void findsPartitionKeysAsJacksonDoes() {
+    String json =
+        "{\"a\":{\"b\":\"x\"},\"n\":-1.50E3,\"t\":true,\"z\":null,\"o\":{},\"arr\":[1],"
+            + "\"s\":\"h\\u00e9\",\"u\":{\"id\":\"é😀\",\"id\":\"second\"},\"e\\u0041\":1}";
+    for (String path :
+        List.of("a.b", "a", "n", "t", "z", "o", "arr", "s", "u.id", "missing", "a.b.c", "eA", "")) {
+      assertThat(jsonScanKey(json, path)).as(path).isEqualTo(jacksonKey(json, path));
+    }
+    assertThat(jsonScanKey(json, "a.b")).isEqualTo("x");
+    assertThat(jsonScanKey(json, "n")).isEqualTo("-1.50E3");
+    assertThat(jsonScanKey(json, "u.id")).isEqualTo("é😀");
+  }
+
+  @Property(tries = 1000)
+  void findsTheSamePartitionKeyAsJackson(
+      @ForAll("nearlyJson") byte[] bytes, @ForAll("keyPaths") String path) {
+    String json = new String(bytes, UTF_8);
+    if (jacksonEnd(bytes) >= 0) {
+      assertThat(jsonScanKey(json, path))
+          .as(json + " at " + path)
+          .isEqualTo(jacksonKey(json, path));
+    }
+  }
+
+  @Provide
+  Arbitrary<String> keyPaths() {
+    return Arbitraries.of("k", "k.f0", "k.f1", "k.f0.f0", "k.f2.f1", "f0", "k.");
+  }
+
+  /** JsonScan's key, with what it leaves to Jackson decided by Jackson (as RecordBatch does). */
+  private static String jsonScanKey(String json, String path) {
+    byte[] bytes = json.getBytes(UTF_8);
+    String[] names = path.split("\\.", -1);
+    byte[][] utf8 = new byte[names.length][];
+    for (int i = 0; i < names.length; i++) {
+      utf8[i] = names[i].getBytes(UTF_8);
+    }
+    String key = JsonScan.key(bytes, 0, bytes.length, utf8);
+    return key == JsonScan.UNDECIDED ? jacksonKey(json, path) : key;
+  }
+
+  /** The partition key as the server read it before JsonScan: Jackson, first match wins. */
+  private static String jacksonKey(String json, String path) {
+    String[] names = path.split("\\.", -1);
+    try (JsonParser parser = JSON.createParser(json.getBytes(UTF_8))) {
+      parser.nextToken();
+      int depth = 0;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (!name.equals(names[depth])) {
+          parser.skipChildren();
+          continue;
+        }
+        if (depth == names.length - 1) {
+          return value.isScalarValue() && value != JsonToken.VALUE_NULL ? parser.getText() : null;
+        }
+        if (value != JsonToken.START_OBJECT) {
+          return null;
+        }
+        depth++;
+      }
+      return null;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Valid objects, some with one byte changed, dropped or doubled. */
   @Provide
   Arbitrary<byte[]> nearlyJson() {
