@@ -1,12 +1,17 @@
 package io.sluice.server;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * A one-pass check that bytes hold one strict JSON object (RFC 8259, UTF-8), which finds where it
- * ends without building tokens or names: the push path's check of every record.
+ * ends without building tokens or names: the push path's check of every record, which also finds a
+ * record's partition key ({@link #key}).
  *
  * <p>It is conservative: it answers "valid" only for objects that Jackson, with the server's
  * settings, also reads without error, and leaves everything else (errors, and rare valid input: a
@@ -138,8 +143,7 @@ final class JsonScan {
         if (nameEnd < 0 || escaped(b, i + 1, nameEnd - 1)) {
           return UNDECIDED;
         }
-        boolean match =
-            java.util.Arrays.equals(b, i + 1, nameEnd - 1, path[depth], 0, path[depth].length);
+        boolean match = Arrays.equals(b, i + 1, nameEnd - 1, path[depth], 0, path[depth].length);
         i = space(b, space(b, nameEnd, to) + 1, to); // past the ':'
         if (match) {
           if (depth == path.length - 1) {
@@ -176,13 +180,11 @@ final class JsonScan {
       if (end < 0 || escaped(b, i + 1, end - 1)) {
         return UNDECIDED;
       }
-      return new String(b, i + 1, end - i - 2, java.nio.charset.StandardCharsets.UTF_8);
+      return new String(b, i + 1, end - i - 2, UTF_8);
     }
     if (c == '-' || (c >= '0' && c <= '9')) {
       int end = number(b, i, to);
-      return end < 0
-          ? UNDECIDED
-          : new String(b, i, end - i, java.nio.charset.StandardCharsets.US_ASCII);
+      return end < 0 ? UNDECIDED : new String(b, i, end - i, US_ASCII);
     }
     if (c == 't') {
       return "true";
