@@ -192,7 +192,7 @@ final class IngestHandler extends Handler.Abstract {
               Body body = raw;
               try {
                 if (gzip) {
-                  body = new Body(-1);
+                  body = new Body(inflatedSize(raw.bytes, raw.length));
                   body.read(gunzip(new java.io.ByteArrayInputStream(raw.bytes, 0, raw.length)));
                 }
                 RecordBatch batch =
@@ -205,7 +205,7 @@ final class IngestHandler extends Handler.Abstract {
                         settings.maxRecordsPerRequest(),
                         stream.partitionKey().orElse(null));
                 append(name, batch);
-                int status = batch.accepted().isEmpty() ? 400 : 200;
+                int status = batch.accepted() == 0 ? 400 : 200;
                 send(response, callback, status, "application/json", result(batch));
               } finally {
                 if (body != raw) {
@@ -326,6 +326,24 @@ final class IngestHandler extends Handler.Abstract {
               + settings.bodyTimeout().toMillis()
               + " ms (serve.body-timeout); send it faster or in smaller requests");
     }
+  }
+
+  /**
+   * The size a gzip body says it inflates to (the last member's trailer), so that the buffer is
+   * sized once instead of doubled and copied; -1 when it is missing or beyond deflate's largest
+   * ratio (1032:1), so that a small body cannot make the server reserve much for a false claim. A
+   * wrong claim only costs the buffer growing as it would without one.
+   */
+  private static long inflatedSize(byte[] gzip, int length) {
+    if (length < 18) {
+      return -1;
+    }
+    long size =
+        (gzip[length - 4] & 0xFFL)
+            | (gzip[length - 3] & 0xFFL) << 8
+            | (gzip[length - 2] & 0xFFL) << 16
+            | (gzip[length - 1] & 0xFFL) << 24;
+    return size <= 1032L * length ? size : -1;
   }
 
   private static InputStream gunzip(InputStream in) throws HttpError {
@@ -483,7 +501,10 @@ final class IngestHandler extends Handler.Abstract {
       bytes = java.util.Arrays.copyOf(bytes, grown);
     }
 
-    /** Reserves twice the buffer: the records are copied out of it. */
+    /**
+     * Reserves twice the buffer: a margin for what else a request holds while it is parsed and
+     * appended (the records themselves go to the log as slices of the buffer).
+     */
     private synchronized void reserve(long bufferBytes) throws HttpError {
       if (!budget.tryReserve(2 * bufferBytes)) {
         throw new HttpError(
@@ -500,27 +521,40 @@ final class IngestHandler extends Handler.Abstract {
     }
   }
 
-  /** Appends the accepted records, one append per partition, and waits until all are durable. */
+  /**
+   * Appends the accepted records, one append per partition, and waits until all are durable. The
+   * records go to the log as slices of the request body, without a copy each.
+   */
   private void append(String stream, RecordBatch batch) throws HttpError {
-    if (batch.accepted().isEmpty()) {
+    int count = batch.accepted();
+    if (count == 0) {
       return;
     }
     int partitions = log.partitions(stream);
-    List<List<byte[]>> byPartition = new ArrayList<>(partitions);
-    for (int p = 0; p < partitions; p++) {
-      byPartition.add(new ArrayList<>());
-    }
     int turn =
         Math.floorMod(
             turns.computeIfAbsent(stream, s -> new AtomicInteger()).getAndIncrement(), partitions);
-    for (RecordBatch.Accepted record : batch.accepted()) {
-      int p = record.key() == null ? turn : Math.floorMod(spread(record.key()), partitions);
-      byPartition.get(p).add(record.payload());
-    }
     List<CompletableFuture<Long>> acks = new ArrayList<>();
-    for (int p = 0; p < partitions; p++) {
-      if (!byPartition.get(p).isEmpty()) {
-        acks.add(log.append(stream, p, byPartition.get(p)));
+    if (!keyed(batch)) {
+      acks.add(log.append(stream, turn, batch.body(), batch.bounds(), count));
+    } else {
+      int[][] byPartition = new int[partitions][];
+      int[] counts = new int[partitions];
+      int[] bounds = batch.bounds();
+      for (int i = 0; i < count; i++) {
+        String key = batch.key(i);
+        int p = key == null ? turn : Math.floorMod(spread(key), partitions);
+        if (byPartition[p] == null) {
+          byPartition[p] = new int[2 * count];
+        }
+        byPartition[p][2 * counts[p]] = bounds[2 * i];
+        byPartition[p][2 * counts[p] + 1] = bounds[2 * i + 1];
+        counts[p]++;
+      }
+      for (int p = 0; p < partitions; p++) {
+        if (counts[p] > 0) {
+          acks.add(log.append(stream, p, batch.body(), byPartition[p], counts[p]));
+        }
       }
     }
     try {
@@ -536,6 +570,16 @@ final class IngestHandler extends Handler.Abstract {
     }
   }
 
+  /** Whether any accepted record has a partition key (else all go to this request's turn). */
+  private static boolean keyed(RecordBatch batch) {
+    for (int i = 0; i < batch.accepted(); i++) {
+      if (batch.key(i) != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Mixes a key's hash so that similar keys spread over partitions. */
   private static int spread(String key) {
     int h = key.hashCode() * 0x9E3779B9;
@@ -546,7 +590,7 @@ final class IngestHandler extends Handler.Abstract {
     return render(
         generator -> {
           generator.writeStartObject();
-          generator.writeNumberField("accepted", batch.accepted().size());
+          generator.writeNumberField("accepted", batch.accepted());
           generator.writeNumberField("failed", batch.rejected().size());
           generator.writeArrayFieldStart("errors");
           for (RecordBatch.Rejected rejected : batch.rejected()) {

@@ -25,9 +25,6 @@ final class RecordBatch {
     NDJSON
   }
 
-  /** A record to append: its index in the request, bytes and partition key (or null). */
-  record Accepted(int index, byte[] payload, String key) {}
-
   /**
    * A record refused on its own.
    *
@@ -37,12 +34,17 @@ final class RecordBatch {
    */
   record Rejected(int index, long line, String reason) {}
 
-  private final List<Accepted> accepted = new ArrayList<>();
   private final List<Rejected> rejected = new ArrayList<>();
+  private byte[] body;
+  // The accepted records, kept as slices of the body: record i is body[bounds[2i], bounds[2i+1]).
+  private int[] bounds = new int[64];
+  private String[] keys; // the accepted records' partition keys (or null); null without a key path
+  private int accepted;
   private final JsonFactory factory;
   private final int maxRecordBytes;
   private final int maxRecords;
   private final String[] keyPath; // null: no partition key
+  private final byte[][] keyNames; // keyPath in UTF-8, for JsonScan.key
   private int count;
 
   private RecordBatch(JsonFactory factory, int maxRecordBytes, int maxRecords, String keyPath) {
@@ -50,10 +52,37 @@ final class RecordBatch {
     this.maxRecordBytes = maxRecordBytes;
     this.maxRecords = maxRecords;
     this.keyPath = keyPath == null ? null : keyPath.split("\\.", -1);
+    if (this.keyPath == null) {
+      this.keyNames = null;
+    } else {
+      this.keyNames = new byte[this.keyPath.length][];
+      for (int i = 0; i < this.keyPath.length; i++) {
+        this.keyNames[i] = this.keyPath[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }
   }
 
-  List<Accepted> accepted() {
+  /** The number of accepted records. */
+  int accepted() {
     return accepted;
+  }
+
+  /** The request body the accepted records are slices of. */
+  byte[] body() {
+    return body;
+  }
+
+  /**
+   * The accepted records' slices of {@link #body()}: record i is {@code body[bounds[2i], bounds[2i
+   * + 1])}, for i below {@link #accepted()}.
+   */
+  int[] bounds() {
+    return bounds;
+  }
+
+  /** The partition key of accepted record i, or null (always null without a key path). */
+  String key(int i) {
+    return keys == null ? null : keys[i];
   }
 
   List<Rejected> rejected() {
@@ -80,6 +109,7 @@ final class RecordBatch {
       String keyPath)
       throws HttpError {
     RecordBatch batch = new RecordBatch(factory, maxRecordBytes, maxRecords, keyPath);
+    batch.body = body;
     if (format == Format.NDJSON) {
       batch.readLines(body, length);
     } else {
@@ -118,6 +148,11 @@ final class RecordBatch {
   private void record(byte[] body, int from, int to, long line) throws HttpError {
     int index = nextIndex();
     checkSize(index, to - from);
+    if (JsonScan.skipObject(body, from, to) == to) {
+      accept(body, from, to);
+      return;
+    }
+    // Not plainly valid: Jackson's verdict (and its message) stands.
     int bad = Utf8.firstInvalid(body, from, to);
     if (bad >= 0) {
       rejected.add(
@@ -149,11 +184,16 @@ final class RecordBatch {
     } catch (IOException e) {
       throw new IllegalStateException("reading from memory failed", e);
     }
-    accept(index, body, from, to);
+    accept(body, from, to);
   }
 
   private void readJson(byte[] body, int length) throws HttpError {
     int start = skipByteOrderMark(body, length);
+    if (readJsonQuickly(body, start, length)) {
+      return;
+    }
+    accepted = 0;
+    count = 0;
     int bad = Utf8.firstInvalid(body, start, length);
     if (bad >= 0) {
       throw new HttpError(400, "the body is not valid UTF-8 (at byte " + (bad + 1) + ")");
@@ -167,7 +207,7 @@ final class RecordBatch {
         expectEnd(parser, "object");
         int index = nextIndex();
         checkSize(index, to - from);
-        accept(index, body, from, to);
+        accept(body, from, to);
         return;
       }
       if (first != JsonToken.START_ARRAY) {
@@ -191,7 +231,7 @@ final class RecordBatch {
           rejected.add(new Rejected(index, 0, "not a JSON object but " + kind(token)));
           continue;
         }
-        accept(index, body, from, to);
+        accept(body, from, to);
       }
       expectEnd(parser, "array");
     } catch (JsonProcessingException e) {
@@ -199,6 +239,55 @@ final class RecordBatch {
     } catch (IOException e) {
       throw new IllegalStateException("reading from memory failed", e);
     }
+  }
+
+  /**
+   * Reads a JSON body in one pass with {@link JsonScan}; false, having maybe accepted some records,
+   * when the body is anything but a valid array of valid objects (or one object) within the limits:
+   * Jackson then reads it again to say what is wrong, or to take what the quick pass leaves to it.
+   */
+  private boolean readJsonQuickly(byte[] body, int start, int length) {
+    int i = JsonScan.space(body, start, length);
+    if (i < length && body[i] == '{') {
+      int end = JsonScan.skipObject(body, i, length);
+      if (end < 0 || JsonScan.space(body, end, length) != length || !fits(end - i)) {
+        return false;
+      }
+      count++;
+      accept(body, i, end);
+      return true;
+    }
+    if (i >= length || body[i] != '[') {
+      return false;
+    }
+    i = JsonScan.space(body, i + 1, length);
+    if (i < length && body[i] == ']') {
+      return false; // no records: Jackson's pass answers it
+    }
+    while (true) {
+      int end = JsonScan.skipObject(body, i, length);
+      if (end < 0 || !fits(end - i)) {
+        return false;
+      }
+      count++;
+      accept(body, i, end);
+      i = JsonScan.space(body, end, length);
+      if (i >= length) {
+        return false;
+      }
+      if (body[i] == ']') {
+        return JsonScan.space(body, i + 1, length) == length;
+      }
+      if (body[i] != ',') {
+        return false;
+      }
+      i = JsonScan.space(body, i + 1, length);
+    }
+  }
+
+  /** Whether one more record of this size is within the limits (else the full pass says so). */
+  private boolean fits(int bytes) {
+    return count < maxRecords && bytes <= maxRecordBytes;
   }
 
   private static void expectEnd(JsonParser parser, String what) throws IOException, HttpError {
@@ -243,16 +332,30 @@ final class RecordBatch {
     }
   }
 
-  private void accept(int index, byte[] body, int from, int to) {
+  private void accept(byte[] body, int from, int to) {
     String key = null;
     if (keyPath != null) {
       try {
-        key = keyOf(body, from, to - from);
+        key = JsonScan.key(body, from, to, keyNames);
+        if (key == JsonScan.UNDECIDED) {
+          key = keyOf(body, from, to - from);
+        }
       } catch (IOException e) {
         throw new IllegalStateException("a validated record failed to parse", e);
       }
     }
-    accepted.add(new Accepted(index, Arrays.copyOfRange(body, from, to), key));
+    if (2 * accepted + 2 > bounds.length) {
+      bounds = Arrays.copyOf(bounds, 2 * bounds.length);
+    }
+    bounds[2 * accepted] = from;
+    bounds[2 * accepted + 1] = to;
+    if (keyPath != null) {
+      if (keys == null || accepted == keys.length) {
+        keys = Arrays.copyOf(keys == null ? new String[0] : keys, Math.max(16, 2 * accepted));
+      }
+      keys[accepted] = key;
+    }
+    accepted++;
   }
 
   /** The scalar at the key path, as text; null when it is missing, null or not a scalar. */

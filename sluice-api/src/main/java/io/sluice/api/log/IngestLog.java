@@ -1,5 +1,7 @@
 package io.sluice.api.log;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -22,6 +24,26 @@ public interface IngestLog extends AutoCloseable {
    * @throws IllegalArgumentException when the partition does not exist or records is empty
    */
   CompletableFuture<Long> append(String stream, int partition, List<byte[]> records);
+
+  /**
+   * Appends records that are slices of one array, as {@link #append(String, int, List)} does:
+   * record {@code i} (below {@code count}) is {@code source[bounds[2i], bounds[2i + 1])}. A log
+   * that writes from the array saves a copy of every record; this default copies them. The log does
+   * not keep {@code source} or {@code bounds} after the call returns.
+   *
+   * @throws IllegalArgumentException when the partition does not exist or count is not positive
+   */
+  default CompletableFuture<Long> append(
+      String stream, int partition, byte[] source, int[] bounds, int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("no records to append to stream '" + stream + "'");
+    }
+    List<byte[]> records = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      records.add(Arrays.copyOfRange(source, bounds[2 * i], bounds[2 * i + 1]));
+    }
+    return append(stream, partition, records);
+  }
 
   /**
    * Reads durable records of one partition, in offset order, starting at {@code fromOffset}, at

@@ -14,13 +14,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -28,16 +36,23 @@ import java.util.stream.Stream;
  * The segment-file log. Appends write their frames under the partition's lock and queue a pending
  * acknowledgement; the flusher thread takes every pending acknowledgement there is, fsyncs each
  * partition touched once, then completes them in order (group commit).
+ *
+ * <p>The partitions touched are fsynced at the same time (the flusher and up to {@value
+ * #MAX_SYNC_HELPERS} helper threads): a disk takes several concurrent fsyncs in about the time of
+ * one (measured: 4 partitions in 1.7 ms at once, 7.5–12 ms one after another), and a few clients
+ * each writing to another partition is the common case.
  */
 final class LocalIngestLog implements IngestLog {
   private static final Pattern STREAM_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
   private static final Pending STOP = new Pending(null, 0, null);
+  private static final int MAX_SYNC_HELPERS = 7;
 
   private final IngestLogSettings settings;
   private final ConcurrentHashMap<String, Partition[]> streams = new ConcurrentHashMap<>();
   private final BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
   private final Object queueLock = new Object();
   private final Thread flusher;
+  private final ExecutorService syncHelpers;
   private final FileChannel lock;
   private boolean closed;
 
@@ -91,6 +106,15 @@ final class LocalIngestLog implements IngestLog {
   LocalIngestLog(IngestLogSettings settings) {
     this.settings = requireNonNull(settings, "settings is null");
     this.lock = lockDirectory(settings.directory());
+    AtomicInteger helpers = new AtomicInteger();
+    this.syncHelpers =
+        Executors.newFixedThreadPool(
+            Math.max(1, Math.min(settings.partitions() - 1, MAX_SYNC_HELPERS)),
+            task -> {
+              Thread thread = new Thread(task, "sluice-log-sync-" + helpers.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
     this.flusher = new Thread(this::flushLoop, "sluice-log-flusher");
     flusher.setDaemon(true);
     flusher.start();
@@ -103,6 +127,24 @@ final class LocalIngestLog implements IngestLog {
     if (records.isEmpty()) {
       throw new IllegalArgumentException("no records to append to stream '" + stream + "'");
     }
+    return append(stream, partition, records.size(), target -> target.write(records));
+  }
+
+  @Override
+  public CompletableFuture<Long> append(
+      String stream, int partition, byte[] source, int[] bounds, int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("no records to append to stream '" + stream + "'");
+    }
+    return append(stream, partition, count, target -> target.write(source, bounds, count));
+  }
+
+  /** Writes the frames of {@code count} records into a partition; returns the first's offset. */
+  private interface Write {
+    long into(Partition target) throws IOException;
+  }
+
+  private CompletableFuture<Long> append(String stream, int partition, int count, Write write) {
     Partition target = partition(stream, partition);
     CompletableFuture<Long> ack = new CompletableFuture<>();
     synchronized (queueLock) {
@@ -111,13 +153,13 @@ final class LocalIngestLog implements IngestLog {
       }
       long first;
       try {
-        first = target.write(records);
+        first = write.into(target);
       } catch (IOException e) {
         throw SluiceException.external(
             "Cannot append to ingest log partition " + target.directory() + ": " + e.getMessage(),
             e);
       }
-      pending.add(new Pending(target, first + records.size(), ack));
+      pending.add(new Pending(target, first + count, ack));
       return ack.thenApply(ignored -> first);
     }
   }
@@ -174,6 +216,7 @@ final class LocalIngestLog implements IngestLog {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    syncHelpers.shutdown();
     IOException failure = null;
     for (Partition[] partitions : streams.values()) {
       for (Partition p : partitions) {
@@ -257,6 +300,60 @@ final class LocalIngestLog implements IngestLog {
     }
   }
 
+  /**
+   * Fsyncs the partitions, all at once: the first on this thread, the others on the helpers.
+   * Returns the partitions that failed, with their error.
+   */
+  private Map<Partition, IOException> syncAll(Set<Partition> partitions) {
+    Map<Partition, IOException> failed = new HashMap<>();
+    Map<Partition, Future<IOException>> helped = new LinkedHashMap<>();
+    Partition first = null;
+    for (Partition p : partitions) {
+      if (first == null) {
+        first = p;
+      } else {
+        helped.put(p, syncHelpers.submit(() -> syncQuietly(p)));
+      }
+    }
+    if (first != null) {
+      IOException failure = syncQuietly(first);
+      if (failure != null) {
+        failed.put(first, failure);
+      }
+    }
+    boolean interrupted = false;
+    for (Map.Entry<Partition, Future<IOException>> entry : helped.entrySet()) {
+      while (true) {
+        try {
+          IOException failure = entry.getValue().get();
+          if (failure != null) {
+            failed.put(entry.getKey(), failure);
+          }
+          break;
+        } catch (InterruptedException e) {
+          // Only close() ends the flusher, and never while a sync is on its way.
+          interrupted = true;
+        } catch (ExecutionException e) {
+          failed.put(entry.getKey(), new IOException("fsync failed", e.getCause()));
+          break;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return failed;
+  }
+
+  private static IOException syncQuietly(Partition partition) {
+    try {
+      partition.sync();
+      return null;
+    } catch (IOException e) {
+      return e;
+    }
+  }
+
   private void flushLoop() {
     List<Pending> batch = new ArrayList<>();
     boolean stop = false;
@@ -277,21 +374,13 @@ final class LocalIngestLog implements IngestLog {
           touched.add(p.partition());
         }
       }
-      Set<Partition> failed = new LinkedHashSet<>();
-      IOException failure = null;
-      for (Partition p : touched) {
-        try {
-          p.sync();
-        } catch (IOException e) {
-          failed.add(p);
-          failure = e;
-        }
-      }
+      Map<Partition, IOException> failed = syncAll(touched);
       for (Pending p : batch) {
         if (p == STOP) {
           continue;
         }
-        if (failed.contains(p.partition())) {
+        IOException failure = failed.get(p.partition());
+        if (failure != null) {
           p.ack()
               .completeExceptionally(
                   SluiceException.external(

@@ -3,6 +3,7 @@ package io.sluice.core.log;
 import io.sluice.api.log.IngestLogSettings;
 import io.sluice.api.log.LogRecord;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,8 @@ final class Partition {
   private final Path directory;
   private final IngestLogSettings settings;
   private final List<Segment> segments;
+  // Frames on their way to the file, reused by every write (which holds this object's lock).
+  private final ByteBuffer frames = ByteBuffer.allocateDirect(Segment.WRITE_BUFFER);
   private long nextOffset;
   private volatile long durableEnd;
   private long released;
@@ -81,6 +84,26 @@ final class Partition {
 
   /** Writes the frames (not yet synced) and returns the first record's offset. */
   synchronized long write(List<byte[]> records) throws IOException {
+    long first = nextOffset;
+    activeSegment().append(records, frames);
+    nextOffset += records.size();
+    return first;
+  }
+
+  /**
+   * Writes the frames of records that are slices of {@code source} (see {@link
+   * io.sluice.api.log.IngestLog#append(String, int, byte[], int[], int)}), not yet synced, and
+   * returns the first record's offset.
+   */
+  synchronized long write(byte[] source, int[] bounds, int count) throws IOException {
+    long first = nextOffset;
+    activeSegment().append(source, bounds, count, frames);
+    nextOffset += count;
+    return first;
+  }
+
+  /** The segment to append to, rolled to a new one when it is full. */
+  private Segment activeSegment() throws IOException {
     Segment active = segments.get(segments.size() - 1);
     if (active.size() >= settings.segmentBytes()) {
       active.sync();
@@ -88,10 +111,7 @@ final class Partition {
       segments.add(active);
       enforceRetention();
     }
-    long first = nextOffset;
-    active.append(records);
-    nextOffset += records.size();
-    return first;
+    return active;
   }
 
   /** Forces the active segment to disk; older segments were forced when they were rolled. */

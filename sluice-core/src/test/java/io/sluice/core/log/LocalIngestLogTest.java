@@ -122,6 +122,60 @@ class LocalIngestLogTest {
   }
 
   @Test
+  void appendsSlicesOfOneArrayAsTheirExactBytesAcrossWriteBufferBoundaries() {
+    // Records of every size around the write buffer's, one larger than it, written as slices of
+    // one array (the server's request body), then read back whole, also after a reopen.
+    List<String> expected = new ArrayList<>();
+    StringBuilder source = new StringBuilder("[");
+    List<Integer> bounds = new ArrayList<>();
+    int[] sizes = {1, 300, Segment.WRITE_BUFFER - 20, 300, Segment.WRITE_BUFFER + 5, 7, 0, 300};
+    for (int i = 0; i < sizes.length; i++) {
+      String record = Integer.toString(i).repeat(sizes[i]);
+      bounds.add(source.length());
+      source.append(record);
+      bounds.add(source.length());
+      source.append(',');
+      expected.add(record);
+    }
+    byte[] bytes = source.toString().getBytes(UTF_8);
+    int[] slices = bounds.stream().mapToInt(Integer::intValue).toArray();
+    try (IngestLog log = open()) {
+      log.append("orders", 0, records("before")).join();
+      assertThat(log.append("orders", 0, bytes, slices, sizes.length).join()).isEqualTo(1);
+      assertThat(log.append("orders", 0, bytes, new int[] {1, 2}, 1).join())
+          .isEqualTo(1 + sizes.length);
+      assertThat(texts(log.read("orders", 0, 1, 100)))
+          .containsExactlyElementsOf(Stream.concat(expected.stream(), Stream.of("0")).toList());
+    }
+    try (IngestLog reopened = open()) {
+      assertThat(texts(reopened.read("orders", 0, 0, 100)))
+          .containsExactlyElementsOf(
+              Stream.of(List.of("before"), expected, List.of("0")).flatMap(List::stream).toList());
+    }
+  }
+
+  @Test
+  void readsRangesLargerThanOneReadBlockAndFromAnyOffset() {
+    int count = 3 * Segment.READ_BLOCK / 300;
+    List<byte[]> records = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      records.add(String.format("%0300d", i).getBytes(UTF_8));
+    }
+    try (IngestLog log = open(64L << 20, 1L << 30, Duration.ofDays(7))) {
+      log.append("orders", 1, records).join();
+      List<LogRecord> all = log.read("orders", 1, 0, count + 10);
+      assertThat(all).hasSize(count);
+      for (int i = 0; i < count; i++) {
+        assertThat(all.get(i).offset()).isEqualTo(i);
+        assertThat(all.get(i).payload()).isEqualTo(records.get(i));
+      }
+      assertThat(texts(log.read("orders", 1, count - 2, 5)))
+          .containsExactly(String.format("%0300d", count - 2), String.format("%0300d", count - 1));
+      assertThat(log.read("orders", 1, 7, 1).get(0).payload()).isEqualTo(records.get(7));
+    }
+  }
+
+  @Test
   void keepsRecordsAcrossReopen() {
     try (IngestLog log = open()) {
       log.append("orders", 0, records("a", "b")).join();
