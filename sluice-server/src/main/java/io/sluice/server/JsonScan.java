@@ -312,7 +312,7 @@ final class JsonScan {
       } else if (c >= 0) {
         return -1; // an unescaped control character
       } else {
-        i = utf8(b, i, to);
+        i = Utf8.sequenceEnd(b, i, to);
         if (i < 0) {
           return -1;
         }
@@ -366,39 +366,5 @@ final class JsonScan {
       default:
         return -1;
     }
-  }
-
-  /** One multi-byte UTF-8 sequence at i: the index after it, or -1 when it is not valid. */
-  private static int utf8(byte[] b, int i, int to) {
-    int lead = b[i] & 0xFF;
-    int length;
-    int min;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-      min = 0x80;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      min = 0x800;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      min = 0x10000;
-    } else {
-      return -1;
-    }
-    if (i + length > to) {
-      return -1;
-    }
-    int code = lead & (0xFF >> (length + 1));
-    for (int k = 1; k < length; k++) {
-      int next = b[i + k] & 0xFF;
-      if ((next & 0xC0) != 0x80) {
-        return -1;
-      }
-      code = (code << 6) | (next & 0x3F);
-    }
-    if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-      return -1;
-    }
-    return i + length;
   }
 }
