@@ -62,6 +62,19 @@ final class ParquetDataFiles {
       Table table,
       java.util.function.Supplier<Configuration> conf,
       io.sluice.api.lake.DataFile file) {
+    return toIceberg(id, table, MetricsConfig.forTable(table), conf, file);
+  }
+
+  /**
+   * As {@link #toIceberg(TableId, Table, java.util.function.Supplier, io.sluice.api.lake.DataFile)}
+   * with the table's metrics configuration read once for many files.
+   */
+  static DataFile toIceberg(
+      TableId id,
+      Table table,
+      MetricsConfig metricsConfig,
+      java.util.function.Supplier<Configuration> conf,
+      io.sluice.api.lake.DataFile file) {
     String location = location(file.path());
     PartitionSpec spec = table.spec();
     PartitionData partition = IcebergTypes.partitionData(id, spec, file.partition(), location);
@@ -92,8 +105,7 @@ final class ParquetDataFiles {
 
     Schema schema = table.schema();
     checkColumns(id, schema, footer.getFileMetaData().getSchema(), location);
-    Metrics metrics =
-        ParquetUtil.footerMetrics(footer, Stream.empty(), MetricsConfig.forTable(table));
+    Metrics metrics = ParquetUtil.footerMetrics(footer, Stream.empty(), metricsConfig);
     if (metrics.recordCount() != file.recordCount()) {
       throw Failures.internal(
           "Cannot append %s to table %s: it is described with %d records but holds %d",
