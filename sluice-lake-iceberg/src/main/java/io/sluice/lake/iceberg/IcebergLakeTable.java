@@ -56,6 +56,8 @@ import org.apache.iceberg.util.SnapshotUtil;
 
 /** A handle on one Iceberg table. Not thread-safe, like Iceberg's {@link Table}. */
 final class IcebergLakeTable implements LakeTable {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(IcebergLakeTable.class);
   // Iceberg computes these for every snapshot; a caller's value for one would fail the commit
   // with "Multiple entries with same key".
   private static final Set<String> ICEBERG_SUMMARY_KEYS =
@@ -230,7 +232,9 @@ final class IcebergLakeTable implements LakeTable {
     requireNonNull(files, "files is null");
     requireNonNull(summary, "summary is null");
     checkSummary(summary);
+    long start = System.nanoTime();
     List<org.apache.iceberg.DataFile> dataFiles = toIceberg(files);
+    long converted = System.nanoTime();
 
     // One AppendFiles carries both the files and the summary, so that they commit together: the
     // summary is how a restarted run learns which input a snapshot consumed.
@@ -239,11 +243,22 @@ final class IcebergLakeTable implements LakeTable {
       // Another handle of this process may have committed since this one last looked; starting
       // from the latest metadata spares a certain conflict and its retry.
       table.refresh();
+      long refreshed = System.nanoTime();
       AppendFiles append = table.newAppend();
       dataFiles.forEach(append::appendFile);
       summary.forEach(append::set);
       append.commit();
-      return toSnapshot(table.currentSnapshot());
+      Snapshot committed = toSnapshot(table.currentSnapshot());
+      if (LOG.isDebugEnabled()) {
+        LOG.debug(
+            "Appended {} file(s) to {}: footers {} ms, refresh {} ms, commit {} ms",
+            files.size(),
+            id,
+            (converted - start) / 1_000_000,
+            (refreshed - converted) / 1_000_000,
+            (System.nanoTime() - refreshed) / 1_000_000);
+      }
+      return committed;
     } catch (CommitStateUnknownException e) {
       throw SluiceException.external(
           ("Cannot tell whether %d file(s) were appended to table %s: the catalog did not confirm"
