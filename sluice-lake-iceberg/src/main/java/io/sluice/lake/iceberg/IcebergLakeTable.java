@@ -456,6 +456,8 @@ final class IcebergLakeTable implements LakeTable {
 
   private List<org.apache.iceberg.DataFile> toIceberg(List<DataFile> files) {
     requireNonNull(files, "files is null");
+    // Read here, on this thread: it brings the table's metadata up to date (after a commit Iceberg
+    // re-reads it on next use), so that the footer readers below only read it.
     org.apache.iceberg.MetricsConfig metricsConfig =
         org.apache.iceberg.MetricsConfig.forTable(table);
     List<org.apache.iceberg.DataFile> converted = new ArrayList<>(files.size());

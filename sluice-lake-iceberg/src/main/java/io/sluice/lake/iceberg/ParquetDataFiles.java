@@ -46,28 +46,19 @@ import org.apache.parquet.schema.MessageType;
 final class ParquetDataFiles {
   private ParquetDataFiles() {}
 
-  /**
-   * The Iceberg data file for {@code file}, with metrics from its footer.
-   *
-   * @throws SluiceException EXTERNAL when the file cannot be read, INTERNAL when it does not match
-   *     the table or its description
-   */
   private static final org.apache.parquet.ParquetReadOptions READ_OPTIONS =
       org.apache.parquet.ParquetReadOptions.builder(
               new org.apache.parquet.conf.PlainParquetConfiguration())
           .build();
 
-  static DataFile toIceberg(
-      TableId id,
-      Table table,
-      java.util.function.Supplier<Configuration> conf,
-      io.sluice.api.lake.DataFile file) {
-    return toIceberg(id, table, MetricsConfig.forTable(table), conf, file);
-  }
-
   /**
-   * As {@link #toIceberg(TableId, Table, java.util.function.Supplier, io.sluice.api.lake.DataFile)}
-   * with the table's metrics configuration read once for many files.
+   * The Iceberg data file for {@code file}, with metrics from its footer. Safe to call for several
+   * files of one table at once once the table's metadata is current (reading {@code metricsConfig}
+   * from it refreshes it).
+   *
+   * @param metricsConfig the table's metrics configuration, read once for all the files of a commit
+   * @throws SluiceException EXTERNAL when the file cannot be read, INTERNAL when it does not match
+   *     the table or its description
    */
   static DataFile toIceberg(
       TableId id,
