@@ -20,6 +20,18 @@ public interface Engine extends AutoCloseable {
   /** Makes lake tables queryable as {@code schema.name}, replacing earlier definitions. */
   void exposeLakeRelations(List<LakeRelation> relations);
 
+  /**
+   * Like {@link #exposeLakeRelations(List)}, and records {@code states} (as {@link #recordState}
+   * does) with the definitions. An engine with transactions does both in one, at the cost of one
+   * commit: a micro-batch then pays one durable write for its views, and a state never describes
+   * views that are not there. By default: the views, then the states.
+   */
+  default void exposeLakeRelations(
+      List<LakeRelation> relations, java.util.Map<String, String> states) {
+    exposeLakeRelations(relations);
+    states.forEach(this::recordState);
+  }
+
   /** Materializes a model and records its state, in one warehouse transaction. */
   void materialize(ModelRequest request);
 

@@ -190,7 +190,11 @@ public final class ProjectSpec {
       ConfigKey.builder("trigger-interval-ms", integer(1))
           .doc(
               "The continuous processor starts a micro-batch this long after the previous one"
-                  + " started, when records are waiting.")
+                  + " started, when records are waiting (at once when the previous one took"
+                  + " longer). It bounds how long a pushed record waits before its batch starts:"
+                  + " a project that wants rows queryable within a fraction of a second sets 50 to"
+                  + " 100; every batch is an Iceberg commit per table it writes, so lower values"
+                  + " also mean more snapshots and small files for maintenance to fold.")
           .defaultValue(500)
           .build();
   public static final ConfigKey<Integer> SERVE_TRIGGER_RECORDS =

@@ -63,7 +63,6 @@ public final class ContinuousProcessor {
   private volatile Instant retryAt;
   private final io.sluice.core.orchestrate.RetryPolicy retries;
   private volatile long maintenanceRuns;
-  private static final long PUBLISH_RETRY_MILLIS = 1000;
   // When a throttled snapshot publication was deferred; -1 when none is.
   private long publishPendingSince = -1;
   private volatile Instant lastMaintenanceAt;
@@ -234,7 +233,15 @@ public final class ContinuousProcessor {
       lastError = null;
       failuresInARow = 0;
       retryAt = null;
+      long published = clock.millis();
       publish();
+      if (LOG.isDebugEnabled()) {
+        LOG.debug(
+            "Pass: {} ms, then publication {} ms ({} rows)",
+            published - start,
+            clock.millis() - published,
+            summary.rowsRead());
+      }
       if (summary.rowsRead() > 0) {
         onBatch.accept(summary);
       }
@@ -259,9 +266,10 @@ public final class ContinuousProcessor {
   }
 
   /**
-   * Publishes the warehouse for readers (at most once a second; {@link
-   * ProjectRuntime#publishSnapshot}); a publication the throttle deferred happens when the loop is
-   * idle. A failure is logged: landing goes on, readers read an older snapshot.
+   * Publishes the warehouse for readers (after every batch while publishing is cheap; see {@link
+   * ProjectRuntime#publishSnapshot}); a publication the throttle deferred happens when it is due
+   * and the loop is idle, or after the next batch. A failure is logged: landing goes on, readers
+   * read an older snapshot.
    */
   private void publish() {
     long covering = batches;
@@ -300,7 +308,7 @@ public final class ContinuousProcessor {
   }
 
   private boolean publishDue(long now) {
-    return publishPendingSince >= 0 && now - publishPendingSince >= PUBLISH_RETRY_MILLIS;
+    return publishPendingSince >= 0 && now >= runtime.nextPublicationMillis();
   }
 
   /**

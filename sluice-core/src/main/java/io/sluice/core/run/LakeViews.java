@@ -32,7 +32,7 @@ final class LakeViews {
    * Bump when the views' definitions change shape, so that warehouses made by an earlier version
    * re-create them even though no table changed.
    */
-  private static final String FORMAT = "1";
+  private static final String FORMAT = "2";
 
   private static final List<String> NAMESPACES =
       List.of(LakeLayout.CLEAN, LakeLayout.RAW, LakeLayout.QUARANTINE);
@@ -45,6 +45,16 @@ final class LakeViews {
    * a run with nothing new then reads no manifest and leaves the warehouse unchanged.
    */
   static void expose(Project project, Lake lake, Engine engine) {
+    expose(project, lake, engine, Map.of());
+  }
+
+  /**
+   * As {@link #expose(Project, Lake, Engine)}, with tables the caller already holds as they are now
+   * (e.g. those a batch just committed to), which are not loaded from the catalog again. Views are
+   * versioned per table: a micro-batch that committed to raw and clean leaves the quarantine views
+   * alone.
+   */
+  static void expose(Project project, Lake lake, Engine engine, Map<TableId, LakeTable> loaded) {
     SqlDialect dialect = engine.dialect();
     List<LakeRelation> relations = new ArrayList<>();
     List<String> filtered = new ArrayList<>();
@@ -53,26 +63,34 @@ final class LakeViews {
     for (SourceDef source : project.sources()) {
       Map<String, LakeTable> tables = new LinkedHashMap<>();
       for (String namespace : NAMESPACES) {
-        lake.load(new TableId(namespace, source.name()))
-            .ifPresent(table -> tables.put(namespace, table));
+        TableId id = new TableId(namespace, source.name());
+        LakeTable held = loaded.get(id);
+        if (held != null) {
+          tables.put(namespace, held);
+        } else {
+          lake.load(id).ifPresent(table -> tables.put(namespace, table));
+        }
       }
       if (!tables.containsKey(LakeLayout.CLEAN)) {
         continue;
       }
-      String version = version(engine, tables);
-      if (engine.state(stateKey(source)).filter(version::equals).isPresent()) {
-        if (existing == null) {
-          existing = existingViews(engine);
-        }
-        if (existing.containsAll(viewsOf(source, tables.keySet()))) {
-          continue;
-        }
-      }
-      versions.put(stateKey(source), version);
       Set<String> resolved = BatchHistory.of(tables.get(LakeLayout.CLEAN).snapshots()).resolved();
       for (Map.Entry<String, LakeTable> entry : tables.entrySet()) {
         String namespace = entry.getKey();
         LakeTable table = entry.getValue();
+        // The quarantine view's filter follows from the clean table's history: part of its version.
+        String version =
+            version(engine, table, namespace.equals(LakeLayout.QUARANTINE) ? resolved : Set.of());
+        String key = stateKey(source, namespace);
+        if (engine.state(key).filter(version::equals).isPresent()) {
+          if (existing == null) {
+            existing = existingViews(engine);
+          }
+          if (existing.containsAll(viewsOf(source, namespace))) {
+            continue;
+          }
+        }
+        versions.put(key, version);
         String schema = namespace.equals(LakeLayout.CLEAN) ? LakeLayout.LAKE_SCHEMA : namespace;
         List<String> files = table.files().stream().map(DataFile::path).toList();
         relations.add(new LakeRelation(schema, source.name(), table.columns(), files));
@@ -103,6 +121,11 @@ final class LakeViews {
     if (relations.isEmpty()) {
       return;
     }
+    if (filtered.isEmpty()) {
+      // The versions with the views, in one commit.
+      engine.exposeLakeRelations(relations, versions);
+      return;
+    }
     engine.exposeLakeRelations(relations);
     for (String sql : filtered) {
       engine.query(sql, 0);
@@ -111,41 +134,39 @@ final class LakeViews {
     versions.forEach(engine::recordState);
   }
 
-  private static String stateKey(SourceDef source) {
-    return "lake-views:" + source.name();
+  private static String stateKey(SourceDef source, String namespace) {
+    return "lake-views:" + source.name() + ":" + namespace;
   }
 
   /**
-   * What a source's views are defined from: each table's current snapshot and columns (a table's
-   * files follow from its snapshot; the quarantine filter from the clean table's history).
+   * What a table's views are defined from: its current snapshot and columns (its files follow from
+   * its snapshot), and for the quarantine views the keys replays resolved.
    */
-  private static String version(Engine engine, Map<String, LakeTable> tables) {
+  private static String version(Engine engine, LakeTable table, Set<String> resolved) {
     StringBuilder version =
-        new StringBuilder(FORMAT).append(' ').append(engine.getClass().getName());
-    tables.forEach(
-        (namespace, table) ->
-            version
-                .append('\n')
-                .append(namespace)
-                .append(' ')
-                .append(table.currentSnapshot().map(s -> Long.toString(s.id())).orElse("-"))
-                .append(' ')
-                .append(table.columns()));
+        new StringBuilder(FORMAT)
+            .append(' ')
+            .append(engine.getClass().getName())
+            .append('\n')
+            .append(table.currentSnapshot().map(s -> Long.toString(s.id())).orElse("-"))
+            .append(' ')
+            .append(table.columns());
+    if (!resolved.isEmpty()) {
+      version.append("\nresolved ").append(resolved.size()).append(' ').append(resolved.hashCode());
+    }
     return version.toString();
   }
 
-  /** The views {@link #expose} defines for a source with the tables of {@code namespaces}. */
-  private static Set<String> viewsOf(SourceDef source, Set<String> namespaces) {
+  /** The views {@link #expose} defines for a source's table in {@code namespace}. */
+  private static Set<String> viewsOf(SourceDef source, String namespace) {
     Set<String> views = new TreeSet<>();
-    for (String namespace : namespaces) {
-      if (namespace.equals(LakeLayout.CLEAN)) {
-        views.add(LakeLayout.LAKE_SCHEMA + "." + source.name());
-      } else {
-        views.add(namespace + "." + source.name());
-      }
-      if (namespace.equals(LakeLayout.QUARANTINE)) {
-        views.add(ALL_QUARANTINE_SCHEMA + "." + source.name());
-      }
+    if (namespace.equals(LakeLayout.CLEAN)) {
+      views.add(LakeLayout.LAKE_SCHEMA + "." + source.name());
+    } else {
+      views.add(namespace + "." + source.name());
+    }
+    if (namespace.equals(LakeLayout.QUARANTINE)) {
+      views.add(ALL_QUARANTINE_SCHEMA + "." + source.name());
     }
     return views;
   }

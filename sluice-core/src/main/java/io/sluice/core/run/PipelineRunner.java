@@ -97,6 +97,9 @@ public final class PipelineRunner {
   private final DatasetChecks datasetChecks;
   private final RunTimings timings = new RunTimings();
   private final Map<String, LakeTable> cleanTables = new java.util.HashMap<>();
+  // The tables this pass loaded and committed to: a handle follows its own commits, and nothing
+  // else commits while the pass holds the run lock, so the views need not load them again.
+  private final Map<io.sluice.api.lake.TableId, LakeTable> held = new java.util.HashMap<>();
 
   public PipelineRunner(
       Project project,
@@ -140,6 +143,7 @@ public final class PipelineRunner {
     List<RunSummary.ModelRun> models = new ArrayList<>();
     List<RunSummary.TestRun> tests = new ArrayList<>();
     timings.clear();
+    held.clear();
     try (AutoCloseable lock = state.lock()) {
       if (request.window().isPresent()) {
         throw SluiceException.user(
@@ -300,10 +304,15 @@ public final class PipelineRunner {
           Map.of());
       raw = lake.createOrLoad(LakeLayout.raw(source));
     }
-    return new Tables(
-        raw,
-        lake.createOrLoad(LakeLayout.clean(source)),
-        lake.createOrLoad(LakeLayout.quarantine(source)));
+    Tables tables =
+        new Tables(
+            raw,
+            lake.createOrLoad(LakeLayout.clean(source)),
+            lake.createOrLoad(LakeLayout.quarantine(source)));
+    for (LakeTable table : List.of(tables.raw(), tables.clean(), tables.quarantine())) {
+      held.put(table.id(), table);
+    }
+    return tables;
   }
 
   /** The source with the columns schema evolution added to its clean table. */
@@ -474,6 +483,7 @@ public final class PipelineRunner {
             });
     timings.stop(formats, source.name() + ": native input", -1, bytes(splits), -1);
     String tag = intent.batchId();
+    List<io.sluice.api.engine.CompiledRule> rules = rulesAt(source, compiled, start);
     IngestRequest request =
         new IngestRequest(
             source.name(),
@@ -481,8 +491,8 @@ public final class PipelineRunner {
             compiled.fieldNames(),
             input,
             compiled.columns(),
-            rulesAt(source, compiled, start),
-            tables.clean().files(),
+            rules,
+            readsExistingClean(source, rules) ? tables.clean().files() : List.of(),
             target(tables.raw(), tag),
             target(tables.clean(), tag),
             target(tables.quarantine(), tag),
@@ -721,6 +731,18 @@ public final class PipelineRunner {
     return rules;
   }
 
+  /**
+   * Whether the engine needs the clean table's files for a batch: for a uniqueness rule (keys
+   * already landed) or a merge on a primary key. Listing them reads every manifest of the table, a
+   * cost that grows with its files, so a batch without either skips it.
+   */
+  private static boolean readsExistingClean(
+      SourceDef source, List<io.sluice.api.engine.CompiledRule> rules) {
+    return source.merges()
+        || rules.stream()
+            .anyMatch(rule -> rule.kind() == io.sluice.api.engine.CompiledRule.Kind.UNIQUE);
+  }
+
   private static long bytes(List<Split> splits) {
     return splits.stream().mapToLong(Split::sizeBytes).sum();
   }
@@ -785,7 +807,7 @@ public final class PipelineRunner {
 
   private void exposeLake() {
     RunTimings.Step step = timings.start();
-    LakeViews.expose(project, lake, engine);
+    LakeViews.expose(project, lake, engine, held);
     timings.stop(step, "views", -1);
     cleanTables.clear();
   }

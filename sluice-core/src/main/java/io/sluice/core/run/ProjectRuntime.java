@@ -38,6 +38,8 @@ import java.util.Map;
  * the core never names an implementation.
  */
 public final class ProjectRuntime implements AutoCloseable {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ProjectRuntime.class);
   private final Project project;
   private final Engine engine;
   // Opened on first use: a query on the warehouse needs no lake, and opening one (Iceberg catalog,
@@ -51,8 +53,17 @@ public final class ProjectRuntime implements AutoCloseable {
   private final Map<String, FunctionChain> chains = new HashMap<>();
   private final java.util.concurrent.locks.ReentrantLock engineLock =
       new java.util.concurrent.locks.ReentrantLock();
-  private static final long PUBLISH_INTERVAL_MILLIS = 1000;
+
+  /**
+   * Publications take at most about 1/PUBLISH_SHARE of the writer's time: after one that took
+   * {@code c} ms the next starts no sooner than {@code PUBLISH_SHARE * c} ms after it started. A
+   * small warehouse (a copy of a few milliseconds) is published after every micro-batch; a large
+   * one less often, instead of copying gigabytes every second.
+   */
+  static final long PUBLISH_SHARE = 10;
+
   private long lastPublished = Long.MIN_VALUE / 2;
+  private long lastPublicationMillis;
   // Opened on first use: only projects whose connectors read pushed records use it.
   private IngestLog ingestLog;
   // Opened on first use: a query needs no run history. Its own lock: opening may wait for another
@@ -186,20 +197,35 @@ public final class ProjectRuntime implements AutoCloseable {
 
   /**
    * Publishes the warehouse for readers of other processes if it changed (see {@link
-   * Engine#publishSnapshot}) and no publication happened in the last second; returns whether one is
-   * still due (then call again later).
+   * Engine#publishSnapshot}), unless the last publication was too recent for its cost (see {@link
+   * #nextPublicationMillis}); returns whether one is still due (then call again at {@link
+   * #nextPublicationMillis} or later).
    */
   public boolean publishSnapshot(Clock clock) {
     return runExclusively(
         () -> {
           long now = clock.millis();
-          if (now - lastPublished < PUBLISH_INTERVAL_MILLIS && now >= lastPublished) {
+          if (now < nextPublicationMillis() && now >= lastPublished) {
             return true;
           }
+          long start = System.nanoTime();
           engine.publishSnapshot();
+          lastPublicationMillis = (System.nanoTime() - start) / 1_000_000;
           lastPublished = now;
+          if (LOG.isDebugEnabled() && lastPublicationMillis > 0) {
+            LOG.debug("Published the warehouse for readers in {} ms", lastPublicationMillis);
+          }
           return false;
         });
+  }
+
+  /**
+   * When (the clock's millis) {@link #publishSnapshot} publishes again: {@link #PUBLISH_SHARE}
+   * times the last publication's cost after it started, so that publishing takes a bounded share of
+   * the time whatever the warehouse's size.
+   */
+  public long nextPublicationMillis() {
+    return lastPublished + PUBLISH_SHARE * lastPublicationMillis;
   }
 
   public Project project() {

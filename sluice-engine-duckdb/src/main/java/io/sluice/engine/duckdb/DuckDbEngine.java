@@ -1407,6 +1407,11 @@ final class DuckDbEngine implements Engine {
 
   @Override
   public void exposeLakeRelations(List<LakeRelation> relations) {
+    exposeLakeRelations(relations, Map.of());
+  }
+
+  @Override
+  public void exposeLakeRelations(List<LakeRelation> relations, Map<String, String> states) {
     dirty = true;
     try {
       boolean autoCommit = connection.getAutoCommit();
@@ -1445,6 +1450,17 @@ final class DuckDbEngine implements Engine {
                   + columns
                   + " FROM "
                   + from);
+        }
+        if (!states.isEmpty()) {
+          try (var statement =
+              connection.prepareStatement(
+                  "INSERT OR REPLACE INTO " + STATE_TABLE + " VALUES (?, ?)")) {
+            for (Map.Entry<String, String> state : states.entrySet()) {
+              statement.setString(1, state.getKey());
+              statement.setString(2, state.getValue());
+              statement.executeUpdate();
+            }
+          }
         }
         connection.commit();
       } catch (SQLException e) {

@@ -139,6 +139,12 @@ final class IcebergLake implements Lake {
       // the status) instead of failing with SQLITE_BUSY at once.
       properties.put(CatalogProperties.CLIENT_POOL_SIZE, "1");
       properties.put(JdbcCatalog.PROPERTY_PREFIX + "busy_timeout", "30000");
+      // Every batch commits to the catalog (one row update per table). In rollback-journal mode
+      // each such commit syncs the journal and the database several times; with a write-ahead
+      // log it syncs the log once, as durably (synchronous FULL), and readers of other processes
+      // (a CLI reading the status) do not block the writer.
+      properties.put(JdbcCatalog.PROPERTY_PREFIX + "journal_mode", "WAL");
+      properties.put(JdbcCatalog.PROPERTY_PREFIX + "synchronous", "FULL");
     }
     return properties;
   }

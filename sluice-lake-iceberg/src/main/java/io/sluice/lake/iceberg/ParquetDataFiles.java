@@ -46,20 +46,24 @@ import org.apache.parquet.schema.MessageType;
 final class ParquetDataFiles {
   private ParquetDataFiles() {}
 
-  /**
-   * The Iceberg data file for {@code file}, with metrics from its footer.
-   *
-   * @throws SluiceException EXTERNAL when the file cannot be read, INTERNAL when it does not match
-   *     the table or its description
-   */
   private static final org.apache.parquet.ParquetReadOptions READ_OPTIONS =
       org.apache.parquet.ParquetReadOptions.builder(
               new org.apache.parquet.conf.PlainParquetConfiguration())
           .build();
 
+  /**
+   * The Iceberg data file for {@code file}, with metrics from its footer. Safe to call for several
+   * files of one table at once once the table's metadata is current (reading {@code metricsConfig}
+   * from it refreshes it).
+   *
+   * @param metricsConfig the table's metrics configuration, read once for all the files of a commit
+   * @throws SluiceException EXTERNAL when the file cannot be read, INTERNAL when it does not match
+   *     the table or its description
+   */
   static DataFile toIceberg(
       TableId id,
       Table table,
+      MetricsConfig metricsConfig,
       java.util.function.Supplier<Configuration> conf,
       io.sluice.api.lake.DataFile file) {
     String location = location(file.path());
@@ -92,8 +96,7 @@ final class ParquetDataFiles {
 
     Schema schema = table.schema();
     checkColumns(id, schema, footer.getFileMetaData().getSchema(), location);
-    Metrics metrics =
-        ParquetUtil.footerMetrics(footer, Stream.empty(), MetricsConfig.forTable(table));
+    Metrics metrics = ParquetUtil.footerMetrics(footer, Stream.empty(), metricsConfig);
     if (metrics.recordCount() != file.recordCount()) {
       throw Failures.internal(
           "Cannot append %s to table %s: it is described with %d records but holds %d",
