@@ -581,7 +581,7 @@ public final class StreamBench {
   }
 
   private String latency(int rate) throws Exception {
-    Path dir = project("latency-" + rate, 200);
+    Path dir = project("latency-" + rate, 50);
     try (Server server = new Server(dir)) {
       // One record first, so that the lake table and its view exist before the clock starts.
       try (SluiceClient http = SluiceClient.builder(server.uri).build()) {
