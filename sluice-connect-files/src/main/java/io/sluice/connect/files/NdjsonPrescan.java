@@ -71,25 +71,14 @@ final class NdjsonPrescan {
         return rejected();
       }
     }
-    while (i < to) {
-      if (i + 8 <= to) {
-        long word = (long) LONGS.get(bytes, i);
-        // A high bit per byte below 0x20 (control bytes, LF, tab) or at or above 0x80 (non-ASCII).
-        // Borrows reach only bytes above a flagged one: the lowest flag is exact.
-        long flags = ((word - SPACES) & ~word | word) & HIGH_BITS;
-        if (flags == 0) {
-          i += 8;
-          continue;
-        }
-        i += Long.numberOfTrailingZeros(flags) >>> 3;
-      }
+    while ((i = nextSpecial(bytes, i, to)) < to) {
       byte c = bytes[i];
       if (c == '\n') {
         if (i - lineStart > MAX_LINE) {
           return rejected();
         }
         lineStart = ++i;
-      } else if (c >= 0x20 || c == '\t') {
+      } else if (c == '\t') {
         i++;
       } else if (c < 0) {
         int length = Utf8.sequenceLength(bytes, i, to);
@@ -117,18 +106,9 @@ final class NdjsonPrescan {
       return false;
     }
     int i = from;
-    while (i < to) {
-      if (i + 8 <= to) {
-        long word = (long) LONGS.get(bytes, i);
-        long flags = ((word - SPACES) & ~word | word) & HIGH_BITS;
-        if (flags == 0) {
-          i += 8;
-          continue;
-        }
-        i += Long.numberOfTrailingZeros(flags) >>> 3;
-      }
+    while ((i = nextSpecial(bytes, i, to)) < to) {
       byte c = bytes[i];
-      if (c >= 0x20 || c == '\t') {
+      if (c == '\t') {
         i++;
       } else if (c < 0) {
         int length = Utf8.sequenceLength(bytes, i, to);
@@ -141,6 +121,27 @@ final class NdjsonPrescan {
       }
     }
     return true;
+  }
+
+  /**
+   * The index of the first byte in {@code [i, to)} below 0x20 (control bytes, LF, tab) or at or
+   * above 0x80 (non-ASCII), or {@code to}: eight bytes at a time while eight remain.
+   */
+  private static int nextSpecial(byte[] bytes, int i, int to) {
+    while (i + 8 <= to) {
+      long word = (long) LONGS.get(bytes, i);
+      // A high bit per flagged byte. Borrows reach only bytes above a flagged one: the lowest flag
+      // is exact.
+      long flags = ((word - SPACES) & ~word | word) & HIGH_BITS;
+      if (flags != 0) {
+        return i + (Long.numberOfTrailingZeros(flags) >>> 3);
+      }
+      i += 8;
+    }
+    while (i < to && bytes[i] >= 0x20) {
+      i++;
+    }
+    return i;
   }
 
   private boolean rejected() {
