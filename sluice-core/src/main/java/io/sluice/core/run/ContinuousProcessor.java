@@ -160,7 +160,9 @@ public final class ContinuousProcessor {
       if (clock.millis() >= nextMaintenance) {
         continue; // maintenance first, at the top of the loop
       }
-      if (publishDue(clock.millis()) && waiting() == 0) {
+      if (publishDue(clock.millis())) {
+        // Also while records wait: the batch that landed before is seen a batch sooner, for a
+        // publication that costs at most about a tenth of the time by construction.
         publish();
         continue;
       }
@@ -267,9 +269,9 @@ public final class ContinuousProcessor {
 
   /**
    * Publishes the warehouse for readers (after every batch while publishing is cheap; see {@link
-   * ProjectRuntime#publishSnapshot}); a publication the throttle deferred happens when it is due
-   * and the loop is idle, or after the next batch. A failure is logged: landing goes on, readers
-   * read an older snapshot.
+   * ProjectRuntime#publishSnapshot}); a publication the throttle deferred happens as soon as it is
+   * due, before the next batch starts. A failure is logged: landing goes on, readers read an older
+   * snapshot.
    */
   private void publish() {
     long covering = batches;
