@@ -22,6 +22,7 @@ public final class ChildSluice {
   public static Process start(Path log, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Djava.io.tmpdir=" + childTemp(log));
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());
@@ -30,6 +31,16 @@ public final class ChildSluice {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
+  }
+
+  /**
+   * A temporary folder for a child JVM beside its log (in the test's own temporary folder, removed
+   * with it). DuckDB's driver unpacks its 70 MB native library into the temporary folder at every
+   * start and deletes it only at a normal exit: a child the test kills would leave one in /tmp each
+   * time, and a few builds filled this machine's disk.
+   */
+  public static Path childTemp(Path log) throws IOException {
+    return java.nio.file.Files.createDirectories(log.toAbsolutePath().resolveSibling("jvm-tmp"));
   }
 
   /**

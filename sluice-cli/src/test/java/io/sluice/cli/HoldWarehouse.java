@@ -61,6 +61,7 @@ public final class HoldWarehouse {
     Process process =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + ChildSluice.childTemp(target),
                 "-cp",
                 System.getProperty("java.class.path"),
                 HoldWarehouse.class.getName(),

@@ -2,6 +2,7 @@ package io.sluice.core.run;
 
 import io.sluice.api.SluiceException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -36,6 +37,11 @@ public final class ChildRun {
     return new ProcessBuilder(
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // DuckDB's driver unpacks its 70 MB native library into the temporary folder at
+                // every start and deletes it only at a normal exit: in the test's folder, a killed
+                // child leaves nothing in /tmp.
+                "-Djava.io.tmpdir="
+                    + Files.createDirectories(log.toAbsolutePath().resolveSibling("jvm-tmp")),
                 "-cp",
                 System.getProperty("java.class.path"),
                 ChildRun.class.getName(),
