@@ -245,6 +245,7 @@ public final class StreamBench {
   /** {@code sluice serve} of a project, as its own process. */
   private final class Server implements AutoCloseable {
     final Process process;
+    final Path project;
     final URI uri;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -254,6 +255,7 @@ public final class StreamBench {
               .redirectErrorStream(true);
       builder.environment().put("SLUICE_BENCH_QUERY_TOKEN", QUERY_TOKEN);
       process = builder.start();
+      this.project = project;
       Path log = project.resolve("serve.log");
       BufferedReader out =
           new BufferedReader(
@@ -335,11 +337,28 @@ public final class StreamBench {
       return -1;
     }
 
+    /**
+     * Stops the server, then deletes the case's ingest log and lake (a minute at these rates is
+     * 10–15 GB); its run history and warehouse stay for {@code sluice runs show ID --timings}.
+     */
     @Override
     public void close() throws InterruptedException {
       process.destroy(); // SIGTERM: serve stops gracefully
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor();
+      }
+      for (String bulky : List.of("log", "lake")) {
+        Path folder = project.resolve(".sluice").resolve(bulky);
+        if (!Files.isDirectory(folder)) {
+          continue;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(folder)) {
+          for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(file);
+          }
+        } catch (IOException e) {
+          System.err.println("bench: could not delete " + folder + ": " + e);
+        }
       }
     }
   }
