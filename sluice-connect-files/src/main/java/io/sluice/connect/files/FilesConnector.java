@@ -52,12 +52,7 @@ final class FilesConnector implements SourceConnector {
     this.fields = context.fields();
     this.transform = context.transform();
     this.maxRecordSize = maxRecordSize;
-    this.jsonPathsAreKeys =
-        fields.stream()
-            .allMatch(
-                f ->
-                    java.util.Arrays.stream(f.path().split("\\.", -1))
-                        .allMatch(segment -> segment.matches("[A-Za-z_][A-Za-z0-9_$-]*")));
+    this.jsonPathsAreKeys = NdjsonRecords.pathsAreObjectKeys(fields);
     this.lister = new FileLister(sourceName, context.projectDirectory(), options.path());
     this.planner =
         new SplitPlanner(

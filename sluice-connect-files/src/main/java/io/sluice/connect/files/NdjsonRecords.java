@@ -1,6 +1,7 @@
 package io.sluice.connect.files;
 
 import io.sluice.api.source.ObservedField;
+import io.sluice.api.source.SourceField;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -30,6 +31,19 @@ public final class NdjsonRecords {
     }
     observer.record(new String(bytes, from, to - from, StandardCharsets.UTF_8));
     return false;
+  }
+
+  /**
+   * Whether every field's path is made of plain object keys, which an engine's JSON paths address;
+   * a numeric or otherwise unusual segment may mean an array index to the connector's own reader,
+   * so such a source is not handed to the engine as NDJSON.
+   */
+  public static boolean pathsAreObjectKeys(List<SourceField> fields) {
+    return fields.stream()
+        .allMatch(
+            f ->
+                java.util.Arrays.stream(f.path().split("\\.", -1))
+                    .allMatch(segment -> segment.matches("[A-Za-z_][A-Za-z0-9_$-]*")));
   }
 
   /** The fields seen so far, in the order first seen. */

@@ -82,12 +82,7 @@ final class StreamConnector implements SourceConnector {
     this.transform = context.transform();
     this.json = JsonRecords.of(stream, context.fields());
     this.context = context;
-    this.jsonPathsAreKeys =
-        context.fields().stream()
-            .allMatch(
-                f ->
-                    java.util.Arrays.stream(f.path().split("\\.", -1))
-                        .allMatch(segment -> segment.matches("[A-Za-z_][A-Za-z0-9_$-]*")));
+    this.jsonPathsAreKeys = NdjsonRecords.pathsAreObjectKeys(context.fields());
     this.copies = context.stateDirectory().resolve("tmp");
     Object max = context.options().getOrDefault("max-batch-records", 1_000_000);
     this.maxBatchRecords = ((Number) max).intValue();
