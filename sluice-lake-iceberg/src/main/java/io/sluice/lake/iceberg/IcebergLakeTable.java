@@ -881,13 +881,7 @@ final class IcebergLakeTable implements LakeTable {
         try (ManifestReader<org.apache.iceberg.DataFile> reader =
             ManifestFiles.read(manifest, table.io(), table.specs())) {
           for (org.apache.iceberg.DataFile file : reader) {
-            files.add(
-                new DataFile(
-                    file.location(),
-                    IcebergTypes.partitionValues(
-                        table.specs().get(file.specId()), file.partition()),
-                    file.recordCount(),
-                    file.fileSizeInBytes()));
+            files.add(dataFile(file));
           }
         }
       }
@@ -902,18 +896,21 @@ final class IcebergLakeTable implements LakeTable {
     List<DataFile> files = new ArrayList<>();
     try (tasks) {
       for (FileScanTask task : tasks) {
-        org.apache.iceberg.DataFile file = task.file();
-        files.add(
-            new DataFile(
-                file.location(),
-                IcebergTypes.partitionValues(table.specs().get(file.specId()), file.partition()),
-                file.recordCount(),
-                file.fileSizeInBytes()));
+        files.add(dataFile(task.file()));
       }
     } catch (IOException e) {
       throw SluiceException.external(
           "Cannot read the manifests of table %s: %s".formatted(id, e.getMessage()), e);
     }
     return List.copyOf(files);
+  }
+
+  /** An Iceberg data file as the lake describes it to the engine. */
+  private DataFile dataFile(org.apache.iceberg.DataFile file) {
+    return new DataFile(
+        file.location(),
+        IcebergTypes.partitionValues(table.specs().get(file.specId()), file.partition()),
+        file.recordCount(),
+        file.fileSizeInBytes());
   }
 }
