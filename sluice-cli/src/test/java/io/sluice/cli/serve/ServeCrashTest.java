@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.cli.ChildSluice;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,14 +45,14 @@ class ServeCrashTest {
   @Test
   void acknowledgedRecordsSurviveKillsExactlyOnce() throws Exception {
     Path project = StreamProject.create(temp.resolve("live"));
-    int port = freePort();
+    int port = StreamProject.freePort();
     URI base = URI.create("http://127.0.0.1:" + port);
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     Set<String> sent = ConcurrentHashMap.newKeySet();
     AtomicBoolean stop = new AtomicBoolean();
     SplittableRandom random = new SplittableRandom(20261124L);
     ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-    Process server = start(project, port, "start");
+    Process server = StreamProject.startServe(project, port, "start");
     ChildSluice.awaitHealth(base, server, body -> true);
     try {
       List<Future<?>> running = new ArrayList<>();
@@ -67,14 +64,14 @@ class ServeCrashTest {
       for (int kill = 0; kill < KILLS; kill++) {
         long before = acknowledged.size();
         // Let pushes and batches run for a random while, then kill in the middle of them.
-        waitForAcknowledgements(acknowledged, before + 50 + random.nextInt(400), server);
+        StreamProject.awaitAcknowledged(acknowledged, before + 50 + random.nextInt(400), server);
         server.destroyForcibly();
         assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
         killed++;
-        server = start(project, port, "restart-" + kill);
+        server = StreamProject.startServe(project, port, "restart-" + kill);
         ChildSluice.awaitHealth(base, server, body -> true);
       }
-      waitForAcknowledgements(acknowledged, acknowledged.size() + 100, server);
+      StreamProject.awaitAcknowledged(acknowledged, acknowledged.size() + 100, server);
       stop.set(true);
       for (Future<?> future : running) {
         future.get(60, TimeUnit.SECONDS);
@@ -87,7 +84,7 @@ class ServeCrashTest {
       server.destroy(); // SIGTERM: a graceful stop lands what waits
       assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("graceful stop").isTrue();
     }
-    assertThat(server.exitValue()).as(output(project)).isZero();
+    assertThat(server.exitValue()).as(StreamProject.serveLog(project)).isZero();
 
     Map<String, Long> landed = new HashMap<>();
     for (List<Object> row :
@@ -147,16 +144,6 @@ class ServeCrashTest {
     java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
   }
 
-  private static void waitForAcknowledgements(
-      Set<String> acknowledged, long target, Process server) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (acknowledged.size() < target) {
-      assertThat(server.isAlive()).as("server alive").isTrue();
-      assertThat(System.nanoTime()).as("acknowledgements in time").isLessThan(deadline);
-      waitBriefly();
-    }
-  }
-
   /** Waits until /health reports no record waiting to be landed. */
   private static void awaitLanded(URI base, Process server) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
@@ -173,23 +160,6 @@ class ServeCrashTest {
       }
       assertThat(System.nanoTime()).as("landed in time: %s", health).isLessThan(deadline);
       waitBriefly();
-    }
-  }
-
-  private Process start(Path project, int port, String name) throws IOException {
-    Path log = project.resolveSibling("serve.log");
-    Files.writeString(
-        log, "---- " + name + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    return ChildSluice.start(log, "serve", "--port=" + port, "-p", project.toString());
-  }
-
-  private String output(Path project) throws IOException {
-    return Files.readString(project.resolveSibling("serve.log"));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.cli.ChildSluice;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +23,7 @@ class ServeStopTest {
   void aGracefulStopBySigtermExitsZeroAndKeepsEveryAcknowledgedRecord() throws Exception {
     Path project = StreamProject.create(temp.resolve("live"));
     Path log = temp.resolve("serve.log");
-    int port = freePort();
+    int port = StreamProject.freePort();
     URI base = URI.create("http://127.0.0.1:" + port);
     Process server = ChildSluice.start(log, "serve", "--port=" + port, "-p", project.toString());
     HttpClient http = HttpClient.newHttpClient();
@@ -83,11 +82,5 @@ class ServeStopTest {
             HttpRequest.newBuilder(base.resolve("/health")).GET().build(),
             HttpResponse.BodyHandlers.ofString())
         .body();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

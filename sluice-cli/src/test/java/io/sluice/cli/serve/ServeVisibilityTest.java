@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.cli.ChildSluice;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +65,7 @@ class ServeVisibilityTest {
     Files.writeString(project.resolve("secrets/query.token"), QUERY_TOKEN + "\n");
     Path manifests = project.resolve(".sluice/lake/warehouse/clean/events/metadata");
 
-    int port = freePort();
+    int port = StreamProject.freePort();
     URI base = URI.create("http://127.0.0.1:" + port);
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     List<String> violations = new CopyOnWriteArrayList<>();
@@ -77,7 +75,7 @@ class ServeVisibilityTest {
         new java.util.concurrent.atomic.AtomicReference<>();
     AtomicBoolean stop = new AtomicBoolean();
     ExecutorService threads = Executors.newFixedThreadPool(CLIENTS + 1);
-    Process server = start(project, port, "start");
+    Process server = StreamProject.startServe(project, port, "start");
     ChildSluice.awaitHealth(base, server, body -> true);
     try {
       List<Future<?>> running = new ArrayList<>();
@@ -87,17 +85,17 @@ class ServeVisibilityTest {
       }
       running.add(threads.submit(() -> watch(base, stop, violations, answers, seen, lastFailure)));
       for (int kill = 0; kill < KILLS; kill++) {
-        awaitAcknowledged(acknowledged, acknowledged.size() + 200, server);
+        StreamProject.awaitAcknowledged(acknowledged, acknowledged.size() + 200, server);
         // Readers see batches land before the next kill (else every life ends in its first commit).
         awaitVisible(seen, seen.get() + 1, server);
         Set<Path> before = manifests(manifests);
         awaitNewManifest(manifests, before, server);
         server.destroyForcibly();
         assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        server = start(project, port, "restart-" + kill);
+        server = StreamProject.startServe(project, port, "restart-" + kill);
         ChildSluice.awaitHealth(base, server, body -> true);
       }
-      awaitAcknowledged(acknowledged, acknowledged.size() + 200, server);
+      StreamProject.awaitAcknowledged(acknowledged, acknowledged.size() + 200, server);
       stop.set(true);
       for (Future<?> future : running) {
         future.get(60, TimeUnit.SECONDS);
@@ -108,7 +106,7 @@ class ServeVisibilityTest {
       while (!(counts instanceof JsonNode answer
           && answer.path(1).asLong() >= acknowledged.size())) {
         assertThat(System.nanoTime())
-            .as("all visible in time: %s\n%s", counts, serveLog(project))
+            .as("all visible in time: %s\n%s", counts, StreamProject.serveLog(project))
             .isLessThan(deadline);
         TimeUnit.MILLISECONDS.sleep(20);
         try {
@@ -130,9 +128,11 @@ class ServeVisibilityTest {
       server.destroy();
       assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("graceful stop").isTrue();
     }
-    assertThat(violations).as(serveLog(project)).isEmpty();
+    assertThat(violations).as(StreamProject.serveLog(project)).isEmpty();
     assertThat(answers.get())
-        .as("answers the watcher checked; its last failure: %s\n%s", lastFailure, serveLog(project))
+        .as(
+            "answers the watcher checked; its last failure: %s\n%s",
+            lastFailure, StreamProject.serveLog(project))
         .isGreaterThan(20);
   }
 
@@ -253,33 +253,7 @@ class ServeVisibilityTest {
     }
   }
 
-  private static void awaitAcknowledged(Set<String> acknowledged, long target, Process server) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (acknowledged.size() < target) {
-      assertThat(server.isAlive()).as("server alive").isTrue();
-      assertThat(System.nanoTime()).as("acknowledgements in time").isLessThan(deadline);
-      pause();
-    }
-  }
-
   private static void pause() {
     java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-  }
-
-  private Process start(Path project, int port, String name) throws IOException {
-    Path log = project.resolveSibling("serve.log");
-    Files.writeString(
-        log, "---- " + name + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    return ChildSluice.start(log, "serve", "--port=" + port, "-p", project.toString());
-  }
-
-  private static String serveLog(Path project) throws IOException {
-    return Files.readString(project.resolveSibling("serve.log"));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

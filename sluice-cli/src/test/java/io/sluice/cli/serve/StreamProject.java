@@ -89,6 +89,50 @@ final class StreamProject {
     }
   }
 
+  /** A free port on loopback, for a child serve that must keep its port across restarts. */
+  static int freePort() throws IOException {
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /**
+   * Starts {@code sluice serve} of {@code project} on {@code port} in a child JVM, its output
+   * appended to {@code serve.log} beside the project after a line naming this start.
+   */
+  static Process startServe(Path project, int port, String name) throws IOException {
+    Path log = project.resolveSibling("serve.log");
+    Files.writeString(
+        log,
+        "---- " + name + "\n",
+        java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
+    return io.sluice.cli.ChildSluice.start(
+        log, "serve", "--port=" + port, "-p", project.toString());
+  }
+
+  /** What every {@link #startServe} of {@code project} printed. */
+  static String serveLog(Path project) throws IOException {
+    return Files.readString(project.resolveSibling("serve.log"));
+  }
+
+  /**
+   * Waits (two minutes at most) until {@code acknowledged} holds {@code target} records; fails when
+   * the server ends first.
+   */
+  static void awaitAcknowledged(java.util.Set<String> acknowledged, long target, Process server) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+    while (acknowledged.size() < target) {
+      org.assertj.core.api.Assertions.assertThat(server.isAlive()).as("server alive").isTrue();
+      org.assertj.core.api.Assertions.assertThat(System.nanoTime())
+          .as("acknowledgements in time")
+          .isLessThan(deadline);
+      java.util.concurrent.locks.LockSupport.parkNanos(
+          java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+    }
+  }
+
   private static void write(Path file, String text) {
     try {
       Files.createDirectories(file.getParent());

@@ -3,8 +3,6 @@ package io.sluice.cli.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.cli.ChildSluice;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +29,7 @@ class TwoServesOneSchedulerTest {
         project.resolve("sluice.yaml"),
         "schedules:\n  - name: hourly\n    cron: \"0 * * * *\"\n",
         StandardOpenOption.APPEND);
-    URI first = URI.create("http://127.0.0.1:" + freePort());
+    URI first = URI.create("http://127.0.0.1:" + StreamProject.freePort());
     Process serving =
         ChildSluice.start(
             temp.resolve("first.log"),
@@ -48,7 +46,7 @@ class TwoServesOneSchedulerTest {
           ChildSluice.start(
               temp.resolve("second.log"),
               "serve",
-              "--port=" + freePort(),
+              "--port=" + StreamProject.freePort(),
               "-p",
               project.toString());
       assertThat(second.waitFor(120, TimeUnit.SECONDS)).as("second serve ends").isTrue();
@@ -76,11 +74,5 @@ class TwoServesOneSchedulerTest {
       assertThat(serving.waitFor(60, TimeUnit.SECONDS)).as("graceful stop").isTrue();
     }
     assertThat(serving.exitValue()).as(Files.readString(temp.resolve("first.log"))).isZero();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }
