@@ -109,7 +109,15 @@ public final class StreamBench {
         case "--rate" -> rates = ints(args[++i]);
         case "--land-rate" -> landRate = Integer.parseInt(args[++i]);
         case "--batch" -> batch = Integer.parseInt(args[++i]);
-        case "--cases" -> cases = List.of(args[++i].split(","));
+        case "--cases" -> {
+          cases = List.of(args[++i].split(","));
+          for (String name : cases) {
+            if (!List.of("ingest", "land", "latency").contains(name)) {
+              throw new IllegalArgumentException(
+                  "unknown case '" + name + "' in --cases: ingest, land and latency exist");
+            }
+          }
+        }
         case "--command-line" -> commandLine = args[++i];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
