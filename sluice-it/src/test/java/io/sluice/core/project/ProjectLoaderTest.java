@@ -498,6 +498,7 @@ class ProjectLoaderTest {
                         "127.0.0.1", Optional.empty(), 16, 100_000, Duration.ofMinutes(10))),
                 Project.MaintenanceConfig.defaults(),
                 Orchestration.none(),
+                Alerts.none(),
                 Map.of(),
                 List.of(
                     new SourceDef(

@@ -1,0 +1,150 @@
+package io.sluice.core.alert;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.core.project.Alerts;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The texts of an alert: the log line, Slack's incoming-webhook body ({@code text} and {@code
+ * blocks}) and the generic JSON body. docs/alerts.md shows an example of each.
+ */
+public final class AlertMessages {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private AlertMessages() {}
+
+  /** One line: what fired or was resolved, on what, why. */
+  public static String line(AlertNotification alert) {
+    StringBuilder line = new StringBuilder();
+    line.append(heading(alert))
+        .append(": rule '")
+        .append(alert.rule())
+        .append("' (")
+        .append(alert.kind().label())
+        .append(", ")
+        .append(alert.severity())
+        .append(") on ")
+        .append(alert.target())
+        .append(": ")
+        .append(alert.detail());
+    alert
+        .resolvedAt()
+        .ifPresent(
+            at ->
+                line.append(" (held ")
+                    .append(
+                        io.sluice.config.ConfigType.formatDuration(
+                            roundedSeconds(Duration.between(alert.startedAt(), at))))
+                    .append(")"));
+    line.append(" [").append(alert.project()).append("]");
+    return line.toString();
+  }
+
+  /**
+   * The message as Slack's incoming webhooks take it: a fallback {@code text} and {@code blocks}.
+   */
+  public static String slack(AlertNotification alert) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("text", line(alert));
+    ArrayNode blocks = body.putArray("blocks");
+    ObjectNode section = blocks.addObject().put("type", "section");
+    section
+        .putObject("text")
+        .put("type", "mrkdwn")
+        .put(
+            "text",
+            (alert.firing() ? ":rotating_light: *" : ":white_check_mark: *")
+                + escape(heading(alert))
+                + "* `"
+                + escape(alert.rule())
+                + "` on `"
+                + escape(alert.target())
+                + "`\n"
+                + escape(alert.detail()));
+    StringBuilder context = new StringBuilder();
+    context
+        .append("project ")
+        .append(alert.project())
+        .append(" · ")
+        .append(alert.kind().label())
+        .append(" · severity ")
+        .append(alert.severity())
+        .append(" · since ")
+        .append(alert.startedAt());
+    alert
+        .ids()
+        .forEach((key, value) -> context.append(" · ").append(key).append(' ').append(value));
+    if (alert.link().startsWith("http://") || alert.link().startsWith("https://")) {
+      context.append(" · <").append(alert.link()).append("|open in Sluice>");
+    } else {
+      context.append(" · page ").append(alert.link());
+    }
+    blocks
+        .addObject()
+        .put("type", "context")
+        .putArray("elements")
+        .addObject()
+        .put("type", "mrkdwn")
+        .put("text", escapeKeepingLink(context.toString()));
+    return body.toString();
+  }
+
+  /** The generic JSON body: one object with every particular of the alert. */
+  public static String generic(AlertNotification alert) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("project", alert.project());
+    body.put("rule", alert.rule());
+    body.put("kind", alert.kind().label());
+    body.put("target", alert.target());
+    body.put("state", alert.state());
+    body.put("reminder", alert.reminder());
+    body.put("severity", alert.severity());
+    body.put("value", alert.value());
+    if (alert.threshold().isPresent()) {
+      body.put("threshold", alert.threshold().get());
+    } else {
+      body.putNull("threshold");
+    }
+    body.put("started_at", alert.startedAt().toString());
+    body.put("resolved_at", alert.resolvedAt().map(Object::toString).orElse(null));
+    ObjectNode ids = body.putObject("ids");
+    alert.ids().forEach(ids::put);
+    body.put("detail", alert.detail());
+    body.put("link", alert.link());
+    return body.toString();
+  }
+
+  private static String heading(AlertNotification alert) {
+    if (!alert.firing()) {
+      return "RESOLVED";
+    }
+    return alert.reminder() ? "STILL FIRING" : "FIRING";
+  }
+
+  /** A value as messages show it: a score with three decimals, a count without. */
+  static String value(Alerts.Kind kind, double value) {
+    return kind == Alerts.Kind.QUALITY
+        ? String.format(Locale.ROOT, "%.3f", value)
+        : String.format(Locale.ROOT, "%.0f", value);
+  }
+
+  private static Duration roundedSeconds(Duration duration) {
+    return Duration.ofSeconds(Math.max(0, duration.getSeconds()));
+  }
+
+  /** Slack's mrkdwn escapes: &, < and > are control characters. */
+  private static String escape(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  private static String escapeKeepingLink(String text) {
+    int link = text.lastIndexOf(" · <");
+    if (link < 0 || !text.endsWith("|open in Sluice>")) {
+      return escape(text);
+    }
+    return escape(text.substring(0, link)) + text.substring(link);
+  }
+}
