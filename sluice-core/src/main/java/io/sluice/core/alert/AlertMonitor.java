@@ -173,12 +173,11 @@ public final class AlertMonitor implements AutoCloseable {
   public void runEnded(RunSummary summary) {
     guarded(
         () -> {
-          boolean failed = summary.status() == RunStatus.FAILED;
           boolean retried = summary.trigger().equals("serve");
           observeRun(
               summary.trigger(),
               summary.runId(),
-              failed,
+              summary.status(),
               Optional.ofNullable(summary.errorCategory()),
               summary.error(),
               Optional.of(summary),
@@ -197,7 +196,7 @@ public final class AlertMonitor implements AutoCloseable {
           observeRun(
               run.request().trigger(),
               run.id(),
-              run.status() == RunStatus.FAILED,
+              run.status(),
               last.flatMap(RunRecord.Attempt::errorCategory),
               last.map(RunRecord.Attempt::error).orElse(""),
               last.flatMap(RunRecord.Attempt::summary),
@@ -338,12 +337,15 @@ public final class AlertMonitor implements AutoCloseable {
   private void observeRun(
       String trigger,
       String runId,
-      boolean failed,
+      RunStatus status,
       Optional<ErrorCategory> category,
       String error,
       Optional<RunSummary> summary,
       int attempts) {
     Instant now = clock.instant();
+    // A run that stopped on an error, or whose checks, tests or thresholds failed; not a cancelled
+    // one (a person or a shutdown stopped it).
+    boolean failed = !status.succeeded() && status != RunStatus.CANCELLED;
     summary.ifPresent(s -> observeQuality(s, now));
     summary.ifPresent(s -> observeDrift(s, now));
     int inARow = failed ? failuresInARow.merge(trigger, 1, Integer::sum) : 0;
@@ -371,7 +373,8 @@ public final class AlertMonitor implements AutoCloseable {
                   + runId
                   + " ("
                   + trigger
-                  + ") failed"
+                  + ") ended "
+                  + status.label()
                   + (finalFailures > 1 ? ", " + finalFailures + " runs in a row" : "")
                   + category.map(c -> " [" + c.name().toLowerCase(Locale.ROOT) + "]").orElse("")
                   + ": "
