@@ -114,7 +114,7 @@ public final class AlertSpec {
                   + " alerting on its own.")
           .build();
   public static final ConfigKey<Double> THRESHOLD =
-      ConfigKey.builder("threshold", number(0, 1e15))
+      ConfigKey.builder("threshold", number(0, 1e9))
           .doc(
               "`quality`: the lowest acceptable score, 0 to 1 (the rule fires below it; default"
                   + " 1 with `warnings`, else required). `backlog`: records waiting (the rule"
@@ -125,8 +125,8 @@ public final class AlertSpec {
       ConfigKey.builder("warnings", bool())
           .doc(
               "`quality` only: rows that landed but failed a rule of severity warn count as"
-                  + " failed rows, and a failed dataset check of severity warn fires the rule"
-                  + " too; so that warnings are seen, not left in logs.")
+                  + " failed rows (score = (valid - warned) / read), and a dataset check that"
+                  + " failed fires the rule too; so that warnings are seen, not left in logs.")
           .defaultValue(false)
           .build();
   public static final ConfigKey<Boolean> GROWING =
