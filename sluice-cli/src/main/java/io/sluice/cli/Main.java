@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       ExportCommand.class,
       ScheduleCommand.class,
+      AlertsCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },
