@@ -80,6 +80,7 @@ public final class ServeSession implements AutoCloseable {
     this.onBatch = onBatch;
     this.sqlEndpoint = sqlEndpoint;
     this.api = new ServeApi(runtime, clock, () -> scheduler);
+    alerts.ifPresent(monitor -> api.addRunListener(monitor.listener()));
     this.processorThread =
         new Thread(
             () -> {

@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * {@code io.sluice.alerts}) on the caller's thread and posted to the rule's channels by {@link
  * AlertDelivery}'s thread; nothing here throws into the pipeline or waits for a webhook.
  *
- * <p>Thread-safe: observations are serialized.
+ * <p>Thread-safe: observations are serialized (they are quick: no I/O but the state file's write
+ * when a state changes).
  */
 public final class AlertMonitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger("io.sluice.alerts");
@@ -75,7 +76,14 @@ public final class AlertMonitor implements AutoCloseable {
     this.alerts = project.alerts();
     this.clock = clock;
     this.store = new AlertStore(project.stateDirectory());
-    AlertStore.Contents stored = store.read();
+    AlertStore.Contents stored;
+    try {
+      stored = store.read();
+    } catch (SluiceException e) {
+      // Alerting must not keep the pipeline from starting: start from no alert firing.
+      LOG.error("{}; starting from no alert firing (some may be sent again)", e.getMessage());
+      stored = new AlertStore.Contents(List.of(), List.of());
+    }
     this.evaluator = new AlertEvaluator(project.name(), stored.states());
     Set<String> rules = new HashSet<>();
     alerts.rules().forEach(rule -> rules.add(rule.name()));
@@ -316,8 +324,8 @@ public final class AlertMonitor implements AutoCloseable {
         () -> check(slas, waitingByStream), every, every, TimeUnit.MILLISECONDS);
   }
 
-  /** One check of the freshness and backlog rules, now (the timer's, or a test's). */
-  public void check(FreshnessEvaluator slas, Supplier<Map<String, Long>> waitingByStream) {
+  /** One check of the freshness and backlog rules, now. */
+  private void check(FreshnessEvaluator slas, Supplier<Map<String, Long>> waitingByStream) {
     try {
       if (!rules(Alerts.Kind.FRESHNESS).isEmpty()) {
         freshness(slas.evaluate(clock.instant()));
@@ -573,7 +581,7 @@ public final class AlertMonitor implements AutoCloseable {
   }
 
   /** Runs an observation; a failure of the alerting is logged, never thrown into the pipeline. */
-  private void guarded(Runnable observation) {
+  private synchronized void guarded(Runnable observation) {
     try {
       observation.run();
     } catch (RuntimeException e) {
