@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.api.ErrorCategory;
+import io.sluice.core.orchestrate.EventSink;
+import io.sluice.core.orchestrate.FreshnessEvaluator;
+import io.sluice.core.orchestrate.RefreshTimes;
 import io.sluice.core.orchestrate.Sleeper;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.ProjectLoader;
@@ -23,6 +27,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -370,7 +375,7 @@ class AlertsTest {
             List.of(),
             "serve",
             List.of(),
-            io.sluice.api.ErrorCategory.EXTERNAL);
+            ErrorCategory.EXTERNAL);
     RunSummary ok =
         new RunSummary(
             "r4",
@@ -400,6 +405,92 @@ class AlertsTest {
     assertThat(fired.get("ids").get("error-category").asText()).isEqualTo("external");
     assertThat(fired.get("detail").asText()).contains("the lake is unreachable");
     assertThat(fired.get("link").asText()).isEqualTo("/ui/runs/r1");
+    assertThat(JSON.readTree(bodies.get(1)).get("state").asText()).isEqualTo("resolved");
+  }
+
+  @Test
+  void schemaDriftFiresOnTheBatchThatDriftedAndResolvesOnOneThatMatches() throws Exception {
+    Path folder =
+        project("- {name: drift, kind: schema-drift, target: orders, channels: [team, ops]}\n");
+    Files.writeString(
+        folder.resolve("sources/orders.yaml"),
+        """
+        path: data/*.csv
+        schema-drift: {policy: ignore}
+        columns:
+          - {name: id, type: bigint}
+          - {name: amount, type: double}
+        """);
+    Project project = ProjectLoader.load(folder);
+    Path data = folder.resolve("data");
+    try (AlertMonitor monitor = monitor(project)) {
+      Files.writeString(data.resolve("a.csv"), "id,amount\n1,2.5\n");
+      clock.advance(Duration.ofMinutes(1));
+      ProjectRuntime.runOnce(project, RunRequest.all("manual"), clock, monitor.listener());
+      Files.writeString(data.resolve("b.csv"), "id,amount,note\n2,3.5,gift\n");
+      clock.advance(Duration.ofMinutes(1));
+      RunSummary drifted =
+          ProjectRuntime.runOnce(project, RunRequest.all("manual"), clock, monitor.listener());
+      // The note is known now: the next batch with it does not drift.
+      Files.writeString(data.resolve("c.csv"), "id,amount,note\n3,4.5,again\n");
+      clock.advance(Duration.ofMinutes(1));
+      ProjectRuntime.runOnce(project, RunRequest.all("manual"), clock, monitor.listener());
+      assertThat(monitor.flush(FLUSH)).isTrue();
+
+      assertThat(drifted.sources().get(0).drift()).hasSize(1);
+    }
+    List<String> bodies = receiver.bodies("/hook");
+    assertThat(bodies).hasSize(2);
+    JsonNode fired = JSON.readTree(bodies.get(0));
+    assertThat(fired.get("kind").asText()).isEqualTo("schema-drift");
+    assertThat(fired.get("state").asText()).isEqualTo("firing");
+    assertThat(fired.get("value").asDouble()).isEqualTo(1.0);
+    assertThat(fired.get("threshold").isNull()).isTrue();
+    assertThat(fired.get("detail").asText()).contains("differed from the declared columns");
+    assertThat(JSON.readTree(bodies.get(1)).get("state").asText()).isEqualTo("resolved");
+    assertThat(receiver.bodies("/services/T0/B0/secret-slack")).hasSize(2);
+  }
+
+  @Test
+  void aBreachedFreshnessSlaFiresAndResolves() throws Exception {
+    Path folder = project("- {name: late, kind: freshness, target: orders, channels: [ops]}\n");
+    Files.writeString(
+        folder.resolve("sluice.yaml"),
+        Files.readString(folder.resolve("sluice.yaml"))
+            + "freshness:\n  - {name: orders_hourly, target: source:orders, max-age: 1h}\n");
+    Project project = ProjectLoader.load(folder);
+    Instant[] landed = {clock.instant()};
+    RefreshTimes times =
+        new RefreshTimes() {
+          @Override
+          public Optional<Instant> lastLanded(String source) {
+            return Optional.of(landed[0]);
+          }
+
+          @Override
+          public Optional<Instant> lastBuilt(String model) {
+            return Optional.empty();
+          }
+        };
+    FreshnessEvaluator slas = new FreshnessEvaluator(project, times, EventSink.NONE);
+    try (AlertMonitor monitor = monitor(project)) {
+      clock.advance(Duration.ofMinutes(30));
+      monitor.freshness(slas.evaluate(clock.instant())); // fresh
+      clock.advance(Duration.ofMinutes(45));
+      monitor.freshness(slas.evaluate(clock.instant())); // 75m old: breached
+      clock.advance(Duration.ofMinutes(5));
+      monitor.freshness(slas.evaluate(clock.instant())); // still breached: nothing more
+      landed[0] = clock.instant();
+      monitor.freshness(slas.evaluate(clock.instant())); // refreshed
+      assertThat(monitor.flush(FLUSH)).isTrue();
+    }
+    List<String> bodies = receiver.bodies("/hook");
+    assertThat(bodies).hasSize(2);
+    JsonNode fired = JSON.readTree(bodies.get(0));
+    assertThat(fired.get("target").asText()).isEqualTo("orders_hourly");
+    assertThat(fired.get("value").asDouble()).isEqualTo(75 * 60);
+    assertThat(fired.get("ids").get("target").asText()).isEqualTo("source:orders");
+    assertThat(fired.get("detail").asText()).contains("breached (max-age 1h)");
     assertThat(JSON.readTree(bodies.get(1)).get("state").asText()).isEqualTo("resolved");
   }
 
