@@ -43,6 +43,11 @@ final class AlertReader {
                 + " webhook's URL"
                 + (env ? ", not both" : ""));
       }
+      if (channel.get(AlertSpec.CHANNEL_TIMEOUT).isZero()) {
+        problems.add(
+            Problems.at(file, channel.nodeOf(AlertSpec.CHANNEL_TIMEOUT)),
+            "alert channel '" + name + "': timeout must be longer than 0");
+      }
       channels.add(
           new Alerts.Channel(
               name,
@@ -118,6 +123,11 @@ final class AlertReader {
               rule.find(AlertSpec.COOLDOWN),
               rule.get(AlertSpec.RULE_SEVERITY),
               ruleChannels));
+    }
+    if (section.get(AlertSpec.CHECK_INTERVAL).isZero()) {
+      problems.add(
+          Problems.at(file, section.nodeOf(AlertSpec.CHECK_INTERVAL)),
+          "alerts: check-interval must be longer than 0");
     }
     return new Alerts(
         rules,

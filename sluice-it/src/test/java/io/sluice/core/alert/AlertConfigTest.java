@@ -194,6 +194,25 @@ class AlertConfigTest {
   }
 
   @Test
+  void reportsDurationsThatMustNotBeZero() {
+    alerts(
+        """
+        check-interval: 0s
+        channels:
+          - {name: team, url-env: URL, timeout: 0s}
+        rules:
+          - {name: q, kind: quality, threshold: 0.9, cooldown: 0s}
+        """);
+
+    assertThat(project.problems())
+        .containsExactly(
+            "sluice.yaml:3:19: alerts: check-interval must be longer than 0",
+            "sluice.yaml:5:43: alert channel 'team': timeout must be longer than 0",
+            "sluice.yaml:7:58: alert rule 'q': cooldown must be longer than 0 (leave it out for no"
+                + " reminders)");
+  }
+
+  @Test
   void reportsAnUnknownKeyWithADidYouMean() {
     alerts("rules:\n  - {name: q, kind: quality, threshold: 0.9, cooldwn: 1h}\n");
 
