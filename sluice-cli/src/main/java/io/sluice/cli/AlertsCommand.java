@@ -85,7 +85,7 @@ final class AlertsCommand implements Callable<Integer> {
                 rule.kind().label(),
                 state.target(),
                 state.phase() == AlertState.Phase.FIRING ? "FIRING" : "pending",
-                state.since().toString(),
+                state.since().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
                 number(state.value()),
                 state.detail()));
       }
@@ -113,7 +113,10 @@ final class AlertsCommand implements Callable<Integer> {
                 channel.name(),
                 Long.toString(status.delivered()),
                 Long.toString(status.failed()),
-                status.lastFailureAt().map(Instant::toString).orElse("-"),
+                status
+                    .lastFailureAt()
+                    .map(at -> at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
+                    .orElse("-"),
                 status.failing() ? status.lastError().orElse("") : ""));
       }
       channels.print(out);
