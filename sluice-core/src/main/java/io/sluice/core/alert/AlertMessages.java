@@ -3,7 +3,6 @@ package io.sluice.core.alert;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.core.project.Alerts;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -67,7 +66,7 @@ public final class AlertMessages {
     StringBuilder context = new StringBuilder();
     context
         .append("project ")
-        .append(alert.project())
+        .append(escape(alert.project()))
         .append(" · ")
         .append(alert.kind().label())
         .append(" · severity ")
@@ -76,11 +75,13 @@ public final class AlertMessages {
         .append(alert.startedAt());
     alert
         .ids()
-        .forEach((key, value) -> context.append(" · ").append(key).append(' ').append(value));
+        .forEach(
+            (key, value) -> context.append(" · ").append(key).append(' ').append(escape(value)));
     if (alert.link().startsWith("http://") || alert.link().startsWith("https://")) {
+      // Slack's link syntax; a link is an address the project declared, not data.
       context.append(" · <").append(alert.link()).append("|open in Sluice>");
     } else {
-      context.append(" · page ").append(alert.link());
+      context.append(" · page ").append(escape(alert.link()));
     }
     blocks
         .addObject()
@@ -88,7 +89,7 @@ public final class AlertMessages {
         .putArray("elements")
         .addObject()
         .put("type", "mrkdwn")
-        .put("text", escapeKeepingLink(context.toString()));
+        .put("text", context.toString());
     return body.toString();
   }
 
@@ -124,11 +125,9 @@ public final class AlertMessages {
     return alert.reminder() ? "STILL FIRING" : "FIRING";
   }
 
-  /** A value as messages show it: a score with three decimals, a count without. */
-  static String value(Alerts.Kind kind, double value) {
-    return kind == Alerts.Kind.QUALITY
-        ? String.format(Locale.ROOT, "%.3f", value)
-        : String.format(Locale.ROOT, "%.0f", value);
+  /** A quality score as messages show it, with three decimals. */
+  static String score(double value) {
+    return String.format(Locale.ROOT, "%.3f", value);
   }
 
   private static Duration roundedSeconds(Duration duration) {
@@ -138,13 +137,5 @@ public final class AlertMessages {
   /** Slack's mrkdwn escapes: &, < and > are control characters. */
   private static String escape(String text) {
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-  }
-
-  private static String escapeKeepingLink(String text) {
-    int link = text.lastIndexOf(" · <");
-    if (link < 0 || !text.endsWith("|open in Sluice>")) {
-      return escape(text);
-    }
-    return escape(text.substring(0, link)) + text.substring(link);
   }
 }

@@ -13,11 +13,14 @@ import io.sluice.core.orchestrate.RefreshTimes;
 import io.sluice.core.orchestrate.Sleeper;
 import io.sluice.core.project.Alerts;
 import io.sluice.core.project.Project;
+import io.sluice.core.run.HealthError;
 import io.sluice.core.run.RunListener;
 import io.sluice.core.run.RunStatus;
 import io.sluice.core.run.RunSummary;
 import io.sluice.core.run.SchemaDrift;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,6 +67,8 @@ public final class AlertMonitor implements AutoCloseable {
   private final AlertStore store;
   private final AlertEvaluator evaluator;
   private final AlertDelivery delivery;
+  // Errors are redacted as /health shows them: a chat channel is no place for a record's values.
+  private final HealthError errors;
   // Failed runs in a row per trigger (serve, manual, schedule:NAME), and those past the retries.
   private final Map<String, Integer> failuresInARow = new HashMap<>();
   private final Map<String, Long> previousBacklog = new HashMap<>();
@@ -76,6 +81,7 @@ public final class AlertMonitor implements AutoCloseable {
     this.alerts = project.alerts();
     this.clock = clock;
     this.store = new AlertStore(project.stateDirectory());
+    this.errors = new HealthError(project);
     AlertStore.Contents stored;
     try {
       stored = store.read();
@@ -386,7 +392,7 @@ public final class AlertMonitor implements AutoCloseable {
                   + (finalFailures > 1 ? ", " + finalFailures + " runs in a row" : "")
                   + category.map(c -> " [" + c.name().toLowerCase(Locale.ROOT) + "]").orElse("")
                   + ": "
-                  + firstLine(error)
+                  + errors.redact(error == null ? "" : error)
               : "run " + runId + " (" + trigger + ") succeeded";
       observe(
           new AlertEvaluator.Observation(
@@ -488,9 +494,9 @@ public final class AlertMonitor implements AutoCloseable {
     String text =
         what
             + ": quality score "
-            + AlertMessages.value(Alerts.Kind.QUALITY, score)
+            + AlertMessages.score(score)
             + (score < threshold ? " below " : " at or above ")
-            + AlertMessages.value(Alerts.Kind.QUALITY, threshold)
+            + AlertMessages.score(threshold)
             + (warnings ? " (warned rows counted as failed)" : "")
             + "; "
             + read
@@ -595,18 +601,8 @@ public final class AlertMonitor implements AutoCloseable {
 
   /** The UI page of a run, source or model, as a path or behind {@code alerts.link-base}. */
   private String link(String page, String name) {
-    String path =
-        "/ui/"
-            + page
-            + "/"
-            + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8);
+    String path = "/ui/" + page + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
     return alerts.linkBase().map(base -> base + path).orElse(path);
-  }
-
-  private static String firstLine(String text) {
-    String line = text == null ? "" : text.strip();
-    int newline = line.indexOf('\n');
-    return newline < 0 ? line : line.substring(0, newline);
   }
 
   // ---- state
