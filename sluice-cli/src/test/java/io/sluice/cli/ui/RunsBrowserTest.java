@@ -131,8 +131,15 @@ class RunsBrowserTest {
         "document.getElementById('backfill-from').value = '2026-11-01';"
             + "document.getElementById('backfill-to').value = '2026-11-02';");
     operator.type("#backfill-select", "source:orders");
+    // A dry run first: the plan, nothing written.
+    operator.click("#backfill-dry-run");
     operator.click("#start-backfill");
-    WebElement backfill = operator.await("#backfill[data-backfill^=\"bf-\"]" + ENDED);
+    operator.awaitText("#runs-notice", "Dry run");
+    assertThat(operator.all("#backfill-plan tbody tr")).hasSize(2);
+    operator.click("#backfill-dry-run");
+    operator.click("#start-backfill");
+    WebElement backfill =
+        operator.await("#backfill[data-backfill^=\"bf-\"]:not([data-status=\"dry-run\"])" + ENDED);
     assertThat(backfill.getAttribute("data-status")).isEqualTo("ok");
     List<String> days =
         operator.all("#backfill-steps tbody tr").stream()
@@ -155,6 +162,14 @@ class RunsBrowserTest {
     operator.click("#backfills tr[data-backfill=\"" + id + "\"] a");
     assertThat(operator.await("#backfill[data-status=\"ok\"]").getAttribute("data-backfill"))
         .isEqualTo(id);
+  }
+
+  @Test
+  void anUnknownRunAndABadFilterAreAnsweredWithWhatIsWrong() {
+    operator.go("/ui/runs/nosuch");
+    operator.awaitText("main p.error", "No run 'nosuch'");
+    operator.go("/ui/runs?limit=0");
+    operator.awaitText("main p.error", "'limit' must be a whole number from 1 to 1000");
   }
 
   @Test

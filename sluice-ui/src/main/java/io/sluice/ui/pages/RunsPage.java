@@ -40,6 +40,7 @@ public final class RunsPage implements Page {
       List.of("manual", "serve", "api", "retry:", "schedule:", "backfill:");
   private static final int TIMELINE_WIDTH = 1000;
   private static final int LANE_HEIGHT = 14;
+  private static final Duration TIMELINE_SPAN = Duration.ofDays(1);
 
   @Override
   public String path() {
@@ -145,7 +146,8 @@ public final class RunsPage implements Page {
 
   /**
    * Each run as a bar from its creation to its end (or now), coloured by status, on lanes so that
-   * runs at the same time do not hide each other; the span is the listed runs'.
+   * runs at the same time do not hide each other; the span is the listed runs', at most the last
+   * day.
    */
   private static void timeline(List<Map<String, Object>> runs, Instant now, Html html) {
     if (runs.isEmpty()) {
@@ -153,10 +155,23 @@ public final class RunsPage implements Page {
       return;
     }
     record Bar(Map<String, Object> run, Instant start, Instant end) {}
+    // The listed runs' span, but no more than the last day: older runs would squeeze the recent
+    // ones into slivers (the table lists them all).
+    Instant dayAgo = now.minus(TIMELINE_SPAN);
     List<Bar> bars = new ArrayList<>();
+    int older = 0;
     for (Map<String, Object> run : runs) {
       Instant start = instant(run.get("created-at")).orElse(now);
-      bars.add(new Bar(run, start, instant(run.get("ended-at")).orElse(now)));
+      Instant end = instant(run.get("ended-at")).orElse(now);
+      if (end.isBefore(dayAgo)) {
+        older++;
+      } else {
+        bars.add(new Bar(run, start.isBefore(dayAgo) ? dayAgo : start, end));
+      }
+    }
+    if (bars.isEmpty()) {
+      html.element("p", "class=\"hint\"", "No listed run ended in the last day.");
+      return;
     }
     bars.sort(Comparator.comparing(Bar::start));
     Instant from = bars.get(0).start();
@@ -218,6 +233,12 @@ public final class RunsPage implements Page {
         .element("span", TIME.format(from.plusMillis(span / 2)) + " UTC")
         .element("span", TIME.format(to) + " UTC")
         .raw("</div>");
+    if (older > 0) {
+      html.element(
+          "p",
+          "class=\"hint\"",
+          older + " listed run(s) ended more than a day ago: the table below has them.");
+    }
   }
 
   private static void runsTable(
