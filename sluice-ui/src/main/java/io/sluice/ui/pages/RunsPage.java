@@ -674,7 +674,8 @@ public final class RunsPage implements Page {
   private static void trigger(String trigger, Html html) {
     if (trigger.startsWith("retry:")) {
       html.text("retry of ");
-      link("/ui/runs/" + trigger.substring("retry:".length()), trigger.substring(6), html);
+      String id = trigger.substring("retry:".length());
+      link("/ui/runs/" + id, id, html);
     } else if (trigger.startsWith("backfill:")) {
       html.text("backfill ");
       String id = trigger.substring("backfill:".length());
@@ -697,8 +698,14 @@ public final class RunsPage implements Page {
         : "not retried by a schedule";
   }
 
+  /** The last attempt of a listed run, if it is still there (retention may remove it meanwhile). */
   private static Optional<Map<String, Object>> lastAttempt(OrchestrationEndpoint api, String id) {
-    List<Map<String, Object>> attempts = maps(ask(() -> api.run(id)).get("attempts"));
+    List<Map<String, Object>> attempts;
+    try {
+      attempts = maps(api.run(id).get("attempts"));
+    } catch (OrchestrationEndpoint.Refusal e) {
+      return Optional.empty();
+    }
     return attempts.isEmpty() ? Optional.empty() : Optional.of(attempts.get(attempts.size() - 1));
   }
 
