@@ -19,8 +19,6 @@ import io.sluice.core.run.RunStatus;
 import io.sluice.core.run.RunSummary;
 import io.sluice.core.run.SchemaDrift;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -254,7 +252,7 @@ public final class AlertMonitor implements AutoCloseable {
                       state.age().map(Duration::toSeconds).orElse(0L),
                       ids,
                       detail,
-                      link(state.target().source() ? "sources" : "models", state.target().name())),
+                      link("/ui/")),
                   now);
             }
           }
@@ -296,7 +294,7 @@ public final class AlertMonitor implements AutoCloseable {
                       waiting,
                       Map.of("source", stream.getKey()),
                       detail,
-                      link("sources", stream.getKey())),
+                      link("/ui/")),
                   now);
             }
           }
@@ -402,7 +400,7 @@ public final class AlertMonitor implements AutoCloseable {
               finalFailures,
               ids,
               detail,
-              link("runs", runId)),
+              link("/ui/runs/" + runId)),
           now);
     }
   }
@@ -434,7 +432,7 @@ public final class AlertMonitor implements AutoCloseable {
                     summary.rowsQuarantined(),
                     rule.warnings(),
                     List.of()),
-                link("runs", summary.runId())),
+                link("/ui/runs/" + summary.runId())),
             now);
         continue;
       }
@@ -475,7 +473,7 @@ public final class AlertMonitor implements AutoCloseable {
                     source.rowsQuarantined(),
                     rule.warnings(),
                     warnChecks),
-                link("sources", source.source())),
+                link("/ui/quality?source=" + source.source())),
             now);
       }
     }
@@ -544,7 +542,7 @@ public final class AlertMonitor implements AutoCloseable {
                 events.size(),
                 ids,
                 detail,
-                link("sources", source.source())),
+                link("/ui/quality?source=" + source.source())),
             now);
       }
     }
@@ -599,9 +597,12 @@ public final class AlertMonitor implements AutoCloseable {
     return alerts.rules().stream().filter(rule -> rule.kind() == kind).toList();
   }
 
-  /** The UI page of a run, source or model, as a path or behind {@code alerts.link-base}. */
-  private String link(String page, String name) {
-    String path = "/ui/" + page + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+  /**
+   * The console's page for {@code path} ({@code /ui/runs/ID}, {@code /ui/quality?source=NAME}, the
+   * overview {@code /ui/}), behind {@code alerts.link-base} when the project sets one. Names and
+   * run ids need no escaping: names are identifiers, run ids letters, digits and {@code -:.}.
+   */
+  private String link(String path) {
     return alerts.linkBase().map(base -> base + path).orElse(path);
   }
 

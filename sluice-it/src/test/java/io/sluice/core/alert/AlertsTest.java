@@ -156,7 +156,7 @@ class AlertsTest {
       assertThat(fired.get("ids").get("batch-id").asText())
           .isEqualTo(bad.sources().get(0).batchId());
       assertThat(fired.get("ids").get("source").asText()).isEqualTo("orders");
-      assertThat(fired.get("link").asText()).isEqualTo("/ui/sources/orders");
+      assertThat(fired.get("link").asText()).isEqualTo("/ui/quality?source=orders");
       assertThat(fired.get("detail").asText())
           .contains("quality score 0.500 below 0.900")
           .contains("4 rows read, 2 landed");
