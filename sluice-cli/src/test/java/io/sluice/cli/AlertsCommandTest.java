@@ -48,9 +48,12 @@ class AlertsCommandTest {
         """);
     Files.writeString(project.resolve("data/a.csv"), "id,amount\n1,\n2,3.5\n");
 
+    Sluice.Result validate = sluice("validate", "-p", project.toString());
     Sluice.Result run = sluice("run", "-p", project.toString(), "--progress", "never");
     Sluice.Result alerts = sluice("alerts", "-p", project.toString());
 
+    assertThat(validate.exit()).as(validate.err()).isZero();
+    assertThat(validate.out()).doesNotContain("warning");
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(alerts.exit()).as(alerts.err()).isZero();
     assertThat(alerts.out())
@@ -60,5 +63,29 @@ class AlertsCommandTest {
         .doesNotContain("s3cr3t");
     Sluice.Result json = sluice("alerts", "-p", project.toString(), "-f", "json");
     assertThat(json.out()).contains("\"state\" : \"firing\"").contains("\"failing\" : true");
+  }
+
+  @Test
+  void validateWarnsOfAWebhookUrlThatIsNotThere() throws Exception {
+    Files.createDirectories(project.resolve("sources"));
+    Files.writeString(
+        project.resolve("sluice.yaml"),
+        """
+        name: alerting
+        alerts:
+          channels:
+            - {name: ops, url-file: secrets/missing.url}
+          rules:
+            - {name: failed, kind: run-failed, channels: [ops]}
+        """);
+    Files.writeString(
+        project.resolve("sources/orders.yaml"), "path: data/*.csv\ncolumns: [{name: id}]\n");
+    Files.createDirectories(project.resolve("data"));
+
+    Sluice.Result validate = sluice("validate", "-p", project.toString());
+
+    assertThat(validate.exit()).as(validate.err()).isZero();
+    assertThat(validate.out())
+        .contains("warning: alert channel 'ops': its url-file secrets/missing.url does not exist");
   }
 }
