@@ -170,6 +170,9 @@ public final class QualityPage implements Page {
     List<Double> weighted = new ArrayList<>();
     List<Double> minimum = new ArrayList<>();
     for (BatchHistory.Batch batch : batches) {
+      if (batch.replay()) {
+        continue; // its rows were read by an earlier batch: not a point of the ingest's trend
+      }
       times.add(batch.committedAt().getEpochSecond());
       scores.add(percent(batch.score()));
       weighted.add(percent(batch.weightedScore(dataset.warnWeight())));
@@ -193,7 +196,7 @@ public final class QualityPage implements Page {
       rows.add(
           List.of(
               batch.batchId() + (batch.replay() ? " (replay)" : ""),
-              batch.committedAt().toString(),
+              seconds(batch.committedAt()),
               batch.rowsRead(),
               batch.rowsValid(),
               batch.rowsQuarantined(),
@@ -333,7 +336,7 @@ public final class QualityPage implements Page {
       for (SchemaDrift.Event event : batch.drift()) {
         rows.add(
             List.of(
-                batch.committedAt().toString(),
+                seconds(batch.committedAt()),
                 batch.batchId(),
                 event.file(),
                 event.kind(),
@@ -466,7 +469,7 @@ public final class QualityPage implements Page {
               Html.attribute("href", "/ui/runs/" + URLEncoder.encode(run.record().id(), UTF_8)),
               run.record().id())
           .raw("</td>")
-          .element("td", run.started().toString())
+          .element("td", "class=\"time\"", seconds(run.started()))
           .raw("<td>")
           .element(
               "span",
@@ -575,6 +578,10 @@ public final class QualityPage implements Page {
         .raw(" ")
         .raw(Html.attribute("data-chart", json))
         .raw("></div>");
+  }
+
+  private static String seconds(Instant instant) {
+    return instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
   }
 
   private static Double percent(double share) {

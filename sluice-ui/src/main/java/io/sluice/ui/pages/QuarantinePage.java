@@ -7,6 +7,7 @@ import io.sluice.ui.Html;
 import io.sluice.ui.Page;
 import io.sluice.ui.PageRequest;
 import java.net.URLEncoder;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,24 +54,37 @@ public final class QuarantinePage implements Page {
     if (counts.isEmpty()) {
       html.element("p", "class=\"hint\" id=\"no-counts\"", "Nothing is quarantined.");
     } else {
-      html.raw("<table id=\"counts\"><thead><tr><th>source</th><th>rule</th>")
-          .raw("<th class=\"num\">records</th></tr></thead><tbody>");
-      for (QuarantineRecords.Count count : counts) {
+      // One row per source, its rules as links that filter the records below.
+      Map<String, List<QuarantineRecords.Count>> grouped = new LinkedHashMap<>();
+      counts.forEach(
+          count -> grouped.computeIfAbsent(count.source(), s -> new ArrayList<>()).add(count));
+      html.raw("<table id=\"counts\"><thead><tr><th>source</th><th class=\"num\">records</th>")
+          .raw("<th>failed rules (records)</th></tr></thead><tbody>");
+      for (Map.Entry<String, List<QuarantineRecords.Count>> entry : grouped.entrySet()) {
         html.raw("<tr><td>")
-            .text(count.source())
-            .raw("</td><td>")
             .element(
                 "a",
-                Html.attribute(
-                    "href",
-                    "/ui/quarantine?source="
-                        + encode(count.source())
-                        + "&rule="
-                        + encode(count.rule())),
-                count.rule())
+                Html.attribute("href", "/ui/quarantine?source=" + encode(entry.getKey())),
+                entry.getKey())
             .raw("</td>")
-            .element("td", "class=\"num\"", count.records())
-            .raw("</tr>");
+            .element("td", "class=\"num\"", bySource.get(entry.getKey()))
+            .raw("<td class=\"chips\">");
+        for (QuarantineRecords.Count count : entry.getValue()) {
+          html.raw("<a class=\"chip\" ")
+              .raw(
+                  Html.attribute(
+                      "href",
+                      "/ui/quarantine?source="
+                          + encode(count.source())
+                          + "&rule="
+                          + encode(count.rule())))
+              .raw(">")
+              .text(count.rule())
+              .raw(" <b>")
+              .text(count.records())
+              .raw("</b></a> ");
+        }
+        html.raw("</td></tr>");
       }
       html.raw("</tbody></table>");
     }
@@ -182,7 +196,7 @@ public final class QuarantinePage implements Page {
             .text(row.file() + " : " + row.line())
             .raw("</td>")
             .element("td", "class=\"batch\"", row.batch())
-            .element("td", "class=\"ingested\"", row.ingestedAt() == null ? "" : row.ingestedAt())
+            .element("td", "class=\"ingested\"", seconds(row.ingestedAt()))
             .raw("<td><ul class=\"reasons\">");
         for (Map<String, Object> reason : row.reasons()) {
           html.raw("<li>")
@@ -223,6 +237,20 @@ public final class QuarantinePage implements Page {
           "next ›");
     }
     html.raw("</nav></section>");
+  }
+
+  /** An ISO-8601 instant to the second, as the page shows times; other text as it is. */
+  private static String seconds(String instant) {
+    if (instant == null) {
+      return "";
+    }
+    try {
+      return java.time.Instant.parse(instant)
+          .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+          .toString();
+    } catch (java.time.format.DateTimeParseException e) {
+      return instant;
+    }
   }
 
   private static String link(QuarantineRecords.Query query, int offset) {

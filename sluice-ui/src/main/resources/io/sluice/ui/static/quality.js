@@ -9,19 +9,47 @@
     if (!data.x.length) return;
     let color = 0;
     const series = [{}];
+    const thresholds = [];
     for (const s of data.series) {
-      series.push(s.threshold
-        ? { label: s.label, stroke: "#c62828", width: 1.5, dash: [6, 4], points: { show: false } }
-        : { label: s.label, stroke: COLORS[color++ % COLORS.length], width: 2, spanGaps: true,
-            points: { show: data.x.length < 60 } });
+      if (s.threshold) {
+        // Drawn across the whole chart by the hook below, also when there is a single batch.
+        thresholds.push(s.values.find(v => v !== null));
+        series.push({ label: s.label, stroke: "#c62828", width: 0, points: { show: false } });
+      } else {
+        series.push({ label: s.label, stroke: COLORS[color++ % COLORS.length], width: 2, spanGaps: true,
+          points: { show: data.x.length < 60 } });
+      }
     }
+    const drawThresholds = u => {
+      const ctx = u.ctx;
+      ctx.save();
+      ctx.strokeStyle = "#c62828";
+      ctx.lineWidth = 1.5 * devicePixelRatio;
+      ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
+      for (const value of thresholds) {
+        const y = Math.round(u.valToPos(value, "y", true));
+        ctx.beginPath();
+        ctx.moveTo(u.bbox.left, y);
+        ctx.lineTo(u.bbox.left + u.bbox.width, y);
+        ctx.stroke();
+      }
+      ctx.restore();
+    };
+    const lowest = Math.min(90, ...thresholds);
     const options = {
       title: data.title,
       width: Math.max(320, element.clientWidth),
-      height: 220,
+      height: 200,
       series,
-      scales: { y: { range: (u, min, max) => [Math.max(0, Math.min(min, 90) - 2), 100.5] } },
-      axes: [{}, { values: (u, ticks) => ticks.map(t => t + "%") }],
+      scales: {
+        // One point: an hour either side of it, rather than uPlot's years.
+        x: data.x.length === 1
+          ? { auto: false, range: [data.x[0] - 3600, data.x[0] + 3600] }
+          : {},
+        y: { range: (u, min, max) => [Math.max(0, Math.min(min === null ? 100 : min, lowest) - 2), 100.5] },
+      },
+      axes: [{ space: 90 }, { size: 64, values: (u, ticks) => ticks.map(t => t + "%") }],
+      hooks: { draw: [drawThresholds] },
     };
     element.textContent = "";
     new uPlot(options, [data.x].concat(data.series.map(s => s.values)), element);
