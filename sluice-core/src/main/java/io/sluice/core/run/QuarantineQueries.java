@@ -88,6 +88,15 @@ public final class QuarantineQueries {
     return Optional.of(String.join(" UNION ALL ", parts) + " ORDER BY source, records DESC, rule");
   }
 
+  /**
+   * The sources whose quarantine view the warehouse has (one column): a reader of a published
+   * snapshot may not have the view of a source whose first batch landed after the publication.
+   */
+  public static String views() {
+    return "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+        + literal(LakeLayout.QUARANTINE);
+  }
+
   /** The names of the failures in the quarantine of {@code source} (one column, distinct). */
   public static String failureNames(String source) {
     return "SELECT DISTINCT "

@@ -188,6 +188,9 @@ final class QuarantineRecords {
       return new Result(query, 0, List.of()); // nothing of the source has landed yet
     }
     try (WarehouseReader reader = open(console)) {
+      if (!views(reader).contains(filter.source())) {
+        return new Result(query, 0, List.of()); // not yet in the snapshot readers see
+      }
       if (filter.rule().isPresent()) {
         List<String> quarantined = new ArrayList<>();
         for (List<Object> row : rows(reader, QuarantineQueries.failureNames(filter.source()))) {
@@ -216,23 +219,22 @@ final class QuarantineRecords {
     }
   }
 
-  /** Per source and failure, how many records are quarantined now (sources that landed only). */
+  /**
+   * Per source and failure, how many records are quarantined now (of the sources whose quarantine
+   * the warehouse's published snapshot has).
+   */
   static List<Count> counts(ConsoleContext console) {
-    List<String> landed = new ArrayList<>();
-    for (SourceDef source : console.project().sources()) {
-      if (console
-          .runtime()
-          .lake()
-          .load(new TableId(LakeLayout.QUARANTINE, source.name()))
-          .isPresent()) {
-        landed.add(source.name());
-      }
-    }
-    Optional<String> sql = QuarantineQueries.counts(landed);
-    if (sql.isEmpty()) {
-      return List.of();
-    }
     try (WarehouseReader reader = open(console)) {
+      Set<String> views = views(reader);
+      Optional<String> sql =
+          QuarantineQueries.counts(
+              console.project().sources().stream()
+                  .map(SourceDef::name)
+                  .filter(views::contains)
+                  .toList());
+      if (sql.isEmpty()) {
+        return List.of();
+      }
       List<Count> counts = new ArrayList<>();
       for (List<Object> row : rows(reader, sql.get())) {
         counts.add(
@@ -245,6 +247,14 @@ final class QuarantineRecords {
     } catch (SluiceException e) {
       throw unreadable(e);
     }
+  }
+
+  private static Set<String> views(WarehouseReader reader) {
+    Set<String> views = new java.util.HashSet<>();
+    for (List<Object> row : rows(reader, QuarantineQueries.views())) {
+      views.add(String.valueOf(row.get(0)));
+    }
+    return views;
   }
 
   private static WarehouseReader open(ConsoleContext console) {
