@@ -64,8 +64,8 @@ public final class QuarantineQueries {
 
   /**
    * Per source and failure ({@code range(amount)}): how many records failed it and the first file
-   * (columns {@code source, rule, records, first_file}), the sources in the order given and their
-   * failures by count, most first; empty when {@code sources} is.
+   * (columns {@code source, rule, records, first_file}), by source name, then by count, most first;
+   * empty when {@code sources} is.
    */
   public static Optional<String> counts(List<String> sources) {
     List<String> parts = new ArrayList<>();
