@@ -5,6 +5,7 @@ import io.sluice.ui.pages.QualityPage;
 import io.sluice.ui.pages.QuarantineEndpoint;
 import io.sluice.ui.pages.QuarantinePage;
 import io.sluice.ui.pages.QuarantineReplayEndpoint;
+import io.sluice.ui.pages.RunsPage;
 import java.util.List;
 
 /** The console's pages and endpoints, in the order the navigation lists them. */
@@ -12,7 +13,7 @@ final class Pages {
   private Pages() {}
 
   static List<Page> all() {
-    return List.of(new OverviewPage(), new QualityPage(), new QuarantinePage());
+    return List.of(new OverviewPage(), new RunsPage(), new QualityPage(), new QuarantinePage());
   }
 
   static List<Endpoint> endpoints() {

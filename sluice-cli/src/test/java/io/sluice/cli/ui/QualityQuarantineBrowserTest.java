@@ -170,8 +170,8 @@ class QualityQuarantineBrowserTest {
       assertThat(browser.await("#quality-clicks table.warnings").getText()).contains("format(url)");
       assertThat(browser.await("#quality-clicks table.failures").getText())
           .doesNotContain("format(url)");
-      assertThat(browser.await("#runs tbody tr").getText()).contains("ok", "%");
-      assertThat(browser.await("#checks").getText()).contains("usual_volume");
+      assertThat(browser.await("#quality-run-table tbody tr").getText()).contains("ok", "%");
+      assertThat(browser.await("#quality-checks").getText()).contains("usual_volume");
       browser.screenshot("quality");
     }
   }

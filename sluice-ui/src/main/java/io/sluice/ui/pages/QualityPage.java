@@ -300,7 +300,7 @@ public final class QualityPage implements Page {
           .element("td", severity(severities, entry.getKey()).name().toLowerCase(Locale.ROOT))
           .element("td", "class=\"num\"", entry.getValue())
           .raw("<td class=\"bar-cell\"><div ")
-          .raw(Html.attribute("class", "bar " + barClass))
+          .raw(Html.attribute("class", "rule-bar " + barClass))
           .raw(" ")
           .raw(Html.attribute("style", "width:" + share + "%"))
           .raw("></div></td>")
@@ -440,7 +440,8 @@ public final class QualityPage implements Page {
   }
 
   private static void runTable(Html html, List<Run> runs, Optional<String> only) {
-    html.raw("<table id=\"runs\"><thead><tr><th>run</th><th>started</th><th>status</th>")
+    html.raw(
+            "<table id=\"quality-run-table\"><thead><tr><th>run</th><th>started</th><th>status</th>")
         .raw("<th class=\"num\">rows</th><th class=\"num\">valid</th>")
         .raw("<th class=\"num\">quarantined</th><th>score</th><th>checks</th><th>tests</th>")
         .raw("</tr></thead><tbody>");
@@ -547,7 +548,10 @@ public final class QualityPage implements Page {
       return;
     }
     html.element("p", "class=\"hint\"", "Run " + runId + ".")
-        .table("id=\"checks\"", List.of("", "name", "kind", "severity", "result", "message"), rows);
+        .table(
+            "id=\"quality-checks\"",
+            List.of("", "name", "kind", "severity", "result", "message"),
+            rows);
   }
 
   // -----------------------------------------------------------------------------------------------
