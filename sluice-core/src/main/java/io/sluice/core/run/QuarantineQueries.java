@@ -54,12 +54,6 @@ public final class QuarantineQueries {
       requireNonNull(line, "line is null");
       requireNonNull(batch, "batch is null");
     }
-
-    /** Every quarantined record of {@code source}. */
-    public static Filter of(String source) {
-      return new Filter(
-          source, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
-    }
   }
 
   /**
