@@ -40,6 +40,27 @@ class QualityPageTest {
   }
 
   @Test
+  void bothPagesSayNothingLandedBeforeTheFirstRun() throws Exception {
+    Path project = temp.resolve("fresh");
+    Files.createDirectories(project.resolve("sources"));
+    Files.writeString(
+        project.resolve("sluice.yaml"),
+        "name: fresh\nserve:\n  port: 0\n"
+            + "  query-token-env: SHOP_OPERATOR_TOKEN\n  viewer-token-env: SHOP_VIEWER_TOKEN\n");
+    Files.writeString(
+        project.resolve("sources/orders.yaml"),
+        "path: data/*.ndjson\ncolumns:\n  - {name: id, type: bigint}\n");
+    try (ShopConsole console = ShopConsole.serve(project)) {
+      HttpResponse<String> quality = get(console, "/ui/quality");
+      assertThat(quality.statusCode()).isEqualTo(200);
+      assertThat(quality.body()).contains("Nothing has landed yet.");
+      HttpResponse<String> quarantine = get(console, "/ui/quarantine");
+      assertThat(quarantine.statusCode()).isEqualTo(200);
+      assertThat(quarantine.body()).contains("Nothing is quarantined.", "No quarantined record");
+    }
+  }
+
+  @Test
   void showsTheSchemaDriftEachBatchRecordedAndTheMinScore() throws Exception {
     Path project = temp.resolve("p");
     Files.createDirectories(project.resolve("sources"));

@@ -224,6 +224,18 @@ final class QuarantineRecords {
    * the warehouse's published snapshot has).
    */
   static List<Count> counts(ConsoleContext console) {
+    boolean landed =
+        console.project().sources().stream()
+            .anyMatch(
+                source ->
+                    console
+                        .runtime()
+                        .lake()
+                        .load(new TableId(LakeLayout.QUARANTINE, source.name()))
+                        .isPresent());
+    if (!landed) {
+      return List.of(); // nothing ran yet: the warehouse may not even exist
+    }
     try (WarehouseReader reader = open(console)) {
       Set<String> views = views(reader);
       Optional<String> sql =
