@@ -1,6 +1,10 @@
 package io.sluice.ui;
 
 import io.sluice.ui.pages.OverviewPage;
+import io.sluice.ui.pages.QualityPage;
+import io.sluice.ui.pages.QuarantineEndpoint;
+import io.sluice.ui.pages.QuarantinePage;
+import io.sluice.ui.pages.QuarantineReplayEndpoint;
 import io.sluice.ui.pages.RunsPage;
 import java.util.List;
 
@@ -9,10 +13,10 @@ final class Pages {
   private Pages() {}
 
   static List<Page> all() {
-    return List.of(new OverviewPage(), new RunsPage());
+    return List.of(new OverviewPage(), new RunsPage(), new QualityPage(), new QuarantinePage());
   }
 
   static List<Endpoint> endpoints() {
-    return List.of();
+    return List.of(new QuarantineEndpoint(), new QuarantineReplayEndpoint());
   }
 }
