@@ -233,9 +233,7 @@ public final class ServeSession implements AutoCloseable {
               tls(project, env));
       if (processing) {
         session.processorThread.start();
-      } else {
-        session.stopped.countDown();
-      }
+      } // without a processor (sluice ui), close() ends the wait of awaitStopped
       if (schedulerLock.isPresent()) {
         session.scheduler =
             Optional.of(
@@ -638,6 +636,9 @@ public final class ServeSession implements AutoCloseable {
         } else {
           stopRequested = drain;
         }
+      }
+      if (!processing) {
+        stopped.countDown();
       }
       try {
         stopped.await();
