@@ -41,7 +41,8 @@ import java.util.function.Consumer;
  *
  * <p>The server listens, and accepts pushes into the log, as soon as the warehouse and the log are
  * open; the processor's thread then opens the lake and reads its history (for the metrics) before
- * the first batch. Meanwhile {@code /health} says {@code starting}.
+ * the first batch. Meanwhile {@code /health} says {@code starting}, and {@code /metrics} has the
+ * HTTP, stream, JVM and process metrics but none per dataset yet ({@link ServeMetrics}).
  */
 public final class ServeSession implements AutoCloseable {
   private final ProjectRuntime runtime;
@@ -49,7 +50,7 @@ public final class ServeSession implements AutoCloseable {
   private final Consumer<RunSummary> onBatch;
   // Set once by the processor thread when the lake is open; null while starting.
   private volatile ContinuousProcessor processor;
-  private volatile QualityMetrics metrics;
+  private final ServeMetrics metrics;
   private volatile Throwable failure; // what kept the processor from starting
   // Guards the hand-over of the processor against a close while starting.
   private final Object startLock = new Object();
@@ -68,9 +69,11 @@ public final class ServeSession implements AutoCloseable {
       ProjectRuntime runtime,
       List<StreamEndpoint> streams,
       Consumer<RunSummary> onBatch,
-      Optional<PgWireServer> sqlEndpoint) {
+      Optional<PgWireServer> sqlEndpoint,
+      ServeMetrics metrics) {
     this.runtime = runtime;
     this.streams = streams;
+    this.metrics = metrics;
     this.onBatch = onBatch;
     this.sqlEndpoint = sqlEndpoint;
     this.api = new ServeApi(runtime, clock, () -> scheduler);
@@ -98,9 +101,10 @@ public final class ServeSession implements AutoCloseable {
               clock,
               summary -> {
                 quality.record(summary, clock.instant());
+                metrics.record(summary);
                 onBatch.accept(summary);
               });
-      metrics = quality;
+      metrics.bind(quality);
     } catch (RuntimeException | Error e) {
       failure = e;
       // Nothing can land: stop listening, so that the command ends with this error.
@@ -164,12 +168,16 @@ public final class ServeSession implements AutoCloseable {
       throw servedElsewhere(project, schedulerLock, e);
     }
     Optional<PgWireServer> sqlEndpoint = Optional.empty();
+    ServeMetrics metrics = null;
     try {
+      metrics =
+          new ServeMetrics(
+              runtime.ingestLog(), streams.stream().map(StreamEndpoint::name).toList());
       if (sqlPassword.isPresent()) {
         sqlEndpoint = Optional.of(startSqlEndpoint(serve.sql(), sqlPassword.get(), runtime));
       }
       Optional<io.sluice.server.QueryEndpoint> query = queryEndpoint(project, runtime, env);
-      ServeSession session = new ServeSession(runtime, streams, onBatch, sqlEndpoint);
+      ServeSession session = new ServeSession(runtime, streams, onBatch, sqlEndpoint, metrics);
       session.server =
           IngestServer.start(
               settings,
@@ -178,7 +186,7 @@ public final class ServeSession implements AutoCloseable {
               session::status,
               query.map(io.sluice.server.QueryEndpoint::token), // the operator's token
               query,
-              Optional.of(session::prometheus),
+              Optional.of(metrics.registry()),
               Optional.of(session.api));
       session.processorThread.start();
       if (schedulerLock.isPresent()) {
@@ -190,6 +198,9 @@ public final class ServeSession implements AutoCloseable {
       return session;
     } catch (RuntimeException e) {
       sqlEndpoint.ifPresent(PgWireServer::close);
+      if (metrics != null) {
+        metrics.close();
+      }
       runtime.close();
       throw servedElsewhere(project, schedulerLock, e);
     }
@@ -387,11 +398,6 @@ public final class ServeSession implements AutoCloseable {
     return scheduler;
   }
 
-  private String prometheus() {
-    QualityMetrics ready = metrics;
-    return ready == null ? "# sluice serve is starting\n" : ready.prometheus();
-  }
-
   /** Records pushed but not yet landed, over every stream. */
   public long waiting() {
     return ContinuousProcessor.waiting(
@@ -492,7 +498,11 @@ public final class ServeSession implements AutoCloseable {
         try {
           scheduler.ifPresent(SchedulerHost::close);
         } finally {
-          api.close();
+          try {
+            api.close();
+          } finally {
+            metrics.close(); // before the ingest log its lag sampler reads
+          }
         }
       } finally {
         runtime.close();
