@@ -139,16 +139,21 @@ final class IngestHandler extends Handler.Abstract {
    * other}, so that no request can add a series.
    */
   static String route(String path) {
+    String streams = "/v1/streams/";
+    if (path.startsWith(streams)) { // the push path first, and without a regex's garbage
+      int slash = path.indexOf('/', streams.length());
+      String rest = slash > streams.length() ? path.substring(slash) : "";
+      return rest.equals("/records") || rest.equals("/records/")
+          ? "/v1/streams/{stream}/records"
+          : "other";
+    }
     if (path.equals("/health")
         || path.equals("/metrics")
         || path.equals("/v1/query")
         || path.equals("/v1/openapi.yaml")) {
       return path;
     }
-    if (OrchestrationRoutes.handles(path)) {
-      return OrchestrationRoutes.route(path);
-    }
-    return RECORDS.matcher(path).matches() ? "/v1/streams/{stream}/records" : "other";
+    return OrchestrationRoutes.handles(path) ? OrchestrationRoutes.route(path) : "other";
   }
 
   /**

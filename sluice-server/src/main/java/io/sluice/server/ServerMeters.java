@@ -114,13 +114,13 @@ final class ServerMeters {
             new Callback.Nested(callback) {
               @Override
               public void succeeded() {
-                record(route, method, response.getStatus(), start);
+                request(route, method, response.getStatus(), start);
                 super.succeeded();
               }
 
               @Override
               public void failed(Throwable failure) {
-                record(route, method, response.getStatus(), start);
+                request(route, method, response.getStatus(), start);
                 super.failed(failure);
               }
             };
@@ -129,7 +129,11 @@ final class ServerMeters {
     };
   }
 
-  private void record(String route, String method, int status, long startNanos) {
+  /**
+   * Counts a request to {@code route} answered with {@code status}, which began at {@code
+   * startNanos}.
+   */
+  void request(String route, String method, int status, long startNanos) {
     requests
         .computeIfAbsent(
             new RequestKey(route, method, status),

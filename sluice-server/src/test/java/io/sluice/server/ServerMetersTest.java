@@ -92,6 +92,17 @@ class ServerMetersTest {
     assertThat(IngestHandler.route("/v1/backfills/b-1/cancel"))
         .isEqualTo("/v1/backfills/{id}/cancel");
     assertThat(IngestHandler.route("/v1/backfills/b-1")).isEqualTo("/v1/backfills/{id}");
+    assertThat(IngestHandler.route("/v1/streams/events/records/"))
+        .isEqualTo("/v1/streams/{stream}/records");
+    for (String other :
+        new String[] {
+          "/v1/streams//records",
+          "/v1/streams/a/b/records",
+          "/v1/streams/a",
+          "/v1/streams/a/records/x"
+        }) {
+      assertThat(IngestHandler.route(other)).as(other).isEqualTo("other");
+    }
     assertThat(IngestHandler.route("/v1/runs/a/b")).isEqualTo("other");
     assertThat(IngestHandler.route("/metrics")).isEqualTo("/metrics");
     assertThat(IngestHandler.route("/ui/anything")).isEqualTo("other");
