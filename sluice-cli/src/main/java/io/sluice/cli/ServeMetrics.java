@@ -25,6 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one metrics registry of a {@code sluice serve} process, which {@code GET /metrics} scrapes;
@@ -37,6 +39,8 @@ import java.util.function.ToDoubleFunction;
  * started. Nothing here runs per record: a batch is recorded once, when it has landed.
  */
 final class ServeMetrics implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ServeMetrics.class);
+
   /** How often each stream's end offsets are noted for {@link StreamLag}. */
   private static final long LAG_SAMPLE_MILLIS = 250;
 
@@ -64,6 +68,7 @@ final class ServeMetrics implements AutoCloseable {
   private final Set<String> datasets = ConcurrentHashMap.newKeySet();
   private final Set<List<String>> rules = ConcurrentHashMap.newKeySet();
   private volatile QualityMetrics quality;
+  private boolean lagFailed; // on the sampler's thread only
 
   /** A registry with the JVM's and the process's meters, and the backlog and lag of each stream. */
   ServeMetrics(IngestLog log, List<String> streams) {
@@ -114,8 +119,21 @@ final class ServeMetrics implements AutoCloseable {
               return thread;
             });
     if (!streams.isEmpty()) {
-      sampler.scheduleAtFixedRate(
-          () -> lag.sample(System.nanoTime()), 0, LAG_SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+      sampler.scheduleAtFixedRate(this::sampleLag, 0, LAG_SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * One sample for the lag; a failure is logged once and sampling goes on (a thrown one ends it).
+   */
+  private void sampleLag() {
+    try {
+      lag.sample(System.nanoTime());
+    } catch (RuntimeException e) {
+      if (!lagFailed) {
+        lagFailed = true;
+        LOG.warn("Cannot sample the ingest log for sluice_stream_lag_seconds", e);
+      }
     }
   }
 
@@ -137,8 +155,19 @@ final class ServeMetrics implements AutoCloseable {
     figures.datasets().forEach(this::bindDataset);
   }
 
-  /** Records a micro-batch that landed records (after {@link QualityMetrics#record}). */
+  /**
+   * Records a micro-batch that landed records (after {@link QualityMetrics#record}). A failure is
+   * logged, never thrown: the batch has committed, and metrics must not make it look failed.
+   */
   void record(RunSummary summary) {
+    try {
+      recordBatch(summary);
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot record the metrics of a micro-batch", e);
+    }
+  }
+
+  private void recordBatch(RunSummary summary) {
     for (RunSummary.SourceRun source : summary.sources()) {
       if (source.batchId().isEmpty()) {
         continue;
