@@ -140,6 +140,8 @@ class ServeMetricsTest {
       assertThat(metrics.value("sluice_process_uptime_seconds")).isGreaterThan(0);
 
       assertThat(undocumented(metrics.families().keySet())).isEmpty();
+      assertThat(metrics.value("sluice_system_cpus")).isPositive();
+      promtoolAccepts(scrape.body());
       Set<String> gone = documented();
       gone.removeAll(metrics.families().keySet());
       assertThat(gone).as("documented, not served").isSubsetOf(CONDITIONAL);
@@ -158,6 +160,28 @@ class ServeMetricsTest {
         HttpRequest.newBuilder(session.uri().resolve("/metrics")).timeout(Duration.ofSeconds(30));
     accept.ifPresent(type -> request.header("Accept", type));
     return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Where Prometheus's own {@code promtool} is installed (Debian's {@code prometheus}), it checks
+   * the scrape too, with its linter (names, suffixes, HELP); elsewhere {@link PrometheusText}
+   * alone.
+   */
+  private static void promtoolAccepts(String scrape) throws Exception {
+    Path promtool = Path.of("/usr/bin/promtool");
+    if (!Files.isExecutable(promtool)) {
+      return;
+    }
+    Process check =
+        new ProcessBuilder(promtool.toString(), "check", "metrics")
+            .redirectErrorStream(true)
+            .start();
+    try (var in = check.getOutputStream()) {
+      in.write(scrape.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    String output = new String(check.getInputStream().readAllBytes());
+    assertThat(check.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(check.exitValue()).as("promtool check metrics: " + output).isZero();
   }
 
   /** The families that docs/metrics.md does not list in a table row of its own. */
