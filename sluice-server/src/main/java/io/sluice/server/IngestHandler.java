@@ -56,6 +56,8 @@ final class IngestHandler extends Handler.Abstract {
   private final java.util.Optional<PrometheusMeterRegistry> metrics;
   private final ServerMeters meters;
   private final OrchestrationRoutes orchestration;
+  private final java.util.Optional<String> viewerToken;
+  private final java.util.Optional<WebConsole> console;
 
   IngestHandler(
       ServerSettings settings,
@@ -67,8 +69,12 @@ final class IngestHandler extends Handler.Abstract {
       java.util.Optional<QueryEndpoint> query,
       java.util.Optional<PrometheusMeterRegistry> metrics,
       ServerMeters meters,
-      java.util.Optional<OrchestrationEndpoint> orchestration) {
+      java.util.Optional<OrchestrationEndpoint> orchestration,
+      java.util.Optional<String> viewerToken,
+      java.util.Optional<WebConsole> console) {
     this.settings = settings;
+    this.viewerToken = viewerToken;
+    this.console = console;
     this.log = log;
     this.streams = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(streams));
     this.status = status;
@@ -90,6 +96,17 @@ final class IngestHandler extends Handler.Abstract {
   public boolean handle(Request request, Response response, Callback callback) {
     String path = Request.getPathInContext(request);
     try {
+      if (console.isPresent() && console.get().handles(path)) {
+        console.get().handle(request, response, callback, access(request));
+        return true;
+      }
+      if (console.isPresent() && path.equals("/")) {
+        requireMethod(request, "GET");
+        closeUnlessBodyDone(request, response);
+        response.getHeaders().put(HttpHeader.LOCATION, "/ui/");
+        send(response, callback, 302, "text/plain; charset=utf-8", new byte[0]);
+        return true;
+      }
       if (path.equals("/health")) {
         requireMethod(request, "GET");
         health(request, response, callback);
@@ -109,7 +126,7 @@ final class IngestHandler extends Handler.Abstract {
         closeUnlessBodyDone(request, response);
         send(response, callback, 200, "application/yaml", openApi(request));
       } else if (OrchestrationRoutes.handles(path)) {
-        OrchestrationRoutes.Answer answer = orchestration.handle(request, path);
+        OrchestrationRoutes.Answer answer = orchestration.handle(request, path, access(request));
         if (answer.location() != null) {
           response.getHeaders().put(HttpHeader.LOCATION, answer.location());
         }
@@ -129,6 +146,14 @@ final class IngestHandler extends Handler.Abstract {
     } catch (RuntimeException e) {
       LOG.error("Request {} {} failed", request.getMethod(), path, e);
       error(request, response, callback, internalError(e), false);
+    } catch (Exception e) {
+      LOG.error("Request {} {} failed", request.getMethod(), path, e);
+      error(
+          request,
+          response,
+          callback,
+          new HttpError(500, "internal error; see the server log"),
+          false);
     }
     return true;
   }
@@ -147,11 +172,15 @@ final class IngestHandler extends Handler.Abstract {
           ? "/v1/streams/{stream}/records"
           : "other";
     }
-    if (path.equals("/health")
+    if (path.equals("/")
+        || path.equals("/health")
         || path.equals("/metrics")
         || path.equals("/v1/query")
         || path.equals("/v1/openapi.yaml")) {
       return path;
+    }
+    if (path.equals("/ui") || path.startsWith("/ui/")) {
+      return "/ui/**"; // the web console's pages, scripts and assets, together
     }
     return OrchestrationRoutes.handles(path) ? OrchestrationRoutes.route(path) : "other";
   }
@@ -164,6 +193,46 @@ final class IngestHandler extends Handler.Abstract {
     return accept != null && accept.contains("application/openmetrics-text")
         ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
         : "text/plain; version=0.0.4; charset=utf-8";
+  }
+
+  /**
+   * What the caller may do: from its bearer token, or else from the console's session cookie. A
+   * request that would change something on the strength of the cookie alone must also carry {@link
+   * WebConsole#CSRF_HEADER}, which another site's page cannot send.
+   */
+  Access access(Request request) {
+    String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    if (header != null) {
+      return tokenAccess(
+          header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "");
+    }
+    List<org.eclipse.jetty.http.HttpCookie> cookies = Request.getCookies(request);
+    for (org.eclipse.jetty.http.HttpCookie cookie : cookies) {
+      if (cookie.getName().equals(WebConsole.SESSION_COOKIE)) {
+        Access access = tokenAccess(cookie.getValue());
+        boolean reads = request.getMethod().equals("GET") || request.getMethod().equals("HEAD");
+        if (!reads && request.getHeaders().get(WebConsole.CSRF_HEADER) == null) {
+          return Access.NONE;
+        }
+        return access;
+      }
+    }
+    return Access.NONE;
+  }
+
+  private Access tokenAccess(String token) {
+    byte[] given = token.getBytes(UTF_8);
+    for (java.util.Optional<String> operator :
+        List.of(healthToken, query.map(QueryEndpoint::token))) {
+      if (operator.isPresent() && MessageDigest.isEqual(given, operator.get().getBytes(UTF_8))) {
+        return Access.OPERATOR;
+      }
+    }
+    if (viewerToken.isPresent()
+        && MessageDigest.isEqual(given, viewerToken.get().getBytes(UTF_8))) {
+      return Access.VIEWER;
+    }
+    return Access.NONE;
   }
 
   private static HttpError internalError(RuntimeException e) {
@@ -654,9 +723,8 @@ final class IngestHandler extends Handler.Abstract {
           "the query endpoint is off: set serve.query-token-env or serve.query-token-file in"
               + " sluice.yaml");
     }
-    String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-    if (header == null || !carries(header, query.get().token())) {
-      throw new HttpError(401, "queries need the query bearer token");
+    if (!access(request).allows(Access.VIEWER)) {
+      throw new HttpError(401, "queries need the query (or viewer) bearer token");
     }
     int maxRows = DEFAULT_QUERY_ROWS;
     String limit = Request.extractQueryParameters(request).getValue("max-rows");

@@ -103,9 +103,11 @@ class ServerMetersTest {
         }) {
       assertThat(IngestHandler.route(other)).as(other).isEqualTo("other");
     }
+    assertThat(IngestHandler.route("/v1/runs/r-1/retry")).isEqualTo("/v1/runs/{id}/retry");
     assertThat(IngestHandler.route("/v1/runs/a/b")).isEqualTo("other");
     assertThat(IngestHandler.route("/metrics")).isEqualTo("/metrics");
-    assertThat(IngestHandler.route("/ui/anything")).isEqualTo("other");
+    assertThat(IngestHandler.route("/ui/runs/r-1")).isEqualTo("/ui/**");
+    assertThat(IngestHandler.route("/uix")).isEqualTo("other");
   }
 
   @Test
