@@ -410,6 +410,7 @@ public final class ProjectSpec {
               OrchestrationSpec.RETRIES,
               OrchestrationSpec.FRESHNESS,
               OrchestrationSpec.HISTORY,
+              LineageSpec.LINEAGE,
               VARS)
           .build();
 }

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param quality project-wide quality settings
  * @param serve settings of {@code sluice serve}: HTTP ingest, its limits, the ingest log, triggers
  * @param maintenance lake maintenance settings
+ * @param lineage where the OpenLineage events of runs go (docs/lineage.md)
  * @param orchestration schedules, retries, freshness SLAs and run-history retention
  * @param vars variables available to model templates as {@code var('name')}
  * @param sources sources in name order
@@ -43,6 +44,7 @@ public record Project(
     QualityConfig quality,
     ServeConfig serve,
     MaintenanceConfig maintenance,
+    LineageConfig lineage,
     Orchestration orchestration,
     Map<String, Object> vars,
     List<SourceDef> sources,
@@ -61,6 +63,7 @@ public record Project(
     requireNonNull(quality, "quality is null");
     requireNonNull(serve, "serve is null");
     requireNonNull(maintenance, "maintenance is null");
+    requireNonNull(lineage, "lineage is null");
     requireNonNull(orchestration, "orchestration is null");
     vars = Map.copyOf(vars);
     sources = List.copyOf(sources);
@@ -85,6 +88,7 @@ public record Project(
         quality,
         serve,
         maintenance,
+        lineage,
         newOrchestration,
         vars,
         sources,

@@ -497,6 +497,7 @@ class ProjectLoaderTest {
                     new Project.SqlEndpointConfig(
                         "127.0.0.1", Optional.empty(), 16, 100_000, Duration.ofMinutes(10))),
                 Project.MaintenanceConfig.defaults(),
+                io.sluice.core.project.LineageConfig.none("shop"),
                 Orchestration.none(),
                 Map.of(),
                 List.of(
