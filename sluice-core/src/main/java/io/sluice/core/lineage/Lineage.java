@@ -115,8 +115,13 @@ public final class Lineage implements AutoCloseable {
   /** Queues {@code event} for delivery; never throws. */
   void emit(ObjectNode event, String what) {
     String line = LineageEvents.line(event);
+    Map<String, String> logContext = org.slf4j.MDC.getCopyOfContextMap();
     sender.execute(
         () -> {
+          // the warnings name the run the event is about, as the run's own lines do
+          if (logContext != null) {
+            org.slf4j.MDC.setContextMap(logContext);
+          }
           try {
             transport.send(line);
             SENT.incrementAndGet();
@@ -128,6 +133,8 @@ public final class Lineage implements AutoCloseable {
                 transport.target(),
                 e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
                 failed);
+          } finally {
+            org.slf4j.MDC.clear();
           }
         });
   }
