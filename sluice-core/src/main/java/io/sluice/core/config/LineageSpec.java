@@ -30,7 +30,8 @@ public final class LineageSpec {
       ConfigKey.builder("path", string())
           .doc(
               "For `transport: file`: the file the events are appended to, relative to the project"
-                  + " folder. Default: `lineage.jsonl` in the state folder.")
+                  + " folder.")
+          .defaultDoc("`<state-dir>/lineage.jsonl`")
           .build();
   public static final ConfigKey<String> URL =
       ConfigKey.builder("url", string())
@@ -53,7 +54,8 @@ public final class LineageSpec {
           .build();
   public static final ConfigKey<String> NAMESPACE =
       ConfigKey.builder("namespace", string())
-          .doc("The OpenLineage namespace of the project's jobs. Default: the project's name.")
+          .doc("The OpenLineage namespace of the project's jobs.")
+          .defaultDoc("the project's `name`")
           .build();
 
   public static final ConfigDef LINEAGE_DEF =

@@ -300,17 +300,21 @@ public final class LineageEvents {
   }
 
   /**
-   * The project's lake: its state folder, the tables named {@code raw|clean|quarantine.<source>}.
+   * The project's lake: {@code sluice-lake://} and its state folder (absolute), the tables named
+   * {@code raw|clean|quarantine.<source>}.
    */
   String lakeNamespace() {
-    return "sluice-lake://" + project.stateDirectory().toUri().getPath();
+    return "sluice-lake://" + project.stateDirectory().toAbsolutePath().normalize();
   }
 
-  /** The project's warehouse: {@code <engine>://<path>}, the models named after themselves. */
+  /**
+   * The project's warehouse: {@code <engine>://} and its file or folder (absolute), the models
+   * named after themselves.
+   */
   String warehouseNamespace() {
     return project.engine()
         + "://"
-        + java.nio.file.Path.of(project.warehouse()).toAbsolutePath().toUri().getPath();
+        + java.nio.file.Path.of(project.warehouse()).toAbsolutePath().normalize();
   }
 
   private static ObjectNode dataset(ArrayNode list, String namespace, String name) {

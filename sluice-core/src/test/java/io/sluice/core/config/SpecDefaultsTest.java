@@ -107,6 +107,13 @@ class SpecDefaultsTest {
                 entry("freshness[].severity", "`warn`"),
                 entry("history", ""),
                 entry("history.retention", "`30d`"),
+                entry("lineage", ""),
+                entry("lineage.transport", "`none`"),
+                entry("lineage.path", "`<state-dir>/lineage.jsonl`"),
+                entry("lineage.url", ""),
+                entry("lineage.timeout", "`5s`"),
+                entry("lineage.api-key-env", ""),
+                entry("lineage.namespace", "the project's `name`"),
                 entry("vars", "`{}`")));
   }
 

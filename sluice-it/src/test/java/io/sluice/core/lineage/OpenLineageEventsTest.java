@@ -90,7 +90,7 @@ class OpenLineageEventsTest {
     assertThat(fields(input)).containsExactly("id:int", "email:string");
     assertThat(input.at("/facets/documentation/description").asText())
         .isEqualTo("Orders from the web shop");
-    String lake = "sluice-lake://" + dir.resolve(".sluice").toUri().getPath();
+    String lake = "sluice-lake://" + dir.resolve(".sluice");
     JsonNode clean = dataset(complete.get("outputs"), lake, "clean.orders");
     assertThat(fields(clean)).startsWith("id:int", "email:string");
     assertThat(clean.at("/outputFacets/outputStatistics/rowCount").asLong()).isEqualTo(2);
@@ -104,7 +104,7 @@ class OpenLineageEventsTest {
                 .at("/outputFacets/outputStatistics/rowCount")
                 .asLong())
         .isZero();
-    String warehouse = "duckdb://" + dir.resolve(".sluice/warehouse.duckdb").toUri().getPath();
+    String warehouse = "duckdb://" + dir.resolve(".sluice/warehouse.duckdb");
     dataset(complete.get("outputs"), warehouse, "emails");
     // the model reads the clean table: the lineage graph goes file -> clean.orders -> emails
     dataset(complete.get("inputs"), lake, "clean.orders");
