@@ -61,8 +61,13 @@ final class HttpLineageTransport implements LineageTransport {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while sending to " + url, e);
+    } catch (java.net.http.HttpConnectTimeoutException e) {
+      throw new IOException("could not connect within " + timeout.toMillis() + " ms", e);
     } catch (java.net.http.HttpTimeoutException e) {
       throw new IOException("no answer within " + timeout.toMillis() + " ms", e);
+    } catch (java.net.ConnectException e) {
+      throw new IOException(
+          "cannot connect" + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
     }
     int status = response.statusCode();
     if (status < 200 || status > 299) {

@@ -112,9 +112,11 @@ public final class Lineage implements AutoCloseable {
     return FAILED.get();
   }
 
-  /** Queues {@code event} for delivery; never throws. */
-  void emit(ObjectNode event, String what) {
-    String line = LineageEvents.line(event);
+  /**
+   * Queues an event for delivery; never throws. The event is built on the sender's thread, in the
+   * order events are queued, since building the end of a run may read the warehouse.
+   */
+  void emit(java.util.function.Supplier<ObjectNode> event, String what) {
     Map<String, String> logContext = org.slf4j.MDC.getCopyOfContextMap();
     sender.execute(
         () -> {
@@ -123,7 +125,7 @@ public final class Lineage implements AutoCloseable {
             org.slf4j.MDC.setContextMap(logContext);
           }
           try {
-            transport.send(line);
+            transport.send(LineageEvents.line(event.get()));
             SENT.incrementAndGet();
           } catch (IOException | RuntimeException e) {
             long failed = FAILED.incrementAndGet();
@@ -145,13 +147,14 @@ public final class Lineage implements AutoCloseable {
     sender.shutdown();
     try {
       if (!sender.awaitTermination(closeWait.toMillis(), TimeUnit.MILLISECONDS)) {
+        // the event being sent is interrupted and reports itself; the waiting ones are dropped
         int dropped = sender.shutdownNow().size();
         FAILED.addAndGet(dropped);
         LOG.warn(
-            "lineage: {} events not delivered to {} within {} ms of closing",
-            dropped,
+            "lineage: stopped waiting for {} {} ms after closing; {} more events not delivered",
             transport.target(),
-            closeWait.toMillis());
+            closeWait.toMillis(),
+            dropped);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

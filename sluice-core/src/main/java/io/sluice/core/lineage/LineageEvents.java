@@ -27,6 +27,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -84,6 +85,7 @@ public final class LineageEvents {
   private final Connectors connectors;
   private final String namespace;
   private final String version;
+  private final ModelSchemas modelSchemas;
 
   /**
    * @param project the project whose runs the events describe
@@ -95,6 +97,7 @@ public final class LineageEvents {
     this.namespace = project.lineage().namespace();
     String implementation = LineageEvents.class.getPackage().getImplementationVersion();
     this.version = implementation == null ? "development" : implementation;
+    this.modelSchemas = new ModelSchemas(project);
   }
 
   /**
@@ -240,10 +243,12 @@ public final class LineageEvents {
       lakeOutput(
           outputs, LakeLayout.quarantine(source), batch.map(RunSummary.SourceRun::rowsQuarantined));
     }
-    for (ModelDef model : project.models()) {
-      if (!selection.hasModel(model.name())) {
-        continue;
-      }
+    List<ModelDef> models =
+        project.models().stream().filter(m -> selection.hasModel(m.name())).toList();
+    // once the attempt ended, the warehouse has the models' columns
+    Map<String, List<ModelSchemas.Field>> modelColumns =
+        summary.isPresent() && !models.isEmpty() ? modelSchemas.columns(models) : Map.of();
+    for (ModelDef model : models) {
       for (String source : model.sources()) {
         if (!lakeInputs.contains(source)) {
           lakeInputs.add(source);
@@ -263,6 +268,10 @@ public final class LineageEvents {
         }
       }
       ObjectNode output = dataset(outputs, warehouseNamespace(), model.name());
+      List<ModelSchemas.Field> columns = modelColumns.get(model.name());
+      if (columns != null) {
+        fields(output, columns.stream().map(c -> List.of(c.name(), c.type())).toList());
+      }
       documentation(output, model.description());
     }
     return new Datasets(inputs, outputs);
@@ -325,12 +334,17 @@ public final class LineageEvents {
   }
 
   private static void schema(ObjectNode dataset, List<Column> columns) {
+    fields(dataset, columns.stream().map(c -> List.of(c.name(), c.type().toString())).toList());
+  }
+
+  /** A {@code schema} facet of {@code columns}, each its name and type. */
+  private static void fields(ObjectNode dataset, List<List<String>> columns) {
     ObjectNode schema = facet(facets(dataset), "schema", SCHEMA_FACET);
     ArrayNode fields = schema.putArray("fields");
-    for (Column column : columns) {
+    for (List<String> column : columns) {
       ObjectNode field = fields.addObject();
-      field.put("name", column.name());
-      field.put("type", column.type().toString());
+      field.put("name", column.get(0));
+      field.put("type", column.get(1));
     }
   }
 

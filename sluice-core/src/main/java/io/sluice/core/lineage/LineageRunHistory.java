@@ -60,11 +60,11 @@ final class LineageRunHistory implements RunHistory {
       }
       reported.put(key, ended);
       if (endReported == null) {
-        lineage.emit(events.event(EventType.START, run, attempt), "START of run " + key);
+        lineage.emit(() -> events.event(EventType.START, run, attempt), "START of run " + key);
       }
       if (ended) {
         EventType type = LineageEvents.ended(attempt.status());
-        lineage.emit(events.event(type, run, attempt), type + " of run " + key);
+        lineage.emit(() -> events.event(type, run, attempt), type + " of run " + key);
       }
     }
   }

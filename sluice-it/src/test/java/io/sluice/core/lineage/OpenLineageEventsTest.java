@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +106,13 @@ class OpenLineageEventsTest {
                 .asLong())
         .isZero();
     String warehouse = "duckdb://" + dir.resolve(".sluice/warehouse.duckdb");
-    dataset(complete.get("outputs"), warehouse, "emails");
+    JsonNode model = dataset(complete.get("outputs"), warehouse, "emails");
+    // the model's columns as the warehouse has them, in its own type names
+    assertThat(fields(model))
+        .extracting(f -> f.substring(0, f.indexOf(':')))
+        .containsExactly("id", "email");
+    assertThat(fields(model))
+        .allSatisfy(f -> assertThat(f.substring(f.indexOf(':') + 1)).isNotBlank());
     // the model reads the clean table: the lineage graph goes file -> clean.orders -> emails
     dataset(complete.get("inputs"), lake, "clean.orders");
     assertThat(events.get(0).get("outputs").findValues("outputStatistics")).isEmpty();
@@ -254,7 +261,7 @@ class OpenLineageEventsTest {
   }
 
   @Test
-  void anEndpointThatIsDownOrFailsNeverFailsTheRunButIsCounted() throws IOException {
+  void anEndpointThatFailsIsDownOrHangsNeverFailsTheRunButIsCounted() throws IOException {
     HttpServer failing =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     failing.createContext(
@@ -267,16 +274,18 @@ class OpenLineageEventsTest {
           exchange.close();
         });
     failing.start();
-    HttpServer down =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    int downPort = down.getAddress().getPort();
-    down.stop(0); // nothing listens there any more
-    try {
+    int downPort;
+    try (ServerSocket down = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      downPort = down.getLocalPort(); // closed below: nothing listens there any more
+    }
+    // listens, never accepts: connections wait in the backlog until the timeout
+    try (ServerSocket hanging = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       for (String url :
           List.of(
               "http://127.0.0.1:" + failing.getAddress().getPort() + "/api/v1/lineage",
-              "http://127.0.0.1:" + downPort + "/api/v1/lineage")) {
-        shop("lineage:\n  transport: http\n  url: " + url + "\n  timeout: 2s\n").load();
+              "http://127.0.0.1:" + downPort + "/api/v1/lineage",
+              "http://127.0.0.1:" + hanging.getLocalPort() + "/api/v1/lineage")) {
+        shop("lineage:\n  transport: http\n  url: " + url + "\n  timeout: 1s\n").load();
         long failed = Lineage.failedEvents();
 
         RunSummary summary = EndToEnd.run(dir);
