@@ -13,19 +13,23 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 import java.util.Optional;
 
 /**
- * Configures logback for the {@code sluice} command when no {@code logback.xml} is given: found by
- * logback's {@link java.util.ServiceLoader} lookup, ranked after its own search for a configuration
- * file, so that a user's {@code -Dlogback.configurationFile} still wins.
+ * Configures logback for the {@code sluice} command: found by logback's {@link
+ * java.util.ServiceLoader} lookup and ranked first, so that logback does not load its XML
+ * configuration machinery at every start; a user's {@code -Dlogback.configurationFile} still wins
+ * (then this steps aside).
  *
  * <p>Text, the default, looks as the command's log always did: {@code WARN Logger - message}, then
  * the stack trace; at level debug or trace each line starts with its time. Libraries log warnings
  * and errors; Sluice's own loggers log at {@code SLUICE_LOG_LEVEL}, by default warn in text and
  * info in JSON (runs, batches and schedules are then on the log).
  */
-@ConfiguratorRank(ConfiguratorRank.NOMINAL)
+@ConfiguratorRank(ConfiguratorRank.CUSTOM_TOP_PRIORITY)
 public final class LogbackSetup extends ContextAwareBase implements Configurator {
   @Override
   public ExecutionStatus configure(LoggerContext context) {
+    if (System.getProperty("logback.configurationFile") != null) {
+      return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+    }
     configure(
         context, LogFormat.configured(System.getenv()), LogFormat.configuredLevel(System.getenv()));
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;

@@ -233,15 +233,18 @@ public final class LineageEvents {
       ObjectNode input = dataset(inputs, read.namespace(), read.name());
       schema(input, source.columns().stream().map(c -> new Column(c.name(), c.type())).toList());
       documentation(input, source.description());
-      Optional<RunSummary.SourceRun> batch =
+      // a source that drains its backlog lands several batches in one run: their sum
+      List<RunSummary.SourceRun> batches =
           summary.stream()
               .flatMap(s -> s.sources().stream())
               .filter(s -> s.source().equals(source.name()))
-              .findFirst();
-      lakeOutput(outputs, LakeLayout.raw(source), batch.map(RunSummary.SourceRun::rowsRead));
-      lakeOutput(outputs, LakeLayout.clean(source), batch.map(RunSummary.SourceRun::rowsValid));
+              .toList();
+      lakeOutput(outputs, LakeLayout.raw(source), rows(batches, RunSummary.SourceRun::rowsRead));
+      lakeOutput(outputs, LakeLayout.clean(source), rows(batches, RunSummary.SourceRun::rowsValid));
       lakeOutput(
-          outputs, LakeLayout.quarantine(source), batch.map(RunSummary.SourceRun::rowsQuarantined));
+          outputs,
+          LakeLayout.quarantine(source),
+          rows(batches, RunSummary.SourceRun::rowsQuarantined));
     }
     List<ModelDef> models =
         project.models().stream().filter(m -> selection.hasModel(m.name())).toList();
@@ -275,6 +278,14 @@ public final class LineageEvents {
       documentation(output, model.description());
     }
     return new Datasets(inputs, outputs);
+  }
+
+  private static Optional<Long> rows(
+      List<RunSummary.SourceRun> batches,
+      java.util.function.ToLongFunction<RunSummary.SourceRun> count) {
+    return batches.isEmpty()
+        ? Optional.empty()
+        : Optional.of(batches.stream().mapToLong(count).sum());
   }
 
   private void lakeOutput(ArrayNode outputs, TableSpec table, Optional<Long> rows) {
