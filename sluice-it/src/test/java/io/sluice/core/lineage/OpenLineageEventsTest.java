@@ -39,6 +39,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -191,6 +193,52 @@ class OpenLineageEventsTest {
     assertThat(events.get(0).at("/job/name").asText()).isEqualTo("shop:orders");
     assertThat(events.get(0).at("/run/facets/nominalTime/nominalStartTime").asText())
         .isEqualTo("2026-12-03T10:00:00Z");
+  }
+
+  @Test
+  void aCancelledAttemptSendsAbort() throws Exception {
+    Project project = shop("lineage:\n  transport: file\n").load();
+    CountDownLatch running = new CountDownLatch(1);
+    try (RunHistory history = RunHistories.open(project)) {
+      RunExecutor executor = new RunExecutor(history, Clock.systemUTC(), wait -> {});
+      RunRecord queued = executor.queue(RunRequest.all("api"), Instant.now());
+      Thread canceller =
+          new Thread(
+              () -> {
+                try {
+                  if (running.await(1, TimeUnit.MINUTES)) {
+                    executor.cancel(queued.id());
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      canceller.start();
+      RunRecord run =
+          executor.execute(
+              queued,
+              new RetryPolicy(Orchestration.Retries.DEFAULT, new Random(1)),
+              Optional.empty(),
+              request -> {
+                running.countDown();
+                try {
+                  new CountDownLatch(1).await(1, TimeUnit.MINUTES); // until cancelled
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                throw SluiceException.external("stopped", null);
+              });
+      canceller.join();
+      assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+    }
+
+    List<JsonNode> events = events(dir.resolve(".sluice/lineage.jsonl"));
+    assertThat(events)
+        .extracting(e -> e.get("eventType").asText())
+        .containsExactly("START", "ABORT");
+    assertThat(events.get(1).at("/run/facets/errorMessage/message").asText())
+        .isEqualTo("Cancelled");
+    assertThat(events.get(1).at("/run/facets/sluice/status").asText()).isEqualTo("cancelled");
   }
 
   @Test
