@@ -29,8 +29,10 @@ import picocli.CommandLine.Command;
       BackfillCommand.class,
       MaintainCommand.class,
       ServeCommand.class,
+      UiCommand.class,
       ExportCommand.class,
       ScheduleCommand.class,
+      AlertsCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },
@@ -124,7 +126,7 @@ public final class Main implements Runnable {
   }
 
   /** Runs the CLI with its output and errors going to the given writers; returns its exit code. */
-  static int execute(PrintWriter out, PrintWriter err, String... args) {
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine commandLine = newCommandLine();
     commandLine.setOut(out);
     commandLine.setErr(err);

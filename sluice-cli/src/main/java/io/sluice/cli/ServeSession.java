@@ -8,6 +8,8 @@ import io.sluice.api.engine.QueryResult;
 import io.sluice.api.engine.WarehouseReader;
 import io.sluice.api.source.ConnectorCapabilities;
 import io.sluice.api.source.SourceConnector;
+import io.sluice.core.alert.AlertMonitor;
+import io.sluice.core.orchestrate.RefreshTimes;
 import io.sluice.core.project.Connectors;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
@@ -62,18 +64,27 @@ public final class ServeSession implements AutoCloseable {
   private final Optional<PgWireServer> sqlEndpoint;
   // The project's scheduler, when it has schedules (running here, or reporting who runs it).
   private volatile Optional<SchedulerHost> scheduler = Optional.empty();
+  // False for sluice ui: the console and the APIs, no processor.
+  private final boolean processing;
   private boolean closed;
+  // The project's alerts, when it declares rules.
+  private final Optional<AlertMonitor> alerts;
 
   private ServeSession(
       ProjectRuntime runtime,
       List<StreamEndpoint> streams,
       Consumer<RunSummary> onBatch,
-      Optional<PgWireServer> sqlEndpoint) {
+      Optional<PgWireServer> sqlEndpoint,
+      Optional<AlertMonitor> alerts,
+      boolean processing) {
+    this.processing = processing;
     this.runtime = runtime;
+    this.alerts = alerts;
     this.streams = streams;
     this.onBatch = onBatch;
     this.sqlEndpoint = sqlEndpoint;
     this.api = new ServeApi(runtime, clock, () -> scheduler);
+    alerts.ifPresent(monitor -> api.addRunListener(monitor.listener()));
     this.processorThread =
         new Thread(
             () -> {
@@ -107,6 +118,11 @@ public final class ServeSession implements AutoCloseable {
       server.close();
       return;
     }
+    alerts.ifPresent(
+        monitor -> {
+          created.addPassListener(monitor.listener());
+          monitor.startChecks(RefreshTimes.of(runtime), this::waitingByStream);
+        });
     synchronized (startLock) {
       processor = created;
       if (stopRequested != null) {
@@ -128,8 +144,24 @@ public final class ServeSession implements AutoCloseable {
       Optional<Integer> port,
       Map<String, String> env,
       Consumer<RunSummary> onBatch) {
-    List<StreamEndpoint> streams = endpoints(project, env);
-    if (streams.isEmpty() && ContinuousProcessor.continuous(project, false).isEmpty()) {
+    return start(project, port, env, onBatch, true);
+  }
+
+  /**
+   * Opens the project and starts listening: with {@code processing}, as {@link #start(Project,
+   * Optional, Map, Consumer)}; without (for {@code sluice ui}), only the web console, the APIs and
+   * the scheduler, for a project without continuous sources.
+   */
+  public static ServeSession start(
+      Project project,
+      Optional<Integer> port,
+      Map<String, String> env,
+      Consumer<RunSummary> onBatch,
+      boolean processing) {
+    List<StreamEndpoint> streams = processing ? endpoints(project, env) : List.of();
+    if (processing
+        && streams.isEmpty()
+        && ContinuousProcessor.continuous(project, false).isEmpty()) {
       throw SluiceException.user(
           "Project '%s' has no continuous source (one that receives pushed records, such as"
               + " connector: stream, or a change stream, such as connector: cdc), so sluice serve"
@@ -164,32 +196,58 @@ public final class ServeSession implements AutoCloseable {
       throw servedElsewhere(project, schedulerLock, e);
     }
     Optional<PgWireServer> sqlEndpoint = Optional.empty();
+    Optional<AlertMonitor> alerts = Optional.empty();
     try {
+      alerts = AlertMonitor.open(project, Clock.systemUTC(), env);
       if (sqlPassword.isPresent()) {
         sqlEndpoint = Optional.of(startSqlEndpoint(serve.sql(), sqlPassword.get(), runtime));
       }
       Optional<io.sluice.server.QueryEndpoint> query = queryEndpoint(project, runtime, env);
-      ServeSession session = new ServeSession(runtime, streams, onBatch, sqlEndpoint);
+      Optional<String> viewerToken = viewerToken(project, env);
+      ServeSession session =
+          new ServeSession(runtime, streams, onBatch, sqlEndpoint, alerts, processing);
+      Optional<String> operatorToken = query.map(io.sluice.server.QueryEndpoint::token);
+      io.sluice.ui.Console console =
+          io.sluice.ui.Console.standard(
+              new io.sluice.ui.ConsoleContext(
+                  runtime,
+                  session::consoleStatus,
+                  Optional.of(session.api),
+                  () ->
+                      ProjectRuntime.openReader(
+                          project, serve.queryTimeout(), serve.queryMaxBytes()),
+                  token -> access(token, operatorToken, viewerToken),
+                  session.clock));
       session.server =
           IngestServer.start(
               settings,
               runtime.ingestLog(),
               streams,
               session::status,
-              query.map(io.sluice.server.QueryEndpoint::token), // the operator's token
+              operatorToken,
               query,
               Optional.of(session::prometheus),
-              Optional.of(session.api));
-      session.processorThread.start();
+              Optional.of(session.api),
+              viewerToken,
+              Optional.of(console),
+              tls(project, env));
+      if (processing) {
+        session.processorThread.start();
+      } // without a processor (sluice ui), close() ends the wait of awaitStopped
       if (schedulerLock.isPresent()) {
         session.scheduler =
             Optional.of(
                 SchedulerHost.start(
-                    runtime, schedulerLock.get(), session.clock, Optional.empty(), run -> {}));
+                    runtime,
+                    schedulerLock.get(),
+                    session.clock,
+                    Optional.empty(),
+                    run -> session.alerts.ifPresent(monitor -> monitor.runEnded(run))));
       }
       return session;
     } catch (RuntimeException e) {
       sqlEndpoint.ifPresent(PgWireServer::close);
+      alerts.ifPresent(AlertMonitor::close);
       runtime.close();
       throw servedElsewhere(project, schedulerLock, e);
     }
@@ -323,6 +381,80 @@ public final class ServeSession implements AutoCloseable {
         env);
   }
 
+  /** HTTPS, when {@code serve.tls-key-store} is set; its password from env or file. */
+  private static Optional<io.sluice.server.TlsSettings> tls(
+      Project project, Map<String, String> env) {
+    Optional<Project.TlsConfig> tls = project.serve().tls();
+    if (tls.isEmpty()) {
+      return Optional.empty();
+    }
+    if (tls.get().passwordEnv().isEmpty() && tls.get().passwordFile().isEmpty()) {
+      throw SluiceException.user(
+          "serve.tls-key-store is set in %s but its password is not: set"
+              + " serve.tls-key-store-password-env or serve.tls-key-store-password-file; see"
+              + " docs/ui.md",
+          project.directory().resolve("sluice.yaml"));
+    }
+    String password =
+        io.sluice.api.Secrets.read(
+            "The HTTPS key store",
+            "serve.tls-key-store-password",
+            project.directory().resolve("sluice.yaml").toString(),
+            "the password of serve.tls-key-store",
+            tls.get().passwordEnv(),
+            tls.get().passwordFile(),
+            env);
+    return Optional.of(new io.sluice.server.TlsSettings(tls.get().keyStore(), password));
+  }
+
+  /** The viewer token (read-only access), when the project sets one. */
+  private static Optional<String> viewerToken(Project project, Map<String, String> env) {
+    Project.ServeConfig serve = project.serve();
+    if (serve.viewerTokenEnv().isEmpty() && serve.viewerTokenFile().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        token(
+            "The viewer token",
+            "serve.viewer-",
+            project.directory().resolve("sluice.yaml").toString(),
+            "read-only users of the console and the APIs",
+            serve.viewerTokenEnv(),
+            serve.viewerTokenFile(),
+            env));
+  }
+
+  /** What {@code token} allows: the operator's (the query token) or the viewer's. */
+  private static io.sluice.server.Access access(
+      String token, Optional<String> operator, Optional<String> viewer) {
+    byte[] given = token.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (operator.isPresent()
+        && java.security.MessageDigest.isEqual(
+            given, operator.get().getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+      return io.sluice.server.Access.OPERATOR;
+    }
+    if (viewer.isPresent()
+        && java.security.MessageDigest.isEqual(
+            given, viewer.get().getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+      return io.sluice.server.Access.VIEWER;
+    }
+    return io.sluice.server.Access.NONE;
+  }
+
+  /** What the console shows of the process: {@link #status(boolean)} and each stream's backlog. */
+  private Map<String, Object> consoleStatus() {
+    Map<String, Object> status = status(true);
+    Map<String, Object> backlogs = new java.util.LinkedHashMap<>();
+    for (StreamEndpoint stream : streams) {
+      backlogs.put(
+          stream.name(),
+          Map.of(
+              "backlog", ContinuousProcessor.waiting(runtime.ingestLog(), List.of(stream.name()))));
+    }
+    status.put("streams", backlogs);
+    return status;
+  }
+
   /** The query endpoint, when the project gives it a token. */
   private static java.util.Optional<io.sluice.server.QueryEndpoint> queryEndpoint(
       Project project, ProjectRuntime runtime, Map<String, String> env) {
@@ -371,11 +503,23 @@ public final class ServeSession implements AutoCloseable {
    * the last errors.
    */
   public Map<String, Object> status(boolean details) {
+    if (!processing) {
+      Map<String, Object> status = new java.util.LinkedHashMap<>();
+      status.put("status", "ok");
+      status.put("processor", "off: sluice ui serves the console and the APIs only");
+      scheduler.ifPresent(host -> status.put("scheduler", host.status()));
+      return status;
+    }
     ContinuousProcessor ready = processor;
     Map<String, Object> status =
         new java.util.LinkedHashMap<>(
             ready == null ? Map.of("status", "starting") : ready.status(details));
     scheduler.ifPresent(host -> status.put("scheduler", host.status()));
+    alerts.ifPresent(
+        monitor -> {
+          Map<String, Object> alerting = monitor.status();
+          status.put("alerts", details ? alerting : Map.of("status", alerting.get("status")));
+        });
     return status;
   }
 
@@ -390,6 +534,16 @@ public final class ServeSession implements AutoCloseable {
   private String prometheus() {
     QualityMetrics ready = metrics;
     return ready == null ? "# sluice serve is starting\n" : ready.prometheus();
+  }
+
+  /** Records pushed but not yet landed, per stream. */
+  Map<String, Long> waitingByStream() {
+    Map<String, Long> waiting = new java.util.LinkedHashMap<>();
+    for (StreamEndpoint stream : streams) {
+      waiting.put(
+          stream.name(), ContinuousProcessor.waiting(runtime.ingestLog(), List.of(stream.name())));
+    }
+    return waiting;
   }
 
   /** Records pushed but not yet landed, over every stream. */
@@ -483,6 +637,9 @@ public final class ServeSession implements AutoCloseable {
           stopRequested = drain;
         }
       }
+      if (!processing) {
+        stopped.countDown();
+      }
       try {
         stopped.await();
       } catch (InterruptedException e) {
@@ -492,7 +649,11 @@ public final class ServeSession implements AutoCloseable {
         try {
           scheduler.ifPresent(SchedulerHost::close);
         } finally {
-          api.close();
+          try {
+            api.close();
+          } finally {
+            alerts.ifPresent(AlertMonitor::close); // waits a bounded time for queued messages
+          }
         }
       } finally {
         runtime.close();

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
-import java.security.MessageDigest;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -38,6 +37,7 @@ final class OrchestrationRoutes {
   static final int MAX_RUNS = 1000;
 
   private static final Pattern RUN = Pattern.compile("/v1/runs/([^/]+)");
+  private static final Pattern RUN_RETRY = Pattern.compile("/v1/runs/([^/]+)/retry");
   private static final Pattern SCHEDULE = Pattern.compile("/v1/schedules/([^/]+)/(pause|resume)");
   private static final Pattern BACKFILL = Pattern.compile("/v1/backfills/([^/]+)");
   private static final Pattern BACKFILL_CANCEL = Pattern.compile("/v1/backfills/([^/]+)/cancel");
@@ -76,6 +76,7 @@ final class OrchestrationRoutes {
       return "GET, POST";
     }
     if (path.equals("/v1/backfills")
+        || RUN_RETRY.matcher(path).matches()
         || SCHEDULE.matcher(path).matches()
         || BACKFILL_CANCEL.matcher(path).matches()) {
       return "POST";
@@ -83,10 +84,11 @@ final class OrchestrationRoutes {
     return "GET";
   }
 
-  Answer handle(Request request, String path) throws HttpError {
-    OrchestrationEndpoint api = authenticate(request);
+  Answer handle(Request request, String path, Access access) throws HttpError {
+    OrchestrationEndpoint api = authenticate(request, access);
     String method = request.getMethod();
     Matcher run = RUN.matcher(path);
+    Matcher runRetry = RUN_RETRY.matcher(path);
     Matcher schedule = SCHEDULE.matcher(path);
     Matcher backfillCancel = BACKFILL_CANCEL.matcher(path);
     Matcher backfill = BACKFILL.matcher(path);
@@ -118,6 +120,11 @@ final class OrchestrationRoutes {
         require(request, "GET", path);
         parameters(request, Set.of());
         return ok(api.run(decode(run.group(1))));
+      } else if (runRetry.matches()) {
+        require(request, "POST", path);
+        parameters(request, Set.of());
+        Map<String, Object> queued = api.retry(decode(runRetry.group(1)));
+        return new Answer(202, render(queued), "/v1/runs/" + queued.get("id"));
       } else if (path.equals("/v1/schedules")) {
         require(request, "GET", path);
         parameters(request, Set.of());
@@ -172,11 +179,15 @@ final class OrchestrationRoutes {
         "no endpoint at "
             + path
             + "; the orchestration API has /v1/pipelines, /v1/runs, /v1/runs/ID,"
-            + " /v1/schedules, /v1/schedules/NAME/pause|resume, /v1/backfills, /v1/backfills/ID"
+            + " /v1/runs/ID/retry, /v1/schedules, /v1/schedules/NAME/pause|resume, /v1/backfills, /v1/backfills/ID"
             + " and /v1/backfills/ID/cancel");
   }
 
-  private OrchestrationEndpoint authenticate(Request request) throws HttpError {
+  /**
+   * The endpoint, when the caller may do what it asks: reads need the viewer token at least,
+   * anything else the operator token.
+   */
+  private OrchestrationEndpoint authenticate(Request request, Access access) throws HttpError {
     if (endpoint.isEmpty()) {
       throw new HttpError(404, "the orchestration API is not served here");
     }
@@ -186,6 +197,19 @@ final class OrchestrationRoutes {
           "the orchestration API is off: it needs a bearer token; set serve.query-token-env or"
               + " serve.query-token-file in sluice.yaml");
     }
+    Access needed = request.getMethod().equals("GET") ? Access.VIEWER : Access.OPERATOR;
+    if (access.allows(needed)) {
+      return endpoint.get();
+    }
+    if (access == Access.VIEWER) {
+      throw new HttpError(
+          403,
+          "the viewer token may only read; "
+              + request.getMethod()
+              + " "
+              + Request.getPathInContext(request)
+              + " needs the operator token (the serve query token)");
+    }
     String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
     if (header == null) {
       throw new HttpError(
@@ -194,11 +218,7 @@ final class OrchestrationRoutes {
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new HttpError(401, "the Authorization header must be 'Bearer <token>'");
     }
-    if (!MessageDigest.isEqual(
-        header.substring(7).trim().getBytes(UTF_8), token.get().getBytes(UTF_8))) {
-      throw new HttpError(401, "the bearer token is not valid for the orchestration API");
-    }
-    return endpoint.get();
+    throw new HttpError(401, "the bearer token is not valid for the orchestration API");
   }
 
   private static void require(Request request, String method, String path) throws HttpError {

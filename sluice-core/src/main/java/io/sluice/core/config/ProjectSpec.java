@@ -216,6 +216,35 @@ public final class ProjectSpec {
       ConfigKey.builder("query-token-file", string())
           .doc("File holding the query endpoint's bearer token, relative to the project folder.")
           .build();
+  public static final ConfigKey<String> SERVE_VIEWER_TOKEN_ENV =
+      ConfigKey.builder("viewer-token-env", string())
+          .doc(
+              "Environment variable holding the viewer token: it opens the web console's pages,"
+                  + " the GETs of the orchestration API, the console's read-only SQL and `POST"
+                  + " /v1/query`, but nothing that changes anything (trigger, retry, backfill,"
+                  + " pause, replay need the query token, which is the operator's). Optional; needs"
+                  + " the query token to be set too. See docs/ui.md.")
+          .build();
+  public static final ConfigKey<String> SERVE_VIEWER_TOKEN_FILE =
+      ConfigKey.builder("viewer-token-file", string())
+          .doc("File holding the viewer token, relative to the project folder.")
+          .build();
+  public static final ConfigKey<String> SERVE_TLS_KEY_STORE =
+      ConfigKey.builder("tls-key-store", string())
+          .doc(
+              "A PKCS12 (`.p12`, `.pfx`) or JKS (`.jks`) key store with the server's certificate"
+                  + " and key, relative to the project folder: the ingest API, the other APIs and"
+                  + " the console are then served over HTTPS only (the SQL endpoint is not). Needs"
+                  + " `tls-key-store-password-env` or `tls-key-store-password-file`.")
+          .build();
+  public static final ConfigKey<String> SERVE_TLS_PASSWORD_ENV =
+      ConfigKey.builder("tls-key-store-password-env", string())
+          .doc("Environment variable holding the password of `tls-key-store`.")
+          .build();
+  public static final ConfigKey<String> SERVE_TLS_PASSWORD_FILE =
+      ConfigKey.builder("tls-key-store-password-file", string())
+          .doc("File holding the password of `tls-key-store`, relative to the project folder.")
+          .build();
   public static final ConfigKey<Duration> SERVE_QUERY_TIMEOUT =
       ConfigKey.builder("query-timeout", duration())
           .doc(
@@ -286,6 +315,11 @@ public final class ProjectSpec {
               SERVE_TRIGGER_RECORDS,
               SERVE_QUERY_TOKEN_ENV,
               SERVE_QUERY_TOKEN_FILE,
+              SERVE_VIEWER_TOKEN_ENV,
+              SERVE_VIEWER_TOKEN_FILE,
+              SERVE_TLS_KEY_STORE,
+              SERVE_TLS_PASSWORD_ENV,
+              SERVE_TLS_PASSWORD_FILE,
               SERVE_QUERY_TIMEOUT,
               SERVE_QUERY_MAX_MB,
               SERVE_SQL_HOST,
@@ -411,6 +445,7 @@ public final class ProjectSpec {
               OrchestrationSpec.FRESHNESS,
               OrchestrationSpec.HISTORY,
               LineageSpec.LINEAGE,
+              AlertSpec.ALERTS,
               VARS)
           .build();
 }

@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param maintenance lake maintenance settings
  * @param lineage where the OpenLineage events of runs go (docs/lineage.md)
  * @param orchestration schedules, retries, freshness SLAs and run-history retention
+ * @param alerts alert rules and the channels they notify
  * @param vars variables available to model templates as {@code var('name')}
  * @param sources sources in name order
  * @param models models in dependency order (a model comes after everything it refs)
@@ -46,6 +47,7 @@ public record Project(
     MaintenanceConfig maintenance,
     LineageConfig lineage,
     Orchestration orchestration,
+    Alerts alerts,
     Map<String, Object> vars,
     List<SourceDef> sources,
     List<ModelDef> models,
@@ -65,6 +67,7 @@ public record Project(
     requireNonNull(maintenance, "maintenance is null");
     requireNonNull(lineage, "lineage is null");
     requireNonNull(orchestration, "orchestration is null");
+    requireNonNull(alerts, "alerts is null");
     vars = Map.copyOf(vars);
     sources = List.copyOf(sources);
     models = List.copyOf(models);
@@ -90,6 +93,31 @@ public record Project(
         maintenance,
         lineage,
         newOrchestration,
+        alerts,
+        vars,
+        sources,
+        models,
+        modelTests,
+        singularTests,
+        warnings);
+  }
+
+  /** The same project with the {@code alerts} section. */
+  public Project withAlerts(Alerts newAlerts) {
+    return new Project(
+        directory,
+        name,
+        engine,
+        engineOptions,
+        stateDirectory,
+        lake,
+        warehouse,
+        quality,
+        serve,
+        maintenance,
+        lineage,
+        orchestration,
+        newAlerts,
         vars,
         sources,
         models,
@@ -164,6 +192,8 @@ public record Project(
    * @param triggerRecords waiting records that start a micro-batch at once
    * @param queryTokenEnv environment variable of the query endpoint's token, if any
    * @param queryTokenFile file of the query endpoint's token (absolute), if any
+   * @param viewerTokenEnv environment variable of the viewer token (read-only access), if any
+   * @param viewerTokenFile file of the viewer token (absolute), if any
    * @param logPartitions partitions per stream
    * @param logSegmentBytes segment size
    * @param logRetentionBytes landed bytes kept per partition
@@ -173,6 +203,7 @@ public record Project(
    * @param queryTimeout how long one query of the query endpoint may run
    * @param queryMaxBytes the largest result of one query of the query endpoint
    * @param sql the SQL endpoint (PostgreSQL wire protocol)
+   * @param tls HTTPS for the server, when {@code serve.tls-key-store} is set
    */
   public record ServeConfig(
       String host,
@@ -186,6 +217,8 @@ public record Project(
       long triggerRecords,
       Optional<String> queryTokenEnv,
       Optional<Path> queryTokenFile,
+      Optional<String> viewerTokenEnv,
+      Optional<Path> viewerTokenFile,
       int logPartitions,
       long logSegmentBytes,
       long logRetentionBytes,
@@ -194,16 +227,36 @@ public record Project(
       int maxConnectionsPerClient,
       java.time.Duration queryTimeout,
       long queryMaxBytes,
-      SqlEndpointConfig sql) {
+      SqlEndpointConfig sql,
+      Optional<TlsConfig> tls) {
     public ServeConfig {
       requireNonNull(sql, "sql is null");
+      requireNonNull(tls, "tls is null");
       requireNonNull(queryTimeout, "queryTimeout is null");
       requireNonNull(host, "host is null");
       requireNonNull(bodyTimeout, "bodyTimeout is null");
       requireNonNull(triggerInterval, "triggerInterval is null");
       requireNonNull(queryTokenEnv, "queryTokenEnv is null");
       requireNonNull(queryTokenFile, "queryTokenFile is null");
+      requireNonNull(viewerTokenEnv, "viewerTokenEnv is null");
+      requireNonNull(viewerTokenFile, "viewerTokenFile is null");
       requireNonNull(logRetentionAge, "logRetentionAge is null");
+    }
+  }
+
+  /**
+   * HTTPS for {@code sluice serve} and {@code sluice ui} ({@code serve.tls-*} of sluice.yaml).
+   *
+   * @param keyStore the key store (absolute)
+   * @param passwordEnv environment variable of its password, if any
+   * @param passwordFile file of its password (absolute), if any
+   */
+  public record TlsConfig(
+      Path keyStore, Optional<String> passwordEnv, Optional<Path> passwordFile) {
+    public TlsConfig {
+      requireNonNull(keyStore, "keyStore is null");
+      requireNonNull(passwordEnv, "passwordEnv is null");
+      requireNonNull(passwordFile, "passwordFile is null");
     }
   }
 

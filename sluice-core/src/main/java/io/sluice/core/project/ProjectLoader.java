@@ -162,7 +162,11 @@ public final class ProjectLoader {
     Orchestration orchestration =
         OrchestrationReader.read(projectFile, settings.orElseThrow(), project, problems);
     problems.throwIfAny();
-    return project.withOrchestration(orchestration);
+    // Alert rules name sources, SLAs and schedules: read against the orchestrated project.
+    Project orchestrated = project.withOrchestration(orchestration);
+    Alerts alerts = AlertReader.read(projectFile, settings.orElseThrow(), orchestrated, problems);
+    problems.throwIfAny();
+    return orchestrated.withAlerts(alerts);
   }
 
   private static Project project(
@@ -213,6 +217,7 @@ public final class ProjectLoader {
             values.get(io.sluice.core.config.LineageSpec.LINEAGE),
             problems),
         orchestration,
+        Alerts.none(),
         values.get(ProjectSpec.VARS),
         sources,
         models,
@@ -244,6 +249,8 @@ public final class ProjectLoader {
         serve.get(ProjectSpec.SERVE_TRIGGER_RECORDS),
         serve.find(ProjectSpec.SERVE_QUERY_TOKEN_ENV),
         serve.find(ProjectSpec.SERVE_QUERY_TOKEN_FILE).map(f -> root.resolve(f).normalize()),
+        serve.find(ProjectSpec.SERVE_VIEWER_TOKEN_ENV),
+        serve.find(ProjectSpec.SERVE_VIEWER_TOKEN_FILE).map(f -> root.resolve(f).normalize()),
         log.get(ProjectSpec.LOG_PARTITIONS),
         (long) log.get(ProjectSpec.LOG_SEGMENT_MB) << 20,
         (long) log.get(ProjectSpec.LOG_RETENTION_MB) << 20,
@@ -257,7 +264,17 @@ public final class ProjectLoader {
             serve.find(ProjectSpec.SERVE_SQL_PORT),
             serve.get(ProjectSpec.SERVE_SQL_MAX_CONNECTIONS),
             serve.get(ProjectSpec.SERVE_SQL_MAX_ROWS),
-            serve.get(ProjectSpec.SERVE_SQL_IDLE_TIMEOUT)));
+            serve.get(ProjectSpec.SERVE_SQL_IDLE_TIMEOUT)),
+        serve
+            .find(ProjectSpec.SERVE_TLS_KEY_STORE)
+            .map(
+                store ->
+                    new Project.TlsConfig(
+                        root.resolve(store).normalize(),
+                        serve.find(ProjectSpec.SERVE_TLS_PASSWORD_ENV),
+                        serve
+                            .find(ProjectSpec.SERVE_TLS_PASSWORD_FILE)
+                            .map(f -> root.resolve(f).normalize()))));
   }
 
   private static Project.MaintenanceConfig maintenance(ConfigValues values) {

@@ -486,6 +486,8 @@ class ProjectLoaderTest {
                     200_000,
                     Optional.empty(),
                     Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
                     4,
                     64L << 20,
                     1L << 30,
@@ -495,10 +497,12 @@ class ProjectLoaderTest {
                     Duration.ofSeconds(30),
                     64L << 20,
                     new Project.SqlEndpointConfig(
-                        "127.0.0.1", Optional.empty(), 16, 100_000, Duration.ofMinutes(10))),
+                        "127.0.0.1", Optional.empty(), 16, 100_000, Duration.ofMinutes(10)),
+                    Optional.empty()),
                 Project.MaintenanceConfig.defaults(),
                 io.sluice.core.project.LineageConfig.none("shop"),
                 Orchestration.none(),
+                Alerts.none(),
                 Map.of(),
                 List.of(
                     new SourceDef(

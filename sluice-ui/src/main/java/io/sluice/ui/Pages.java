@@ -1,0 +1,22 @@
+package io.sluice.ui;
+
+import io.sluice.ui.pages.OverviewPage;
+import io.sluice.ui.pages.QualityPage;
+import io.sluice.ui.pages.QuarantineEndpoint;
+import io.sluice.ui.pages.QuarantinePage;
+import io.sluice.ui.pages.QuarantineReplayEndpoint;
+import io.sluice.ui.pages.RunsPage;
+import java.util.List;
+
+/** The console's pages and endpoints, in the order the navigation lists them. */
+final class Pages {
+  private Pages() {}
+
+  static List<Page> all() {
+    return List.of(new OverviewPage(), new RunsPage(), new QualityPage(), new QuarantinePage());
+  }
+
+  static List<Endpoint> endpoints() {
+    return List.of(new QuarantineEndpoint(), new QuarantineReplayEndpoint());
+  }
+}
