@@ -44,6 +44,8 @@ public final class ReferenceDocs {
   public static final String MARKDOWN = "docs/project-format.md";
   public static final String PROJECT_SCHEMA = "docs/schema/sluice.schema.json";
   public static final String SOURCE_SCHEMA = "docs/schema/source.schema.json";
+  public static final String DASHBOARD_MARKDOWN = "docs/reference/dashboard.md";
+  public static final String DASHBOARD_SCHEMA = "docs/schema/dashboard.schema.json";
 
   private static final String JSON_SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema";
 
@@ -106,7 +108,29 @@ public final class ReferenceDocs {
                     // the connector's keys: checked by `sluice validate`, and by
                     // docs/schema/connectors/<connector>.schema.json
                     true)));
+    files.put(DASHBOARD_MARKDOWN, dashboardMarkdown());
+    files.put(
+        DASHBOARD_SCHEMA,
+        jsonSchema(DashboardSpec.DASHBOARD_DEF, "Sluice dashboard (dashboards/*.yaml)"));
     return files;
+  }
+
+  /** The keys of a dashboard file; docs/dashboards.md explains them with examples. */
+  static String dashboardMarkdown() {
+    StringBuilder md = new StringBuilder();
+    md.append("# Dashboard format: `dashboards/NAME.yaml`\n\n");
+    md.append(
+        "<!-- Generated from the key definitions in io.sluice.core.config.DashboardSpec by"
+            + " ReferenceDocs; do not edit. To regenerate, run from the repository root:\n     "
+            + REGENERATE
+            + " -->\n\n");
+    md.append(
+        "One dashboard per file, directly in `dashboards/`; its name is the file name. How"
+            + " panels are drawn and refreshed live is in [dashboards.md](../dashboards.md); the"
+            + " JSON Schema is [`docs/schema/dashboard.schema.json`]"
+            + "(../schema/dashboard.schema.json).\n\n");
+    section(md, "", DashboardSpec.DASHBOARD_DEF, 2, true);
+    return md.toString();
   }
 
   // ---- JSON Schema

@@ -31,6 +31,7 @@ import java.util.Optional;
  * @param singularTests singular tests from {@code tests/*.sql}, in name order
  * @param warnings what the loader found but that does not stop the project, e.g. a file in the
  *     project that Sluice does not read; each with its file
+ * @param dashboards dashboards from {@code dashboards/*.yaml}, in name order
  */
 public record Project(
     Path directory,
@@ -49,7 +50,8 @@ public record Project(
     List<ModelDef> models,
     List<ModelTest> modelTests,
     List<SingularTest> singularTests,
-    List<ProjectException.Problem> warnings) {
+    List<ProjectException.Problem> warnings,
+    List<DashboardDef> dashboards) {
   public Project {
     requireNonNull(directory, "directory is null");
     requireNonNull(name, "name is null");
@@ -68,6 +70,7 @@ public record Project(
     modelTests = List.copyOf(modelTests);
     singularTests = List.copyOf(singularTests);
     warnings = List.copyOf(warnings);
+    dashboards = List.copyOf(dashboards);
   }
 
   /**
@@ -91,7 +94,36 @@ public record Project(
         models,
         modelTests,
         singularTests,
-        warnings);
+        warnings,
+        dashboards);
+  }
+
+  /** This project with {@code newDashboards}. */
+  public Project withDashboards(List<DashboardDef> newDashboards) {
+    return new Project(
+        directory,
+        name,
+        engine,
+        engineOptions,
+        stateDirectory,
+        lake,
+        warehouse,
+        quality,
+        serve,
+        maintenance,
+        orchestration,
+        vars,
+        sources,
+        models,
+        modelTests,
+        singularTests,
+        warnings,
+        newDashboards);
+  }
+
+  /** The dashboard named {@code name}. */
+  public Optional<DashboardDef> dashboard(String name) {
+    return dashboards.stream().filter(d -> d.name().equals(name)).findFirst();
   }
 
   public Optional<SourceDef> source(String sourceName) {

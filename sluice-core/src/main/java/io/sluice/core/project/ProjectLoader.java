@@ -22,15 +22,16 @@ import java.util.TreeSet;
  * <p>The layout ({@link Layout}): {@code sluice.yaml}; {@code sources/NAME.yaml} (or {@code .yml}),
  * one source per file; {@code models/.../NAME.sql}, one model per file in any folder, and schema
  * files {@code models/.../*.yml} (or {@code .yaml}); optionally {@code tests/.../NAME.sql}, one
- * singular test per file. A file in these folders that Sluice does not read is a warning naming it.
- * The keys of the YAML files are defined in {@link ProjectSpec}, {@link SourceSpec} and {@link
- * SchemaSpec}.
+ * singular test per file; optionally {@code dashboards/NAME.yaml}, one dashboard per file. A file
+ * in these folders that Sluice does not read is a warning naming it. The keys of the YAML files are
+ * defined in {@link ProjectSpec}, {@link SourceSpec} and {@link SchemaSpec}.
  */
 public final class ProjectLoader {
   static final String PROJECT_FILE = "sluice.yaml";
   static final String SOURCES = "sources";
   static final String MODELS = "models";
   static final String TESTS = "tests";
+  static final String DASHBOARDS = "dashboards";
 
   private ProjectLoader() {}
 
@@ -159,8 +160,11 @@ public final class ProjectLoader {
     // Schedules and SLAs name sources and models: read against the project they belong to.
     Orchestration orchestration =
         OrchestrationReader.read(projectFile, settings.orElseThrow(), project, problems);
+    // Panels read models and sources: also read against the project.
+    List<DashboardDef> dashboards =
+        new DashboardReader(project, problems).read(layout.dashboards());
     problems.throwIfAny();
-    return project.withOrchestration(orchestration);
+    return project.withOrchestration(orchestration).withDashboards(dashboards);
   }
 
   private static Project project(
@@ -207,7 +211,8 @@ public final class ProjectLoader {
         models,
         tests,
         singular,
-        warnings);
+        warnings,
+        List.of());
   }
 
   private static Project.QualityConfig quality(

@@ -68,6 +68,11 @@ public final class ContinuousProcessor {
   private volatile Instant lastMaintenanceAt;
   private volatile Map<String, Object> lastMaintenanceError;
   private final HealthError errors;
+  private final Consumer<Publication> onPublished;
+  // What the batches since the last publication changed (WarehouseRelations names); processor
+  // thread only.
+  private final java.util.Set<String> unpublishedChanges = new java.util.TreeSet<>();
+  private long publications;
 
   private final Maintenance maintenance;
   private final Project.MaintenanceConfig maintenanceSettings;
@@ -77,6 +82,34 @@ public final class ContinuousProcessor {
    * @param onBatch told about every pass that read something, on the processor's thread
    */
   public ContinuousProcessor(ProjectRuntime runtime, Clock clock, Consumer<RunSummary> onBatch) {
+    this(runtime, clock, onBatch, publication -> {});
+  }
+
+  /**
+   * A snapshot of the warehouse published for readers, after batches that changed it.
+   *
+   * @param sequence counts publications from 1 in this process
+   * @param publishedAt when readers could first see it (the processor's clock)
+   * @param changed what the batches it covers changed, as {@link
+   *     io.sluice.core.dashboard.WarehouseRelations} names them
+   */
+  public record Publication(long sequence, Instant publishedAt, java.util.Set<String> changed) {
+    public Publication {
+      changed = java.util.Set.copyOf(changed);
+    }
+  }
+
+  /**
+   * @param onBatch told about every pass that read something, on the processor's thread
+   * @param onPublished told about every publication for readers that covers a change, on the
+   *     processor's thread, right after it: keep it short (hand the work to another thread)
+   */
+  public ContinuousProcessor(
+      ProjectRuntime runtime,
+      Clock clock,
+      Consumer<RunSummary> onBatch,
+      Consumer<Publication> onPublished) {
+    this.onPublished = requireNonNull(onPublished, "onPublished is null");
     this.runtime = requireNonNull(runtime, "runtime is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.onBatch = requireNonNull(onBatch, "onBatch is null");
@@ -235,6 +268,7 @@ public final class ContinuousProcessor {
       lastError = null;
       failuresInARow = 0;
       retryAt = null;
+      unpublishedChanges.addAll(io.sluice.core.dashboard.WarehouseRelations.changedBy(summary));
       long published = clock.millis();
       publish();
       if (LOG.isDebugEnabled()) {
@@ -283,6 +317,7 @@ public final class ContinuousProcessor {
           publishedBatches = covering;
           publishedLock.notifyAll();
         }
+        announce();
       }
     } catch (RuntimeException e) {
       publishPendingSince = -1;
@@ -306,6 +341,20 @@ public final class ContinuousProcessor {
         java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(publishedLock, left);
       }
       return true;
+    }
+  }
+
+  /** Tells {@code onPublished} what the publication just made covers, if it changed anything. */
+  private void announce() {
+    if (unpublishedChanges.isEmpty()) {
+      return;
+    }
+    Publication publication = new Publication(++publications, clock.instant(), unpublishedChanges);
+    unpublishedChanges.clear();
+    try {
+      onPublished.accept(publication);
+    } catch (RuntimeException e) {
+      LOG.warn("A listener of warehouse publications failed", e);
     }
   }
 

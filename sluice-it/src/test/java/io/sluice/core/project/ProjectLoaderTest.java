@@ -522,6 +522,7 @@ class ProjectLoaderTest {
                 List.of(),
                 List.of(),
                 List.of(),
+                List.of(),
                 List.of()));
   }
 
