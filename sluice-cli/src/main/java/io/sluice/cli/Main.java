@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       BackfillCommand.class,
       MaintainCommand.class,
       ServeCommand.class,
+      UiCommand.class,
       ExportCommand.class,
       ScheduleCommand.class,
       DemoCommand.class,
@@ -104,7 +105,7 @@ public final class Main implements Runnable {
   }
 
   /** Runs the CLI with its output and errors going to the given writers; returns its exit code. */
-  static int execute(PrintWriter out, PrintWriter err, String... args) {
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine commandLine = newCommandLine();
     commandLine.setOut(out);
     commandLine.setErr(err);

@@ -48,18 +48,31 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    return serve(spec, options, port, true);
+  }
+
+  /**
+   * Serves the project until stopped: with {@code processing} as {@code sluice serve}, without as
+   * {@code sluice ui} (the console, the APIs and the scheduler, no processor).
+   */
+  static int serve(
+      CommandSpec spec, ProjectOptions options, Optional<Integer> port, boolean processing)
+      throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     Project project = options.load();
     ProjectOptions.printWarnings(project, spec.commandLine().getErr());
     io.sluice.core.run.ProjectCheck.verify(project);
+    String command = processing ? "sluice serve" : "sluice ui";
     ServeSession session =
-        ServeSession.start(project, port, System.getenv(), summary -> printBatch(out, summary));
+        ServeSession.start(
+            project, port, System.getenv(), summary -> printBatch(out, summary), processing);
     AtomicBoolean stopping = new AtomicBoolean();
     CountDownLatch reported = new CountDownLatch(1);
     Thread hook =
         new Thread(() -> stopOnSignal(session, stopping, reported, out), "sluice-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    out.printf("sluice serve: project %s, listening on %s%n", project.name(), session.uri());
+    out.printf("%s: project %s, listening on %s%n", command, project.name(), session.uri());
+    out.printf("  console: %s/ui/ (sign in with the viewer or the query token)%n", session.uri());
     for (StreamEndpoint stream : session.streams()) {
       out.printf(
           "  stream %s: POST %s/v1/streams/%s/records%s%n",
@@ -104,8 +117,10 @@ final class ServeCommand implements Callable<Integer> {
       stopping.compareAndSet(false, true);
     }
     out.printf(
-        "sluice serve: stopped; every acknowledged record is landed or waits in the ingest log"
-            + " for the next start%n");
+        processing
+            ? "sluice serve: stopped; every acknowledged record is landed or waits in the ingest"
+                + " log for the next start%n"
+            : "sluice ui: stopped%n");
     out.flush();
     reported.countDown();
     return 0;

@@ -62,13 +62,17 @@ public final class ServeSession implements AutoCloseable {
   private final Optional<PgWireServer> sqlEndpoint;
   // The project's scheduler, when it has schedules (running here, or reporting who runs it).
   private volatile Optional<SchedulerHost> scheduler = Optional.empty();
+  // False for sluice ui: the console and the APIs, no processor.
+  private final boolean processing;
   private boolean closed;
 
   private ServeSession(
       ProjectRuntime runtime,
       List<StreamEndpoint> streams,
       Consumer<RunSummary> onBatch,
-      Optional<PgWireServer> sqlEndpoint) {
+      Optional<PgWireServer> sqlEndpoint,
+      boolean processing) {
+    this.processing = processing;
     this.runtime = runtime;
     this.streams = streams;
     this.onBatch = onBatch;
@@ -128,8 +132,24 @@ public final class ServeSession implements AutoCloseable {
       Optional<Integer> port,
       Map<String, String> env,
       Consumer<RunSummary> onBatch) {
-    List<StreamEndpoint> streams = endpoints(project, env);
-    if (streams.isEmpty() && ContinuousProcessor.continuous(project, false).isEmpty()) {
+    return start(project, port, env, onBatch, true);
+  }
+
+  /**
+   * Opens the project and starts listening: with {@code processing}, as {@link #start(Project,
+   * Optional, Map, Consumer)}; without (for {@code sluice ui}), only the web console, the APIs and
+   * the scheduler, for a project without continuous sources.
+   */
+  public static ServeSession start(
+      Project project,
+      Optional<Integer> port,
+      Map<String, String> env,
+      Consumer<RunSummary> onBatch,
+      boolean processing) {
+    List<StreamEndpoint> streams = processing ? endpoints(project, env) : List.of();
+    if (processing
+        && streams.isEmpty()
+        && ContinuousProcessor.continuous(project, false).isEmpty()) {
       throw SluiceException.user(
           "Project '%s' has no continuous source (one that receives pushed records, such as"
               + " connector: stream, or a change stream, such as connector: cdc), so sluice serve"
@@ -169,18 +189,37 @@ public final class ServeSession implements AutoCloseable {
         sqlEndpoint = Optional.of(startSqlEndpoint(serve.sql(), sqlPassword.get(), runtime));
       }
       Optional<io.sluice.server.QueryEndpoint> query = queryEndpoint(project, runtime, env);
-      ServeSession session = new ServeSession(runtime, streams, onBatch, sqlEndpoint);
+      Optional<String> viewerToken = viewerToken(project, env);
+      ServeSession session = new ServeSession(runtime, streams, onBatch, sqlEndpoint, processing);
+      Optional<String> operatorToken = query.map(io.sluice.server.QueryEndpoint::token);
+      io.sluice.ui.Console console =
+          io.sluice.ui.Console.standard(
+              new io.sluice.ui.ConsoleContext(
+                  runtime,
+                  session::consoleStatus,
+                  Optional.of(session.api),
+                  () ->
+                      ProjectRuntime.openReader(
+                          project, serve.queryTimeout(), serve.queryMaxBytes()),
+                  token -> access(token, operatorToken, viewerToken),
+                  session.clock));
       session.server =
           IngestServer.start(
               settings,
               runtime.ingestLog(),
               streams,
               session::status,
-              query.map(io.sluice.server.QueryEndpoint::token), // the operator's token
+              operatorToken,
               query,
               Optional.of(session::prometheus),
-              Optional.of(session.api));
-      session.processorThread.start();
+              Optional.of(session.api),
+              viewerToken,
+              Optional.of(console));
+      if (processing) {
+        session.processorThread.start();
+      } else {
+        session.stopped.countDown();
+      }
       if (schedulerLock.isPresent()) {
         session.scheduler =
             Optional.of(
@@ -323,6 +362,54 @@ public final class ServeSession implements AutoCloseable {
         env);
   }
 
+  /** The viewer token (read-only access), when the project sets one. */
+  private static Optional<String> viewerToken(Project project, Map<String, String> env) {
+    Project.ServeConfig serve = project.serve();
+    if (serve.viewerTokenEnv().isEmpty() && serve.viewerTokenFile().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        token(
+            "The viewer token",
+            "serve.viewer-",
+            project.directory().resolve("sluice.yaml").toString(),
+            "read-only users of the console and the APIs",
+            serve.viewerTokenEnv(),
+            serve.viewerTokenFile(),
+            env));
+  }
+
+  /** What {@code token} allows: the operator's (the query token) or the viewer's. */
+  private static io.sluice.server.Access access(
+      String token, Optional<String> operator, Optional<String> viewer) {
+    byte[] given = token.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (operator.isPresent()
+        && java.security.MessageDigest.isEqual(
+            given, operator.get().getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+      return io.sluice.server.Access.OPERATOR;
+    }
+    if (viewer.isPresent()
+        && java.security.MessageDigest.isEqual(
+            given, viewer.get().getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+      return io.sluice.server.Access.VIEWER;
+    }
+    return io.sluice.server.Access.NONE;
+  }
+
+  /** What the console shows of the process: {@link #status(boolean)} and each stream's backlog. */
+  private Map<String, Object> consoleStatus() {
+    Map<String, Object> status = status(true);
+    Map<String, Object> backlogs = new java.util.LinkedHashMap<>();
+    for (StreamEndpoint stream : streams) {
+      backlogs.put(
+          stream.name(),
+          Map.of(
+              "backlog", ContinuousProcessor.waiting(runtime.ingestLog(), List.of(stream.name()))));
+    }
+    status.put("streams", backlogs);
+    return status;
+  }
+
   /** The query endpoint, when the project gives it a token. */
   private static java.util.Optional<io.sluice.server.QueryEndpoint> queryEndpoint(
       Project project, ProjectRuntime runtime, Map<String, String> env) {
@@ -371,6 +458,13 @@ public final class ServeSession implements AutoCloseable {
    * the last errors.
    */
   public Map<String, Object> status(boolean details) {
+    if (!processing) {
+      Map<String, Object> status = new java.util.LinkedHashMap<>();
+      status.put("status", "ok");
+      status.put("processor", "off: sluice ui serves the console and the APIs only");
+      scheduler.ifPresent(host -> status.put("scheduler", host.status()));
+      return status;
+    }
     ContinuousProcessor ready = processor;
     Map<String, Object> status =
         new java.util.LinkedHashMap<>(

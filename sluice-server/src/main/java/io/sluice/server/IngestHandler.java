@@ -55,6 +55,8 @@ final class IngestHandler extends Handler.Abstract {
   private final java.util.Optional<QueryEndpoint> query;
   private final java.util.Optional<Supplier<String>> metrics;
   private final OrchestrationRoutes orchestration;
+  private final java.util.Optional<String> viewerToken;
+  private final java.util.Optional<WebConsole> console;
 
   IngestHandler(
       ServerSettings settings,
@@ -65,8 +67,12 @@ final class IngestHandler extends Handler.Abstract {
       JsonFactory json,
       java.util.Optional<QueryEndpoint> query,
       java.util.Optional<Supplier<String>> metrics,
-      java.util.Optional<OrchestrationEndpoint> orchestration) {
+      java.util.Optional<OrchestrationEndpoint> orchestration,
+      java.util.Optional<String> viewerToken,
+      java.util.Optional<WebConsole> console) {
     this.settings = settings;
+    this.viewerToken = viewerToken;
+    this.console = console;
     this.log = log;
     this.streams = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(streams));
     this.status = status;
@@ -87,6 +93,17 @@ final class IngestHandler extends Handler.Abstract {
   public boolean handle(Request request, Response response, Callback callback) {
     String path = Request.getPathInContext(request);
     try {
+      if (console.isPresent() && console.get().handles(path)) {
+        console.get().handle(request, response, callback, access(request));
+        return true;
+      }
+      if (console.isPresent() && path.equals("/")) {
+        requireMethod(request, "GET");
+        closeUnlessBodyDone(request, response);
+        response.getHeaders().put(HttpHeader.LOCATION, "/ui/");
+        send(response, callback, 302, "text/plain; charset=utf-8", new byte[0]);
+        return true;
+      }
       if (path.equals("/health")) {
         requireMethod(request, "GET");
         health(request, response, callback);
@@ -110,7 +127,7 @@ final class IngestHandler extends Handler.Abstract {
         closeUnlessBodyDone(request, response);
         send(response, callback, 200, "application/yaml", openApi(request));
       } else if (OrchestrationRoutes.handles(path)) {
-        OrchestrationRoutes.Answer answer = orchestration.handle(request, path);
+        OrchestrationRoutes.Answer answer = orchestration.handle(request, path, access(request));
         if (answer.location() != null) {
           response.getHeaders().put(HttpHeader.LOCATION, answer.location());
         }
@@ -130,8 +147,56 @@ final class IngestHandler extends Handler.Abstract {
     } catch (RuntimeException e) {
       LOG.error("Request {} {} failed", request.getMethod(), path, e);
       error(request, response, callback, internalError(e), false);
+    } catch (Exception e) {
+      LOG.error("Request {} {} failed", request.getMethod(), path, e);
+      error(
+          request,
+          response,
+          callback,
+          new HttpError(500, "internal error; see the server log"),
+          false);
     }
     return true;
+  }
+
+  /**
+   * What the caller may do: from its bearer token, or else from the console's session cookie. A
+   * request that would change something on the strength of the cookie alone must also carry {@link
+   * WebConsole#CSRF_HEADER}, which another site's page cannot send.
+   */
+  Access access(Request request) {
+    String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    if (header != null) {
+      return tokenAccess(
+          header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "");
+    }
+    List<org.eclipse.jetty.http.HttpCookie> cookies = Request.getCookies(request);
+    for (org.eclipse.jetty.http.HttpCookie cookie : cookies) {
+      if (cookie.getName().equals(WebConsole.SESSION_COOKIE)) {
+        Access access = tokenAccess(cookie.getValue());
+        boolean reads = request.getMethod().equals("GET") || request.getMethod().equals("HEAD");
+        if (!reads && request.getHeaders().get(WebConsole.CSRF_HEADER) == null) {
+          return Access.NONE;
+        }
+        return access;
+      }
+    }
+    return Access.NONE;
+  }
+
+  private Access tokenAccess(String token) {
+    byte[] given = token.getBytes(UTF_8);
+    for (java.util.Optional<String> operator :
+        List.of(healthToken, query.map(QueryEndpoint::token))) {
+      if (operator.isPresent() && MessageDigest.isEqual(given, operator.get().getBytes(UTF_8))) {
+        return Access.OPERATOR;
+      }
+    }
+    if (viewerToken.isPresent()
+        && MessageDigest.isEqual(given, viewerToken.get().getBytes(UTF_8))) {
+      return Access.VIEWER;
+    }
+    return Access.NONE;
   }
 
   private static HttpError internalError(RuntimeException e) {
@@ -620,9 +685,8 @@ final class IngestHandler extends Handler.Abstract {
           "the query endpoint is off: set serve.query-token-env or serve.query-token-file in"
               + " sluice.yaml");
     }
-    String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-    if (header == null || !carries(header, query.get().token())) {
-      throw new HttpError(401, "queries need the query bearer token");
+    if (!access(request).allows(Access.VIEWER)) {
+      throw new HttpError(401, "queries need the query (or viewer) bearer token");
     }
     int maxRows = DEFAULT_QUERY_ROWS;
     String limit = Request.extractQueryParameters(request).getValue("max-rows");

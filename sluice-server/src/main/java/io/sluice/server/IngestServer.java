@@ -147,7 +147,41 @@ public final class IngestServer implements AutoCloseable {
       Optional<QueryEndpoint> query,
       Optional<Supplier<String>> metrics,
       Optional<OrchestrationEndpoint> orchestration) {
+    return start(
+        settings,
+        log,
+        streams,
+        health,
+        operatorToken,
+        query,
+        metrics,
+        orchestration,
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  /**
+   * Starts listening, with the web console (pages under {@code /ui/}) when {@code console} is
+   * present.
+   *
+   * @param viewerToken the bearer token that may read (pages, GETs of the APIs, read-only queries)
+   *     but not act; empty: only the operator token gets in
+   * @see #start(ServerSettings, IngestLog, List, Health, Optional, Optional, Optional, Optional)
+   */
+  public static IngestServer start(
+      ServerSettings settings,
+      IngestLog log,
+      List<StreamEndpoint> streams,
+      Health health,
+      Optional<String> operatorToken,
+      Optional<QueryEndpoint> query,
+      Optional<Supplier<String>> metrics,
+      Optional<OrchestrationEndpoint> orchestration,
+      Optional<String> viewerToken,
+      Optional<WebConsole> console) {
     requireNonNull(settings, "settings is null");
+    requireNonNull(viewerToken, "viewerToken is null");
+    requireNonNull(console, "console is null");
     requireNonNull(log, "log is null");
     requireNonNull(health, "health is null");
     requireNonNull(operatorToken, "operatorToken is null");
@@ -191,7 +225,17 @@ public final class IngestServer implements AutoCloseable {
         };
     graceful.setHandler(
         new IngestHandler(
-            settings, log, byName, health, operatorToken, json, query, metrics, orchestration));
+            settings,
+            log,
+            byName,
+            health,
+            operatorToken,
+            json,
+            query,
+            metrics,
+            orchestration,
+            viewerToken,
+            console));
     server.setHandler(graceful);
     server.setStopTimeout(STOP_TIMEOUT_MILLIS);
     try {

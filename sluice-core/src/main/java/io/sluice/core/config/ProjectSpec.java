@@ -216,6 +216,19 @@ public final class ProjectSpec {
       ConfigKey.builder("query-token-file", string())
           .doc("File holding the query endpoint's bearer token, relative to the project folder.")
           .build();
+  public static final ConfigKey<String> SERVE_VIEWER_TOKEN_ENV =
+      ConfigKey.builder("viewer-token-env", string())
+          .doc(
+              "Environment variable holding the viewer token: it opens the web console's pages,"
+                  + " the GETs of the orchestration API, the console's read-only SQL and `POST"
+                  + " /v1/query`, but nothing that changes anything (trigger, retry, backfill,"
+                  + " pause, replay need the query token, which is the operator's). Optional; needs"
+                  + " the query token to be set too. See docs/ui.md.")
+          .build();
+  public static final ConfigKey<String> SERVE_VIEWER_TOKEN_FILE =
+      ConfigKey.builder("viewer-token-file", string())
+          .doc("File holding the viewer token, relative to the project folder.")
+          .build();
   public static final ConfigKey<Duration> SERVE_QUERY_TIMEOUT =
       ConfigKey.builder("query-timeout", duration())
           .doc(
@@ -286,6 +299,8 @@ public final class ProjectSpec {
               SERVE_TRIGGER_RECORDS,
               SERVE_QUERY_TOKEN_ENV,
               SERVE_QUERY_TOKEN_FILE,
+              SERVE_VIEWER_TOKEN_ENV,
+              SERVE_VIEWER_TOKEN_FILE,
               SERVE_QUERY_TIMEOUT,
               SERVE_QUERY_MAX_MB,
               SERVE_SQL_HOST,

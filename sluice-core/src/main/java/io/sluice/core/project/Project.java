@@ -192,6 +192,8 @@ public record Project(
    * @param triggerRecords waiting records that start a micro-batch at once
    * @param queryTokenEnv environment variable of the query endpoint's token, if any
    * @param queryTokenFile file of the query endpoint's token (absolute), if any
+   * @param viewerTokenEnv environment variable of the viewer token (read-only access), if any
+   * @param viewerTokenFile file of the viewer token (absolute), if any
    * @param logPartitions partitions per stream
    * @param logSegmentBytes segment size
    * @param logRetentionBytes landed bytes kept per partition
@@ -214,6 +216,8 @@ public record Project(
       long triggerRecords,
       Optional<String> queryTokenEnv,
       Optional<Path> queryTokenFile,
+      Optional<String> viewerTokenEnv,
+      Optional<Path> viewerTokenFile,
       int logPartitions,
       long logSegmentBytes,
       long logRetentionBytes,
@@ -231,6 +235,8 @@ public record Project(
       requireNonNull(triggerInterval, "triggerInterval is null");
       requireNonNull(queryTokenEnv, "queryTokenEnv is null");
       requireNonNull(queryTokenFile, "queryTokenFile is null");
+      requireNonNull(viewerTokenEnv, "viewerTokenEnv is null");
+      requireNonNull(viewerTokenFile, "viewerTokenFile is null");
       requireNonNull(logRetentionAge, "logRetentionAge is null");
     }
   }

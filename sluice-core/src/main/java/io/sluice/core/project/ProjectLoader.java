@@ -238,6 +238,8 @@ public final class ProjectLoader {
         serve.get(ProjectSpec.SERVE_TRIGGER_RECORDS),
         serve.find(ProjectSpec.SERVE_QUERY_TOKEN_ENV),
         serve.find(ProjectSpec.SERVE_QUERY_TOKEN_FILE).map(f -> root.resolve(f).normalize()),
+        serve.find(ProjectSpec.SERVE_VIEWER_TOKEN_ENV),
+        serve.find(ProjectSpec.SERVE_VIEWER_TOKEN_FILE).map(f -> root.resolve(f).normalize()),
         log.get(ProjectSpec.LOG_PARTITIONS),
         (long) log.get(ProjectSpec.LOG_SEGMENT_MB) << 20,
         (long) log.get(ProjectSpec.LOG_RETENTION_MB) << 20,

@@ -486,6 +486,8 @@ class ProjectLoaderTest {
                     200_000,
                     Optional.empty(),
                     Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
                     4,
                     64L << 20,
                     1L << 30,

@@ -1,0 +1,29 @@
+package io.sluice.ui;
+
+import io.sluice.server.Access;
+
+/**
+ * A JSON endpoint of the console ({@code /ui/api/...}) for what a page's script needs that the
+ * public APIs do not offer. Answers are JSON values: {@link java.util.Map}, {@link java.util.List},
+ * strings, numbers, booleans, null, or records (rendered by Jackson).
+ */
+public interface Endpoint {
+  /** {@code GET} or {@code POST}. */
+  String method();
+
+  /**
+   * Where it is, e.g. {@code /ui/api/quarantine}; paths below it come as {@link
+   * PageRequest#tail()}.
+   */
+  String path();
+
+  /** What the caller needs: viewer access for reads, operator access for what changes anything. */
+  Access needs();
+
+  /**
+   * Answers the request; called from HTTP threads, concurrently.
+   *
+   * @throws PageException to answer with a status and a message
+   */
+  Object answer(PageRequest request) throws Exception;
+}

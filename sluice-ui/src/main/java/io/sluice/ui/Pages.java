@@ -1,0 +1,17 @@
+package io.sluice.ui;
+
+import io.sluice.ui.pages.OverviewPage;
+import java.util.List;
+
+/** The console's pages and endpoints, in the order the navigation lists them. */
+final class Pages {
+  private Pages() {}
+
+  static List<Page> all() {
+    return List.of(new OverviewPage());
+  }
+
+  static List<Endpoint> endpoints() {
+    return List.of();
+  }
+}
