@@ -65,6 +65,9 @@ public final class ServeSession implements AutoCloseable {
   // False for sluice ui: the console and the APIs, no processor.
   private final boolean processing;
   private boolean closed;
+  // Tells open dashboard pages what each publication of the warehouse changed.
+  private final io.sluice.ui.dashboard.DashboardEvents dashboardEvents =
+      new io.sluice.ui.dashboard.DashboardEvents();
 
   private ServeSession(
       ProjectRuntime runtime,
@@ -103,7 +106,8 @@ public final class ServeSession implements AutoCloseable {
               summary -> {
                 quality.record(summary, clock.instant());
                 onBatch.accept(summary);
-              });
+              },
+              dashboardEvents::publish);
       metrics = quality;
     } catch (RuntimeException | Error e) {
       failure = e;
@@ -202,7 +206,8 @@ public final class ServeSession implements AutoCloseable {
                       ProjectRuntime.openReader(
                           project, serve.queryTimeout(), serve.queryMaxBytes()),
                   token -> access(token, operatorToken, viewerToken),
-                  session.clock));
+                  session.clock,
+                  session.dashboardEvents));
       session.server =
           IngestServer.start(
               settings,
@@ -217,9 +222,7 @@ public final class ServeSession implements AutoCloseable {
               Optional.of(console));
       if (processing) {
         session.processorThread.start();
-      } else {
-        session.stopped.countDown();
-      }
+      } // sluice ui: stopped is counted down by close(), so that the command serves until then
       if (schedulerLock.isPresent()) {
         session.scheduler =
             Optional.of(
@@ -568,10 +571,14 @@ public final class ServeSession implements AutoCloseable {
     closed = true;
     try {
       sqlEndpoint.ifPresent(PgWireServer::close);
+      // open dashboard streams end first: the server waits for requests in flight to end
+      dashboardEvents.close();
       server.close();
     } finally {
       synchronized (startLock) {
-        if (processor != null) {
+        if (!processing) {
+          stopped.countDown(); // no processor to wait for
+        } else if (processor != null) {
           processor.stop(drain);
         } else {
           stopRequested = drain;

@@ -8,10 +8,12 @@ final class Pages {
   private Pages() {}
 
   static List<Page> all() {
-    return List.of(new OverviewPage());
+    return List.of(new OverviewPage(), new io.sluice.ui.dashboard.DashboardsPage());
   }
 
   static List<Endpoint> endpoints() {
-    return List.of();
+    return List.of(
+        new io.sluice.ui.dashboard.PanelDataEndpoint(),
+        new io.sluice.ui.dashboard.DashboardEventsEndpoint());
   }
 }

@@ -29,6 +29,10 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  * file and line (inside a block of SQL, the line of the word).
  */
 final class DashboardReader {
+  /** A dashboard's name: its file name, and part of its address ({@code /ui/dashboards/NAME}). */
+  static final java.util.regex.Pattern NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
+
   private final Problems problems;
   private final Map<String, ModelDef> models = new HashMap<>();
   private final Set<String> sources = new TreeSet<>();
@@ -57,12 +61,13 @@ final class DashboardReader {
   private Optional<DashboardDef> dashboard(Path file, ConfigValues values) {
     int before = problems.count();
     String name = ProjectLoader.stem(file);
-    if (!io.sluice.config.ConfigType.NAME.matcher(name).matches()) {
+    if (!NAME.matcher(name).matches()) {
       problems.add(
           Location.of(file),
           "invalid dashboard name '"
               + name
-              + "' (the file name): use letters, digits and _, not starting with a digit");
+              + "' (the file name, part of the page's address): use letters, digits, _ and -,"
+              + " starting with a letter or digit");
     }
     List<DashboardDef.Variable> variables = new ArrayList<>();
     Map<String, Node> variableNodes = new LinkedHashMap<>();
