@@ -273,7 +273,7 @@ final class DashboardReader {
         certain = false; // information_schema, a catalog: not a pipeline relation
       }
     }
-    return certain && !inputs.isEmpty() ? Optional.of(inputs) : Optional.empty();
+    return certain ? Optional.of(inputs) : Optional.empty();
   }
 
   /** Adds {@code model}, the models it refs and the sources they read, transitively. */

@@ -73,6 +73,8 @@ public final class ContinuousProcessor {
   // thread only.
   private final java.util.Set<String> unpublishedChanges = new java.util.TreeSet<>();
   private long publications;
+  // When the first batch not yet published had committed; processor thread only.
+  private Instant firstUnpublishedAt;
 
   private final Maintenance maintenance;
   private final Project.MaintenanceConfig maintenanceSettings;
@@ -89,11 +91,14 @@ public final class ContinuousProcessor {
    * A snapshot of the warehouse published for readers, after batches that changed it.
    *
    * @param sequence counts publications from 1 in this process
+   * @param landedAt when the first batch it covers had committed (the processor's clock): readers
+   *     see a batch this long after it landed, plus {@code publishedAt - landedAt}
    * @param publishedAt when readers could first see it (the processor's clock)
    * @param changed what the batches it covers changed, as {@link
    *     io.sluice.core.dashboard.WarehouseRelations} names them
    */
-  public record Publication(long sequence, Instant publishedAt, java.util.Set<String> changed) {
+  public record Publication(
+      long sequence, Instant landedAt, Instant publishedAt, java.util.Set<String> changed) {
     public Publication {
       changed = java.util.Set.copyOf(changed);
     }
@@ -268,7 +273,12 @@ public final class ContinuousProcessor {
       lastError = null;
       failuresInARow = 0;
       retryAt = null;
-      unpublishedChanges.addAll(io.sluice.core.dashboard.WarehouseRelations.changedBy(summary));
+      java.util.Set<String> changed =
+          io.sluice.core.dashboard.WarehouseRelations.changedBy(summary);
+      if (!changed.isEmpty() && unpublishedChanges.isEmpty()) {
+        firstUnpublishedAt = clock.instant();
+      }
+      unpublishedChanges.addAll(changed);
       long published = clock.millis();
       publish();
       if (LOG.isDebugEnabled()) {
@@ -349,7 +359,8 @@ public final class ContinuousProcessor {
     if (unpublishedChanges.isEmpty()) {
       return;
     }
-    Publication publication = new Publication(++publications, clock.instant(), unpublishedChanges);
+    Publication publication =
+        new Publication(++publications, firstUnpublishedAt, clock.instant(), unpublishedChanges);
     unpublishedChanges.clear();
     try {
       onPublished.accept(publication);

@@ -152,6 +152,7 @@ public final class DashboardEvents implements AutoCloseable {
   private static Map<String, Object> stamp(ContinuousProcessor.Publication publication) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("seq", publication.sequence());
+    data.put("landedAt", publication.landedAt().toEpochMilli());
     data.put("publishedAt", publication.publishedAt().toEpochMilli());
     return data;
   }

@@ -238,7 +238,8 @@
       const data = JSON.parse(e.data);
       state.seq = Math.max(state.seq, data.seq);
       state.publishedAt = data.publishedAt;
-      log(state.events, { seq: data.seq, publishedAt: data.publishedAt, receivedAt: Date.now(), panels: data.panels });
+      log(state.events, { seq: data.seq, landedAt: data.landedAt, publishedAt: data.publishedAt,
+        receivedAt: Date.now(), panels: data.panels });
       for (const id of data.panels) {
         const panel = panels.get(id);
         if (panel) refresh(panel);
