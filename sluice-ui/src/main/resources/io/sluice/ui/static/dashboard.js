@@ -187,18 +187,27 @@
     destroyPlot(panel);
     panel.body.innerHTML = "";
     const bars = panel.spec.type === "bar" && uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.7, 60] }) : null;
+    // categories: one tick per category at its index, and room for half a bar on each side
+    const xScale = xKind === "text"
+      ? { time: false, range: () => [-0.5, Math.max(0.5, categories.length - 0.5)] }
+      : { time: xKind === "time" };
+    const xAxis = xKind === "text"
+      ? { splits: () => categories.map((c, i) => i), values: (u, splits) => splits.map(i => categories[i] ?? "") }
+      : {};
     const opts = {
       width: Math.max(200, panel.body.clientWidth - 4),
       height: 220,
-      scales: { x: { time: xKind === "time" } },
+      scales: { x: xScale },
       legend: { show: lines.length > 1 },
       axes: [
-        xKind === "text" ? { values: (u, ticks) => ticks.map(t => categories[Math.round(t)] ?? "") } : {},
-        { values: (u, ticks) => ticks.map(t => format(t, panel) + (panel.spec.unit ? " " + panel.spec.unit : "")), size: 70 }
+        xAxis,
+        { values: (u, ticks) => ticks.map(t => format(t, panel)), size: 64,
+          label: panel.spec.unit || undefined, labelSize: panel.spec.unit ? 18 : 0 }
       ],
       series: [{}].concat(lines.map((l, i) => {
         const color = COLORS[i % COLORS.length];
-        const s = { label: l.label, stroke: color, width: 2, points: { show: xs.length < 2 } };
+        const s = { label: l.label, stroke: color, width: 2, spanGaps: true,
+          points: { show: xs.length < 40 && !bars, size: 4 } };
         if (panel.spec.type === "area") s.fill = color + "33";
         if (bars) { s.paths = bars; s.fill = color + "cc"; }
         return s;
