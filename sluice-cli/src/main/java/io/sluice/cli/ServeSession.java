@@ -66,8 +66,7 @@ public final class ServeSession implements AutoCloseable {
   private final boolean processing;
   private boolean closed;
   // Tells open dashboard pages what each publication of the warehouse changed.
-  private final io.sluice.ui.dashboard.DashboardEvents dashboardEvents =
-      new io.sluice.ui.dashboard.DashboardEvents();
+  private final io.sluice.ui.dashboard.DashboardEvents dashboardEvents;
 
   private ServeSession(
       ProjectRuntime runtime,
@@ -76,6 +75,9 @@ public final class ServeSession implements AutoCloseable {
       Optional<PgWireServer> sqlEndpoint,
       boolean processing) {
     this.processing = processing;
+    this.dashboardEvents =
+        new io.sluice.ui.dashboard.DashboardEvents(
+            io.sluice.ui.dashboard.DashboardEvents.DEFAULT_MAX_STREAMS, processing);
     this.runtime = runtime;
     this.streams = streams;
     this.onBatch = onBatch;

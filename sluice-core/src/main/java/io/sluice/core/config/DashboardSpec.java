@@ -186,7 +186,7 @@ public final class DashboardSpec {
 
   public static final ConfigKey<String> TITLE =
       ConfigKey.builder("title", string())
-          .doc("The dashboard's heading and the name in the navigation.")
+          .doc("The dashboard's heading, and its name in the list of dashboards.")
           .defaultDoc("the file name")
           .build();
   public static final ConfigKey<String> DESCRIPTION =
@@ -195,7 +195,7 @@ public final class DashboardSpec {
       ConfigKey.builder("time-range", duration())
           .doc(
               "The time range the page opens with: `$from` is this long before now, `$to` is"
-                  + " now. The page offers 15m, 1h, 6h, 24h, 7d, 30d and 365d besides.")
+                  + " now. The page offers 15m, 1h, 6h, 1d, 7d, 30d and 365d besides.")
           .defaultValue(Duration.ofHours(24))
           .build();
   public static final ConfigKey<List<ConfigValues>> VARIABLES =

@@ -185,6 +185,7 @@ public final class ReferenceDocs {
           models/marts/finance.sql   # models/ is read in every folder, like dbt
           models/marts/_marts.yml    # every .yml/.yaml under models/ is a schema file
           tests/no_refunds.sql       # optional: singular tests, a SELECT of failing rows each (dbt)
+          dashboards/sales.yaml      # optional: a dashboard of SQL panels (see dashboards.md)
         ```
 
         Like dbt, Sluice reads `models/` and `tests/` in every folder: each `.sql` file under
@@ -259,6 +260,13 @@ public final class ReferenceDocs {
         "Descriptions and column tests of models in dbt's format (`version: 2`); `sluice test`"
             + " runs the tests.\n\n");
     section(md, "", SchemaSpec.SCHEMA_DEF, 3, true);
+    md.append("## Dashboards: `dashboards/NAME.yaml`\n\n");
+    md.append(
+        "Optional: one dashboard per file directly in `dashboards/`, panels of SQL over the"
+            + " warehouse shown live in the web console. Loading checks that each panel reads"
+            + " models and sources that exist and only variables the dashboard has. The keys are"
+            + " in [reference/dashboard.md](reference/dashboard.md), the rest in"
+            + " [dashboards.md](dashboards.md).\n\n");
     example(md);
     return md.toString();
   }

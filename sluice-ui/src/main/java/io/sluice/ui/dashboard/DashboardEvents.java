@@ -40,6 +40,7 @@ public final class DashboardEvents implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final int maxStreams;
+  private final boolean live;
   private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timer;
   private volatile ContinuousProcessor.Publication last;
@@ -47,15 +48,20 @@ public final class DashboardEvents implements AutoCloseable {
 
   private record Subscriber(DashboardDef dashboard, SseStream stream) {}
 
+  /**
+   * Events of a console that nothing feeds ({@code sluice ui}): pages are told they are not live.
+   */
   public DashboardEvents() {
-    this(DEFAULT_MAX_STREAMS);
+    this(DEFAULT_MAX_STREAMS, false);
   }
 
   /**
    * @param maxStreams how many streams may be open at once; more are refused with 503
+   * @param live whether a processor publishes into these events (pages say whether they are live)
    */
-  public DashboardEvents(int maxStreams) {
+  public DashboardEvents(int maxStreams, boolean live) {
     this.maxStreams = maxStreams;
+    this.live = live;
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -124,6 +130,7 @@ public final class DashboardEvents implements AutoCloseable {
     ContinuousProcessor.Publication now = last;
     Map<String, Object> hello = new LinkedHashMap<>();
     hello.put("seq", now == null ? 0 : now.sequence());
+    hello.put("live", live);
     // retry: how long a browser waits before it reconnects after the stream ended
     stream.send("retry: 2000\n" + event("hello", -1, hello));
     if (closed) {

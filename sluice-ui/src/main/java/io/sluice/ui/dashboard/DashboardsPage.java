@@ -25,7 +25,7 @@ import java.util.Map;
  */
 public final class DashboardsPage implements Page {
   /** The time ranges the page offers besides the dashboard's own. */
-  static final List<String> RANGES = List.of("15m", "1h", "6h", "24h", "7d", "30d", "365d");
+  static final List<String> RANGES = List.of("15m", "1h", "6h", "1d", "7d", "30d", "365d");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -239,6 +239,14 @@
     });
     events.addEventListener("hello", e => {
       const data = JSON.parse(e.data);
+      if (!data.live) {
+        // sluice ui: nothing lands here, so nothing will change until the page is reloaded
+        state.connection = "closed";
+        badge.textContent = "not live: reload after a run";
+        badge.className = "badge";
+        events.close();
+        return;
+      }
       // reconnected after missing events: what changed meanwhile is unknown, so query everything
       if (data.seq > state.seq && state.events.length) refreshAll();
       state.seq = Math.max(state.seq, data.seq);
