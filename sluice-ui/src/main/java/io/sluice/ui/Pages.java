@@ -1,6 +1,7 @@
 package io.sluice.ui;
 
 import io.sluice.ui.pages.OverviewPage;
+import io.sluice.ui.pages.RunsPage;
 import java.util.List;
 
 /** The console's pages and endpoints, in the order the navigation lists them. */
@@ -8,7 +9,7 @@ final class Pages {
   private Pages() {}
 
   static List<Page> all() {
-    return List.of(new OverviewPage(), new io.sluice.ui.dashboard.DashboardsPage());
+    return List.of(new OverviewPage(), new RunsPage(), new io.sluice.ui.dashboard.DashboardsPage());
   }
 
   static List<Endpoint> endpoints() {
