@@ -8,6 +8,8 @@ import io.sluice.api.engine.QueryResult;
 import io.sluice.api.engine.WarehouseReader;
 import io.sluice.api.source.ConnectorCapabilities;
 import io.sluice.api.source.SourceConnector;
+import io.sluice.core.alert.AlertMonitor;
+import io.sluice.core.orchestrate.RefreshTimes;
 import io.sluice.core.project.Connectors;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
@@ -67,22 +69,27 @@ public final class ServeSession implements AutoCloseable {
   private boolean closed;
   // Tells open dashboard pages what each publication of the warehouse changed.
   private final io.sluice.ui.dashboard.DashboardEvents dashboardEvents;
+  // The project's alerts, when it declares rules.
+  private final Optional<AlertMonitor> alerts;
 
   private ServeSession(
       ProjectRuntime runtime,
       List<StreamEndpoint> streams,
       Consumer<RunSummary> onBatch,
       Optional<PgWireServer> sqlEndpoint,
+      Optional<AlertMonitor> alerts,
       boolean processing) {
     this.processing = processing;
     this.dashboardEvents =
         new io.sluice.ui.dashboard.DashboardEvents(
             io.sluice.ui.dashboard.DashboardEvents.DEFAULT_MAX_STREAMS, processing);
     this.runtime = runtime;
+    this.alerts = alerts;
     this.streams = streams;
     this.onBatch = onBatch;
     this.sqlEndpoint = sqlEndpoint;
     this.api = new ServeApi(runtime, clock, () -> scheduler);
+    alerts.ifPresent(monitor -> api.addRunListener(monitor.listener()));
     this.processorThread =
         new Thread(
             () -> {
@@ -117,6 +124,11 @@ public final class ServeSession implements AutoCloseable {
       server.close();
       return;
     }
+    alerts.ifPresent(
+        monitor -> {
+          created.addPassListener(monitor.listener());
+          monitor.startChecks(RefreshTimes.of(runtime), this::waitingByStream);
+        });
     synchronized (startLock) {
       processor = created;
       if (stopRequested != null) {
@@ -190,13 +202,16 @@ public final class ServeSession implements AutoCloseable {
       throw servedElsewhere(project, schedulerLock, e);
     }
     Optional<PgWireServer> sqlEndpoint = Optional.empty();
+    Optional<AlertMonitor> alerts = Optional.empty();
     try {
+      alerts = AlertMonitor.open(project, Clock.systemUTC(), env);
       if (sqlPassword.isPresent()) {
         sqlEndpoint = Optional.of(startSqlEndpoint(serve.sql(), sqlPassword.get(), runtime));
       }
       Optional<io.sluice.server.QueryEndpoint> query = queryEndpoint(project, runtime, env);
       Optional<String> viewerToken = viewerToken(project, env);
-      ServeSession session = new ServeSession(runtime, streams, onBatch, sqlEndpoint, processing);
+      ServeSession session =
+          new ServeSession(runtime, streams, onBatch, sqlEndpoint, alerts, processing);
       Optional<String> operatorToken = query.map(io.sluice.server.QueryEndpoint::token);
       io.sluice.ui.Console console =
           io.sluice.ui.Console.standard(
@@ -225,16 +240,21 @@ public final class ServeSession implements AutoCloseable {
               tls(project, env));
       if (processing) {
         session.processorThread.start();
-      } // sluice ui: stopped is counted down by close(), so that the command serves until then
+      } // without a processor (sluice ui), close() ends the wait of awaitStopped
       if (schedulerLock.isPresent()) {
         session.scheduler =
             Optional.of(
                 SchedulerHost.start(
-                    runtime, schedulerLock.get(), session.clock, Optional.empty(), run -> {}));
+                    runtime,
+                    schedulerLock.get(),
+                    session.clock,
+                    Optional.empty(),
+                    run -> session.alerts.ifPresent(monitor -> monitor.runEnded(run))));
       }
       return session;
     } catch (RuntimeException e) {
       sqlEndpoint.ifPresent(PgWireServer::close);
+      alerts.ifPresent(AlertMonitor::close);
       runtime.close();
       throw servedElsewhere(project, schedulerLock, e);
     }
@@ -502,6 +522,11 @@ public final class ServeSession implements AutoCloseable {
         new java.util.LinkedHashMap<>(
             ready == null ? Map.of("status", "starting") : ready.status(details));
     scheduler.ifPresent(host -> status.put("scheduler", host.status()));
+    alerts.ifPresent(
+        monitor -> {
+          Map<String, Object> alerting = monitor.status();
+          status.put("alerts", details ? alerting : Map.of("status", alerting.get("status")));
+        });
     return status;
   }
 
@@ -516,6 +541,16 @@ public final class ServeSession implements AutoCloseable {
   private String prometheus() {
     QualityMetrics ready = metrics;
     return ready == null ? "# sluice serve is starting\n" : ready.prometheus();
+  }
+
+  /** Records pushed but not yet landed, per stream. */
+  Map<String, Long> waitingByStream() {
+    Map<String, Long> waiting = new java.util.LinkedHashMap<>();
+    for (StreamEndpoint stream : streams) {
+      waiting.put(
+          stream.name(), ContinuousProcessor.waiting(runtime.ingestLog(), List.of(stream.name())));
+    }
+    return waiting;
   }
 
   /** Records pushed but not yet landed, over every stream. */
@@ -605,13 +640,14 @@ public final class ServeSession implements AutoCloseable {
       server.close();
     } finally {
       synchronized (startLock) {
-        if (!processing) {
-          stopped.countDown(); // no processor to wait for
-        } else if (processor != null) {
+        if (processor != null) {
           processor.stop(drain);
         } else {
           stopRequested = drain;
         }
+      }
+      if (!processing) {
+        stopped.countDown();
       }
       try {
         stopped.await();
@@ -622,7 +658,11 @@ public final class ServeSession implements AutoCloseable {
         try {
           scheduler.ifPresent(SchedulerHost::close);
         } finally {
-          api.close();
+          try {
+            api.close();
+          } finally {
+            alerts.ifPresent(AlertMonitor::close); // waits a bounded time for queued messages
+          }
         }
       } finally {
         runtime.close();

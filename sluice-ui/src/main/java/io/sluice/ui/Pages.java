@@ -1,6 +1,10 @@
 package io.sluice.ui;
 
 import io.sluice.ui.pages.OverviewPage;
+import io.sluice.ui.pages.QualityPage;
+import io.sluice.ui.pages.QuarantineEndpoint;
+import io.sluice.ui.pages.QuarantinePage;
+import io.sluice.ui.pages.QuarantineReplayEndpoint;
 import io.sluice.ui.pages.RunsPage;
 import java.util.List;
 
@@ -9,11 +13,18 @@ final class Pages {
   private Pages() {}
 
   static List<Page> all() {
-    return List.of(new OverviewPage(), new RunsPage(), new io.sluice.ui.dashboard.DashboardsPage());
+    return List.of(
+        new OverviewPage(),
+        new RunsPage(),
+        new QualityPage(),
+        new QuarantinePage(),
+        new io.sluice.ui.dashboard.DashboardsPage());
   }
 
   static List<Endpoint> endpoints() {
     return List.of(
+        new QuarantineEndpoint(),
+        new QuarantineReplayEndpoint(),
         new io.sluice.ui.dashboard.PanelDataEndpoint(),
         new io.sluice.ui.dashboard.DashboardEventsEndpoint());
   }

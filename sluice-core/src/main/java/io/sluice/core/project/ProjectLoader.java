@@ -164,7 +164,11 @@ public final class ProjectLoader {
     List<DashboardDef> dashboards =
         new DashboardReader(project, problems).read(layout.dashboards());
     problems.throwIfAny();
-    return project.withOrchestration(orchestration).withDashboards(dashboards);
+    // Alert rules name sources, SLAs and schedules: read against the orchestrated project.
+    Project orchestrated = project.withOrchestration(orchestration);
+    Alerts alerts = AlertReader.read(projectFile, settings.orElseThrow(), orchestrated, problems);
+    problems.throwIfAny();
+    return orchestrated.withAlerts(alerts).withDashboards(dashboards);
   }
 
   private static Project project(
@@ -206,6 +210,7 @@ public final class ProjectLoader {
         serve(root, values.get(ProjectSpec.SERVE)),
         maintenance(values.get(ProjectSpec.MAINTENANCE)),
         orchestration,
+        Alerts.none(),
         values.get(ProjectSpec.VARS),
         sources,
         models,
