@@ -13,10 +13,19 @@ final class Pages {
   private Pages() {}
 
   static List<Page> all() {
-    return List.of(new OverviewPage(), new RunsPage(), new QualityPage(), new QuarantinePage());
+    return List.of(
+        new OverviewPage(),
+        new RunsPage(),
+        new QualityPage(),
+        new QuarantinePage(),
+        new io.sluice.ui.dashboard.DashboardsPage());
   }
 
   static List<Endpoint> endpoints() {
-    return List.of(new QuarantineEndpoint(), new QuarantineReplayEndpoint());
+    return List.of(
+        new QuarantineEndpoint(),
+        new QuarantineReplayEndpoint(),
+        new io.sluice.ui.dashboard.PanelDataEndpoint(),
+        new io.sluice.ui.dashboard.DashboardEventsEndpoint());
   }
 }
