@@ -217,7 +217,7 @@ final class AlertReader {
               : source(project, target, "source (or run, for a run's score)");
       case SCHEMA_DRIFT -> source(project, target, "source");
       case BACKLOG -> {
-        Result source = source(project, target, "stream");
+        Result source = source(project, target, "stream source");
         if (source.problem.isPresent()) {
           yield source;
         }
