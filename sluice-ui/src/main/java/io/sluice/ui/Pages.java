@@ -1,6 +1,10 @@
 package io.sluice.ui;
 
+import io.sluice.ui.pages.LakePage;
 import io.sluice.ui.pages.OverviewPage;
+import io.sluice.ui.pages.PipelinePage;
+import io.sluice.ui.pages.SqlEndpoint;
+import io.sluice.ui.pages.SqlPage;
 import java.util.List;
 
 /** The console's pages and endpoints, in the order the navigation lists them. */
@@ -8,10 +12,10 @@ final class Pages {
   private Pages() {}
 
   static List<Page> all() {
-    return List.of(new OverviewPage());
+    return List.of(new OverviewPage(), new PipelinePage(), new LakePage(), new SqlPage());
   }
 
   static List<Endpoint> endpoints() {
-    return List.of();
+    return List.of(new SqlEndpoint());
   }
 }

@@ -1,0 +1,291 @@
+package io.sluice.ui.pages;
+
+import static java.util.Objects.requireNonNull;
+
+import io.sluice.core.project.ModelDef;
+import io.sluice.core.project.Project;
+import io.sluice.core.project.SourceDef;
+import io.sluice.core.run.LakeLayout;
+import io.sluice.ui.Html;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The pipeline as a graph: sources, their lake tables (raw, then clean and quarantine), the models
+ * and the dashboards, each a node linking to its page; drawn as SVG on the server with a layered
+ * layout (a node's column is its depth in the graph; within a column, nodes sit near the mean
+ * height of their inputs so that edges cross little).
+ */
+final class PipelineGraph {
+  /** What a node is; also its CSS class. */
+  enum Kind {
+    SOURCE,
+    RAW,
+    CLEAN,
+    QUARANTINE,
+    MODEL,
+    DASHBOARD
+  }
+
+  /**
+   * A node.
+   *
+   * @param id unique in the graph, e.g. {@code source:orders}, {@code clean.orders}, {@code
+   *     model:funnel}
+   * @param label what the node shows
+   * @param href the page it links to
+   */
+  record Node(String id, Kind kind, String label, String href) {}
+
+  /**
+   * A dashboard and the models and lake relations its panels read. Dashboards are defined by {@code
+   * dashboards/*.yaml}; {@link #dashboards} is where they join the graph.
+   */
+  record Dashboard(String name, List<String> models, List<String> sources) {}
+
+  private static final int COLUMN_WIDTH = 210;
+  private static final int NODE_WIDTH = 168;
+  private static final int NODE_HEIGHT = 32;
+  private static final int ROW_HEIGHT = 46;
+  private static final int MARGIN = 12;
+
+  private final Map<String, Node> nodes = new LinkedHashMap<>();
+  private final List<String[]> edges = new ArrayList<>();
+
+  /** The graph of {@code project}, with {@code dashboards}. */
+  static PipelineGraph of(Project project, List<Dashboard> dashboards) {
+    PipelineGraph graph = new PipelineGraph();
+    for (SourceDef source : project.sources()) {
+      String name = source.name();
+      graph.node(
+          new Node(
+              "source:" + name,
+              Kind.SOURCE,
+              name + " (" + source.connector() + ")",
+              "/ui/quality?source=" + name));
+      graph.node(lakeNode(LakeLayout.RAW, name, Kind.RAW));
+      graph.node(lakeNode(LakeLayout.CLEAN, name, Kind.CLEAN));
+      graph.node(lakeNode(LakeLayout.QUARANTINE, name, Kind.QUARANTINE));
+      graph.edge("source:" + name, LakeLayout.RAW + "." + name);
+      graph.edge(LakeLayout.RAW + "." + name, LakeLayout.CLEAN + "." + name);
+      graph.edge(LakeLayout.RAW + "." + name, LakeLayout.QUARANTINE + "." + name);
+    }
+    for (ModelDef model : project.models()) {
+      graph.node(
+          new Node(
+              "model:" + model.name(),
+              Kind.MODEL,
+              model.name(),
+              "/ui/pipeline?model=" + model.name()));
+      for (String source : model.sources()) {
+        graph.edge(LakeLayout.CLEAN + "." + source, "model:" + model.name());
+      }
+      for (String ref : model.refs()) {
+        graph.edge("model:" + ref, "model:" + model.name());
+      }
+    }
+    for (Dashboard dashboard : dashboards) {
+      graph.node(
+          new Node(
+              "dashboard:" + dashboard.name(),
+              Kind.DASHBOARD,
+              dashboard.name(),
+              "/ui/dashboards/" + dashboard.name()));
+      dashboard
+          .models()
+          .forEach(model -> graph.edge("model:" + model, "dashboard:" + dashboard.name()));
+      dashboard
+          .sources()
+          .forEach(
+              source ->
+                  graph.edge(LakeLayout.CLEAN + "." + source, "dashboard:" + dashboard.name()));
+    }
+    return graph;
+  }
+
+  /**
+   * The project's dashboards. The hook for {@code dashboards/*.yaml}: the project model does not
+   * carry dashboards yet, so the graph ends at the models until it does (then map each dashboard's
+   * panels to the models and {@code lake.<source>} relations their queries read).
+   */
+  static List<Dashboard> dashboards(Project project) {
+    requireNonNull(project, "project is null");
+    return List.of();
+  }
+
+  private static Node lakeNode(String namespace, String source, Kind kind) {
+    String id = namespace + "." + source;
+    return new Node(id, kind, id, "/ui/lake/" + id);
+  }
+
+  private void node(Node node) {
+    nodes.put(node.id(), node);
+  }
+
+  private void edge(String from, String to) {
+    if (nodes.containsKey(from) && nodes.containsKey(to)) {
+      edges.add(new String[] {from, to});
+    }
+  }
+
+  Map<String, Node> nodes() {
+    return nodes;
+  }
+
+  /** The ids of the nodes with an edge into {@code id}. */
+  List<String> inputs(String id) {
+    List<String> inputs = new ArrayList<>();
+    for (String[] edge : edges) {
+      if (edge[1].equals(id)) {
+        inputs.add(edge[0]);
+      }
+    }
+    return inputs;
+  }
+
+  /**
+   * Writes the graph as an SVG element; {@code selected} (a node id, or empty) and its edges are
+   * highlighted, {@code inputs} are marked as what it reads.
+   */
+  void svg(Html html, String selected, Set<String> highlighted) {
+    Map<String, Integer> depth = new HashMap<>();
+    // Nodes were added inputs first (models come in dependency order), so one pass suffices.
+    for (Node node : nodes.values()) {
+      int d = 0;
+      for (String input : inputs(node.id())) {
+        d = Math.max(d, depth.getOrDefault(input, 0) + 1);
+      }
+      depth.put(node.id(), d);
+    }
+    int columns = depth.values().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+    List<List<Node>> layers = new ArrayList<>();
+    for (int i = 0; i < columns; i++) {
+      layers.add(new ArrayList<>());
+    }
+    nodes.values().forEach(node -> layers.get(depth.get(node.id())).add(node));
+    Map<String, Double> row = new HashMap<>();
+    for (List<Node> layer : layers) {
+      // Barycenter: a node sits near the mean row of its inputs; ties keep the project's order.
+      Map<String, Double> wanted = new HashMap<>();
+      for (int i = 0; i < layer.size(); i++) {
+        List<String> inputs = inputs(layer.get(i).id());
+        double mean =
+            inputs.stream().mapToDouble(input -> row.getOrDefault(input, 0.0)).average().orElse(i);
+        wanted.put(layer.get(i).id(), mean + i * 1e-6);
+      }
+      layer.sort((a, b) -> Double.compare(wanted.get(a.id()), wanted.get(b.id())));
+      for (int i = 0; i < layer.size(); i++) {
+        row.put(layer.get(i).id(), (double) i);
+      }
+    }
+    int rows = layers.stream().mapToInt(List::size).max().orElse(1);
+    int width = MARGIN * 2 + (columns - 1) * COLUMN_WIDTH + NODE_WIDTH;
+    int height = MARGIN * 2 + rows * ROW_HEIGHT;
+    Map<String, int[]> at = new HashMap<>();
+    for (int column = 0; column < columns; column++) {
+      List<Node> layer = layers.get(column);
+      // Center short columns vertically.
+      int offset = (rows - layer.size()) * ROW_HEIGHT / 2;
+      for (int i = 0; i < layer.size(); i++) {
+        at.put(
+            layer.get(i).id(),
+            new int[] {MARGIN + column * COLUMN_WIDTH, MARGIN + offset + i * ROW_HEIGHT});
+      }
+    }
+    html.raw("<svg id=\"pipeline-graph\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" ")
+        .raw(Html.attribute("viewBox", "0 0 " + width + " " + height))
+        .raw(" ")
+        .raw(Html.attribute("width", width))
+        .raw(" ")
+        .raw(Html.attribute("height", height))
+        .raw(" aria-label=\"pipeline graph\">")
+        .raw(
+            "<defs><marker id=\"arrow\" viewBox=\"0 0 8 8\" refX=\"8\" refY=\"4\" markerWidth=\"7\"")
+        .raw(" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L8,4 L0,8 z\" fill=\"#8a97a8\"/>")
+        .raw("</marker></defs>");
+    for (String[] edge : edges) {
+      int[] from = at.get(edge[0]);
+      int[] to = at.get(edge[1]);
+      double x1 = from[0] + NODE_WIDTH;
+      double y1 = from[1] + NODE_HEIGHT / 2.0;
+      double x2 = to[0];
+      double y2 = to[1] + NODE_HEIGHT / 2.0;
+      double bend = Math.max(30, (x2 - x1) / 2);
+      boolean lit = edge[1].equals(selected) && highlighted.contains(edge[0]);
+      html.raw("<path ")
+          .raw(Html.attribute("class", lit ? "edge lit" : "edge"))
+          .raw(" ")
+          .raw(Html.attribute("data-from", edge[0]))
+          .raw(" ")
+          .raw(Html.attribute("data-to", edge[1]))
+          .raw(" ")
+          .raw(
+              Html.attribute(
+                  "d",
+                  String.format(
+                      Locale.ROOT,
+                      "M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f",
+                      x1,
+                      y1,
+                      x1 + bend,
+                      y1,
+                      x2 - bend,
+                      y2,
+                      x2,
+                      y2)))
+          .raw(" marker-end=\"url(#arrow)\"/>");
+    }
+    for (Node node : nodes.values()) {
+      int[] position = at.get(node.id());
+      String classes =
+          "node "
+              + node.kind().name().toLowerCase(Locale.ROOT)
+              + (node.id().equals(selected) ? " selected" : "")
+              + (highlighted.contains(node.id()) ? " input" : "");
+      html.raw("<a ")
+          .raw(Html.attribute("href", node.href()))
+          .raw(" ")
+          .raw(Html.attribute("class", classes))
+          .raw(" ")
+          .raw(Html.attribute("data-node", node.id()))
+          .raw("><title>")
+          .text(kindLabel(node.kind()) + " " + node.label())
+          .raw("</title><rect ")
+          .raw(Html.attribute("x", position[0]))
+          .raw(" ")
+          .raw(Html.attribute("y", position[1]))
+          .raw(" ")
+          .raw(Html.attribute("width", NODE_WIDTH))
+          .raw(" ")
+          .raw(Html.attribute("height", NODE_HEIGHT))
+          .raw(" rx=\"5\"/><text ")
+          .raw(Html.attribute("x", position[0] + 10))
+          .raw(" ")
+          .raw(Html.attribute("y", position[1] + NODE_HEIGHT / 2 + 4))
+          .raw(">")
+          .text(shorten(node.label()))
+          .raw("</text></a>");
+    }
+    html.raw("</svg>");
+  }
+
+  static String kindLabel(Kind kind) {
+    return switch (kind) {
+      case SOURCE -> "source";
+      case RAW -> "raw table";
+      case CLEAN -> "clean table";
+      case QUARANTINE -> "quarantine table";
+      case MODEL -> "model";
+      case DASHBOARD -> "dashboard";
+    };
+  }
+
+  private static String shorten(String label) {
+    return label.length() <= 24 ? label : label.substring(0, 23) + "…";
+  }
+}
