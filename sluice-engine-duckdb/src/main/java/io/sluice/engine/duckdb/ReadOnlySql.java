@@ -66,7 +66,14 @@ final class ReadOnlySql {
         if (rs.getBoolean(1)) {
           String type = rs.getString(3);
           if ("not implemented".equals(type)) {
-            throw refused(first);
+            // The text starts as a read but holds a statement that is not one: a second statement
+            // after a semicolon, or a WITH before a write. Saying "SELECT is refused" would
+            // mislead.
+            throw SluiceException.user(
+                "Only one statement that reads can be run here (%s); this text also holds a"
+                    + " statement that does not read (a second statement after a semicolon, or"
+                    + " a WITH before a write), and is refused",
+                ACCEPTED);
           }
           // A syntax error: running it gives DuckDB's own message, with the position.
           return trimmed;

@@ -213,6 +213,10 @@ class DuckDbWarehouseReaderTest {
           .hasMessageContaining("COPY is refused");
       assertThatThrownBy(() -> rows(reader, "SELECT 1; SELECT 2"))
           .hasMessageContaining("Only one statement at a time");
+      // A read followed by a write is refused as that, not as "SELECT is refused".
+      assertThatThrownBy(() -> rows(reader, "SELECT 1; DROP TABLE revenue"))
+          .hasMessageContaining("a second statement after a semicolon")
+          .hasMessageNotContaining("SELECT is refused");
       assertThatThrownBy(() -> rows(reader, "SELECT * FROM read_text('/etc/passwd')"))
           .hasMessageContaining("file system operations are disabled");
       // The sandbox is unchanged after the attacks and the warehouse intact.
