@@ -336,24 +336,30 @@ final class ColumnLineage {
     }
     if (holders.size() == 1) {
       read(holders.get(0), column, trace);
-    } else if (holders.isEmpty() && scope.size() == 1) {
-      read(scope.values().iterator().next(), column, trace);
-    } else if (holders.isEmpty() && !someUnknown) {
-      // Not an input column: an alias of an earlier output column (DuckDB allows that).
-      for (Column output : earlier) {
-        if (output.name().equalsIgnoreCase(column)) {
-          output.notDerivable().ifPresent(trace::fail);
-          trace.origins.addAll(output.origins());
-          trace.copied &= output.copied();
-          return;
-        }
+      return;
+    }
+    if (holders.size() > 1) {
+      trace.fail("'" + column + "' is in more than one input and is not qualified");
+      return;
+    }
+    // No input is known to hold it: an alias of an earlier output column (DuckDB allows that,
+    // but an input's own column comes first, so only when every input's columns are known).
+    Column alias = null;
+    for (Column output : earlier) {
+      if (output.name().equalsIgnoreCase(column)) {
+        alias = output;
       }
+    }
+    if (!someUnknown && alias != null) {
+      alias.notDerivable().ifPresent(trace::fail);
+      trace.origins.addAll(alias.origins());
+      trace.copied &= alias.copied();
+    } else if (!someUnknown) {
       trace.fail("no input has a column '" + column + "'");
+    } else if (scope.size() == 1 && alias == null) {
+      read(scope.values().iterator().next(), column, trace);
     } else {
-      trace.fail(
-          holders.size() > 1
-              ? "'" + column + "' is in more than one input and is not qualified"
-              : "cannot tell which input '" + column + "' is read from");
+      trace.fail("cannot tell which input '" + column + "' is read from");
     }
   }
 

@@ -82,7 +82,6 @@ public final class LakePage implements Page {
     Lake lake = request.console().runtime().lake();
     Instant now = request.console().clock().instant();
     Project.MaintenanceConfig maintenance = project.maintenance();
-    List<List<?>> rows = new ArrayList<>();
     html.raw("<section>").element("h2", "Tables of the sources");
     html.raw(
         "<table id=\"lake-tables\"><thead><tr><th>table</th><th>source</th><th>holds</th>"
@@ -135,19 +134,22 @@ public final class LakePage implements Page {
     html.raw("</section>");
 
     html.raw("<section>").element("h2", "Models (in the warehouse)");
+    html.raw(
+        "<table id=\"lake-models\"><thead><tr><th>model</th><th>materialized as</th>"
+            + "<th>reads</th><th>description</th></tr></thead><tbody>");
     for (ModelDef model : project.models()) {
       List<String> inputs = new ArrayList<>();
       model.sources().forEach(source -> inputs.add(LakeLayout.LAKE_SCHEMA + "." + source));
       inputs.addAll(model.refs());
-      rows.add(
-          List.of(
-              model.name(),
-              model.materialization().name().toLowerCase(Locale.ROOT),
-              String.join(", ", inputs),
-              model.description()));
+      html.raw("<tr><td>")
+          .element("a", Html.attribute("href", "/ui/pipeline?model=" + model.name()), model.name())
+          .raw("</td>")
+          .element("td", model.materialization().name().toLowerCase(Locale.ROOT))
+          .element("td", String.join(", ", inputs))
+          .element("td", model.description())
+          .raw("</tr>");
     }
-    html.table(
-        "id=\"lake-models\"", List.of("model", "materialized as", "reads", "description"), rows);
+    html.raw("</tbody></table>");
     html.raw("<p class=\"hint\">")
         .text(
             "Models are materialized in the warehouse ("

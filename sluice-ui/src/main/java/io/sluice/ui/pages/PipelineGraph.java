@@ -149,8 +149,13 @@ final class PipelineGraph {
   }
 
   /**
-   * Writes the graph as an SVG element; {@code selected} (a node id, or empty) and its edges are
-   * highlighted, {@code inputs} are marked as what it reads.
+   * Writes the graph as an SVG element; {@code selected} (a node id, or empty) is highlighted, and
+   * so are {@code highlighted} (its inputs) and the edges between them.
+   *
+   * <p>The layout is layered: a node's column is its depth (the longest path from a source to it).
+   * An edge that spans several columns passes through a placeholder in each column between, which
+   * takes a row like a node, so that no edge runs under a node. Within a column, nodes and
+   * placeholders are ordered by the mean row of what feeds them (one sweep, left to right).
    */
   void svg(Html html, String selected, Set<String> highlighted) {
     Map<String, Integer> depth = new HashMap<>();
@@ -163,24 +168,45 @@ final class PipelineGraph {
       depth.put(node.id(), d);
     }
     int columns = depth.values().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
-    List<List<Node>> layers = new ArrayList<>();
+    List<List<String>> layers = new ArrayList<>();
     for (int i = 0; i < columns; i++) {
       layers.add(new ArrayList<>());
     }
-    nodes.values().forEach(node -> layers.get(depth.get(node.id())).add(node));
+    nodes.values().forEach(node -> layers.get(depth.get(node.id())).add(node.id()));
+    // Each edge as the points it passes: its ends and a placeholder per column between them.
+    Map<String, List<String>> feeders = new HashMap<>();
+    List<List<String>> routes = new ArrayList<>();
+    for (int e = 0; e < edges.size(); e++) {
+      String[] edge = edges.get(e);
+      List<String> route = new ArrayList<>();
+      route.add(edge[0]);
+      for (int column = depth.get(edge[0]) + 1; column < depth.get(edge[1]); column++) {
+        String placeholder = "~" + e + "@" + column;
+        layers.get(column).add(placeholder);
+        route.add(placeholder);
+      }
+      route.add(edge[1]);
+      for (int i = 1; i < route.size(); i++) {
+        feeders.computeIfAbsent(route.get(i), k -> new ArrayList<>()).add(route.get(i - 1));
+      }
+      routes.add(route);
+    }
     Map<String, Double> row = new HashMap<>();
-    for (List<Node> layer : layers) {
-      // Barycenter: a node sits near the mean row of its inputs; ties keep the project's order.
+    for (List<String> layer : layers) {
+      // Barycenter: near the mean row of what feeds it; ties keep the project's order.
       Map<String, Double> wanted = new HashMap<>();
       for (int i = 0; i < layer.size(); i++) {
-        List<String> inputs = inputs(layer.get(i).id());
+        String id = layer.get(i);
         double mean =
-            inputs.stream().mapToDouble(input -> row.getOrDefault(input, 0.0)).average().orElse(i);
-        wanted.put(layer.get(i).id(), mean + i * 1e-6);
+            feeders.getOrDefault(id, List.of()).stream()
+                .mapToDouble(feeder -> row.getOrDefault(feeder, 0.0))
+                .average()
+                .orElse(i);
+        wanted.put(id, mean + i * 1e-6);
       }
-      layer.sort((a, b) -> Double.compare(wanted.get(a.id()), wanted.get(b.id())));
+      layer.sort((a, b) -> Double.compare(wanted.get(a), wanted.get(b)));
       for (int i = 0; i < layer.size(); i++) {
-        row.put(layer.get(i).id(), (double) i);
+        row.put(layer.get(i), (double) i);
       }
     }
     int rows = layers.stream().mapToInt(List::size).max().orElse(1);
@@ -188,12 +214,12 @@ final class PipelineGraph {
     int height = MARGIN * 2 + rows * ROW_HEIGHT;
     Map<String, int[]> at = new HashMap<>();
     for (int column = 0; column < columns; column++) {
-      List<Node> layer = layers.get(column);
-      // Center short columns vertically.
+      List<String> layer = layers.get(column);
+      // Short columns are centered vertically.
       int offset = (rows - layer.size()) * ROW_HEIGHT / 2;
       for (int i = 0; i < layer.size(); i++) {
         at.put(
-            layer.get(i).id(),
+            layer.get(i),
             new int[] {MARGIN + column * COLUMN_WIDTH, MARGIN + offset + i * ROW_HEIGHT});
       }
     }
@@ -204,40 +230,48 @@ final class PipelineGraph {
         .raw(" ")
         .raw(Html.attribute("height", height))
         .raw(" aria-label=\"pipeline graph\">")
-        .raw(
-            "<defs><marker id=\"arrow\" viewBox=\"0 0 8 8\" refX=\"8\" refY=\"4\" markerWidth=\"7\"")
-        .raw(" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L8,4 L0,8 z\" fill=\"#8a97a8\"/>")
-        .raw("</marker></defs>");
-    for (String[] edge : edges) {
-      int[] from = at.get(edge[0]);
-      int[] to = at.get(edge[1]);
-      double x1 = from[0] + NODE_WIDTH;
-      double y1 = from[1] + NODE_HEIGHT / 2.0;
-      double x2 = to[0];
-      double y2 = to[1] + NODE_HEIGHT / 2.0;
-      double bend = Math.max(30, (x2 - x1) / 2);
-      boolean lit = edge[1].equals(selected) && highlighted.contains(edge[0]);
+        .raw("<defs><marker id=\"arrow\" viewBox=\"0 0 8 8\" refX=\"8\" refY=\"4\"")
+        .raw(" markerUnits=\"userSpaceOnUse\" markerWidth=\"8\" markerHeight=\"8\"")
+        .raw(" orient=\"auto\"><path d=\"M0,0 L8,4 L0,8 z\" fill=\"#8a97a8\"/></marker></defs>");
+    for (List<String> route : routes) {
+      String from = route.get(0);
+      String to = route.get(route.size() - 1);
+      StringBuilder d = new StringBuilder();
+      for (int i = 1; i < route.size(); i++) {
+        int[] a = at.get(route.get(i - 1));
+        int[] b = at.get(route.get(i));
+        double x1 = a[0] + NODE_WIDTH;
+        double y1 = a[1] + NODE_HEIGHT / 2.0;
+        double x2 = b[0];
+        double y2 = b[1] + NODE_HEIGHT / 2.0;
+        double bend = (x2 - x1) / 2;
+        if (i == 1) {
+          d.append(String.format(Locale.ROOT, "M%.1f,%.1f", x1, y1));
+        }
+        d.append(
+            String.format(
+                Locale.ROOT,
+                " C%.1f,%.1f %.1f,%.1f %.1f,%.1f",
+                x1 + bend,
+                y1,
+                x2 - bend,
+                y2,
+                x2,
+                y2));
+        if (i < route.size() - 1) {
+          // Through a placeholder: straight across its column.
+          d.append(String.format(Locale.ROOT, " L%.1f,%.1f", x2 + NODE_WIDTH, y2));
+        }
+      }
+      boolean lit = to.equals(selected) && highlighted.contains(from);
       html.raw("<path ")
           .raw(Html.attribute("class", lit ? "edge lit" : "edge"))
           .raw(" ")
-          .raw(Html.attribute("data-from", edge[0]))
+          .raw(Html.attribute("data-from", from))
           .raw(" ")
-          .raw(Html.attribute("data-to", edge[1]))
+          .raw(Html.attribute("data-to", to))
           .raw(" ")
-          .raw(
-              Html.attribute(
-                  "d",
-                  String.format(
-                      Locale.ROOT,
-                      "M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f",
-                      x1,
-                      y1,
-                      x1 + bend,
-                      y1,
-                      x2 - bend,
-                      y2,
-                      x2,
-                      y2)))
+          .raw(Html.attribute("d", d))
           .raw(" marker-end=\"url(#arrow)\"/>");
     }
     for (Node node : nodes.values()) {

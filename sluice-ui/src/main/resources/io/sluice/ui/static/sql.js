@@ -35,12 +35,16 @@
     }
   }
 
+  const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL)/;
+
   function show(answer) {
+    const numeric = answer.types.map(type => NUMERIC.test(type || ""));
     const head = answer.columns.map((name, i) =>
-      "<th title=\"" + sluice.escape(answer.types[i]) + "\">" + sluice.escape(name) + "</th>").join("");
-    const body = answer.rows.map(row => "<tr>" + row.map(value =>
+      "<th" + (numeric[i] ? " class=\"num\"" : "") + " title=\"" + sluice.escape(answer.types[i]) + "\">"
+        + sluice.escape(name) + "</th>").join("");
+    const body = answer.rows.map(row => "<tr>" + row.map((value, i) =>
       value === null ? "<td class=\"null\">NULL</td>"
-        : "<td" + (typeof value === "number" ? " class=\"num\"" : "") + ">" + sluice.escape(value) + "</td>"
+        : "<td" + (numeric[i] ? " class=\"num\"" : "") + ">" + sluice.escape(value) + "</td>"
     ).join("") + "</tr>").join("");
     result.innerHTML = "<table id=\"result-table\"><thead><tr>" + head + "</tr></thead><tbody>"
       + body + "</tbody></table>";
