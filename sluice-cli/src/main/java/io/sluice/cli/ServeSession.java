@@ -214,7 +214,8 @@ public final class ServeSession implements AutoCloseable {
               Optional.of(session::prometheus),
               Optional.of(session.api),
               viewerToken,
-              Optional.of(console));
+              Optional.of(console),
+              tls(project, env));
       if (processing) {
         session.processorThread.start();
       } else {
@@ -360,6 +361,32 @@ public final class ServeSession implements AutoCloseable {
         variable,
         file,
         env);
+  }
+
+  /** HTTPS, when {@code serve.tls-key-store} is set; its password from env or file. */
+  private static Optional<io.sluice.server.TlsSettings> tls(
+      Project project, Map<String, String> env) {
+    Optional<Project.TlsConfig> tls = project.serve().tls();
+    if (tls.isEmpty()) {
+      return Optional.empty();
+    }
+    if (tls.get().passwordEnv().isEmpty() && tls.get().passwordFile().isEmpty()) {
+      throw SluiceException.user(
+          "serve.tls-key-store is set in %s but its password is not: set"
+              + " serve.tls-key-store-password-env or serve.tls-key-store-password-file; see"
+              + " docs/ui.md",
+          project.directory().resolve("sluice.yaml"));
+    }
+    String password =
+        io.sluice.api.Secrets.read(
+            "The HTTPS key store",
+            "serve.tls-key-store-password",
+            project.directory().resolve("sluice.yaml").toString(),
+            "the password of serve.tls-key-store",
+            tls.get().passwordEnv(),
+            tls.get().passwordFile(),
+            env);
+    return Optional.of(new io.sluice.server.TlsSettings(tls.get().keyStore(), password));
   }
 
   /** The viewer token (read-only access), when the project sets one. */

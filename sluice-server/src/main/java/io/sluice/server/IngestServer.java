@@ -57,9 +57,12 @@ public final class IngestServer implements AutoCloseable {
     Map<String, Object> status(boolean details);
   }
 
-  private IngestServer(Server server, ServerConnector connector) {
+  private final boolean https;
+
+  private IngestServer(Server server, ServerConnector connector, boolean https) {
     this.server = server;
     this.connector = connector;
+    this.https = https;
   }
 
   /**
@@ -157,6 +160,7 @@ public final class IngestServer implements AutoCloseable {
         metrics,
         orchestration,
         Optional.empty(),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -166,6 +170,8 @@ public final class IngestServer implements AutoCloseable {
    *
    * @param viewerToken the bearer token that may read (pages, GETs of the APIs, read-only queries)
    *     but not act; empty: only the operator token gets in
+   * @param tls HTTPS instead of HTTP, when present
+   * @throws SluiceException (USER) when the key store cannot be read
    * @see #start(ServerSettings, IngestLog, List, Health, Optional, Optional, Optional, Optional)
    */
   public static IngestServer start(
@@ -178,8 +184,10 @@ public final class IngestServer implements AutoCloseable {
       Optional<Supplier<String>> metrics,
       Optional<OrchestrationEndpoint> orchestration,
       Optional<String> viewerToken,
-      Optional<WebConsole> console) {
+      Optional<WebConsole> console,
+      Optional<TlsSettings> tls) {
     requireNonNull(settings, "settings is null");
+    requireNonNull(tls, "tls is null");
     requireNonNull(viewerToken, "viewerToken is null");
     requireNonNull(console, "console is null");
     requireNonNull(log, "log is null");
@@ -199,7 +207,10 @@ public final class IngestServer implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendDateHeader(false);
-    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    ServerConnector connector =
+        tls.isEmpty()
+            ? new ServerConnector(server, new HttpConnectionFactory(http))
+            : httpsConnector(server, http, tls.get());
     connector.setHost(settings.host());
     connector.setPort(settings.port());
     connector.addBean(new ClientConnectionLimit(settings.maxConnectionsPerClient()));
@@ -250,7 +261,32 @@ public final class IngestServer implements AutoCloseable {
           "Cannot listen on %s:%d (serve.host, serve.port): %s",
           settings.host(), settings.port(), e.getMessage());
     }
-    return new IngestServer(server, connector);
+    return new IngestServer(server, connector, tls.isPresent());
+  }
+
+  private static ServerConnector httpsConnector(
+      Server server, HttpConfiguration http, TlsSettings tls) {
+    if (!java.nio.file.Files.isReadable(tls.keyStore())) {
+      throw SluiceException.user(
+          "Cannot serve HTTPS: the key store %s (serve.tls-key-store) cannot be read",
+          tls.keyStore());
+    }
+    org.eclipse.jetty.util.ssl.SslContextFactory.Server ssl =
+        new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+    ssl.setKeyStorePath(tls.keyStore().toString());
+    ssl.setKeyStorePassword(tls.password());
+    String name = tls.keyStore().getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    ssl.setKeyStoreType(name.endsWith(".jks") ? "JKS" : "PKCS12");
+    HttpConfiguration https = new HttpConfiguration(http);
+    org.eclipse.jetty.server.SecureRequestCustomizer secure =
+        new org.eclipse.jetty.server.SecureRequestCustomizer();
+    // Clients reach a loopback or internal address whose name the certificate may not carry.
+    secure.setSniHostCheck(false);
+    https.addCustomizer(secure);
+    return new ServerConnector(
+        server,
+        new org.eclipse.jetty.server.SslConnectionFactory(ssl, "http/1.1"),
+        new HttpConnectionFactory(https));
   }
 
   /** The port the server listens on (the chosen one when configured as 0). */
@@ -261,7 +297,11 @@ public final class IngestServer implements AutoCloseable {
   /** The server's base address, e.g. {@code http://127.0.0.1:8080}. */
   public URI uri() {
     String host = connector.getHost() == null ? "127.0.0.1" : connector.getHost();
-    return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
+    return URI.create(
+        (https ? "https://" : "http://")
+            + (host.contains(":") ? "[" + host + "]" : host)
+            + ":"
+            + port());
   }
 
   /**

@@ -229,6 +229,22 @@ public final class ProjectSpec {
       ConfigKey.builder("viewer-token-file", string())
           .doc("File holding the viewer token, relative to the project folder.")
           .build();
+  public static final ConfigKey<String> SERVE_TLS_KEY_STORE =
+      ConfigKey.builder("tls-key-store", string())
+          .doc(
+              "A PKCS12 (`.p12`, `.pfx`) or JKS (`.jks`) key store with the server's certificate"
+                  + " and key, relative to the project folder: the ingest API, the other APIs and"
+                  + " the console are then served over HTTPS only (the SQL endpoint is not). Needs"
+                  + " `tls-key-store-password-env` or `tls-key-store-password-file`.")
+          .build();
+  public static final ConfigKey<String> SERVE_TLS_PASSWORD_ENV =
+      ConfigKey.builder("tls-key-store-password-env", string())
+          .doc("Environment variable holding the password of `tls-key-store`.")
+          .build();
+  public static final ConfigKey<String> SERVE_TLS_PASSWORD_FILE =
+      ConfigKey.builder("tls-key-store-password-file", string())
+          .doc("File holding the password of `tls-key-store`, relative to the project folder.")
+          .build();
   public static final ConfigKey<Duration> SERVE_QUERY_TIMEOUT =
       ConfigKey.builder("query-timeout", duration())
           .doc(
@@ -301,6 +317,9 @@ public final class ProjectSpec {
               SERVE_QUERY_TOKEN_FILE,
               SERVE_VIEWER_TOKEN_ENV,
               SERVE_VIEWER_TOKEN_FILE,
+              SERVE_TLS_KEY_STORE,
+              SERVE_TLS_PASSWORD_ENV,
+              SERVE_TLS_PASSWORD_FILE,
               SERVE_QUERY_TIMEOUT,
               SERVE_QUERY_MAX_MB,
               SERVE_SQL_HOST,

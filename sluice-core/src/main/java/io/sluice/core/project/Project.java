@@ -171,6 +171,7 @@ public record Project(
    * @param queryTimeout how long one query of the query endpoint may run
    * @param queryMaxBytes the largest result of one query of the query endpoint
    * @param sql the SQL endpoint (PostgreSQL wire protocol)
+   * @param tls HTTPS for the server, when {@code serve.tls-key-store} is set
    */
   public record ServeConfig(
       String host,
@@ -194,9 +195,11 @@ public record Project(
       int maxConnectionsPerClient,
       java.time.Duration queryTimeout,
       long queryMaxBytes,
-      SqlEndpointConfig sql) {
+      SqlEndpointConfig sql,
+      Optional<TlsConfig> tls) {
     public ServeConfig {
       requireNonNull(sql, "sql is null");
+      requireNonNull(tls, "tls is null");
       requireNonNull(queryTimeout, "queryTimeout is null");
       requireNonNull(host, "host is null");
       requireNonNull(bodyTimeout, "bodyTimeout is null");
@@ -206,6 +209,22 @@ public record Project(
       requireNonNull(viewerTokenEnv, "viewerTokenEnv is null");
       requireNonNull(viewerTokenFile, "viewerTokenFile is null");
       requireNonNull(logRetentionAge, "logRetentionAge is null");
+    }
+  }
+
+  /**
+   * HTTPS for {@code sluice serve} and {@code sluice ui} ({@code serve.tls-*} of sluice.yaml).
+   *
+   * @param keyStore the key store (absolute)
+   * @param passwordEnv environment variable of its password, if any
+   * @param passwordFile file of its password (absolute), if any
+   */
+  public record TlsConfig(
+      Path keyStore, Optional<String> passwordEnv, Optional<Path> passwordFile) {
+    public TlsConfig {
+      requireNonNull(keyStore, "keyStore is null");
+      requireNonNull(passwordEnv, "passwordEnv is null");
+      requireNonNull(passwordFile, "passwordFile is null");
     }
   }
 

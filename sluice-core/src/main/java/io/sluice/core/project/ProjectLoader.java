@@ -248,7 +248,17 @@ public final class ProjectLoader {
             serve.find(ProjectSpec.SERVE_SQL_PORT),
             serve.get(ProjectSpec.SERVE_SQL_MAX_CONNECTIONS),
             serve.get(ProjectSpec.SERVE_SQL_MAX_ROWS),
-            serve.get(ProjectSpec.SERVE_SQL_IDLE_TIMEOUT)));
+            serve.get(ProjectSpec.SERVE_SQL_IDLE_TIMEOUT)),
+        serve
+            .find(ProjectSpec.SERVE_TLS_KEY_STORE)
+            .map(
+                store ->
+                    new Project.TlsConfig(
+                        root.resolve(store).normalize(),
+                        serve.find(ProjectSpec.SERVE_TLS_PASSWORD_ENV),
+                        serve
+                            .find(ProjectSpec.SERVE_TLS_PASSWORD_FILE)
+                            .map(f -> root.resolve(f).normalize()))));
   }
 
   private static Project.MaintenanceConfig maintenance(ConfigValues values) {

@@ -497,7 +497,8 @@ class ProjectLoaderTest {
                     Duration.ofSeconds(30),
                     64L << 20,
                     new Project.SqlEndpointConfig(
-                        "127.0.0.1", Optional.empty(), 16, 100_000, Duration.ofMinutes(10))),
+                        "127.0.0.1", Optional.empty(), 16, 100_000, Duration.ofMinutes(10)),
+                    Optional.empty()),
                 Project.MaintenanceConfig.defaults(),
                 Orchestration.none(),
                 Map.of(),

@@ -1,0 +1,120 @@
+package io.sluice.cli.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Who may do what in the console and the APIs, over real HTTP: tokens, roles, cookie, CSRF. */
+class ConsoleAccessTest {
+  @TempDir static Path scratch;
+  private static ShopConsole shop;
+  private final HttpClient client = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void serveTheShop() {
+    shop = ShopConsole.start(scratch.resolve("shop"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (shop != null) {
+      shop.close();
+    }
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request)
+      throws IOException, InterruptedException {
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest.Builder at(String path) {
+    return HttpRequest.newBuilder(shop.uri().resolve(path));
+  }
+
+  @Test
+  void pagesSendAVisitorWithoutATokenToTheLoginAndKeepWhereHeWasGoing() throws Exception {
+    HttpResponse<String> page = send(at("/ui/"));
+    assertThat(page.statusCode()).isEqualTo(303);
+    assertThat(page.headers().firstValue("Location")).hasValue("/ui/login?next=%2Fui%2F");
+    assertThat(send(at("/")).headers().firstValue("Location")).hasValue("/ui/");
+  }
+
+  @Test
+  void theLoginNeverRedirectsElsewhere() throws Exception {
+    HttpResponse<String> login =
+        send(
+            at("/ui/login?next=//evil.example/x")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + ShopConsole.VIEWER_TOKEN)));
+    assertThat(login.statusCode()).isEqualTo(303);
+    assertThat(login.headers().firstValue("Location")).hasValue("/ui/");
+  }
+
+  @Test
+  void pagesCarryAPolicyThatAllowsOnlyThisServersScripts() throws Exception {
+    HttpResponse<String> page =
+        send(at("/ui/").header("Authorization", "Bearer " + ShopConsole.VIEWER_TOKEN));
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+        .contains("script-src 'self'")
+        .contains("frame-ancestors 'none'");
+    assertThat(page.body()).doesNotContain("<script>").contains("/ui/static/uplot.js");
+  }
+
+  @Test
+  void assetsComeFromTheJarWithoutAToken() throws Exception {
+    assertThat(send(at("/ui/static/console.js")).statusCode()).isEqualTo(200);
+    HttpResponse<String> chart = send(at("/ui/static/uplot.js"));
+    assertThat(chart.statusCode()).isEqualTo(200);
+    assertThat(chart.body()).contains("uPlot");
+    assertThat(send(at("/ui/static/..%2F..%2Fsluice.yaml")).statusCode()).isIn(400, 404);
+    assertThat(send(at("/ui/static/nothing.js")).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void theViewerMayReadTheApiButNotAct() throws Exception {
+    String viewer = "Bearer " + ShopConsole.VIEWER_TOKEN;
+    assertThat(send(at("/v1/runs").header("Authorization", viewer)).statusCode()).isEqualTo(200);
+    HttpResponse<String> trigger =
+        send(
+            at("/v1/runs")
+                .header("Authorization", viewer)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+    assertThat(trigger.statusCode()).isEqualTo(403);
+    assertThat(trigger.body()).contains("needs the operator token");
+  }
+
+  @Test
+  void theCookieActsOnlyWithTheConsolesHeaderSoAnotherSitesFormCannot() throws Exception {
+    String cookie = "sluice_token=" + ShopConsole.OPERATOR_TOKEN;
+    HttpRequest.Builder forged =
+        at("/v1/schedules/hourly/pause")
+            .header("Cookie", cookie)
+            .POST(HttpRequest.BodyPublishers.noBody());
+    assertThat(send(forged).statusCode()).isEqualTo(401);
+    assertThat(send(at("/v1/schedules").header("Cookie", cookie)).statusCode()).isEqualTo(200);
+    HttpResponse<String> console =
+        send(
+            at("/v1/schedules/hourly/resume")
+                .header("Cookie", cookie)
+                .header("X-Sluice-Console", "1")
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    assertThat(console.statusCode()).as(console.body()).isEqualTo(200);
+  }
+
+  @Test
+  void aWrongTokenIsNoAccess() throws Exception {
+    assertThat(send(at("/v1/runs").header("Authorization", "Bearer nope")).statusCode())
+        .isEqualTo(401);
+    assertThat(send(at("/ui/").header("Cookie", "sluice_token=nope")).statusCode()).isEqualTo(303);
+  }
+}
