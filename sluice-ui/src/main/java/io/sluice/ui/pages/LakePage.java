@@ -403,6 +403,9 @@ public final class LakePage implements Page {
     if (summary.containsKey(BatchHistory.CHECKPOINT_SEQUENCE)) {
       return "checkpoint";
     }
+    if (summary.keySet().stream().anyMatch(key -> key.startsWith("sluice.backfill."))) {
+      return "backfill";
+    }
     if (summary.containsKey(PipelineRunner.BATCH_ID)) {
       return "batch";
     }

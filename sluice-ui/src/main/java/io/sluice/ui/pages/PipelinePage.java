@@ -124,15 +124,22 @@ public final class PipelinePage implements Page {
     List<String> reads = new ArrayList<>();
     model.sources().forEach(source -> reads.add(LakeLayout.LAKE_SCHEMA + "." + source));
     reads.addAll(model.refs());
-    html.table(
-        "id=\"model-facts\"",
-        List.of("", ""),
-        List.of(
-            List.of("materialized as", model.materialization().name().toLowerCase(Locale.ROOT)),
-            List.of("unique key", String.join(", ", model.uniqueKey())),
-            List.of("reads", String.join(", ", reads)),
-            List.of("file", project.directory().relativize(model.location().file()).toString()),
-            List.of("description", model.description())));
+    html.raw("<p id=\"model-facts\">")
+        .text(
+            "Materialized as "
+                + model.materialization().name().toLowerCase(Locale.ROOT)
+                + (model.uniqueKey().isEmpty()
+                    ? ""
+                    : " (unique key " + String.join(", ", model.uniqueKey()) + ")")
+                + "; reads "
+                + String.join(", ", reads)
+                + "; defined in "
+                + project.directory().relativize(model.location().file())
+                + ".")
+        .raw("</p>");
+    if (!model.description().isEmpty()) {
+      html.element("p", "class=\"hint\"", model.description());
+    }
     html.element("h2", "Column lineage");
     String sql;
     try {
