@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.core.project.ProjectLoader;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,7 +48,8 @@ class SqlConsoleSandboxTest {
   private record Attack(String sql, String refusal) {}
 
   private static List<Attack> attacks(Path out) {
-    Path lakeData = shop.project().resolve(".sluice");
+    Path state = ProjectLoader.load(shop.project()).stateDirectory();
+    Path lakeData = lakeData();
     return List.of(
         new Attack("SELECT * FROM read_text('/etc/passwd')", "file system operations are disabled"),
         new Attack("SELECT * FROM read_text('/proc/self/environ')", "disabled"),
@@ -62,11 +64,24 @@ class SqlConsoleSandboxTest {
             "SELECT * FROM read_parquet('" + shop.project().resolve("data") + "/**/*.parquet')",
             ""),
         new Attack("SELECT * FROM parquet_metadata('/etc/passwd')", ""),
-        new Attack("SELECT * FROM read_text('" + lakeData + "/../sluice.yaml')", ""),
-        new Attack("SELECT * FROM read_text('" + lakeData + "/warehouse.duckdb')", ""),
+        new Attack("SELECT * FROM read_text('" + lakeData + "/../../../sluice.yaml')", ""),
+        new Attack("SELECT * FROM read_text('" + state + "/warehouse.duckdb')", ""),
         new Attack("COPY (SELECT 1) TO '" + out.resolve("x.csv") + "'", "COPY is refused"),
         new Attack(
             "EXPLAIN ANALYZE COPY (SELECT 1) TO '" + out.resolve("x2.csv") + "'", "is refused"),
+        // EXPLAIN with options in parentheses runs what it explains: under ANALYZE, a write into
+        // the lake's folders (which the sandbox may read) would happen.
+        new Attack(
+            "EXPLAIN (ANALYZE) COPY (SELECT 1) TO '" + lakeData + "/evil.csv'", "COPY is refused"),
+        new Attack(
+            "EXPLAIN (ANALYZE, FORMAT JSON) COPY (SELECT 1) TO '" + lakeData + "/evil2.csv'",
+            "COPY is refused"),
+        new Attack(
+            "EXPLAIN (FORMAT JSON) COPY (SELECT 1) TO '" + lakeData + "/evil3.csv'",
+            "COPY is refused"),
+        new Attack("EXPLAIN (ANALYZE) CREATE TABLE memory.evil AS SELECT 1", "CREATE is refused"),
+        new Attack(
+            "EXPLAIN (ANALYZE) ATTACH '" + lakeData + "/evil.duckdb' AS evil", "ATTACH is refused"),
         new Attack("ATTACH '" + out.resolve("other.duckdb") + "' AS other", "ATTACH is refused"),
         new Attack("ATTACH ':memory:' AS other", "ATTACH is refused"),
         new Attack("DETACH warehouse", "DETACH is refused"),
@@ -110,6 +125,11 @@ class SqlConsoleSandboxTest {
             "a WITH before a write"));
   }
 
+  /** The folder of the lake's data files: the one folder the sandbox may read. */
+  private static Path lakeData() {
+    return ProjectLoader.load(shop.project()).stateDirectory().resolve("lake").resolve("warehouse");
+  }
+
   @Test
   void theConsoleAndTheQueryApiRefuseFileReadsWritesSettingsExtensionsAndTheEnvironment()
       throws Exception {
@@ -136,6 +156,11 @@ class SqlConsoleSandboxTest {
     try (var files = Files.list(out)) {
       assertThat(files).isEmpty();
     }
+    try (var files = Files.walk(lakeData())) {
+      assertThat(files.filter(file -> file.getFileName().toString().startsWith("evil"))).isEmpty();
+    }
+    HttpResponse<String> created = consoleQuery("SELECT * FROM memory.evil");
+    assertThat(created.statusCode()).isEqualTo(400);
     assertThat(console("SELECT count(*) AS n, sum(revenue) AS r FROM daily_revenue").path("rows"))
         .isEqualTo(before.path("rows"));
     JsonNode settings =
