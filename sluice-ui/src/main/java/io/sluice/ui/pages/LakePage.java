@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The lake ({@code /ui/lake}): every table of every source (raw, clean, quarantine) with its
@@ -54,6 +55,9 @@ public final class LakePage implements Page {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
           .withZone(ZoneOffset.UTC);
+
+  /** Per table, its compaction state at a snapshot; at most one entry per table of the lake. */
+  private final Map<TableId, CachedCompaction> compactions = new ConcurrentHashMap<>();
 
   @Override
   public String path() {
@@ -104,7 +108,7 @@ public final class LakePage implements Page {
           LakeTable table = loaded.get();
           List<Snapshot> snapshots = table.snapshots();
           Snapshot current = table.currentSnapshot().orElse(null);
-          Compaction compaction = Compaction.of(table, maintenance);
+          Compaction compaction = compaction(table, current, maintenance);
           html.element("td", "class=\"num\"", snapshots.size())
               .element("td", "class=\"num\"", compaction.files())
               .element("td", "class=\"num\"", compaction.rows())
@@ -185,6 +189,28 @@ public final class LakePage implements Page {
                 "how often sluice serve runs maintenance (sluice maintain runs it once)")));
     html.raw("</section>");
   }
+
+  /**
+   * The compaction state of {@code table} at {@code current}: reading the manifests costs a file
+   * per snapshot that added files, and a snapshot never changes, so the state is kept per table
+   * until the table's current snapshot (or the maintenance settings) change.
+   */
+  private Compaction compaction(
+      LakeTable table, Snapshot current, Project.MaintenanceConfig maintenance) {
+    long snapshotId = current == null ? -1 : current.id();
+    CachedCompaction cached = compactions.get(table.id());
+    if (cached != null
+        && cached.snapshotId() == snapshotId
+        && cached.settings().equals(maintenance)) {
+      return cached.compaction();
+    }
+    Compaction compaction = Compaction.of(table.files(), maintenance);
+    compactions.put(table.id(), new CachedCompaction(snapshotId, maintenance, compaction));
+    return compaction;
+  }
+
+  private record CachedCompaction(
+      long snapshotId, Project.MaintenanceConfig settings, Compaction compaction) {}
 
   private static String holds(String namespace) {
     return switch (namespace) {
@@ -531,10 +557,6 @@ public final class LakePage implements Page {
       int small,
       int due) {
     record Partition(List<Object> values, int files, int small, long rows, long bytes) {}
-
-    static Compaction of(LakeTable table, Project.MaintenanceConfig maintenance) {
-      return of(table.files(), maintenance);
-    }
 
     static Compaction of(List<DataFile> files, Project.MaintenanceConfig maintenance) {
       long target = maintenance.targetFileSizeBytes();
