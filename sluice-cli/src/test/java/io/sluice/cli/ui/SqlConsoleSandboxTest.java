@@ -223,6 +223,15 @@ class SqlConsoleSandboxTest {
     // Without the CSRF header a cookie's POST has no access.
     HttpResponse<String> forged = post("/ui/api/sql", "{\"sql\":\"SELECT 1\"}", false);
     assertThat(forged.statusCode()).isEqualTo(401);
+    HttpResponse<String> anonymous =
+        HTTP.send(
+            HttpRequest.newBuilder(shop.uri().resolve("/ui/api/sql"))
+                .header("X-Sluice-Console", "1")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"sql\":\"SELECT 1\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(page("/ui/sql")).contains("id=\"sql\"").contains("/ui/static/sql.js");
   }
 
   @Test
@@ -326,6 +335,8 @@ class SqlConsoleSandboxTest {
   private static String page(String path) throws IOException, InterruptedException {
     HttpResponse<String> response = get(path);
     assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+    // The Content-Security-Policy forbids inline scripts: pages load theirs from /ui/static.
+    assertThat(response.body()).as(path).doesNotContain("<script>");
     return response.body();
   }
 
