@@ -248,8 +248,18 @@ public final class LakePage implements Page {
             Html.attribute("href", "/ui/quality?source=" + id.name()),
             "quality of " + id.name())
         .raw(" · ")
-        .element("a", Html.attribute("href", "/ui/pipeline"), "pipeline")
-        .raw("</p>");
+        .element("a", Html.attribute("href", "/ui/pipeline"), "pipeline");
+    // The warehouse's view of the table: lake.<source> for clean, else namespace.<source>.
+    String view =
+        (id.namespace().equals(LakeLayout.CLEAN) ? LakeLayout.LAKE_SCHEMA : id.namespace())
+            + "."
+            + id.name();
+    html.raw(" · ")
+        .element(
+            "a",
+            Html.attribute("href", SqlPage.link("SELECT * FROM " + view + " LIMIT 100")),
+            "query " + view);
+    html.raw("</p>");
     html.element("h2", "id=\"table-name\"", id.toString());
     if (loaded.isEmpty()) {
       html.element(

@@ -140,6 +140,12 @@ public final class PipelinePage implements Page {
     if (!model.description().isEmpty()) {
       html.element("p", "class=\"hint\"", model.description());
     }
+    html.raw("<p>")
+        .element(
+            "a",
+            Html.attribute("href", SqlPage.link("SELECT * FROM " + model.name() + " LIMIT 100")),
+            "Query it in the SQL console")
+        .raw("</p>");
     html.element("h2", "Column lineage");
     String sql;
     try {

@@ -6,13 +6,16 @@ import io.sluice.core.run.LakeLayout;
 import io.sluice.ui.Html;
 import io.sluice.ui.Page;
 import io.sluice.ui.PageRequest;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The read-only SQL console ({@code /ui/sql}): a query box (Run, or Ctrl-Enter), the result as a
  * table of at most {@value SqlEndpoint#DEFAULT_ROWS} rows (saying when there were more), the
  * engine's error word for word, and the query's time. Queries go to {@link SqlEndpoint}, which runs
  * each on a sandboxed reader of the warehouse. Beside the box, the relations a query can read: the
- * lake's clean tables ({@code lake.<source>}) and the models.
+ * lake's clean tables ({@code lake.<source>}), the models, and the quarantine and raw tables. With
+ * {@code ?q=SQL} the box holds that query and the page runs it at once.
  */
 public final class SqlPage implements Page {
   @Override
@@ -61,15 +64,27 @@ public final class SqlPage implements Page {
     html.raw("<ul id=\"relations\">");
     for (SourceDef source : project.sources()) {
       relation(
-          html, LakeLayout.LAKE_SCHEMA + "." + source.name(), "clean table of " + source.name());
+          html, LakeLayout.LAKE_SCHEMA + "." + source.name(), "valid rows of " + source.name());
     }
     for (ModelDef model : project.models()) {
-      relation(html, model.name(), "model, " + model.materialization().name().toLowerCase());
+      relation(
+          html,
+          model.name(),
+          "model, " + model.materialization().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    for (SourceDef source : project.sources()) {
+      relation(html, LakeLayout.QUARANTINE + "." + source.name(), "quarantined rows");
+      relation(html, LakeLayout.RAW + "." + source.name(), "records as read");
     }
     html.raw("</ul>")
         .element("p", "class=\"hint\"", "Click a relation to query its first rows.")
         .raw("</aside></div>")
         .raw("<script src=\"/ui/static/sql.js\" defer></script>");
+  }
+
+  /** The console's address with {@code sql} in its query box. */
+  static String link(String sql) {
+    return "/ui/sql?q=" + URLEncoder.encode(sql, StandardCharsets.UTF_8);
   }
 
   private static void relation(Html html, String name, String what) {

@@ -57,6 +57,8 @@
       execute();
     }
   });
+  // Arriving with ?q= (a link from the lake or pipeline page): run it at once.
+  if (new URLSearchParams(location.search).has("q")) execute();
   document.querySelectorAll("a.relation").forEach(link => link.addEventListener("click", event => {
     event.preventDefault();
     box.value = "SELECT * FROM " + link.dataset.relation + " LIMIT 100";
