@@ -174,6 +174,36 @@ final class ServeApi implements OrchestrationEndpoint, AutoCloseable {
             trigger.select(), trigger.exclude(), trigger.fullRefresh(), Optional.empty(), "api");
     // A selector that names nothing is the client's mistake: answered now, not as a failed run.
     Selection.of(runtime.project(), request.select(), request.exclude());
+    return queue(request);
+  }
+
+  @Override
+  public Map<String, Object> retry(String id) {
+    RunRecord failed =
+        RunLookup.find(history(), id)
+            .orElseThrow(() -> Refusal.notFound(RunLookup.unknown(history(), id)));
+    if (!failed.status().finished() || failed.status().succeeded()) {
+      throw Refusal.conflict(
+          "run "
+              + failed.id()
+              + " is "
+              + failed.status().label()
+              + "; only a run that ended without succeeding can be retried");
+    }
+    RunRequest asked = failed.request();
+    // The selection is checked again: sluice.yaml may have changed since (answered 400).
+    Selection.of(runtime.project(), asked.select(), asked.exclude());
+    return queue(
+        new RunRequest(
+            asked.select(),
+            asked.exclude(),
+            asked.fullRefresh(),
+            asked.window(),
+            "retry:" + failed.id()));
+  }
+
+  /** Records {@code request} as queued and hands it to the runs' thread. */
+  private Map<String, Object> queue(RunRequest request) {
     RunRecorder recorder = new RunRecorder(history(), clock);
     RunRecord queued = recorder.queued(request);
     synchronized (runs) {
@@ -403,11 +433,14 @@ final class ServeApi implements OrchestrationEndpoint, AutoCloseable {
       runs.shutdown(); // the run in progress is not interrupted
     }
     if (!waiting.isEmpty()) {
-      for (RunRecord run : history().list(MAX_QUEUED + 1, "api", Optional.of(RunStatus.QUEUED))) {
-        try {
-          history().save(run.withStatus(RunStatus.CANCELLED, Optional.of(clock.instant())));
-        } catch (SluiceException e) {
-          LOG.warn("Cannot record run {} as cancelled", run.id(), e);
+      for (String trigger : List.of("api", "retry:")) {
+        for (RunRecord run :
+            history().list(MAX_QUEUED + 1, trigger, Optional.of(RunStatus.QUEUED))) {
+          try {
+            history().save(run.withStatus(RunStatus.CANCELLED, Optional.of(clock.instant())));
+          } catch (SluiceException e) {
+            LOG.warn("Cannot record run {} as cancelled", run.id(), e);
+          }
         }
       }
     }

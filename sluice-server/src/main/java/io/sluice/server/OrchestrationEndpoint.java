@@ -35,6 +35,14 @@ public interface OrchestrationEndpoint {
    */
   Map<String, Object> trigger(RunTrigger trigger);
 
+  /**
+   * Queues a run of what run {@code id} asked for (its selection, full refresh and backfill window)
+   * and returns it at once, as {@link #trigger} does; the new run's trigger is {@code retry:ID},
+   * which links it to the run it retries. {@link Refusal#notFound} when there is no such run,
+   * {@link Refusal#conflict} when it succeeded or has not ended.
+   */
+  Map<String, Object> retry(String id);
+
   /** The schedules, with their state. */
   List<Object> schedules();
 

@@ -37,6 +37,7 @@ final class OrchestrationRoutes {
   static final int MAX_RUNS = 1000;
 
   private static final Pattern RUN = Pattern.compile("/v1/runs/([^/]+)");
+  private static final Pattern RUN_RETRY = Pattern.compile("/v1/runs/([^/]+)/retry");
   private static final Pattern SCHEDULE = Pattern.compile("/v1/schedules/([^/]+)/(pause|resume)");
   private static final Pattern BACKFILL = Pattern.compile("/v1/backfills/([^/]+)");
   private static final Pattern BACKFILL_CANCEL = Pattern.compile("/v1/backfills/([^/]+)/cancel");
@@ -75,6 +76,7 @@ final class OrchestrationRoutes {
       return "GET, POST";
     }
     if (path.equals("/v1/backfills")
+        || RUN_RETRY.matcher(path).matches()
         || SCHEDULE.matcher(path).matches()
         || BACKFILL_CANCEL.matcher(path).matches()) {
       return "POST";
@@ -86,6 +88,7 @@ final class OrchestrationRoutes {
     OrchestrationEndpoint api = authenticate(request, access);
     String method = request.getMethod();
     Matcher run = RUN.matcher(path);
+    Matcher runRetry = RUN_RETRY.matcher(path);
     Matcher schedule = SCHEDULE.matcher(path);
     Matcher backfillCancel = BACKFILL_CANCEL.matcher(path);
     Matcher backfill = BACKFILL.matcher(path);
@@ -117,6 +120,11 @@ final class OrchestrationRoutes {
         require(request, "GET", path);
         parameters(request, Set.of());
         return ok(api.run(decode(run.group(1))));
+      } else if (runRetry.matches()) {
+        require(request, "POST", path);
+        parameters(request, Set.of());
+        Map<String, Object> queued = api.retry(decode(runRetry.group(1)));
+        return new Answer(202, render(queued), "/v1/runs/" + queued.get("id"));
       } else if (path.equals("/v1/schedules")) {
         require(request, "GET", path);
         parameters(request, Set.of());
@@ -171,7 +179,7 @@ final class OrchestrationRoutes {
         "no endpoint at "
             + path
             + "; the orchestration API has /v1/pipelines, /v1/runs, /v1/runs/ID,"
-            + " /v1/schedules, /v1/schedules/NAME/pause|resume, /v1/backfills, /v1/backfills/ID"
+            + " /v1/runs/ID/retry, /v1/schedules, /v1/schedules/NAME/pause|resume, /v1/backfills, /v1/backfills/ID"
             + " and /v1/backfills/ID/cancel");
   }
 

@@ -40,6 +40,7 @@ class OrchestrationApiTest {
     final List<RunTrigger> triggered = new CopyOnWriteArrayList<>();
     final List<RunQuery> queries = new CopyOnWriteArrayList<>();
     final List<String> paused = new CopyOnWriteArrayList<>();
+    final List<String> retried = new CopyOnWriteArrayList<>();
     final List<BackfillStart> backfills = new CopyOnWriteArrayList<>();
 
     @Override
@@ -80,6 +81,15 @@ class OrchestrationApiTest {
         throw SluiceException.user("--select 'nosuch': no model or source is named 'nosuch'");
       }
       return Map.of("id", "r3", "status", "queued");
+    }
+
+    @Override
+    public Map<String, Object> retry(String id) {
+      retried.add(id);
+      if (!id.equals("r1")) {
+        throw Refusal.conflict("run " + id + " is ok; only a run that ended without succeeding");
+      }
+      return Map.of("id", "r4", "status", "queued", "trigger", "retry:r1");
     }
 
     @Override
@@ -323,6 +333,27 @@ class OrchestrationApiTest {
   }
 
   @Test
+  void aRunIsRetriedWithA202AndTheNewRunsAddress() {
+    start(Optional.of(TOKEN));
+
+    HttpResponse<String> queued = post("/v1/runs/r1/retry", null);
+    assertThat(queued.statusCode()).isEqualTo(202);
+    assertThat(queued.headers().firstValue("Location")).contains("/v1/runs/r4");
+    assertThat(queued.body()).contains("\"trigger\":\"retry:r1\"");
+    HttpResponse<String> succeeded = post("/v1/runs/r2/retry", null);
+    assertThat(succeeded.statusCode()).isEqualTo(409);
+    assertThat(succeeded.body()).contains("run r2 is ok");
+    assertThat(project.retried).containsExactly("r1", "r2");
+
+    HttpResponse<String> get = get("/v1/runs/r1/retry");
+    assertThat(get.statusCode()).isEqualTo(405);
+    assertThat(get.headers().firstValue("Allow")).contains("POST");
+    HttpResponse<String> query = post("/v1/runs/r1/retry?now=1", null);
+    assertThat(query.statusCode()).isEqualTo(400);
+    assertThat(project.retried).hasSize(2);
+  }
+
+  @Test
   void schedulesArePausedAndResumed() {
     start(Optional.of(TOKEN));
 
@@ -424,6 +455,7 @@ class OrchestrationApiTest {
             "get /v1/runs",
             "post /v1/runs",
             "get /v1/runs/{id}",
+            "post /v1/runs/{id}/retry",
             "get /v1/schedules",
             "post /v1/schedules/{name}/pause",
             "post /v1/schedules/{name}/resume",

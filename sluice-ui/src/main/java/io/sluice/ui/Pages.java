@@ -3,6 +3,7 @@ package io.sluice.ui;
 import io.sluice.ui.pages.LakePage;
 import io.sluice.ui.pages.OverviewPage;
 import io.sluice.ui.pages.PipelinePage;
+import io.sluice.ui.pages.RunsPage;
 import io.sluice.ui.pages.SqlEndpoint;
 import io.sluice.ui.pages.SqlPage;
 import java.util.List;
@@ -12,7 +13,8 @@ final class Pages {
   private Pages() {}
 
   static List<Page> all() {
-    return List.of(new OverviewPage(), new PipelinePage(), new LakePage(), new SqlPage());
+    return List.of(
+        new OverviewPage(), new PipelinePage(), new RunsPage(), new LakePage(), new SqlPage());
   }
 
   static List<Endpoint> endpoints() {

@@ -8,7 +8,9 @@ import io.sluice.cli.ServeSession;
 import io.sluice.core.history.RunHistories;
 import io.sluice.core.history.RunHistory;
 import io.sluice.core.history.RunRecord;
+import io.sluice.core.history.RunRecorder;
 import io.sluice.core.project.ProjectLoader;
+import io.sluice.core.run.RunRequest;
 import io.sluice.core.run.RunStatus;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -202,6 +204,59 @@ class ServeRunsApiTest {
           .as("the backfill's rebuild of the models")
           .singleElement()
           .satisfies(run -> assertThat(run.status()).isEqualTo(RunStatus.OK));
+    }
+  }
+
+  @Test
+  void aFailedRunIsRetriedWithItsSelectionAndLinkedToIt() throws Exception {
+    StreamProject.create(dir);
+    Files.writeString(
+        dir.resolve("sluice.yaml"),
+        "name: live\nserve:\n  port: 0\n  trigger-interval-ms: 50\n  query-token-env: QT\n");
+    String failedId;
+    try (RunHistory history = RunHistories.open(ProjectLoader.load(dir))) {
+      RunRecord queued =
+          new RunRecorder(history, java.time.Clock.systemUTC())
+              .queued(
+                  new RunRequest(List.of("per_user"), List.of(), true, Optional.empty(), "manual"));
+      failedId = queued.id();
+      history.save(
+          queued.withStatus(RunStatus.FAILED, Optional.of(queued.createdAt().plusSeconds(1))));
+    }
+    try (ServeSession session =
+        ServeSession.start(
+            ProjectLoader.load(dir), Optional.empty(), Map.of("QT", TOKEN), summary -> {})) {
+      // The model the failed run selected reads the source: something must have landed.
+      StreamProject.push(client, session.uri(), StreamProject.event("e1", "ann", "2.50"));
+      await(session, "/v1/runs?trigger=serve", runs -> landed(runs) > 0);
+      HttpResponse<String> retried =
+          send(session, "POST", "/v1/runs/" + failedId + "/retry", TOKEN, null);
+      assertThat(retried.statusCode()).as(retried.body()).isEqualTo(202);
+      String retryId = JSON.readTree(retried.body()).get("id").asText();
+      assertThat(retryId).isNotEqualTo(failedId);
+      assertThat(retried.headers().firstValue("Location")).contains("/v1/runs/" + retryId);
+
+      JsonNode run =
+          await(
+              session,
+              "/v1/runs/" + retryId,
+              r -> !List.of("queued", "running").contains(r.get("status").asText()));
+      assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("ok");
+      assertThat(run.get("trigger").asText()).isEqualTo("retry:" + failedId);
+      assertThat(run.get("select")).extracting(JsonNode::asText).containsExactly("per_user");
+      assertThat(run.get("full-refresh").asBoolean()).isTrue();
+      JsonNode retries =
+          JSON.readTree(
+              send(session, "GET", "/v1/runs?trigger=retry:" + failedId, TOKEN, null).body());
+      assertThat(retries).extracting(r -> r.get("id").asText()).containsExactly(retryId);
+
+      HttpResponse<String> again =
+          send(session, "POST", "/v1/runs/" + retryId + "/retry", TOKEN, null);
+      assertThat(again.statusCode()).isEqualTo(409);
+      assertThat(again.body()).contains("run " + retryId + " is ok");
+      HttpResponse<String> unknown = send(session, "POST", "/v1/runs/nosuch/retry", TOKEN, null);
+      assertThat(unknown.statusCode()).isEqualTo(404);
+      assertThat(unknown.body()).contains("No run 'nosuch'");
     }
   }
 
