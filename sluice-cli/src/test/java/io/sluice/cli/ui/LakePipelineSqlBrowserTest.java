@@ -53,6 +53,10 @@ class LakePipelineSqlBrowserTest {
       assertThat(browser.all("#partitions tbody tr")).isNotEmpty();
       assertThat(browser.await("#compaction").getText()).contains("MiB");
       browser.screenshot("lake-table");
+      // Its "query" link opens the console with the table's query, run on arrival.
+      browser.click("a[href^='/ui/sql?q=']");
+      browser.await("#result-table tbody tr");
+      assertThat(browser.await("#sql").getAttribute("value")).contains("FROM lake.orders");
       browser.go("/ui/lake");
       browser.await("#lake-tables tbody tr");
       assertThat(browser.all("#lake-tables tbody tr")).hasSize(9);
