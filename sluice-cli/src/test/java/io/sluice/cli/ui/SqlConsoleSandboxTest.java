@@ -215,6 +215,11 @@ class SqlConsoleSandboxTest {
     assertThat(answer.path("rows")).hasSize(10);
     assertThat(answer.path("truncated").asBoolean()).isTrue();
     assertThat(answer.path("millis").isNumber()).isTrue();
+    // What a browser cannot hold exactly comes as text: big integers, decimals with their scale.
+    assertThat(
+            console("SELECT 9007199254740993::BIGINT AS big, 42::BIGINT AS small, 1.50 AS d")
+                .path("rows"))
+        .hasToString("[[\"9007199254740993\",42,\"1.50\"]]");
     HttpResponse<String> wrong = consoleQuery("SELECT no_such_column FROM daily_revenue");
     assertThat(wrong.statusCode()).isEqualTo(400);
     assertThat(JSON.readTree(wrong.body()).path("error").asText())

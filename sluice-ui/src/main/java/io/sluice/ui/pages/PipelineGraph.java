@@ -133,10 +133,6 @@ final class PipelineGraph {
     }
   }
 
-  Map<String, Node> nodes() {
-    return nodes;
-  }
-
   /** The ids of the nodes with an edge into {@code id}. */
   List<String> inputs(String id) {
     List<String> inputs = new ArrayList<>();

@@ -110,11 +110,21 @@ public final class SqlEndpoint implements Endpoint {
     }
   }
 
-  /** Numbers and booleans as JSON numbers and booleans, everything else as its text. */
+  /** The largest integer a browser's number holds exactly (2^53 - 1). */
+  private static final long EXACT_IN_JAVASCRIPT = (1L << 53) - 1;
+
+  /**
+   * Numbers and booleans as JSON numbers and booleans, everything else as its text; so are integers
+   * a browser could not hold exactly, and decimals (their scale is kept).
+   */
   private static Object cell(Object value) {
+    if (value instanceof Long number) {
+      return number >= -EXACT_IN_JAVASCRIPT && number <= EXACT_IN_JAVASCRIPT
+          ? number
+          : number.toString();
+    }
     if (value == null
         || value instanceof Boolean
-        || value instanceof Long
         || value instanceof Integer
         || value instanceof Short
         || value instanceof Byte
