@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       UiCommand.class,
       ExportCommand.class,
       ScheduleCommand.class,
+      AlertsCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -2,21 +2,16 @@ package io.sluice.cli;
 
 import io.sluice.api.SluiceException;
 import io.sluice.api.engine.QueryResult;
-import io.sluice.api.lake.LakeTable;
-import io.sluice.api.lake.Snapshot;
 import io.sluice.api.lake.TableId;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
-import io.sluice.core.rules.RuleCompiler;
-import io.sluice.core.run.FailedRules;
 import io.sluice.core.run.LakeLayout;
-import io.sluice.core.run.PipelineRunner;
 import io.sluice.core.run.ProjectRuntime;
+import io.sluice.core.run.QuarantineQueries;
 import io.sluice.core.run.QuarantineReplay;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,14 +36,6 @@ import picocli.CommandLine.Spec;
       QuarantineCommand.ReplayCommand.class
     })
 final class QuarantineCommand implements Runnable {
-  /** Each failure of a quarantined row ({@code _errors}) as a row {@code f(rule, column)}. */
-  private static final String FAILURES =
-      "unnest(from_json(_errors, '[{\"rule\":\"VARCHAR\",\"column\":\"VARCHAR\"}]')) AS f";
-
-  /** A failure's name as every command prints it: {@code range(amount)}, {@code parse}. */
-  private static final String FAILURE_NAME =
-      "f.rule || CASE WHEN f.\"column\" = '' THEN '' ELSE '(' || f.\"column\" || ')' END";
-
   @Spec CommandSpec spec;
 
   @Override
@@ -68,31 +55,15 @@ final class QuarantineCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       Project project = options.load();
-      List<String> parts = new ArrayList<>();
-      for (SourceDef source : project.sources()) {
-        parts.add(
-            "SELECT '"
-                + source.name()
-                + "' AS source, "
-                + FAILURE_NAME
-                + " AS rule, count(*) AS records, min(_file) AS first_file"
-                + " FROM (SELECT _file, "
-                + FAILURES
-                + " FROM quarantine.\""
-                + source.name()
-                + "\") GROUP BY 1, 2");
-      }
-      if (parts.isEmpty()) {
+      Optional<String> counts =
+          QuarantineQueries.counts(project.sources().stream().map(SourceDef::name).toList());
+      if (counts.isEmpty()) {
         spec.commandLine().getOut().println("(the project has no sources)");
         return 0;
       }
       try (ProjectRuntime runtime = ProjectRuntime.open(project, true)) {
         Readers.notice(spec.commandLine().getErr(), runtime.engine().snapshotTime());
-        QueryResult result =
-            runtime
-                .engine()
-                .query(
-                    String.join(" UNION ALL ", parts) + " ORDER BY source, records DESC", 10_000);
+        QueryResult result = runtime.engine().query(counts.get(), 10_000);
         QueryCommand.print(spec.commandLine().getOut(), result, QueryCommand.OutputFormat.table);
       } catch (SluiceException e) {
         throw notRunYet(e);
@@ -146,22 +117,25 @@ final class QuarantineCommand implements Runnable {
       }
       try (ProjectRuntime runtime = ProjectRuntime.open(project, true)) {
         Readers.notice(spec.commandLine().getErr(), runtime.engine().snapshotTime());
-        String where =
-            rule == null ? "" : " WHERE " + selected(runtime, project.source(source).get(), rule);
+        if (rule != null) {
+          requireKnownRule(runtime, project.source(source).get(), rule);
+        }
+        QuarantineQueries.Filter filter =
+            new QuarantineQueries.Filter(
+                source,
+                Optional.ofNullable(rule),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
         QueryResult result =
             runtime
                 .engine()
                 .query(
-                    "SELECT q._batch, t._ingested_at, q._file, q._line, q._rules, q._record,"
-                        + " q._errors FROM quarantine.\""
-                        + source
-                        + "\" q LEFT JOIN ("
-                        + ingestTimes(
-                            runtime.lake().load(new TableId(LakeLayout.QUARANTINE, source)))
-                        + ") t ON t._batch = q._batch"
-                        + where
-                        + " ORDER BY q._file, q._line LIMIT "
-                        + Math.max(0, limit),
+                    QuarantineQueries.records(
+                        filter,
+                        runtime.lake().load(new TableId(LakeLayout.QUARANTINE, source)),
+                        Math.max(0, limit),
+                        0),
                     Math.max(0, limit));
         QueryCommand.print(spec.commandLine().getOut(), result, format);
       } catch (SluiceException e) {
@@ -257,70 +231,20 @@ final class QuarantineCommand implements Runnable {
   }
 
   /**
-   * A relation {@code (_batch, _ingested_at)}: when each batch of the table was ingested, from the
-   * runner's {@code sluice.ingested-at} in the commit summary, else the commit time.
-   */
-  static String ingestTimes(Optional<LakeTable> table) {
-    StringBuilder sql =
-        new StringBuilder("SELECT NULL::VARCHAR AS _batch, NULL::VARCHAR AS _ingested_at");
-    for (Snapshot snapshot : table.map(LakeTable::snapshots).orElse(List.of())) {
-      String batch = snapshot.summary().get(PipelineRunner.BATCH_ID);
-      if (batch == null) {
-        continue;
-      }
-      String at =
-          snapshot
-              .summary()
-              .getOrDefault(
-                  PipelineRunner.INGESTED_AT,
-                  Instant.ofEpochMilli(snapshot.timestampMillis()).toString());
-      sql.append(" UNION ALL SELECT '")
-          .append(batch.replace("'", "''"))
-          .append("', '")
-          .append(at.replace("'", "''"))
-          .append("'");
-    }
-    return sql.toString();
-  }
-
-  /**
-   * A condition on quarantined rows {@code q}: they failed {@code rule} (see {@link
-   * FailedRules#selects}).
+   * Checks that {@code rule} names a rule of {@code source} or a failure in its quarantine.
    *
-   * @throws SluiceException (USER) when the source has no rule of that name
+   * @throws SluiceException (USER) when it names none
    */
-  private static String selected(ProjectRuntime runtime, SourceDef source, String rule) {
+  private static void requireKnownRule(ProjectRuntime runtime, SourceDef source, String rule) {
     List<String> quarantined = new ArrayList<>();
     for (List<Object> row :
         runtime
             .engine()
-            .query(
-                "SELECT DISTINCT "
-                    + FAILURE_NAME
-                    + " FROM (SELECT "
-                    + FAILURES
-                    + " FROM quarantine.\""
-                    + source.name()
-                    + "\")",
-                Integer.MAX_VALUE)
+            .query(QuarantineQueries.failureNames(source.name()), Integer.MAX_VALUE)
             .rows()) {
       quarantined.add(String.valueOf(row.get(0)));
     }
-    FailedRules.requireKnown(
-        source.name(),
-        rule,
-        FailedRules.known(
-            new RuleCompiler(runtime.engine().dialect()).compile(source).rules(), quarantined));
-    String literal = "'" + rule.replace("'", "''") + "'";
-    return "EXISTS (SELECT 1 FROM (SELECT "
-        + FAILURES.replace("_errors", "q._errors")
-        + ") WHERE f.rule = "
-        + literal
-        + " OR "
-        + FAILURE_NAME
-        + " = "
-        + literal
-        + ")";
+    QuarantineQueries.requireKnownRule(source, runtime.engine().dialect(), rule, quarantined);
   }
 
   private static SluiceException notRunYet(SluiceException e) {

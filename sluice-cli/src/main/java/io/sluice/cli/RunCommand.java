@@ -2,8 +2,10 @@ package io.sluice.cli;
 
 import io.sluice.api.engine.StepMeter;
 import io.sluice.api.engine.StepTiming;
+import io.sluice.core.alert.AlertMonitor;
 import io.sluice.core.project.Project;
 import io.sluice.core.run.ProjectRuntime;
+import io.sluice.core.run.RunListener;
 import io.sluice.core.run.RunRequest;
 import io.sluice.core.run.RunStatus;
 import io.sluice.core.run.RunSummary;
@@ -106,11 +108,35 @@ final class RunCommand implements Callable<Integer> {
     boolean bar =
         progress.equals("always") || (progress.equals("auto") && System.console() != null);
     RunSummary summary;
+    java.util.Optional<AlertMonitor> alerts = alerts(project);
     try (ProgressListener listener = new ProgressListener(out, bar)) {
-      summary = ProjectRuntime.runOnce(project, request, Clock.systemUTC(), listener, before);
+      List<RunListener> listeners = new java.util.ArrayList<>(List.of(listener));
+      alerts.ifPresent(monitor -> listeners.add(monitor.listener()));
+      summary =
+          ProjectRuntime.runOnce(
+              project, request, Clock.systemUTC(), RunListener.all(listeners), before);
+    } finally {
+      alerts.ifPresent(monitor -> monitor.close(ALERT_DELIVERY_WAIT));
     }
     printSummary(out, summary, project.quality().warnWeight());
     return summary;
+  }
+
+  /** How long a run waits at its end for its alert messages to be delivered. */
+  private static final java.time.Duration ALERT_DELIVERY_WAIT = java.time.Duration.ofSeconds(15);
+
+  /**
+   * The project's alerts for one run; without them (and a warning) when a channel's URL cannot be
+   * read: a run is not failed by its alerting.
+   */
+  private static java.util.Optional<AlertMonitor> alerts(Project project) {
+    try {
+      return AlertMonitor.open(project, Clock.systemUTC(), System.getenv());
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger("io.sluice.alerts")
+          .warn("Running without alerts: {}", e.getMessage());
+      return java.util.Optional.empty();
+    }
   }
 
   static void printSummary(PrintWriter out, RunSummary summary, double warnWeight) {

@@ -3,7 +3,9 @@ package io.sluice.cli;
 import io.sluice.api.ErrorCategory;
 import io.sluice.api.SluiceException;
 import io.sluice.config.ConfigType;
+import io.sluice.core.alert.AlertMonitor;
 import io.sluice.core.history.RunRecord;
+import io.sluice.core.orchestrate.RefreshTimes;
 import io.sluice.core.orchestrate.Scheduler;
 import io.sluice.core.orchestrate.SchedulerLock;
 import io.sluice.core.project.Project;
@@ -14,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -81,10 +84,27 @@ final class ScheduleCommand implements java.util.concurrent.Callable<Integer> {
       lock.lock().orElseThrow().close();
       throw e;
     }
+    Optional<AlertMonitor> alerts;
+    try {
+      alerts = AlertMonitor.open(project, clock, System.getenv());
+    } catch (RuntimeException e) {
+      opened.close();
+      lock.lock().orElseThrow().close();
+      throw e;
+    }
     try (ProjectRuntime runtime = opened) {
       Optional<Instant> until = bound.map(clock.instant()::plus);
+      alerts.ifPresent(monitor -> monitor.startChecks(RefreshTimes.of(runtime), Map::of));
       SchedulerHost host =
-          SchedulerHost.start(runtime, lock, clock, until, run -> printRun(out, run));
+          SchedulerHost.start(
+              runtime,
+              lock,
+              clock,
+              until,
+              run -> {
+                printRun(out, run);
+                alerts.ifPresent(monitor -> monitor.runEnded(run));
+              });
       AtomicBoolean ended = new AtomicBoolean();
       CountDownLatch closed = new CountDownLatch(1);
       Thread hook = new Thread(() -> stopOnSignal(host, ended, closed), "sluice-shutdown");
@@ -121,6 +141,7 @@ final class ScheduleCommand implements java.util.concurrent.Callable<Integer> {
         }
       }
     }
+    alerts.ifPresent(AlertMonitor::close);
     out.printf("sluice schedule: stopped%n");
     out.flush();
     return 0;

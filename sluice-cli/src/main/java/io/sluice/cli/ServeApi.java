@@ -59,6 +59,8 @@ final class ServeApi implements OrchestrationEndpoint, AutoCloseable {
   private final ThreadPoolExecutor runs;
   private final java.util.function.Supplier<Optional<SchedulerHost>> scheduler;
   private final Backfills backfills;
+  // Told about every run asked for through the API, as it runs and when it ends (alerts, ...).
+  private final List<RunListener> runListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   // Backfills asked for that have no record yet (queued, or failed before their first step): what
   // GET /v1/backfills/ID answers meanwhile.
   private final Map<String, Map<String, Object>> pendingBackfills =
@@ -95,6 +97,11 @@ final class ServeApi implements OrchestrationEndpoint, AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
+  }
+
+  /** Adds a listener told about every run asked for through the API (on the API's run thread). */
+  void addRunListener(RunListener listener) {
+    runListeners.add(java.util.Objects.requireNonNull(listener, "listener is null"));
   }
 
   private RunHistory history() {
@@ -224,7 +231,7 @@ final class ServeApi implements OrchestrationEndpoint, AutoCloseable {
     try {
       recorder.record(
           queued,
-          RunListener.NONE,
+          RunListener.all(runListeners),
           true,
           listener -> runtime.run(queued.request(), clock, listener));
     } catch (RuntimeException e) {

@@ -8,6 +8,8 @@ import io.sluice.api.engine.QueryResult;
 import io.sluice.api.engine.WarehouseReader;
 import io.sluice.api.source.ConnectorCapabilities;
 import io.sluice.api.source.SourceConnector;
+import io.sluice.core.alert.AlertMonitor;
+import io.sluice.core.orchestrate.RefreshTimes;
 import io.sluice.core.project.Connectors;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
@@ -65,19 +67,24 @@ public final class ServeSession implements AutoCloseable {
   // False for sluice ui: the console and the APIs, no processor.
   private final boolean processing;
   private boolean closed;
+  // The project's alerts, when it declares rules.
+  private final Optional<AlertMonitor> alerts;
 
   private ServeSession(
       ProjectRuntime runtime,
       List<StreamEndpoint> streams,
       Consumer<RunSummary> onBatch,
       Optional<PgWireServer> sqlEndpoint,
+      Optional<AlertMonitor> alerts,
       boolean processing) {
     this.processing = processing;
     this.runtime = runtime;
+    this.alerts = alerts;
     this.streams = streams;
     this.onBatch = onBatch;
     this.sqlEndpoint = sqlEndpoint;
     this.api = new ServeApi(runtime, clock, () -> scheduler);
+    alerts.ifPresent(monitor -> api.addRunListener(monitor.listener()));
     this.processorThread =
         new Thread(
             () -> {
@@ -111,6 +118,11 @@ public final class ServeSession implements AutoCloseable {
       server.close();
       return;
     }
+    alerts.ifPresent(
+        monitor -> {
+          created.addPassListener(monitor.listener());
+          monitor.startChecks(RefreshTimes.of(runtime), this::waitingByStream);
+        });
     synchronized (startLock) {
       processor = created;
       if (stopRequested != null) {
@@ -184,13 +196,16 @@ public final class ServeSession implements AutoCloseable {
       throw servedElsewhere(project, schedulerLock, e);
     }
     Optional<PgWireServer> sqlEndpoint = Optional.empty();
+    Optional<AlertMonitor> alerts = Optional.empty();
     try {
+      alerts = AlertMonitor.open(project, Clock.systemUTC(), env);
       if (sqlPassword.isPresent()) {
         sqlEndpoint = Optional.of(startSqlEndpoint(serve.sql(), sqlPassword.get(), runtime));
       }
       Optional<io.sluice.server.QueryEndpoint> query = queryEndpoint(project, runtime, env);
       Optional<String> viewerToken = viewerToken(project, env);
-      ServeSession session = new ServeSession(runtime, streams, onBatch, sqlEndpoint, processing);
+      ServeSession session =
+          new ServeSession(runtime, streams, onBatch, sqlEndpoint, alerts, processing);
       Optional<String> operatorToken = query.map(io.sluice.server.QueryEndpoint::token);
       io.sluice.ui.Console console =
           io.sluice.ui.Console.standard(
@@ -218,18 +233,21 @@ public final class ServeSession implements AutoCloseable {
               tls(project, env));
       if (processing) {
         session.processorThread.start();
-      } else {
-        session.stopped.countDown();
-      }
+      } // without a processor (sluice ui), close() ends the wait of awaitStopped
       if (schedulerLock.isPresent()) {
         session.scheduler =
             Optional.of(
                 SchedulerHost.start(
-                    runtime, schedulerLock.get(), session.clock, Optional.empty(), run -> {}));
+                    runtime,
+                    schedulerLock.get(),
+                    session.clock,
+                    Optional.empty(),
+                    run -> session.alerts.ifPresent(monitor -> monitor.runEnded(run))));
       }
       return session;
     } catch (RuntimeException e) {
       sqlEndpoint.ifPresent(PgWireServer::close);
+      alerts.ifPresent(AlertMonitor::close);
       runtime.close();
       throw servedElsewhere(project, schedulerLock, e);
     }
@@ -497,6 +515,11 @@ public final class ServeSession implements AutoCloseable {
         new java.util.LinkedHashMap<>(
             ready == null ? Map.of("status", "starting") : ready.status(details));
     scheduler.ifPresent(host -> status.put("scheduler", host.status()));
+    alerts.ifPresent(
+        monitor -> {
+          Map<String, Object> alerting = monitor.status();
+          status.put("alerts", details ? alerting : Map.of("status", alerting.get("status")));
+        });
     return status;
   }
 
@@ -511,6 +534,16 @@ public final class ServeSession implements AutoCloseable {
   private String prometheus() {
     QualityMetrics ready = metrics;
     return ready == null ? "# sluice serve is starting\n" : ready.prometheus();
+  }
+
+  /** Records pushed but not yet landed, per stream. */
+  Map<String, Long> waitingByStream() {
+    Map<String, Long> waiting = new java.util.LinkedHashMap<>();
+    for (StreamEndpoint stream : streams) {
+      waiting.put(
+          stream.name(), ContinuousProcessor.waiting(runtime.ingestLog(), List.of(stream.name())));
+    }
+    return waiting;
   }
 
   /** Records pushed but not yet landed, over every stream. */
@@ -604,6 +637,9 @@ public final class ServeSession implements AutoCloseable {
           stopRequested = drain;
         }
       }
+      if (!processing) {
+        stopped.countDown();
+      }
       try {
         stopped.await();
       } catch (InterruptedException e) {
@@ -613,7 +649,11 @@ public final class ServeSession implements AutoCloseable {
         try {
           scheduler.ifPresent(SchedulerHost::close);
         } finally {
-          api.close();
+          try {
+            api.close();
+          } finally {
+            alerts.ifPresent(AlertMonitor::close); // waits a bounded time for queued messages
+          }
         }
       } finally {
         runtime.close();

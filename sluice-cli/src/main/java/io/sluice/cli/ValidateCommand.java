@@ -66,6 +66,27 @@ final class ValidateCommand implements Callable<Integer> {
                 warning.advice());
       }
     }
+    // Warnings only: the process that serves or runs the project may have another environment.
+    for (io.sluice.core.project.Alerts.Channel channel : project.alerts().channels()) {
+      if (channel.urlEnv().isPresent() && System.getenv(channel.urlEnv().get()) == null) {
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "warning: alert channel '%s': the environment variable %s (url-env) is not set"
+                    + " here; sluice serve refuses to start without it, sluice run warns%n",
+                channel.name(), channel.urlEnv().get());
+      }
+      channel
+          .urlFile()
+          .filter(file -> !java.nio.file.Files.isRegularFile(file))
+          .ifPresent(
+              file ->
+                  spec.commandLine()
+                      .getOut()
+                      .printf(
+                          "warning: alert channel '%s': its url-file %s does not exist%n",
+                          channel.name(), project.directory().relativize(file)));
+    }
     spec.commandLine()
         .getOut()
         .printf(

@@ -3,6 +3,10 @@ package io.sluice.ui;
 import io.sluice.ui.pages.LakePage;
 import io.sluice.ui.pages.OverviewPage;
 import io.sluice.ui.pages.PipelinePage;
+import io.sluice.ui.pages.QualityPage;
+import io.sluice.ui.pages.QuarantineEndpoint;
+import io.sluice.ui.pages.QuarantinePage;
+import io.sluice.ui.pages.QuarantineReplayEndpoint;
 import io.sluice.ui.pages.RunsPage;
 import io.sluice.ui.pages.SqlEndpoint;
 import io.sluice.ui.pages.SqlPage;
@@ -14,10 +18,16 @@ final class Pages {
 
   static List<Page> all() {
     return List.of(
-        new OverviewPage(), new PipelinePage(), new RunsPage(), new LakePage(), new SqlPage());
+        new OverviewPage(),
+        new PipelinePage(),
+        new RunsPage(),
+        new QualityPage(),
+        new QuarantinePage(),
+        new LakePage(),
+        new SqlPage());
   }
 
   static List<Endpoint> endpoints() {
-    return List.of(new SqlEndpoint());
+    return List.of(new QuarantineEndpoint(), new QuarantineReplayEndpoint(), new SqlEndpoint());
   }
 }

@@ -112,6 +112,23 @@ class ConsoleAccessTest {
   }
 
   @Test
+  void sluiceUiKeepsServingUntilClosed() throws Exception {
+    java.util.concurrent.CompletableFuture<Void> stopped =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () -> {
+              try {
+                shop.session().awaitStopped();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    for (int i = 0; i < 3; i++) {
+      assertThat(send(at("/health")).statusCode()).isEqualTo(200);
+    }
+    assertThat(stopped).as("sluice ui must serve until it is stopped").isNotDone();
+  }
+
+  @Test
   void aWrongTokenIsNoAccess() throws Exception {
     assertThat(send(at("/v1/runs").header("Authorization", "Bearer nope")).statusCode())
         .isEqualTo(401);

@@ -444,6 +444,7 @@ public final class ProjectSpec {
               OrchestrationSpec.RETRIES,
               OrchestrationSpec.FRESHNESS,
               OrchestrationSpec.HISTORY,
+              AlertSpec.ALERTS,
               VARS)
           .build();
 }

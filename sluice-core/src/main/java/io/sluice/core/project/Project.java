@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param serve settings of {@code sluice serve}: HTTP ingest, its limits, the ingest log, triggers
  * @param maintenance lake maintenance settings
  * @param orchestration schedules, retries, freshness SLAs and run-history retention
+ * @param alerts alert rules and the channels they notify
  * @param vars variables available to model templates as {@code var('name')}
  * @param sources sources in name order
  * @param models models in dependency order (a model comes after everything it refs)
@@ -44,6 +45,7 @@ public record Project(
     ServeConfig serve,
     MaintenanceConfig maintenance,
     Orchestration orchestration,
+    Alerts alerts,
     Map<String, Object> vars,
     List<SourceDef> sources,
     List<ModelDef> models,
@@ -62,6 +64,7 @@ public record Project(
     requireNonNull(serve, "serve is null");
     requireNonNull(maintenance, "maintenance is null");
     requireNonNull(orchestration, "orchestration is null");
+    requireNonNull(alerts, "alerts is null");
     vars = Map.copyOf(vars);
     sources = List.copyOf(sources);
     models = List.copyOf(models);
@@ -86,6 +89,30 @@ public record Project(
         serve,
         maintenance,
         newOrchestration,
+        alerts,
+        vars,
+        sources,
+        models,
+        modelTests,
+        singularTests,
+        warnings);
+  }
+
+  /** The same project with the {@code alerts} section. */
+  public Project withAlerts(Alerts newAlerts) {
+    return new Project(
+        directory,
+        name,
+        engine,
+        engineOptions,
+        stateDirectory,
+        lake,
+        warehouse,
+        quality,
+        serve,
+        maintenance,
+        orchestration,
+        newAlerts,
         vars,
         sources,
         models,

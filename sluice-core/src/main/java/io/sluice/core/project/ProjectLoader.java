@@ -160,7 +160,11 @@ public final class ProjectLoader {
     Orchestration orchestration =
         OrchestrationReader.read(projectFile, settings.orElseThrow(), project, problems);
     problems.throwIfAny();
-    return project.withOrchestration(orchestration);
+    // Alert rules name sources, SLAs and schedules: read against the orchestrated project.
+    Project orchestrated = project.withOrchestration(orchestration);
+    Alerts alerts = AlertReader.read(projectFile, settings.orElseThrow(), orchestrated, problems);
+    problems.throwIfAny();
+    return orchestrated.withAlerts(alerts);
   }
 
   private static Project project(
@@ -202,6 +206,7 @@ public final class ProjectLoader {
         serve(root, values.get(ProjectSpec.SERVE)),
         maintenance(values.get(ProjectSpec.MAINTENANCE)),
         orchestration,
+        Alerts.none(),
         values.get(ProjectSpec.VARS),
         sources,
         models,

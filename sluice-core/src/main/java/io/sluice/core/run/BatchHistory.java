@@ -89,6 +89,7 @@ public final class BatchHistory {
    * @param rowsQuarantined rows landed in quarantine
    * @param failuresByRule failures per rule
    * @param rowsWarned rows landed that failed a rule of severity warn
+   * @param drift the schema drift the batch showed ({@link PipelineRunner#SCHEMA_DRIFT}), if any
    */
   public record Batch(
       String batchId,
@@ -99,12 +100,38 @@ public final class BatchHistory {
       long rowsValid,
       long rowsQuarantined,
       Map<String, Long> failuresByRule,
-      long rowsWarned) {
+      long rowsWarned,
+      List<SchemaDrift.Event> drift) {
     public Batch {
       requireNonNull(batchId, "batchId is null");
       requireNonNull(ingestedAt, "ingestedAt is null");
       requireNonNull(committedAt, "committedAt is null");
       failuresByRule = java.util.Collections.unmodifiableMap(new TreeMap<>(failuresByRule));
+      drift = List.copyOf(drift);
+    }
+
+    /** A batch that showed no schema drift. */
+    public Batch(
+        String batchId,
+        boolean replay,
+        Optional<Instant> ingestedAt,
+        Instant committedAt,
+        long rowsRead,
+        long rowsValid,
+        long rowsQuarantined,
+        Map<String, Long> failuresByRule,
+        long rowsWarned) {
+      this(
+          batchId,
+          replay,
+          ingestedAt,
+          committedAt,
+          rowsRead,
+          rowsValid,
+          rowsQuarantined,
+          failuresByRule,
+          rowsWarned,
+          List.of());
     }
 
     /** valid/read, 1.0 when nothing was read. */
@@ -210,7 +237,12 @@ public final class BatchHistory {
               replay ? landed : count(summary, PipelineRunner.ROWS_VALID),
               replay ? replayed - landed : count(summary, PipelineRunner.ROWS_QUARANTINED),
               failures,
-              count(summary, PipelineRunner.ROWS_WARNED)));
+              count(summary, PipelineRunner.ROWS_WARNED),
+              summary.containsKey(PipelineRunner.SCHEMA_DRIFT)
+                  ? StateStore.fromJson(
+                      summary.get(PipelineRunner.SCHEMA_DRIFT),
+                      new TypeReference<List<SchemaDrift.Event>>() {})
+                  : List.of()));
     }
     String keys = summary.get(QuarantineReplay.RESOLVED);
     if (keys != null) {

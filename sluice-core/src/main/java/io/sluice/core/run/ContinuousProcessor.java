@@ -68,6 +68,8 @@ public final class ContinuousProcessor {
   private volatile Instant lastMaintenanceAt;
   private volatile Map<String, Object> lastMaintenanceError;
   private final HealthError errors;
+  // Told about every pass when it ends, failed ones included (alerts, metrics, lineage).
+  private final List<RunListener> passListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private final Maintenance maintenance;
   private final Project.MaintenanceConfig maintenanceSettings;
@@ -107,6 +109,15 @@ public final class ContinuousProcessor {
                     .orElse(false))
         .map(SourceDef::name)
         .toList();
+  }
+
+  /**
+   * Adds a listener told about every pass as it runs, and when it ends ({@link
+   * RunListener#runFinished}, also for a pass that failed, with its error category), on the
+   * processor's thread. Add listeners before {@link #run}.
+   */
+  public void addPassListener(RunListener listener) {
+    passListeners.add(requireNonNull(listener, "listener is null"));
   }
 
   /** Records in the ingest log that no committed batch has landed yet, over every stream. */
@@ -226,7 +237,7 @@ public final class ContinuousProcessor {
   private boolean pass() {
     long start = clock.millis();
     try {
-      RunSummary summary = runtime.run(clock, RunListener.NONE);
+      RunSummary summary = runtime.run(clock, RunListener.all(passListeners));
       batches++;
       rowsLanded += summary.rowsValid();
       rowsQuarantined += summary.rowsQuarantined();

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * record's value), replaces long numbers with {@code #}, writes paths inside the project relative
  * to it and others as their file name. The full error goes to the server's log only.
  */
-final class HealthError {
+public final class HealthError {
   private static final int MAX_LENGTH = 300;
   private static final Pattern QUOTED = Pattern.compile("(['\"])(.*?)\\1");
   private static final Pattern ABSOLUTE_PATH =
@@ -39,7 +39,7 @@ final class HealthError {
   private final Set<String> names;
   private final Path directory;
 
-  HealthError(Project project) {
+  public HealthError(Project project) {
     this.directory = project.directory().toAbsolutePath().normalize();
     List<String> roots = new ArrayList<>();
     roots.add(directory.toString());
@@ -79,7 +79,11 @@ final class HealthError {
     return error;
   }
 
-  String redact(String message) {
+  /**
+   * {@code message} cut to what names the problem: its first line, quoted values, long numbers and
+   * paths outside the project hidden, at most 300 characters (also for alert messages).
+   */
+  public String redact(String message) {
     int newline = message.indexOf('\n');
     String text = (newline < 0 ? message : message.substring(0, newline)).strip();
     for (String root : roots) {

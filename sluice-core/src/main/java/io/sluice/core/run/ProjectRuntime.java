@@ -496,10 +496,45 @@ public final class ProjectRuntime implements AutoCloseable {
    */
   public QuarantineReplay.Result replay(
       Clock clock, String source, java.util.Optional<String> rule, boolean dryRun) {
+    return replay(project, clock, source, rule, dryRun);
+  }
+
+  /**
+   * Replays the quarantined rows of a source as {@code current} defines it: the project read again
+   * from its files after a fix, by a process that opened this runtime before it (the web console of
+   * {@code sluice serve} or {@code sluice ui}). Record functions are the ones this runtime loaded.
+   * When rows landed, the warehouse is published at once, so that readers of its snapshot (the
+   * console's quarantine browser) see them leave the quarantine view.
+   *
+   * @param current the project as its files define it now; its state folder, warehouse, engine and
+   *     lake must be this runtime's
+   * @throws SluiceException (USER) when {@code current} is another project than this runtime's, and
+   *     for what {@link QuarantineReplay#replay} refuses
+   */
+  public QuarantineReplay.Result replay(
+      Project current,
+      Clock clock,
+      String source,
+      java.util.Optional<String> rule,
+      boolean dryRun) {
+    if (!current.stateDirectory().equals(project.stateDirectory())
+        || !current.warehouse().equals(project.warehouse())
+        || !current.engine().equals(project.engine())
+        || !current.lake().equals(project.lake())) {
+      throw SluiceException.user(
+          "The project's state folder, warehouse, engine or lake changed since it was opened;"
+              + " restart to replay with the new settings");
+    }
     return runExclusively(
-        () ->
-            new QuarantineReplay(project, engine, lake(), this::connector, clock)
-                .replay(source, rule, dryRun));
+        () -> {
+          QuarantineReplay.Result result =
+              new QuarantineReplay(current, engine, lake(), this::connector, clock)
+                  .replay(source, rule, dryRun);
+          if (!result.batchId().isEmpty()) {
+            engine.publishSnapshot();
+          }
+          return result;
+        });
   }
 
   /**

@@ -30,4 +30,45 @@ public interface RunListener {
    * keeps the run history records it from here.
    */
   default void runFinished(RunSummary summary) {}
+
+  /** One listener that tells each of {@code listeners}, in order, everything it is told. */
+  static RunListener all(List<RunListener> listeners) {
+    List<RunListener> each = List.copyOf(listeners);
+    return new RunListener() {
+      @Override
+      public void sourceStarted(String source, List<Split> splits) {
+        each.forEach(l -> l.sourceStarted(source, splits));
+      }
+
+      @Override
+      public void bytesRead(String source, long bytes) {
+        each.forEach(l -> l.bytesRead(source, bytes));
+      }
+
+      @Override
+      public void schemaDrift(String source, SchemaDrift.Event event) {
+        each.forEach(l -> l.schemaDrift(source, event));
+      }
+
+      @Override
+      public void sourceFinished(RunSummary.SourceRun result) {
+        each.forEach(l -> l.sourceFinished(result));
+      }
+
+      @Override
+      public void modelFinished(RunSummary.ModelRun result) {
+        each.forEach(l -> l.modelFinished(result));
+      }
+
+      @Override
+      public void testFinished(RunSummary.TestRun result) {
+        each.forEach(l -> l.testFinished(result));
+      }
+
+      @Override
+      public void runFinished(RunSummary summary) {
+        each.forEach(l -> l.runFinished(summary));
+      }
+    };
+  }
 }

@@ -55,6 +55,21 @@ class BatchHistoryTest {
   }
 
   @Test
+  void listsTheSchemaDriftEachBatchRecorded() {
+    SchemaDrift.Event event =
+        new SchemaDrift.Event(
+            "data/2.ndjson", "added", "country", "country", "", "string", "column added");
+    Map<String, String> drifted = new LinkedHashMap<>(batch(2, "b-000002", "{}", 3).summary());
+    drifted.put(PipelineRunner.SCHEMA_DRIFT, StateStore.toJson(List.of(event)));
+    BatchHistory history =
+        BatchHistory.of(
+            List.of(batch(1, "b-000001", "{}", 5), new Snapshot(200, 2, 2_000, drifted)));
+
+    assertThat(history.batchList().get(0).drift()).isEmpty();
+    assertThat(history.batchList().get(1).drift()).containsExactly(event);
+  }
+
+  @Test
   void listsEachBatchWithItsCountsFailuresAndDuration() {
     BatchHistory history = BatchHistory.of(FULL);
 

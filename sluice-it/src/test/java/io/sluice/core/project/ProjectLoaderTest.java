@@ -501,6 +501,7 @@ class ProjectLoaderTest {
                     Optional.empty()),
                 Project.MaintenanceConfig.defaults(),
                 Orchestration.none(),
+                Alerts.none(),
                 Map.of(),
                 List.of(
                     new SourceDef(
