@@ -77,6 +77,12 @@ class LakePipelineSqlBrowserTest {
       browser.click("#run");
       browser.awaitText("#sql-error", "file system operations are disabled");
       assertThat(browser.all("#result-table")).isEmpty();
+
+      // A source node leads to the source's quality.
+      browser.go("/ui/pipeline");
+      browser.click("#pipeline-graph a[data-node='source:orders']");
+      browser.await("main h1");
+      assertThat(browser.driver().getCurrentUrl()).endsWith("/ui/quality?source=orders");
     }
   }
 }
