@@ -209,6 +209,10 @@ class DuckDbWarehouseReaderTest {
               "EXPLAIN ( ANALYZE ) CREATE TABLE memory.evil AS SELECT 1",
               "EXPLAIN (FORMAT ')') COPY (SELECT 1) TO '" + lake + "/x.csv'",
               "EXPLAIN (ANALYZE) ATTACH '" + lake + "/x.duckdb' AS x",
+              "EXPLAIN (ANALYZE /* ) */) COPY (SELECT 1) TO '" + lake + "/x.csv'",
+              "EXPLAIN (ANALYZE -- )\n) COPY (SELECT 1) TO '" + lake + "/x.csv'",
+              "EXPLAIN (SUMMARIZE) COPY (SELECT 1) TO '" + lake + "/x.csv'",
+              "/* */ EXPLAIN\n(ANALYZE)\nCOPY (SELECT 1) TO '" + lake + "/x.csv'",
               "SELECT getenv('HOME')",
               "SELECT * FROM query('DROP TABLE revenue')",
               "SELECT * FROM read_parquet('https://example.com/x.parquet')")) {
