@@ -27,6 +27,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pipeline ({@code /ui/pipeline}): the graph of sources, lake tables, models and dashboards,
@@ -42,6 +44,7 @@ import java.util.stream.Collectors;
  */
 public final class PipelinePage implements Page {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(PipelinePage.class);
 
   @Override
   public String path() {
@@ -162,6 +165,15 @@ public final class PipelinePage implements Page {
               "p",
               "class=\"error\" id=\"lineage-error\"",
               "The lineage cannot be read from the SQL: " + e.getMessage())
+          .raw("</section>");
+      return;
+    } catch (RuntimeException e) {
+      // A syntax tree shaped as the walk did not expect: the graph and the model stay readable.
+      LOG.warn("Cannot read the column lineage of model {}", model.name(), e);
+      html.element(
+              "p",
+              "class=\"error\" id=\"lineage-error\"",
+              "The lineage of this model cannot be read (see the server log): " + e)
           .raw("</section>");
       return;
     }
