@@ -1,6 +1,7 @@
 package io.sluice.cli;
 
 import io.sluice.api.SluiceException;
+import io.sluice.cli.log.LogFormat;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -59,6 +60,25 @@ public final class Main implements Runnable {
       scope = CommandLine.ScopeType.INHERIT,
       description = "Print stack traces with errors (also: SLUICE_DEBUG set).")
   boolean debug;
+
+  /** Accepted before or after any (sub)command; applied as soon as it is parsed. */
+  @CommandLine.Option(
+      names = "--log-format",
+      scope = CommandLine.ScopeType.INHERIT,
+      paramLabel = "text|json",
+      description =
+          "How the log on standard error is written: text (the default), or json: one JSON object"
+              + " per line, with the run_id, batch_id and source being processed (also:"
+              + " SLUICE_LOG_FORMAT). SLUICE_LOG_LEVEL sets the level of Sluice's own messages.")
+  void logFormat(String format) {
+    LogFormat.Format parsed;
+    try {
+      parsed = LogFormat.Format.parse(format);
+    } catch (SluiceException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    LogFormat.use(parsed);
+  }
 
   @Override
   public void run() {
@@ -121,6 +141,12 @@ public final class Main implements Runnable {
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           boolean debug = debug(parsed) || System.getenv("SLUICE_DEBUG") != null;
+          int code = e instanceof SluiceException sluice ? sluice.category().exitCode() : 70;
+          if (LogFormat.current() == LogFormat.Format.JSON) {
+            // a JSON log stays one JSON object per line, the command's own error included
+            LogFormat.logError(e, debug);
+            return code;
+          }
           if (e instanceof SluiceException sluice) {
             cmd.getErr().println("error: " + sluice.getMessage());
             if (debug) {

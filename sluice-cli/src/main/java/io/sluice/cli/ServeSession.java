@@ -43,7 +43,8 @@ import java.util.function.Consumer;
  *
  * <p>The server listens, and accepts pushes into the log, as soon as the warehouse and the log are
  * open; the processor's thread then opens the lake and reads its history (for the metrics) before
- * the first batch. Meanwhile {@code /health} says {@code starting}.
+ * the first batch. Meanwhile {@code /health} says {@code starting}, and {@code /metrics} has the
+ * HTTP, stream, JVM and process metrics but none per dataset yet ({@link ServeMetrics}).
  */
 public final class ServeSession implements AutoCloseable {
   private final ProjectRuntime runtime;
@@ -51,7 +52,7 @@ public final class ServeSession implements AutoCloseable {
   private final Consumer<RunSummary> onBatch;
   // Set once by the processor thread when the lake is open; null while starting.
   private volatile ContinuousProcessor processor;
-  private volatile QualityMetrics metrics;
+  private final ServeMetrics metrics;
   private volatile Throwable failure; // what kept the processor from starting
   // Guards the hand-over of the processor against a close while starting.
   private final Object startLock = new Object();
@@ -76,11 +77,13 @@ public final class ServeSession implements AutoCloseable {
       Consumer<RunSummary> onBatch,
       Optional<PgWireServer> sqlEndpoint,
       Optional<AlertMonitor> alerts,
-      boolean processing) {
+      boolean processing,
+      ServeMetrics metrics) {
     this.processing = processing;
     this.runtime = runtime;
     this.alerts = alerts;
     this.streams = streams;
+    this.metrics = metrics;
     this.onBatch = onBatch;
     this.sqlEndpoint = sqlEndpoint;
     this.api = new ServeApi(runtime, clock, () -> scheduler);
@@ -109,9 +112,10 @@ public final class ServeSession implements AutoCloseable {
               clock,
               summary -> {
                 quality.record(summary, clock.instant());
+                metrics.record(summary);
                 onBatch.accept(summary);
               });
-      metrics = quality;
+      metrics.bind(quality);
     } catch (RuntimeException | Error e) {
       failure = e;
       // Nothing can land: stop listening, so that the command ends with this error.
@@ -197,15 +201,19 @@ public final class ServeSession implements AutoCloseable {
     }
     Optional<PgWireServer> sqlEndpoint = Optional.empty();
     Optional<AlertMonitor> alerts = Optional.empty();
+    ServeMetrics metrics = null;
     try {
       alerts = AlertMonitor.open(project, Clock.systemUTC(), env);
+      metrics =
+          new ServeMetrics(
+              runtime.ingestLog(), streams.stream().map(StreamEndpoint::name).toList());
       if (sqlPassword.isPresent()) {
         sqlEndpoint = Optional.of(startSqlEndpoint(serve.sql(), sqlPassword.get(), runtime));
       }
       Optional<io.sluice.server.QueryEndpoint> query = queryEndpoint(project, runtime, env);
       Optional<String> viewerToken = viewerToken(project, env);
       ServeSession session =
-          new ServeSession(runtime, streams, onBatch, sqlEndpoint, alerts, processing);
+          new ServeSession(runtime, streams, onBatch, sqlEndpoint, alerts, processing, metrics);
       Optional<String> operatorToken = query.map(io.sluice.server.QueryEndpoint::token);
       io.sluice.ui.Console console =
           io.sluice.ui.Console.standard(
@@ -226,7 +234,7 @@ public final class ServeSession implements AutoCloseable {
               session::status,
               operatorToken,
               query,
-              Optional.of(session::prometheus),
+              Optional.of(metrics.registry()),
               Optional.of(session.api),
               viewerToken,
               Optional.of(console),
@@ -248,6 +256,9 @@ public final class ServeSession implements AutoCloseable {
     } catch (RuntimeException e) {
       sqlEndpoint.ifPresent(PgWireServer::close);
       alerts.ifPresent(AlertMonitor::close);
+      if (metrics != null) {
+        metrics.close();
+      }
       runtime.close();
       throw servedElsewhere(project, schedulerLock, e);
     }
@@ -531,11 +542,6 @@ public final class ServeSession implements AutoCloseable {
     return scheduler;
   }
 
-  private String prometheus() {
-    QualityMetrics ready = metrics;
-    return ready == null ? "# sluice serve is starting\n" : ready.prometheus();
-  }
-
   /** Records pushed but not yet landed, per stream. */
   Map<String, Long> waitingByStream() {
     Map<String, Long> waiting = new java.util.LinkedHashMap<>();
@@ -652,7 +658,11 @@ public final class ServeSession implements AutoCloseable {
           try {
             api.close();
           } finally {
-            alerts.ifPresent(AlertMonitor::close); // waits a bounded time for queued messages
+            try {
+              alerts.ifPresent(AlertMonitor::close); // waits a bounded time for queued messages
+            } finally {
+              metrics.close(); // before the ingest log its lag sampler reads
+            }
           }
         }
       } finally {

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.api.log.IngestLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -53,7 +53,8 @@ final class IngestHandler extends Handler.Abstract {
   private final Map<String, AtomicInteger> turns = new ConcurrentHashMap<>();
   private final byte[] openApi;
   private final java.util.Optional<QueryEndpoint> query;
-  private final java.util.Optional<Supplier<String>> metrics;
+  private final java.util.Optional<PrometheusMeterRegistry> metrics;
+  private final ServerMeters meters;
   private final OrchestrationRoutes orchestration;
   private final java.util.Optional<String> viewerToken;
   private final java.util.Optional<WebConsole> console;
@@ -66,7 +67,8 @@ final class IngestHandler extends Handler.Abstract {
       java.util.Optional<String> healthToken,
       JsonFactory json,
       java.util.Optional<QueryEndpoint> query,
-      java.util.Optional<Supplier<String>> metrics,
+      java.util.Optional<PrometheusMeterRegistry> metrics,
+      ServerMeters meters,
       java.util.Optional<OrchestrationEndpoint> orchestration,
       java.util.Optional<String> viewerToken,
       java.util.Optional<WebConsole> console) {
@@ -81,6 +83,7 @@ final class IngestHandler extends Handler.Abstract {
     this.budget = new InflightBudget(settings.maxInflightBytes());
     this.query = query;
     this.metrics = metrics;
+    this.meters = meters;
     this.orchestration = new OrchestrationRoutes(orchestration, healthToken, json);
     try (InputStream in = IngestHandler.class.getResourceAsStream("openapi.yaml")) {
       this.openApi = in.readAllBytes();
@@ -113,12 +116,8 @@ final class IngestHandler extends Handler.Abstract {
           throw new HttpError(404, "no metrics are served here");
         }
         closeUnlessBodyDone(request, response);
-        send(
-            response,
-            callback,
-            200,
-            "text/plain; version=0.0.4; charset=utf-8",
-            metrics.get().get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String type = metricsType(request.getHeaders().get(HttpHeader.ACCEPT));
+        send(response, callback, 200, type, metrics.get().scrape(type).getBytes(UTF_8));
       } else if (path.equals("/v1/query")) {
         requireMethod(request, "POST");
         query(request, response, callback);
@@ -157,6 +156,43 @@ final class IngestHandler extends Handler.Abstract {
           false);
     }
     return true;
+  }
+
+  /**
+   * The route template of {@code path}, for the request metrics: a path with a part the client
+   * chooses (a stream, a run id) counts under its template, one that leads nowhere under {@code
+   * other}, so that no request can add a series.
+   */
+  static String route(String path) {
+    String streams = "/v1/streams/";
+    if (path.startsWith(streams)) { // the push path first, and without a regex's garbage
+      int slash = path.indexOf('/', streams.length());
+      String rest = slash > streams.length() ? path.substring(slash) : "";
+      return rest.equals("/records") || rest.equals("/records/")
+          ? "/v1/streams/{stream}/records"
+          : "other";
+    }
+    if (path.equals("/")
+        || path.equals("/health")
+        || path.equals("/metrics")
+        || path.equals("/v1/query")
+        || path.equals("/v1/openapi.yaml")) {
+      return path;
+    }
+    if (path.equals("/ui") || path.startsWith("/ui/")) {
+      return "/ui/**"; // the web console's pages, scripts and assets, together
+    }
+    return OrchestrationRoutes.handles(path) ? OrchestrationRoutes.route(path) : "other";
+  }
+
+  /**
+   * The exposition format of a scrape: OpenMetrics when the client asks for it (Prometheus does),
+   * else the Prometheus text format 0.0.4.
+   */
+  static String metricsType(String accept) {
+    return accept != null && accept.contains("application/openmetrics-text")
+        ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
+        : "text/plain; version=0.0.4; charset=utf-8";
   }
 
   /**
@@ -269,7 +305,9 @@ final class IngestHandler extends Handler.Abstract {
                         settings.maxRecordBytes(),
                         settings.maxRecordsPerRequest(),
                         stream.partitionKey().orElse(null));
+                meters.pushed(name, batch.accepted() + batch.rejected().size());
                 append(name, batch);
+                meters.accepted(name, batch.accepted());
                 int status = batch.accepted() == 0 ? 400 : 200;
                 send(response, callback, status, "application/json", result(batch));
               } finally {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.api.SluiceException;
 import io.sluice.api.log.IngestLog;
 import java.net.URI;
@@ -97,8 +98,8 @@ public final class IngestServer implements AutoCloseable {
   /**
    * Starts listening, with {@code GET /metrics} when {@code metrics} is present.
    *
-   * @param metrics the metrics in the Prometheus text format, called on each scrape from HTTP
-   *     threads
+   * @param metrics the metrics registry of the process: the server adds its request and push meters
+   *     to it (docs/metrics.md) and answers {@code GET /metrics} with its scrape
    * @see #start(ServerSettings, IngestLog, List, Supplier, java.util.Optional)
    */
   public static IngestServer start(
@@ -107,7 +108,7 @@ public final class IngestServer implements AutoCloseable {
       List<StreamEndpoint> streams,
       Supplier<Map<String, Object>> status,
       java.util.Optional<QueryEndpoint> query,
-      java.util.Optional<Supplier<String>> metrics) {
+      java.util.Optional<PrometheusMeterRegistry> metrics) {
     return start(settings, log, streams, details -> status.get(), Optional.empty(), query, metrics);
   }
 
@@ -118,8 +119,8 @@ public final class IngestServer implements AutoCloseable {
    *     healthToken}
    * @param healthToken the bearer token that unlocks {@code /health}'s details; empty: never shown
    * @param query the warehouse query endpoint, if any
-   * @param metrics the metrics in the Prometheus text format, called on each scrape from HTTP
-   *     threads
+   * @param metrics the metrics registry of the process: the server adds its request and push meters
+   *     to it (docs/metrics.md) and answers {@code GET /metrics} with its scrape
    * @throws SluiceException (USER) when the address is in use or cannot be bound
    */
   public static IngestServer start(
@@ -129,7 +130,7 @@ public final class IngestServer implements AutoCloseable {
       Health health,
       Optional<String> healthToken,
       Optional<QueryEndpoint> query,
-      Optional<Supplier<String>> metrics) {
+      Optional<PrometheusMeterRegistry> metrics) {
     return start(settings, log, streams, health, healthToken, query, metrics, Optional.empty());
   }
 
@@ -148,7 +149,7 @@ public final class IngestServer implements AutoCloseable {
       Health health,
       Optional<String> operatorToken,
       Optional<QueryEndpoint> query,
-      Optional<Supplier<String>> metrics,
+      Optional<PrometheusMeterRegistry> metrics,
       Optional<OrchestrationEndpoint> orchestration) {
     return start(
         settings,
@@ -181,7 +182,7 @@ public final class IngestServer implements AutoCloseable {
       Health health,
       Optional<String> operatorToken,
       Optional<QueryEndpoint> query,
-      Optional<Supplier<String>> metrics,
+      Optional<PrometheusMeterRegistry> metrics,
       Optional<OrchestrationEndpoint> orchestration,
       Optional<String> viewerToken,
       Optional<WebConsole> console,
@@ -234,6 +235,10 @@ public final class IngestServer implements AutoCloseable {
                 IngestHandler.errorJson(json, "the server is stopping; retry shortly"));
           }
         };
+    ServerMeters meters =
+        metrics
+            .map(registry -> ServerMeters.of(registry, byName.keySet()))
+            .orElse(ServerMeters.NONE);
     graceful.setHandler(
         new IngestHandler(
             settings,
@@ -244,10 +249,12 @@ public final class IngestServer implements AutoCloseable {
             json,
             query,
             metrics,
+            meters,
             orchestration,
             viewerToken,
             console));
-    server.setHandler(graceful);
+    // Outside the graceful handler, so that the refusals while stopping are counted too.
+    server.setHandler(meters.timed(graceful));
     server.setStopTimeout(STOP_TIMEOUT_MILLIS);
     try {
       server.start();

@@ -70,6 +70,33 @@ final class OrchestrationRoutes {
     return false;
   }
 
+  /**
+   * The route template of a path of the API, for the request metrics: ids and names in the path
+   * become placeholders; a path that matches no route is {@code other}.
+   */
+  static String route(String path) {
+    if (path.equals("/v1/pipelines")
+        || path.equals("/v1/runs")
+        || path.equals("/v1/schedules")
+        || path.equals("/v1/backfills")) {
+      return path;
+    }
+    if (RUN.matcher(path).matches()) {
+      return "/v1/runs/{id}";
+    }
+    if (RUN_RETRY.matcher(path).matches()) {
+      return "/v1/runs/{id}/retry";
+    }
+    Matcher schedule = SCHEDULE.matcher(path);
+    if (schedule.matches()) {
+      return "/v1/schedules/{schedule}/" + schedule.group(2);
+    }
+    if (BACKFILL_CANCEL.matcher(path).matches()) {
+      return "/v1/backfills/{id}/cancel";
+    }
+    return BACKFILL.matcher(path).matches() ? "/v1/backfills/{id}" : "other";
+  }
+
   /** The methods {@code path} takes, for a 405's Allow header. */
   static String allow(String path) {
     if (path.equals("/v1/runs")) {

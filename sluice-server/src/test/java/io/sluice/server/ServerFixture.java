@@ -44,6 +44,16 @@ final class ServerFixture implements AutoCloseable {
       ServerSettings settings,
       IngestServer.Health health,
       java.util.Optional<String> healthToken) {
+    this(directory, settings, health, healthToken, java.util.Optional.empty());
+  }
+
+  /** A server that counts into {@code metrics} and serves its scrape at {@code /metrics}. */
+  ServerFixture(
+      Path directory,
+      ServerSettings settings,
+      IngestServer.Health health,
+      java.util.Optional<String> healthToken,
+      java.util.Optional<io.micrometer.prometheusmetrics.PrometheusMeterRegistry> metrics) {
     log =
         Plugins.find(IngestLogFactory.class, IngestLogFactory::name, "local")
             .create(
@@ -60,7 +70,7 @@ final class ServerFixture implements AutoCloseable {
             health,
             healthToken,
             java.util.Optional.empty(),
-            java.util.Optional.empty());
+            metrics);
   }
 
   /** Limits small enough to reach in a test. */

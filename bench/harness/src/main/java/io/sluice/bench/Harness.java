@@ -443,9 +443,8 @@ public final class Harness {
   private static List<String> profileOptions(Path jfr) {
     return List.of(
         "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile",
-        "-Dorg.slf4j.simpleLogger.log.io.sluice=debug",
-        "-Dorg.slf4j.simpleLogger.showDateTime=true",
-        "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
+        // Sluice's debug lines, each with its time (docs/cli.md, "Logs")
+        "-Dsluice.log.level=debug");
   }
 
   // ---------------------------------------------------------------------------------------------

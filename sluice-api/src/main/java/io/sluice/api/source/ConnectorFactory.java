@@ -83,4 +83,17 @@ public interface ConnectorFactory {
     }
     return options;
   }
+
+  /**
+   * The dataset a source of this connector reads, as OpenLineage events name it (see
+   * docs/lineage.md). The default: empty, and the core names it after the connector and source.
+   *
+   * @param sourceName the source's name in the project
+   * @param projectDirectory the project folder, against which relative paths resolve
+   * @param options the source's options, as {@link SourceContext#options()} holds them
+   */
+  default Optional<LineageDataset> lineageDataset(
+      String sourceName, java.nio.file.Path projectDirectory, Map<String, Object> options) {
+    return java.util.Optional.empty();
+  }
 }

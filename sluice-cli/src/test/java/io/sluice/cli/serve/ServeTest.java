@@ -61,53 +61,6 @@ class ServeTest {
   }
 
   @Test
-  void servesQualityMetricsPerDatasetInThePrometheusTextFormat() throws Exception {
-    StreamProject.create(dir);
-    HttpClient client = HttpClient.newHttpClient();
-    java.util.concurrent.atomic.AtomicLong landed = new java.util.concurrent.atomic.AtomicLong();
-    java.util.concurrent.CountDownLatch allLanded = new java.util.concurrent.CountDownLatch(1);
-    try (ServeSession session =
-        ServeSession.start(
-            ProjectLoader.load(dir),
-            Optional.empty(),
-            Map.of(),
-            summary -> {
-              if (landed.addAndGet(summary.rowsRead()) >= 3) {
-                allLanded.countDown();
-              }
-            })) {
-      StreamProject.push(
-          client,
-          session.uri(),
-          StreamProject.event("e1", "ann", "10.50")
-              + "\n"
-              + StreamProject.event("e2", "bob", "2")
-              + "\n"
-              + StreamProject.event("e3", "ann", "\"lots\""));
-      assertThat(allLanded.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-
-      java.net.http.HttpResponse<String> metrics =
-          client.send(
-              java.net.http.HttpRequest.newBuilder(session.uri().resolve("/metrics")).build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString());
-
-      assertThat(metrics.statusCode()).isEqualTo(200);
-      assertThat(metrics.headers().firstValue("content-type"))
-          .contains("text/plain; version=0.0.4; charset=utf-8");
-      assertThat(metrics.body())
-          .contains(
-              "# TYPE sluice_rows_read_total counter\nsluice_rows_read_total{dataset=\"events\"} 3\n",
-              "sluice_rows_valid_total{dataset=\"events\"} 2\n",
-              "sluice_rows_quarantined_total{dataset=\"events\"} 1\n",
-              "sluice_rule_failures_total{dataset=\"events\",rule=\"type(amount)\"} 1\n",
-              "sluice_quality_score{dataset=\"events\"} 0.6666666666666666\n",
-              "sluice_batch_duration_seconds_count{dataset=\"events\"} ",
-              "sluice_microbatch_rows_total 3\n")
-          .containsPattern("sluice_last_batch_timestamp_seconds\\{dataset=\"events\"} 1[0-9.E]+\n");
-    }
-  }
-
-  @Test
   void maintainsTheLakeBetweenBatchesCompactingWhatEarlierBatchesLeft() throws Exception {
     StreamProject.create(dir);
     HttpClient client = HttpClient.newHttpClient();

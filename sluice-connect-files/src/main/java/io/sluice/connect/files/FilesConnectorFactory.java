@@ -167,6 +167,18 @@ public final class FilesConnectorFactory implements ConnectorFactory {
     return new FilesConnector(context, FilesOptions.parse(context), FilesConnector.MAX_RECORD_SIZE);
   }
 
+  /** The file or glob the source reads, absolute, in OpenLineage's {@code file} namespace. */
+  @Override
+  public java.util.Optional<io.sluice.api.source.LineageDataset> lineageDataset(
+      String sourceName,
+      java.nio.file.Path projectDirectory,
+      java.util.Map<String, Object> options) {
+    String path = FilesOptions.parse(sourceName, options).path();
+    return java.util.Optional.of(
+        new io.sluice.api.source.LineageDataset(
+            "file", projectDirectory.resolve(path).normalize().toString()));
+  }
+
   private static String formats() {
     return Arrays.stream(FileFormat.values())
         .map(FileFormat::optionValue)

@@ -71,4 +71,39 @@ public final class JdbcConnectorFactory implements ConnectorFactory {
   public SourceConnector create(SourceContext context) {
     return new JdbcConnector(context, JdbcOptions.parse(context.options()));
   }
+
+  /**
+   * The table the source reads, named as OpenLineage names database tables: the server ({@code
+   * postgres://host:5432}, {@code mysql://host:3306}) as namespace, {@code database.table} as name;
+   * a source that reads a query names it {@code database.query:<source>}. Never a credential.
+   */
+  @Override
+  public java.util.Optional<io.sluice.api.source.LineageDataset> lineageDataset(
+      String sourceName,
+      java.nio.file.Path projectDirectory,
+      java.util.Map<String, Object> options) {
+    JdbcOptions parsed = JdbcOptions.parse(options);
+    String relation = parsed.table().orElse("query:" + sourceName);
+    String url = parsed.url().startsWith("jdbc:") ? parsed.url().substring(5) : parsed.url();
+    try {
+      java.net.URI uri = new java.net.URI(url);
+      String scheme = "postgresql".equals(uri.getScheme()) ? "postgres" : uri.getScheme();
+      if (uri.getHost() != null) {
+        String server =
+            scheme + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+        String database = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+        return java.util.Optional.of(
+            new io.sluice.api.source.LineageDataset(
+                server, database.isEmpty() ? relation : database + "." + relation));
+      }
+    } catch (java.net.URISyntaxException e) {
+      // not a hierarchical URL (e.g. jdbc:sqlite:/path/file.db): named below
+    }
+    int colon = url.indexOf(':');
+    String scheme = colon < 0 ? url : url.substring(0, colon);
+    String rest = colon < 0 ? "" : url.substring(colon + 1).replaceFirst("[?;].*$", "");
+    return java.util.Optional.of(
+        new io.sluice.api.source.LineageDataset(
+            scheme, rest.isEmpty() ? relation : rest + "." + relation));
+  }
 }

@@ -98,4 +98,19 @@ public final class S3ConnectorFactory implements ConnectorFactory {
   public SourceConnector create(SourceContext context) {
     return new S3Connector(context, S3Options.parse(context.sourceName(), context.options()));
   }
+
+  /**
+   * The objects the source reads, named as OpenLineage names S3 data: namespace {@code
+   * s3://<bucket>}, name the key prefix ({@code /} for the whole bucket).
+   */
+  @Override
+  public java.util.Optional<io.sluice.api.source.LineageDataset> lineageDataset(
+      String sourceName,
+      java.nio.file.Path projectDirectory,
+      java.util.Map<String, Object> options) {
+    S3Options parsed = S3Options.parse(sourceName, options);
+    return java.util.Optional.of(
+        new io.sluice.api.source.LineageDataset(
+            "s3://" + parsed.bucket(), parsed.prefix().isEmpty() ? "/" : parsed.prefix()));
+  }
 }

@@ -97,4 +97,18 @@ public final class StreamConnectorFactory implements ConnectorFactory {
   public SourceConnector create(SourceContext context) {
     return new StreamConnector(context);
   }
+
+  /**
+   * The records pushed to {@code sluice serve} for this source: namespace {@code sluice-stream},
+   * name the project folder and the source ({@code /srv/shop/clicks}).
+   */
+  @Override
+  public java.util.Optional<io.sluice.api.source.LineageDataset> lineageDataset(
+      String sourceName,
+      java.nio.file.Path projectDirectory,
+      java.util.Map<String, Object> options) {
+    return java.util.Optional.of(
+        new io.sluice.api.source.LineageDataset(
+            "sluice-stream", projectDirectory.resolve(sourceName).toString()));
+  }
 }

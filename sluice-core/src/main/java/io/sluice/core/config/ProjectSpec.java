@@ -444,6 +444,7 @@ public final class ProjectSpec {
               OrchestrationSpec.RETRIES,
               OrchestrationSpec.FRESHNESS,
               OrchestrationSpec.HISTORY,
+              LineageSpec.LINEAGE,
               AlertSpec.ALERTS,
               VARS)
           .build();

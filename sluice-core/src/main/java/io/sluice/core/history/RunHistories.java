@@ -33,7 +33,9 @@ public final class RunHistories {
   /**
    * Opens the run history of {@code project} ({@code <state-dir>/history.db}), creating it when
    * missing, importing the {@code runs.jsonl} of an earlier version once, and removing the runs
-   * that ended more than {@code history.retention} ago. Close it when done.
+   * that ended more than {@code history.retention} ago. Close it when done. When the project has a
+   * {@code lineage} transport, every run saved through it is also sent as OpenLineage events (see
+   * {@link io.sluice.core.lineage.Lineage}).
    *
    * @throws SluiceException (EXTERNAL) when the file cannot be opened
    */
@@ -57,7 +59,7 @@ public final class RunHistories {
       }
       throw e;
     }
-    return history;
+    return io.sluice.core.lineage.Lineage.observe(project, history, System.getenv());
   }
 
   /**

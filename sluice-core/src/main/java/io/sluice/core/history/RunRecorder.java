@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.sluice.api.ErrorCategory;
 import io.sluice.api.SluiceException;
+import io.sluice.core.run.LogContext;
 import io.sluice.core.run.RunListener;
 import io.sluice.core.run.RunRequest;
 import io.sluice.core.run.RunStatus;
@@ -22,6 +23,8 @@ import java.util.Optional;
  * summary.
  */
 public final class RunRecorder {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunRecorder.class);
+
   private final RunHistory history;
   private final Clock clock;
 
@@ -71,6 +74,16 @@ public final class RunRecorder {
    * @throws RuntimeException what {@code run} threw, after recording the failed run
    */
   public RunSummary record(RunRecord queued, RunListener listener, boolean keepIdle, Run run) {
+    LogContext.Scope logged = LogContext.run(queued.id());
+    try {
+      return recordAttempt(queued, listener, keepIdle, run);
+    } finally {
+      logged.close();
+    }
+  }
+
+  private RunSummary recordAttempt(
+      RunRecord queued, RunListener listener, boolean keepIdle, Run run) {
     RunRecord running =
         queued
             .withStatus(RunStatus.RUNNING, Optional.empty())
@@ -89,6 +102,14 @@ public final class RunRecorder {
     }
     Outcome outcome = attempt(1, listener, run);
     RunRecord.Attempt attempt = outcome.attempt();
+    if (keepIdle || attempt.summary().map(s -> !idle(s)).orElse(true)) {
+      LOG.info(
+          "Run {} ({}) ended {}{}",
+          queued.id(),
+          queued.request().trigger(),
+          attempt.status(),
+          attempt.error().isEmpty() ? "" : ": " + attempt.error());
+    }
     RunRecord ended = running.withStatus(attempt.status(), attempt.endedAt()).withAttempt(attempt);
     if (outcome.failure().isPresent()) {
       RuntimeException failure = outcome.failure().get();

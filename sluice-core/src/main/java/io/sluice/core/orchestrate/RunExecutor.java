@@ -6,6 +6,7 @@ import io.sluice.api.ErrorCategory;
 import io.sluice.api.SluiceException;
 import io.sluice.core.history.RunHistory;
 import io.sluice.core.history.RunRecord;
+import io.sluice.core.run.LogContext;
 import io.sluice.core.run.RunRequest;
 import io.sluice.core.run.RunStatus;
 import io.sluice.core.run.RunSummary;
@@ -117,7 +118,7 @@ public final class RunExecutor {
                         Optional.empty()));
         history.save(run);
         RunRecord.Attempt attempt =
-            attempt(run.request(), number, started, timeout, work, cancellation);
+            attempt(run.id(), run.request(), number, started, timeout, work, cancellation);
         run = run.withAttempt(attempt);
         boolean retry =
             attempt.status() == RunStatus.FAILED
@@ -182,13 +183,23 @@ public final class RunExecutor {
   }
 
   private RunRecord.Attempt attempt(
+      String runId,
       RunRequest request,
       int number,
       Instant started,
       Optional<Duration> timeout,
       Work work,
       Cancellation cancellation) {
-    FutureTask<RunSummary> task = new FutureTask<>(() -> work.run(request));
+    FutureTask<RunSummary> task =
+        new FutureTask<>(
+            () -> {
+              LogContext.Scope logged = LogContext.run(runId);
+              try {
+                return work.run(request);
+              } finally {
+                logged.close();
+              }
+            });
     Thread thread = new Thread(task, "sluice-run-" + request.trigger() + "-" + number);
     thread.setDaemon(true);
     cancellation.attempt = task;

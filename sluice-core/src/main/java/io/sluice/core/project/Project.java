@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param quality project-wide quality settings
  * @param serve settings of {@code sluice serve}: HTTP ingest, its limits, the ingest log, triggers
  * @param maintenance lake maintenance settings
+ * @param lineage where the OpenLineage events of runs go (docs/lineage.md)
  * @param orchestration schedules, retries, freshness SLAs and run-history retention
  * @param alerts alert rules and the channels they notify
  * @param vars variables available to model templates as {@code var('name')}
@@ -44,6 +45,7 @@ public record Project(
     QualityConfig quality,
     ServeConfig serve,
     MaintenanceConfig maintenance,
+    LineageConfig lineage,
     Orchestration orchestration,
     Alerts alerts,
     Map<String, Object> vars,
@@ -63,6 +65,7 @@ public record Project(
     requireNonNull(quality, "quality is null");
     requireNonNull(serve, "serve is null");
     requireNonNull(maintenance, "maintenance is null");
+    requireNonNull(lineage, "lineage is null");
     requireNonNull(orchestration, "orchestration is null");
     requireNonNull(alerts, "alerts is null");
     vars = Map.copyOf(vars);
@@ -88,6 +91,7 @@ public record Project(
         quality,
         serve,
         maintenance,
+        lineage,
         newOrchestration,
         alerts,
         vars,
@@ -111,6 +115,7 @@ public record Project(
         quality,
         serve,
         maintenance,
+        lineage,
         orchestration,
         newAlerts,
         vars,

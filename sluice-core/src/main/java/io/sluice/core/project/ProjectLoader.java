@@ -155,7 +155,9 @@ public final class ProjectLoader {
             singular,
             problems.warnings(),
             override,
-            Orchestration.none());
+            Orchestration.none(),
+            projectFile,
+            problems);
     // Schedules and SLAs name sources and models: read against the project they belong to.
     Orchestration orchestration =
         OrchestrationReader.read(projectFile, settings.orElseThrow(), project, problems);
@@ -177,7 +179,9 @@ public final class ProjectLoader {
       List<SingularTest> singular,
       List<ProjectException.Problem> warnings,
       EngineOverride override,
-      Orchestration orchestration) {
+      Orchestration orchestration,
+      Path projectFile,
+      Problems problems) {
     String engine = override.engine().orElse(values.get(ProjectSpec.ENGINE));
     Map<String, String> engineOptions = new java.util.TreeMap<>();
     if (engine.equals(values.get(ProjectSpec.ENGINE))) {
@@ -205,6 +209,13 @@ public final class ProjectLoader {
         quality(values.get(ProjectSpec.QUALITY), minScores),
         serve(root, values.get(ProjectSpec.SERVE)),
         maintenance(values.get(ProjectSpec.MAINTENANCE)),
+        LineageConfig.read(
+            root,
+            stateDirectory,
+            values.find(ProjectSpec.NAME).orElseThrow(),
+            projectFile,
+            values.get(io.sluice.core.config.LineageSpec.LINEAGE),
+            problems),
         orchestration,
         Alerts.none(),
         values.get(ProjectSpec.VARS),

@@ -35,7 +35,7 @@ public final class LakeLayout {
    * Every record exactly as read, malformed ones included: what a replay starts from. For a source
    * with a primary key, also each change's {@link #OPERATION}.
    */
-  static TableSpec raw(SourceDef source) {
+  public static TableSpec raw(SourceDef source) {
     List<Column> columns = new ArrayList<>(metadata());
     columns.add(new Column("_record", DataType.STRING));
     if (source.merges()) {
@@ -44,7 +44,8 @@ public final class LakeLayout {
     return new TableSpec(new TableId(RAW, source.name()), columns, List.of());
   }
 
-  static TableSpec clean(SourceDef source) {
+  /** Mapped rows that passed every rule, partitioned by event time and the partition columns. */
+  public static TableSpec clean(SourceDef source) {
     List<Column> columns = new ArrayList<>();
     for (ColumnDef column : source.columns()) {
       columns.add(new Column(column.name(), column.type()));
@@ -67,7 +68,8 @@ public final class LakeLayout {
     return new TableSpec(new TableId(CLEAN, source.name()), columns, partitioning);
   }
 
-  static TableSpec quarantine(SourceDef source) {
+  /** Every row that failed a rule of severity fail, with its reasons. */
+  public static TableSpec quarantine(SourceDef source) {
     List<Column> columns = new ArrayList<>(metadata());
     columns.add(new Column("_record", DataType.STRING));
     columns.add(new Column("_rules", DataType.STRING));

@@ -95,6 +95,9 @@ public final class PipelineRunner {
   private final RuleCompiler compiler;
   private final ModelRenderer renderer = new ModelRenderer();
   private final DatasetChecks datasetChecks;
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(PipelineRunner.class);
+
   private final RunTimings timings = new RunTimings();
   private final Map<String, LakeTable> cleanTables = new java.util.HashMap<>();
   // The tables this pass loaded and committed to: a handle follows its own commits, and nothing
@@ -323,6 +326,15 @@ public final class PipelineRunner {
   }
 
   private RunSummary.SourceRun ingest(SourceDef declared) {
+    LogContext.Scope logged = LogContext.source(declared.name());
+    try {
+      return ingestSource(declared);
+    } finally {
+      logged.close();
+    }
+  }
+
+  private RunSummary.SourceRun ingestSource(SourceDef declared) {
     Instant start = clock.instant();
     RunTimings.Step batch = timings.start();
     RunTimings.Step loading = timings.start();
@@ -394,6 +406,38 @@ public final class PipelineRunner {
   }
 
   private RunSummary.SourceRun runBatch(
+      SourceDef source,
+      CompiledSource compiled,
+      Tables tables,
+      SourceConnector connector,
+      StateStore.Intent intent,
+      List<String> skipped,
+      boolean recovered,
+      Instant start) {
+    LogContext.Scope logged = LogContext.batch(intent.batchId());
+    try {
+      LOG.info(
+          "{} batch {} of {}: {} splits",
+          recovered ? "Redoing" : "Starting",
+          intent.batchId(),
+          source.name(),
+          intent.splits().size());
+      RunSummary.SourceRun result =
+          landBatch(source, compiled, tables, connector, intent, skipped, recovered, start);
+      LOG.info(
+          "Batch {} of {} landed: {} rows read, {} in clean, {} quarantined",
+          intent.batchId(),
+          source.name(),
+          result.rowsRead(),
+          result.rowsValid(),
+          result.rowsQuarantined());
+      return result;
+    } finally {
+      logged.close();
+    }
+  }
+
+  private RunSummary.SourceRun landBatch(
       SourceDef source,
       CompiledSource compiled,
       Tables tables,

@@ -4,19 +4,18 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The quality and throughput metrics of a long-running {@code sluice serve}, in the Prometheus text
- * format (version 0.0.4) for {@code GET /metrics}. The counters start from each dataset's committed
- * history (so they never go back when the server restarts) and grow with every micro-batch the
- * server lands. Thread-safe: batches are recorded on the processor's thread, scrapes come from HTTP
- * threads.
+ * The quality figures per dataset of a long-running {@code sluice serve}, which its metrics
+ * registry reads (docs/metrics.md). The counts start from each dataset's committed history (so they
+ * never go back when the server restarts) and grow with every micro-batch the server lands.
+ * Thread-safe: batches are recorded on the processor's thread, scrapes read from HTTP threads.
  *
- * <p>The text is written directly rather than through Micrometer: the values are already counted by
- * the runner, and the core stays free of a metrics library.
+ * <p>The core keeps only the figures, with no metrics library: the runner counts them already, and
+ * the registry belongs to the process that serves them ({@code sluice-cli}'s {@code ServeMetrics}).
+ * Micrometer's own counters start at zero with the process; these start from the history.
  */
 public final class QualityMetrics {
   private final Map<String, DatasetMetrics> datasets = new TreeMap<>();
@@ -33,8 +32,6 @@ public final class QualityMetrics {
     double minScore;
     double lastBatchAtSeconds;
     double lastBatchSeconds;
-    double durationSum;
-    long durationCount;
   }
 
   /** Metrics that start from the committed history of each dataset. */
@@ -80,127 +77,68 @@ public final class QualityMetrics {
       metrics.lastBatchScore = source.score();
       metrics.lastBatchAtSeconds = seconds(at);
       metrics.lastBatchSeconds = source.millis() / 1000.0;
-      metrics.durationSum += source.millis() / 1000.0;
-      metrics.durationCount++;
     }
   }
 
-  /** The metrics in the Prometheus text format. */
-  public synchronized String prometheus() {
-    StringBuilder text = new StringBuilder();
-    counter(text, "sluice_batches_total", "Batches committed per dataset.", m -> m.batches);
-    counter(text, "sluice_rows_read_total", "Rows read per dataset.", m -> m.rowsRead);
-    counter(
-        text,
-        "sluice_rows_valid_total",
-        "Rows landed in the clean table per dataset.",
-        m -> m.rowsValid);
-    counter(
-        text,
-        "sluice_rows_quarantined_total",
-        "Rows landed in the quarantine table per dataset (less those a replay landed).",
-        m -> m.rowsQuarantined);
-    header(text, "sluice_rule_failures_total", "counter", "Rows failing each rule per dataset.");
-    datasets.forEach(
-        (dataset, m) ->
-            m.failures.forEach(
-                (rule, n) ->
-                    sample(
-                        text,
-                        "sluice_rule_failures_total{dataset=\""
-                            + escape(dataset)
-                            + "\",rule=\""
-                            + escape(rule)
-                            + "\"}",
-                        n)));
-    gauge(
-        text,
-        "sluice_quality_score",
-        "Quality score (valid rows / rows read) of every batch of the dataset so far.",
-        m -> m.rowsRead == 0 ? 1.0 : (double) m.rowsValid / m.rowsRead);
-    gauge(
-        text,
-        "sluice_batch_quality_score",
-        "Quality score of the dataset's last batch.",
-        m -> m.lastBatchScore);
-    gauge(
-        text,
-        "sluice_min_quality_score",
-        "The dataset's min-score threshold (0: none).",
-        m -> m.minScore);
-    gauge(
-        text,
-        "sluice_last_batch_timestamp_seconds",
-        "When the dataset's last batch was committed (Unix time; 0: never).",
-        m -> m.lastBatchAtSeconds);
-    gauge(
-        text,
-        "sluice_last_batch_duration_seconds",
-        "How long the dataset's last batch took, from reading to its clean commit.",
-        m -> m.lastBatchSeconds);
-    header(
-        text,
-        "sluice_batch_duration_seconds",
-        "summary",
-        "Time per batch of each dataset landed since the server started.");
-    datasets.forEach(
-        (dataset, m) -> {
-          String labels = "{dataset=\"" + escape(dataset) + "\"}";
-          sample(text, "sluice_batch_duration_seconds_sum" + labels, m.durationSum);
-          sample(text, "sluice_batch_duration_seconds_count" + labels, m.durationCount);
-        });
-    header(
-        text,
-        "sluice_microbatches_total",
-        "counter",
-        "Micro-batches (passes that landed records) since the server started.");
-    sample(text, "sluice_microbatches_total", microBatches);
-    header(
-        text,
-        "sluice_microbatch_rows_total",
-        "counter",
-        "Rows read by micro-batches since the server started.");
-    sample(text, "sluice_microbatch_rows_total", microBatchRows);
-    return text.toString();
+  /** The datasets known so far: those of the history and those a micro-batch landed since. */
+  public synchronized java.util.Set<String> datasets() {
+    return java.util.Set.copyOf(datasets.keySet());
   }
 
-  private interface Value {
-    double of(DatasetMetrics metrics);
-  }
-
-  private void counter(StringBuilder text, String name, String help, Value value) {
-    perDataset(text, name, "counter", help, value);
-  }
-
-  private void gauge(StringBuilder text, String name, String help, Value value) {
-    perDataset(text, name, "gauge", help, value);
-  }
-
-  private void perDataset(StringBuilder text, String name, String type, String help, Value value) {
-    header(text, name, type, help);
-    datasets.forEach(
-        (dataset, m) -> sample(text, name + "{dataset=\"" + escape(dataset) + "\"}", value.of(m)));
-  }
-
-  private static void header(StringBuilder text, String name, String type, String help) {
-    text.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    text.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-  }
-
-  private static void sample(StringBuilder text, String series, double value) {
-    text.append(series).append(' ');
-    if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-      text.append((long) value);
-    } else {
-      text.append(String.format(Locale.ROOT, "%s", value));
+  /** A dataset's figures now; all zero (score 1) for a dataset not known yet. */
+  public synchronized Figures figures(String dataset) {
+    DatasetMetrics m = datasets.get(dataset);
+    if (m == null) {
+      return new Figures(0, 0, 0, 0, Map.of(), 1.0, 1.0, 0, 0, 0);
     }
-    text.append('\n');
+    return new Figures(
+        m.batches,
+        m.rowsRead,
+        m.rowsValid,
+        m.rowsQuarantined,
+        Map.copyOf(m.failures),
+        m.rowsRead == 0 ? 1.0 : (double) m.rowsValid / m.rowsRead,
+        m.lastBatchScore,
+        m.minScore,
+        m.lastBatchAtSeconds,
+        m.lastBatchSeconds);
   }
 
-  /** A label value as the text format wants it: backslash, quote and newline escaped. */
-  static String escape(String value) {
-    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+  /** Micro-batches (passes that landed records) recorded since this object was made. */
+  public synchronized long microBatches() {
+    return microBatches;
   }
+
+  /** Rows read by the micro-batches recorded since this object was made. */
+  public synchronized long microBatchRows() {
+    return microBatchRows;
+  }
+
+  /**
+   * One dataset's figures.
+   *
+   * @param batches batches committed
+   * @param rowsRead rows read
+   * @param rowsValid rows landed in the clean table
+   * @param rowsQuarantined rows landed in the quarantine table (less those a replay landed)
+   * @param failuresByRule rows failing each rule; a row failing two rules counts for both
+   * @param qualityScore valid / read over every batch so far (1 when nothing was read)
+   * @param lastBatchScore the score of the last batch (replays left out)
+   * @param minScore the dataset's {@code min-score} (0: none)
+   * @param lastBatchAtSeconds when the last batch was committed (Unix time; 0: never)
+   * @param lastBatchSeconds how long the last batch took, from reading to its clean commit
+   */
+  public record Figures(
+      long batches,
+      long rowsRead,
+      long rowsValid,
+      long rowsQuarantined,
+      Map<String, Long> failuresByRule,
+      double qualityScore,
+      double lastBatchScore,
+      double minScore,
+      double lastBatchAtSeconds,
+      double lastBatchSeconds) {}
 
   private static double seconds(Instant at) {
     return at.toEpochMilli() / 1000.0;

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The Prometheus text of {@code /metrics}: seeded from the history, advanced by micro-batches. */
+/**
+ * The quality figures of {@code sluice serve}: seeded from the history, advanced by micro-batches.
+ */
 class QualityMetricsTest {
   private static Snapshot batch(long sequence, long read, long valid, String failures) {
     return new Snapshot(
@@ -69,72 +71,16 @@ class QualityMetricsTest {
             null),
         Instant.ofEpochSecond(1_800_000_000));
 
-    assertThat(metrics.prometheus())
+    assertThat(metrics.datasets()).containsExactlyInAnyOrder("orders", "clicks");
+    assertThat(metrics.figures("orders"))
         .isEqualTo(
-            """
-            # HELP sluice_batches_total Batches committed per dataset.
-            # TYPE sluice_batches_total counter
-            sluice_batches_total{dataset="clicks"} 1
-            sluice_batches_total{dataset="orders"} 3
-            # HELP sluice_rows_read_total Rows read per dataset.
-            # TYPE sluice_rows_read_total counter
-            sluice_rows_read_total{dataset="clicks"} 0
-            sluice_rows_read_total{dataset="orders"} 24
-            # HELP sluice_rows_valid_total Rows landed in the clean table per dataset.
-            # TYPE sluice_rows_valid_total counter
-            sluice_rows_valid_total{dataset="clicks"} 0
-            sluice_rows_valid_total{dataset="orders"} 21
-            # HELP sluice_rows_quarantined_total Rows landed in the quarantine table per dataset \
-            (less those a replay landed).
-            # TYPE sluice_rows_quarantined_total counter
-            sluice_rows_quarantined_total{dataset="clicks"} 0
-            sluice_rows_quarantined_total{dataset="orders"} 3
-            # HELP sluice_rule_failures_total Rows failing each rule per dataset.
-            # TYPE sluice_rule_failures_total counter
-            sluice_rule_failures_total{dataset="orders",rule="not_null(id)"} 3
-            # HELP sluice_quality_score Quality score (valid rows / rows read) of every batch of \
-            the dataset so far.
-            # TYPE sluice_quality_score gauge
-            sluice_quality_score{dataset="clicks"} 1
-            sluice_quality_score{dataset="orders"} 0.875
-            # HELP sluice_batch_quality_score Quality score of the dataset's last batch.
-            # TYPE sluice_batch_quality_score gauge
-            sluice_batch_quality_score{dataset="clicks"} 1
-            sluice_batch_quality_score{dataset="orders"} 0.5
-            # HELP sluice_min_quality_score The dataset's min-score threshold (0: none).
-            # TYPE sluice_min_quality_score gauge
-            sluice_min_quality_score{dataset="clicks"} 0
-            sluice_min_quality_score{dataset="orders"} 0.9
-            # HELP sluice_last_batch_timestamp_seconds When the dataset's last batch was \
-            committed (Unix time; 0: never).
-            # TYPE sluice_last_batch_timestamp_seconds gauge
-            sluice_last_batch_timestamp_seconds{dataset="clicks"} 1800000000
-            sluice_last_batch_timestamp_seconds{dataset="orders"} 1800000000
-            # HELP sluice_last_batch_duration_seconds How long the dataset's last batch took, \
-            from reading to its clean commit.
-            # TYPE sluice_last_batch_duration_seconds gauge
-            sluice_last_batch_duration_seconds{dataset="clicks"} 2
-            sluice_last_batch_duration_seconds{dataset="orders"} 2
-            # HELP sluice_batch_duration_seconds Time per batch of each dataset landed since the \
-            server started.
-            # TYPE sluice_batch_duration_seconds summary
-            sluice_batch_duration_seconds_sum{dataset="clicks"} 2
-            sluice_batch_duration_seconds_count{dataset="clicks"} 1
-            sluice_batch_duration_seconds_sum{dataset="orders"} 2
-            sluice_batch_duration_seconds_count{dataset="orders"} 1
-            # HELP sluice_microbatches_total Micro-batches (passes that landed records) since \
-            the server started.
-            # TYPE sluice_microbatches_total counter
-            sluice_microbatches_total 1
-            # HELP sluice_microbatch_rows_total Rows read by micro-batches since the server \
-            started.
-            # TYPE sluice_microbatch_rows_total counter
-            sluice_microbatch_rows_total 4
-            """);
-  }
-
-  @Test
-  void escapesLabelValues() {
-    assertThat(QualityMetrics.escape("a\\b\"c\nd")).isEqualTo("a\\\\b\\\"c\\nd");
+            new QualityMetrics.Figures(
+                3, 24, 21, 3, Map.of("not_null(id)", 3L), 0.875, 0.5, 0.9, 1_800_000_000, 2));
+    assertThat(metrics.figures("clicks"))
+        .isEqualTo(new QualityMetrics.Figures(1, 0, 0, 0, Map.of(), 1, 1, 0, 1_800_000_000, 2));
+    assertThat(metrics.figures("unknown"))
+        .isEqualTo(new QualityMetrics.Figures(0, 0, 0, 0, Map.of(), 1, 1, 0, 0, 0));
+    assertThat(metrics.microBatches()).isEqualTo(1);
+    assertThat(metrics.microBatchRows()).isEqualTo(4);
   }
 }

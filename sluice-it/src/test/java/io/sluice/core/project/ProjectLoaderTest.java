@@ -500,6 +500,7 @@ class ProjectLoaderTest {
                         "127.0.0.1", Optional.empty(), 16, 100_000, Duration.ofMinutes(10)),
                     Optional.empty()),
                 Project.MaintenanceConfig.defaults(),
+                io.sluice.core.project.LineageConfig.none("shop"),
                 Orchestration.none(),
                 Alerts.none(),
                 Map.of(),
