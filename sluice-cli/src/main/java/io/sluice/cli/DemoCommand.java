@@ -176,6 +176,7 @@ final class DemoCommand implements Callable<Integer> {
             + " AS revenue FROM orders_enriched GROUP BY 1 ORDER BY 3 DESC\"%n",
         shown);
     out.printf("  sluice status -p %s%n", shown);
+    dashboards(out, shown, dir);
     out.printf(
         "  sluice run -p %s      (again: nothing is new, so it reads nothing and skips every model)%n",
         shown);
@@ -184,6 +185,25 @@ final class DemoCommand implements Callable<Integer> {
       return Main.CHECKS_FAILED;
     }
     return summary.status().succeeded() ? 0 : Main.CHECKS_FAILED;
+  }
+
+  /**
+   * How to see the example's dashboards: {@code sluice ui} serves them at their addresses, once the
+   * project names a viewer token (the console's sign-in).
+   */
+  private static void dashboards(PrintWriter out, String shown, Path project) {
+    Project loaded = ProjectLoader.load(project);
+    if (loaded.dashboards().isEmpty()) {
+      return;
+    }
+    String base = "http://" + loaded.serve().host() + ":" + loaded.serve().port();
+    out.printf(
+        "  SHOP_VIEWER_TOKEN=secret sluice ui -p %s   (after adding `serve: {viewer-token-env:"
+            + " SHOP_VIEWER_TOKEN}` to sluice.yaml; sign in with the token), then the dashboards:%n",
+        shown);
+    for (io.sluice.core.project.DashboardDef dashboard : loaded.dashboards()) {
+      out.printf("      %s/ui/dashboards/%s%n", base, dashboard.name());
+    }
   }
 
   private ShopGenerator.Options generatorOptions() {

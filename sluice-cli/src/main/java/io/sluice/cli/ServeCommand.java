@@ -73,6 +73,11 @@ final class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     out.printf("%s: project %s, listening on %s%n", command, project.name(), session.uri());
     out.printf("  console: %s/ui/ (sign in with the viewer or the query token)%n", session.uri());
+    for (io.sluice.core.project.DashboardDef dashboard : project.dashboards()) {
+      out.printf(
+          "  dashboard %s: %s/ui/dashboards/%s%n",
+          dashboard.name(), session.uri(), dashboard.name());
+    }
     for (StreamEndpoint stream : session.streams()) {
       out.printf(
           "  stream %s: POST %s/v1/streams/%s/records%s%n",

@@ -68,6 +68,8 @@ public final class ServeSession implements AutoCloseable {
   // False for sluice ui: the console and the APIs, no processor.
   private final boolean processing;
   private boolean closed;
+  // Tells open dashboard pages what each publication of the warehouse changed.
+  private final io.sluice.ui.dashboard.DashboardEvents dashboardEvents;
   // The project's alerts, when it declares rules.
   private final Optional<AlertMonitor> alerts;
 
@@ -80,6 +82,9 @@ public final class ServeSession implements AutoCloseable {
       boolean processing,
       ServeMetrics metrics) {
     this.processing = processing;
+    this.dashboardEvents =
+        new io.sluice.ui.dashboard.DashboardEvents(
+            io.sluice.ui.dashboard.DashboardEvents.DEFAULT_MAX_STREAMS, processing);
     this.runtime = runtime;
     this.alerts = alerts;
     this.streams = streams;
@@ -114,7 +119,8 @@ public final class ServeSession implements AutoCloseable {
                 quality.record(summary, clock.instant());
                 metrics.record(summary);
                 onBatch.accept(summary);
-              });
+              },
+              dashboardEvents::publish);
       metrics.bind(quality);
     } catch (RuntimeException | Error e) {
       failure = e;
@@ -225,7 +231,8 @@ public final class ServeSession implements AutoCloseable {
                       ProjectRuntime.openReader(
                           project, serve.queryTimeout(), serve.queryMaxBytes()),
                   token -> access(token, operatorToken, viewerToken),
-                  session.clock));
+                  session.clock,
+                  session.dashboardEvents));
       session.server =
           IngestServer.start(
               settings,
@@ -634,6 +641,8 @@ public final class ServeSession implements AutoCloseable {
     closed = true;
     try {
       sqlEndpoint.ifPresent(PgWireServer::close);
+      // open dashboard streams end first: the server waits for requests in flight to end
+      dashboardEvents.close();
       server.close();
     } finally {
       synchronized (startLock) {

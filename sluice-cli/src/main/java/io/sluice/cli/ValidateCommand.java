@@ -90,14 +90,17 @@ final class ValidateCommand implements Callable<Integer> {
     spec.commandLine()
         .getOut()
         .printf(
-            "Project '%s' is valid: %d sources, %d models, %d model tests%s.%n",
+            "Project '%s' is valid: %d sources, %d models, %d model tests%s%s.%n",
             project.name(),
             project.sources().size(),
             project.models().size(),
             project.modelTests().size(),
             project.singularTests().isEmpty()
                 ? ""
-                : ", " + project.singularTests().size() + " singular tests");
+                : ", " + project.singularTests().size() + " singular tests",
+            project.dashboards().isEmpty()
+                ? ""
+                : ", " + project.dashboards().size() + " dashboards");
     return 0;
   }
 

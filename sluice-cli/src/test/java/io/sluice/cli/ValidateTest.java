@@ -59,6 +59,24 @@ class ValidateTest {
   }
 
   @Test
+  void countsDashboardsAndReportsAPanelReadingAnUnknownModelWithItsLine() throws IOException {
+    String dashboard = "panels:\n  - id: revenue\n    type: line\n    sql: |\n      SELECT *\n";
+    Sluice.Result valid =
+        validate(project("dashboards/sales.yaml", dashboard + "      FROM daily\n"));
+    assertThat(valid.exit()).as(valid.err()).isZero();
+    assertThat(valid.out()).contains("1 dashboards.");
+
+    Sluice.Result result =
+        validate(project("dashboards/sales.yaml", dashboard + "      FROM dayly\n"));
+
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.err())
+        .contains(
+            "dashboards/sales.yaml:6: panel 'revenue': unknown table 'dayly' (did you mean"
+                + " 'daily'?)");
+  }
+
+  @Test
   void reportsAMisspelledColumnInACheckWithItsLineAndNoInternalNames() throws IOException {
     Path dir =
         project(

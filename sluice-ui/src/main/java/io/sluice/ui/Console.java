@@ -272,6 +272,10 @@ public final class Console implements WebConsole {
               ? "sign in first: this needs the viewer or operator token"
               : "this needs the operator token; the viewer token may only read");
     }
+    if (endpoint instanceof EventStream stream) {
+      stream.open(request(request, access, match.tail(), new byte[0]), request, response, callback);
+      return;
+    }
     byte[] body = request.getMethod().equals("GET") ? new byte[0] : body(request);
     Object answer = endpoint.answer(request(request, access, match.tail(), body));
     sendJson(response, callback, 200, answer);

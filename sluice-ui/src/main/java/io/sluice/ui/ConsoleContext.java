@@ -25,6 +25,8 @@ import java.util.function.Supplier;
  * @param readers opens a sandboxed, read-only, bounded reader of the warehouse per query
  * @param tokens what a token allows (for the login page)
  * @param clock the clock pages show ages against
+ * @param dashboardEvents tells open dashboards what each publication of the warehouse changed (fed
+ *     by {@code sluice serve}'s processor; nothing comes under {@code sluice ui})
  */
 public record ConsoleContext(
     ProjectRuntime runtime,
@@ -32,7 +34,8 @@ public record ConsoleContext(
     Optional<OrchestrationEndpoint> orchestration,
     QueryEndpoint.Readers readers,
     Function<String, Access> tokens,
-    Clock clock) {
+    Clock clock,
+    io.sluice.ui.dashboard.DashboardEvents dashboardEvents) {
   public ConsoleContext {
     requireNonNull(runtime, "runtime is null");
     requireNonNull(status, "status is null");
@@ -40,6 +43,25 @@ public record ConsoleContext(
     requireNonNull(readers, "readers is null");
     requireNonNull(tokens, "tokens is null");
     requireNonNull(clock, "clock is null");
+    requireNonNull(dashboardEvents, "dashboardEvents is null");
+  }
+
+  /** A context whose dashboards are never told of a change (no processor feeds them). */
+  public ConsoleContext(
+      ProjectRuntime runtime,
+      Supplier<Map<String, Object>> status,
+      Optional<OrchestrationEndpoint> orchestration,
+      QueryEndpoint.Readers readers,
+      Function<String, Access> tokens,
+      Clock clock) {
+    this(
+        runtime,
+        status,
+        orchestration,
+        readers,
+        tokens,
+        clock,
+        new io.sluice.ui.dashboard.DashboardEvents());
   }
 
   /** The project the console shows. */

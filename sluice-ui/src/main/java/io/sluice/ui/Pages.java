@@ -24,10 +24,16 @@ final class Pages {
         new QualityPage(),
         new QuarantinePage(),
         new LakePage(),
+        new io.sluice.ui.dashboard.DashboardsPage(),
         new SqlPage());
   }
 
   static List<Endpoint> endpoints() {
-    return List.of(new QuarantineEndpoint(), new QuarantineReplayEndpoint(), new SqlEndpoint());
+    return List.of(
+        new QuarantineEndpoint(),
+        new QuarantineReplayEndpoint(),
+        new io.sluice.ui.dashboard.PanelDataEndpoint(),
+        new io.sluice.ui.dashboard.DashboardEventsEndpoint(),
+        new SqlEndpoint());
   }
 }

@@ -36,7 +36,9 @@ class LakePipelineSqlBrowserTest {
     try (Browser browser = Browser.open(shop.uri(), scratch.resolve("browser"))) {
       browser.signIn(ShopConsole.VIEWER_TOKEN).go("/ui/pipeline");
       browser.await("#pipeline-graph a[data-node='source:orders']");
-      assertThat(browser.all("#pipeline-graph a.node")).hasSize(3 * 4 + 3);
+      // 3 sources with 3 lake tables each, 3 models, 2 dashboards.
+      assertThat(browser.all("#pipeline-graph a.node")).hasSize(3 * 4 + 3 + 2);
+      assertThat(browser.all("#pipeline-graph path[data-to='dashboard:sales']")).hasSize(2);
 
       // A model node: selected, its inputs marked, its column lineage listed.
       browser.click("#pipeline-graph a[data-node='model:daily_revenue']");

@@ -44,6 +44,8 @@ public final class ReferenceDocs {
   public static final String MARKDOWN = "docs/project-format.md";
   public static final String PROJECT_SCHEMA = "docs/schema/sluice.schema.json";
   public static final String SOURCE_SCHEMA = "docs/schema/source.schema.json";
+  public static final String DASHBOARD_MARKDOWN = "docs/reference/dashboard.md";
+  public static final String DASHBOARD_SCHEMA = "docs/schema/dashboard.schema.json";
 
   private static final String JSON_SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema";
 
@@ -106,7 +108,29 @@ public final class ReferenceDocs {
                     // the connector's keys: checked by `sluice validate`, and by
                     // docs/schema/connectors/<connector>.schema.json
                     true)));
+    files.put(DASHBOARD_MARKDOWN, dashboardMarkdown());
+    files.put(
+        DASHBOARD_SCHEMA,
+        jsonSchema(DashboardSpec.DASHBOARD_DEF, "Sluice dashboard (dashboards/*.yaml)"));
     return files;
+  }
+
+  /** The keys of a dashboard file; docs/dashboards.md explains them with examples. */
+  static String dashboardMarkdown() {
+    StringBuilder md = new StringBuilder();
+    md.append("# Dashboard format: `dashboards/NAME.yaml`\n\n");
+    md.append(
+        "<!-- Generated from the key definitions in io.sluice.core.config.DashboardSpec by"
+            + " ReferenceDocs; do not edit. To regenerate, run from the repository root:\n     "
+            + REGENERATE
+            + " -->\n\n");
+    md.append(
+        "One dashboard per file, directly in `dashboards/`; its name is the file name. How"
+            + " panels are drawn and refreshed live is in [dashboards.md](../dashboards.md); the"
+            + " JSON Schema is [`docs/schema/dashboard.schema.json`]"
+            + "(../schema/dashboard.schema.json).\n\n");
+    section(md, "", DashboardSpec.DASHBOARD_DEF, 2, true);
+    return md.toString();
   }
 
   // ---- JSON Schema
@@ -161,6 +185,7 @@ public final class ReferenceDocs {
           models/marts/finance.sql   # models/ is read in every folder, like dbt
           models/marts/_marts.yml    # every .yml/.yaml under models/ is a schema file
           tests/no_refunds.sql       # optional: singular tests, a SELECT of failing rows each (dbt)
+          dashboards/sales.yaml      # optional: a dashboard of SQL panels (see dashboards.md)
         ```
 
         Like dbt, Sluice reads `models/` and `tests/` in every folder: each `.sql` file under
@@ -235,6 +260,13 @@ public final class ReferenceDocs {
         "Descriptions and column tests of models in dbt's format (`version: 2`); `sluice test`"
             + " runs the tests.\n\n");
     section(md, "", SchemaSpec.SCHEMA_DEF, 3, true);
+    md.append("## Dashboards: `dashboards/NAME.yaml`\n\n");
+    md.append(
+        "Optional: one dashboard per file directly in `dashboards/`, panels of SQL over the"
+            + " warehouse shown live in the web console. Loading checks that each panel reads"
+            + " models and sources that exist and only variables the dashboard has. The keys are"
+            + " in [reference/dashboard.md](reference/dashboard.md), the rest in"
+            + " [dashboards.md](dashboards.md).\n\n");
     example(md);
     return md.toString();
   }

@@ -17,15 +17,22 @@ import java.util.stream.Stream;
  *   <li>{@code models/}, read recursively as dbt does: every {@code .sql} file is a model (names
  *       unique across folders), every {@code .yml}/{@code .yaml} file a schema file.
  *   <li>{@code tests/}, read recursively: every {@code .sql} file is a singular test.
- *   <li>Any other file in these three folders is a warning naming it; hidden files and folders (a
- *       name starting with a dot, such as {@code .gitkeep}) are not.
+ *   <li>{@code dashboards/}: one dashboard per {@code .yaml}/{@code .yml} file directly in the
+ *       folder, like sources.
+ *   <li>Any other file in these folders is a warning naming it; hidden files and folders (a name
+ *       starting with a dot, such as {@code .gitkeep}) are not.
  *   <li>At the top: the files and folders of a dbt project that Sluice does not read ({@code
  *       dbt_project.yml}, {@code macros/}, ...) are warnings, since a person coming from dbt
  *       expects them to count; anything else there ({@code README.md}, {@code .gitignore}, {@code
  *       data/}, {@code .sluice/}, scripts) is the person's own and not checked.
  * </ul>
  */
-record Layout(List<Path> sources, List<Path> models, List<Path> schemaFiles, List<Path> tests) {
+record Layout(
+    List<Path> sources,
+    List<Path> models,
+    List<Path> schemaFiles,
+    List<Path> tests,
+    List<Path> dashboards) {
   /** dbt's files and folders, and what to do instead in Sluice. */
   private static final Map<String, String> DBT =
       Map.of(
@@ -56,6 +63,7 @@ record Layout(List<Path> sources, List<Path> models, List<Path> schemaFiles, Lis
     models = List.copyOf(models);
     schemaFiles = List.copyOf(schemaFiles);
     tests = List.copyOf(tests);
+    dashboards = List.copyOf(dashboards);
   }
 
   static Layout scan(Path root, Problems problems) {
@@ -122,7 +130,24 @@ record Layout(List<Path> sources, List<Path> models, List<Path> schemaFiles, Lis
                 problems);
           }
         });
-    return new Layout(sources, models, schemaFiles, tests);
+    List<Path> dashboards = new ArrayList<>();
+    Path dashboardFolder = root.resolve(ProjectLoader.DASHBOARDS);
+    walk(
+        root,
+        dashboardFolder,
+        problems,
+        file -> {
+          if (!file.getParent().equals(dashboardFolder)) {
+            problems.add(
+                Location.of(file),
+                "only files directly in dashboards/ are read; move this one to dashboards/");
+          } else if (isYaml(file)) {
+            dashboards.add(file);
+          } else {
+            notRead(file, "dashboards/ holds one dashboard per .yaml or .yml file", problems);
+          }
+        });
+    return new Layout(sources, models, schemaFiles, tests, dashboards);
   }
 
   private static boolean isYaml(Path file) {

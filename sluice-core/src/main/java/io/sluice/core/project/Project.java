@@ -33,6 +33,7 @@ import java.util.Optional;
  * @param singularTests singular tests from {@code tests/*.sql}, in name order
  * @param warnings what the loader found but that does not stop the project, e.g. a file in the
  *     project that Sluice does not read; each with its file
+ * @param dashboards dashboards from {@code dashboards/*.yaml}, in name order
  */
 public record Project(
     Path directory,
@@ -53,7 +54,8 @@ public record Project(
     List<ModelDef> models,
     List<ModelTest> modelTests,
     List<SingularTest> singularTests,
-    List<ProjectException.Problem> warnings) {
+    List<ProjectException.Problem> warnings,
+    List<DashboardDef> dashboards) {
   public Project {
     requireNonNull(directory, "directory is null");
     requireNonNull(name, "name is null");
@@ -74,6 +76,7 @@ public record Project(
     modelTests = List.copyOf(modelTests);
     singularTests = List.copyOf(singularTests);
     warnings = List.copyOf(warnings);
+    dashboards = List.copyOf(dashboards);
   }
 
   /**
@@ -99,7 +102,8 @@ public record Project(
         models,
         modelTests,
         singularTests,
-        warnings);
+        warnings,
+        dashboards);
   }
 
   /** The same project with the {@code alerts} section. */
@@ -123,7 +127,38 @@ public record Project(
         models,
         modelTests,
         singularTests,
-        warnings);
+        warnings,
+        dashboards);
+  }
+
+  /** This project with {@code newDashboards}. */
+  public Project withDashboards(List<DashboardDef> newDashboards) {
+    return new Project(
+        directory,
+        name,
+        engine,
+        engineOptions,
+        stateDirectory,
+        lake,
+        warehouse,
+        quality,
+        serve,
+        maintenance,
+        lineage,
+        orchestration,
+        alerts,
+        vars,
+        sources,
+        models,
+        modelTests,
+        singularTests,
+        warnings,
+        newDashboards);
+  }
+
+  /** The dashboard named {@code name}. */
+  public Optional<DashboardDef> dashboard(String name) {
+    return dashboards.stream().filter(d -> d.name().equals(name)).findFirst();
   }
 
   public Optional<SourceDef> source(String sourceName) {

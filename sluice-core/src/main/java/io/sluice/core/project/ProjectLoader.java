@@ -22,15 +22,16 @@ import java.util.TreeSet;
  * <p>The layout ({@link Layout}): {@code sluice.yaml}; {@code sources/NAME.yaml} (or {@code .yml}),
  * one source per file; {@code models/.../NAME.sql}, one model per file in any folder, and schema
  * files {@code models/.../*.yml} (or {@code .yaml}); optionally {@code tests/.../NAME.sql}, one
- * singular test per file. A file in these folders that Sluice does not read is a warning naming it.
- * The keys of the YAML files are defined in {@link ProjectSpec}, {@link SourceSpec} and {@link
- * SchemaSpec}.
+ * singular test per file; optionally {@code dashboards/NAME.yaml}, one dashboard per file. A file
+ * in these folders that Sluice does not read is a warning naming it. The keys of the YAML files are
+ * defined in {@link ProjectSpec}, {@link SourceSpec} and {@link SchemaSpec}.
  */
 public final class ProjectLoader {
   static final String PROJECT_FILE = "sluice.yaml";
   static final String SOURCES = "sources";
   static final String MODELS = "models";
   static final String TESTS = "tests";
+  static final String DASHBOARDS = "dashboards";
 
   private ProjectLoader() {}
 
@@ -161,12 +162,15 @@ public final class ProjectLoader {
     // Schedules and SLAs name sources and models: read against the project they belong to.
     Orchestration orchestration =
         OrchestrationReader.read(projectFile, settings.orElseThrow(), project, problems);
+    // Panels read models and sources: also read against the project.
+    List<DashboardDef> dashboards =
+        new DashboardReader(project, problems).read(layout.dashboards());
     problems.throwIfAny();
     // Alert rules name sources, SLAs and schedules: read against the orchestrated project.
     Project orchestrated = project.withOrchestration(orchestration);
     Alerts alerts = AlertReader.read(projectFile, settings.orElseThrow(), orchestrated, problems);
     problems.throwIfAny();
-    return orchestrated.withAlerts(alerts);
+    return orchestrated.withAlerts(alerts).withDashboards(dashboards);
   }
 
   private static Project project(
@@ -223,7 +227,8 @@ public final class ProjectLoader {
         models,
         tests,
         singular,
-        warnings);
+        warnings,
+        List.of());
   }
 
   private static Project.QualityConfig quality(

@@ -68,6 +68,13 @@ public final class ContinuousProcessor {
   private volatile Instant lastMaintenanceAt;
   private volatile Map<String, Object> lastMaintenanceError;
   private final HealthError errors;
+  private final Consumer<Publication> onPublished;
+  // What the batches since the last publication changed (WarehouseRelations names); processor
+  // thread only.
+  private final java.util.Set<String> unpublishedChanges = new java.util.TreeSet<>();
+  private long publications;
+  // When the first batch not yet published had committed; processor thread only.
+  private Instant firstUnpublishedAt;
   // Told about every pass when it ends, failed ones included (alerts, metrics, lineage).
   private final List<RunListener> passListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -79,6 +86,37 @@ public final class ContinuousProcessor {
    * @param onBatch told about every pass that read something, on the processor's thread
    */
   public ContinuousProcessor(ProjectRuntime runtime, Clock clock, Consumer<RunSummary> onBatch) {
+    this(runtime, clock, onBatch, publication -> {});
+  }
+
+  /**
+   * A snapshot of the warehouse published for readers, after batches that changed it.
+   *
+   * @param sequence counts publications from 1 in this process
+   * @param landedAt when the first batch it covers had committed (the processor's clock): readers
+   *     see a batch this long after it landed, plus {@code publishedAt - landedAt}
+   * @param publishedAt when readers could first see it (the processor's clock)
+   * @param changed what the batches it covers changed, as {@link
+   *     io.sluice.core.dashboard.WarehouseRelations} names them
+   */
+  public record Publication(
+      long sequence, Instant landedAt, Instant publishedAt, java.util.Set<String> changed) {
+    public Publication {
+      changed = java.util.Set.copyOf(changed);
+    }
+  }
+
+  /**
+   * @param onBatch told about every pass that read something, on the processor's thread
+   * @param onPublished told about every publication for readers that covers a change, on the
+   *     processor's thread, right after it: keep it short (hand the work to another thread)
+   */
+  public ContinuousProcessor(
+      ProjectRuntime runtime,
+      Clock clock,
+      Consumer<RunSummary> onBatch,
+      Consumer<Publication> onPublished) {
+    this.onPublished = requireNonNull(onPublished, "onPublished is null");
     this.runtime = requireNonNull(runtime, "runtime is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.onBatch = requireNonNull(onBatch, "onBatch is null");
@@ -246,6 +284,12 @@ public final class ContinuousProcessor {
       lastError = null;
       failuresInARow = 0;
       retryAt = null;
+      java.util.Set<String> changed =
+          io.sluice.core.dashboard.WarehouseRelations.changedBy(summary);
+      if (!changed.isEmpty() && unpublishedChanges.isEmpty()) {
+        firstUnpublishedAt = clock.instant();
+      }
+      unpublishedChanges.addAll(changed);
       long published = clock.millis();
       publish();
       if (LOG.isDebugEnabled()) {
@@ -294,6 +338,7 @@ public final class ContinuousProcessor {
           publishedBatches = covering;
           publishedLock.notifyAll();
         }
+        announce();
       }
     } catch (RuntimeException e) {
       publishPendingSince = -1;
@@ -317,6 +362,21 @@ public final class ContinuousProcessor {
         java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(publishedLock, left);
       }
       return true;
+    }
+  }
+
+  /** Tells {@code onPublished} what the publication just made covers, if it changed anything. */
+  private void announce() {
+    if (unpublishedChanges.isEmpty()) {
+      return;
+    }
+    Publication publication =
+        new Publication(++publications, firstUnpublishedAt, clock.instant(), unpublishedChanges);
+    unpublishedChanges.clear();
+    try {
+      onPublished.accept(publication);
+    } catch (RuntimeException e) {
+      LOG.warn("A listener of warehouse publications failed", e);
     }
   }
 

@@ -255,6 +255,38 @@ class SpecDefaultsTest {
   }
 
   @Test
+  void recordsEveryKeyOfADashboardWithItsDefault() {
+    assertThat(defaults(DashboardSpec.DASHBOARD_DEF))
+        .containsExactlyEntriesOf(
+            entries(
+                entry("title", "the file name"),
+                entry("description", "`\"\"`"),
+                entry("time-range", "`1d`"),
+                entry("variables", "`[]`"),
+                entry("variables[].name", "(required)"),
+                entry("variables[].label", "the name"),
+                entry("variables[].values", ""),
+                entry("variables[].query", ""),
+                entry("variables[].default", "the first value"),
+                entry("panels", "(required)"),
+                entry("panels[].id", "(required)"),
+                entry("panels[].title", "the id"),
+                entry("panels[].description", "`\"\"`"),
+                entry("panels[].type", "(required)"),
+                entry("panels[].sql", "(required)"),
+                entry("panels[].x", "the first column"),
+                entry("panels[].series", ""),
+                entry("panels[].values", "every numeric column but `x` and `series`"),
+                entry("panels[].width", "`6`"),
+                entry("panels[].unit", "`\"\"`"),
+                entry("panels[].decimals", "as the value has, at most 2"),
+                entry("panels[].thresholds", "`[]`"),
+                entry("panels[].thresholds[].value", "(required)"),
+                entry("panels[].thresholds[].color", "(required)"),
+                entry("panels[].max-rows", "`1000`")));
+  }
+
+  @Test
   void recordsEveryArgumentOfConfigWithItsDefault() {
     assertThat(defaults(ModelSpec.CONFIG_DEF))
         .containsExactlyEntriesOf(

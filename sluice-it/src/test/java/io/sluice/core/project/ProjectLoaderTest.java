@@ -527,6 +527,7 @@ class ProjectLoaderTest {
                 List.of(),
                 List.of(),
                 List.of(),
+                List.of(),
                 List.of()));
   }
 

@@ -1,7 +1,7 @@
 package io.sluice.ui.pages;
 
-import static java.util.Objects.requireNonNull;
-
+import io.sluice.core.dashboard.PanelSql;
+import io.sluice.core.project.DashboardDef;
 import io.sluice.core.project.ModelDef;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
@@ -9,11 +9,13 @@ import io.sluice.core.run.LakeLayout;
 import io.sluice.ui.Html;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The pipeline as a graph: sources, their lake tables (raw, then clean and quarantine), the models
@@ -43,10 +45,10 @@ final class PipelineGraph {
   record Node(String id, Kind kind, String label, String href) {}
 
   /**
-   * A dashboard and the models and lake relations its panels read. Dashboards are defined by {@code
-   * dashboards/*.yaml}; {@link #dashboards} is where they join the graph.
+   * A dashboard and what its panels and variables read, as node ids ({@code model:daily_revenue},
+   * {@code clean.orders}, {@code raw.orders}, {@code quarantine.orders}).
    */
-  record Dashboard(String name, List<String> models, List<String> sources) {}
+  record Dashboard(String name, Set<String> reads) {}
 
   private static final int COLUMN_WIDTH = 210;
   private static final int NODE_WIDTH = 168;
@@ -96,26 +98,54 @@ final class PipelineGraph {
               Kind.DASHBOARD,
               dashboard.name(),
               "/ui/dashboards/" + dashboard.name()));
-      dashboard
-          .models()
-          .forEach(model -> graph.edge("model:" + model, "dashboard:" + dashboard.name()));
-      dashboard
-          .sources()
-          .forEach(
-              source ->
-                  graph.edge(LakeLayout.CLEAN + "." + source, "dashboard:" + dashboard.name()));
+      dashboard.reads().forEach(read -> graph.edge(read, "dashboard:" + dashboard.name()));
     }
     return graph;
   }
 
   /**
-   * The project's dashboards. The hook for {@code dashboards/*.yaml}: the project model does not
-   * carry dashboards yet, so the graph ends at the models until it does (then map each dashboard's
-   * panels to the models and {@code lake.<source>} relations their queries read).
+   * The project's dashboards ({@code dashboards/*.yaml}), each with the relations its panels' and
+   * variables' SQL reads after FROM and JOIN: a model by its name, a source's relations by schema
+   * ({@code lake.X} is its clean table; {@code raw.X}; {@code quarantine.X} and {@code
+   * sluice_quarantine.X} its quarantine). Names of CTEs and what is not the pipeline's (a catalog
+   * view, a table function) draw no edge.
    */
   static List<Dashboard> dashboards(Project project) {
-    requireNonNull(project, "project is null");
-    return List.of();
+    Set<String> models = new HashSet<>();
+    project.models().forEach(model -> models.add(model.name().toLowerCase(Locale.ROOT)));
+    Set<String> sources = new HashSet<>();
+    project.sources().forEach(source -> sources.add(source.name().toLowerCase(Locale.ROOT)));
+    List<Dashboard> dashboards = new ArrayList<>();
+    for (DashboardDef dashboard : project.dashboards()) {
+      List<String> queries = new ArrayList<>();
+      dashboard.panels().forEach(panel -> queries.add(panel.sql()));
+      dashboard.variables().forEach(variable -> variable.query().ifPresent(queries::add));
+      Set<String> reads = new TreeSet<>();
+      for (String sql : queries) {
+        PanelSql.Scan scan = PanelSql.scan(sql);
+        for (PanelSql.Reference reference : scan.references()) {
+          String schema = reference.schema().toLowerCase(Locale.ROOT);
+          String name = reference.name().toLowerCase(Locale.ROOT);
+          if ((schema.isEmpty() || schema.equals("main"))
+              && !scan.cteNames().contains(name)
+              && models.contains(name)) {
+            reads.add("model:" + name);
+          } else if (sources.contains(name)) {
+            switch (schema) {
+              case LakeLayout.LAKE_SCHEMA -> reads.add(LakeLayout.CLEAN + "." + name);
+              case LakeLayout.RAW -> reads.add(LakeLayout.RAW + "." + name);
+              case LakeLayout.QUARANTINE, "sluice_quarantine" ->
+                  reads.add(LakeLayout.QUARANTINE + "." + name);
+              default -> {
+                // Not one of the pipeline's relations.
+              }
+            }
+          }
+        }
+      }
+      dashboards.add(new Dashboard(dashboard.name(), reads));
+    }
+    return dashboards;
   }
 
   private static Node lakeNode(String namespace, String source, Kind kind) {

@@ -97,13 +97,6 @@ public final class PipelinePage implements Page {
           .raw("</span>");
     }
     html.raw("</p>");
-    if (PipelineGraph.dashboards(project).isEmpty()) {
-      html.element(
-          "p",
-          "class=\"hint\"",
-          "Dashboards (dashboards/*.yaml) join the graph after the models once the project"
-              + " defines them.");
-    }
     html.raw("</section>");
     if (selected != null) {
       model(request.console(), project, selected, html);

@@ -8,7 +8,9 @@ import io.sluice.ui.Html;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,8 @@ class PipelineGraphTest {
         PipelineGraph.of(
             SHOP,
             List.of(
-                new PipelineGraph.Dashboard("sales", List.of("daily_revenue"), List.of("orders"))));
+                new PipelineGraph.Dashboard(
+                    "sales", Set.of("model:daily_revenue", "clean.orders"))));
     Html html = new Html();
     graph.svg(html, "model:funnel", Set.copyOf(graph.inputs("model:funnel")));
     String svg = html.toString();
@@ -54,6 +57,23 @@ class PipelineGraphTest {
     assertThat(x(svg, "model:orders_enriched")).isLessThan(x(svg, "model:funnel"));
     assertThat(x(svg, "model:funnel")).isEqualTo(x(svg, "model:daily_revenue"));
     assertThat(x(svg, "model:daily_revenue")).isLessThan(x(svg, "dashboard:sales"));
+  }
+
+  @Test
+  void theShopsDashboardsReadWhatTheirPanelsAndVariablesSelectFrom() {
+    Map<String, Set<String>> reads = new TreeMap<>();
+    PipelineGraph.dashboards(SHOP).forEach(d -> reads.put(d.name(), d.reads()));
+    assertThat(reads.get("sales"))
+        .containsExactlyInAnyOrder("model:orders_enriched", "model:funnel");
+    // pipeline-health reads raw, clean and quarantine (also as sluice_quarantine); its CTEs
+    // (counts, landed, quarantined) are no inputs.
+    assertThat(reads.get("pipeline-health"))
+        .contains("raw.orders", "raw.clicks", "clean.orders", "quarantine.orders")
+        .allMatch(read -> read.matches("(raw|clean|quarantine)\\.(orders|clicks|customers)"));
+    Html html = new Html();
+    PipelineGraph.of(SHOP, PipelineGraph.dashboards(SHOP)).svg(html, "", Set.of());
+    assertThat(html.toString())
+        .contains("data-node=\"dashboard:sales\"", "href=\"/ui/dashboards/pipeline-health\"");
   }
 
   @Test
