@@ -47,6 +47,12 @@ final class ReadOnlySql {
         at = afterWord(trimmed, at);
         next = firstWord(trimmed, at);
       }
+      if (next.equals("(") && !READING.contains(firstWord(trimmed, skipBlanks(trimmed, at) + 1))) {
+        // EXPLAIN (ANALYZE, FORMAT JSON) ...: options, not a parenthesized query. What follows
+        // them is what must read: EXPLAIN (ANALYZE) runs it.
+        at = afterParentheses(trimmed, skipBlanks(trimmed, at));
+        next = firstWord(trimmed, at);
+      }
       body = trimmed.substring(at);
       first = next;
     }
@@ -59,17 +65,34 @@ final class ReadOnlySql {
     try (PreparedStatement parse =
         connection.prepareStatement(
             "SELECT (j->>'error')::BOOLEAN, json_array_length(j->'statements'), j->>'error_type',"
-                + " j->>'error_message' FROM (SELECT json_serialize_sql(?)::JSON AS j)")) {
+                + " j->>'error_message', j->>'position'"
+                + " FROM (SELECT json_serialize_sql(?)::JSON AS j)")) {
       parse.setString(1, body);
       try (ResultSet rs = parse.executeQuery()) {
         rs.next();
         if (rs.getBoolean(1)) {
           String type = rs.getString(3);
           if ("not implemented".equals(type)) {
-            throw refused(first);
+            // The text starts as a read but holds a statement that is not one: a second statement
+            // after a semicolon, or a WITH before a write. Saying "SELECT is refused" would
+            // mislead.
+            throw SluiceException.user(
+                "Only one statement that reads can be run here (%s); this text also holds a"
+                    + " statement that does not read (a second statement after a semicolon, or"
+                    + " a WITH before a write), and is refused",
+                ACCEPTED);
           }
-          // A syntax error: running it gives DuckDB's own message, with the position.
-          return trimmed;
+          // A syntax error. Never run text that did not parse as a read: under EXPLAIN the
+          // parsed body is not the whole text, which might parse (and run) where the body
+          // does not.
+          throw SluiceException.user(
+              "Query failed: Parser Error: %s%s",
+              rs.getString(4),
+              rs.getString(5) == null
+                  ? ""
+                  : " (at character "
+                      + (Long.parseLong(rs.getString(5)) + 1 + trimmed.length() - body.length())
+                      + ")");
         }
         long statements = rs.getLong(2);
         if (statements != 1) {
@@ -117,6 +140,26 @@ final class ReadOnlySql {
       return sql.substring(i, i + 1);
     }
     return sql.substring(i, end).toUpperCase(Locale.ROOT);
+  }
+
+  /**
+   * The index after the parenthesis that closes the one at {@code open}, skipping quoted text; the
+   * end of {@code sql} when it is not closed (the rest then fails to parse and is refused).
+   */
+  private static int afterParentheses(String sql, int open) {
+    int depth = 0;
+    for (int i = open; i < sql.length(); i++) {
+      char c = sql.charAt(i);
+      if (c == '\'' || c == '"') {
+        int end = sql.indexOf(c, i + 1);
+        i = end < 0 ? sql.length() : end;
+      } else if (c == '(') {
+        depth++;
+      } else if (c == ')' && --depth == 0) {
+        return i + 1;
+      }
+    }
+    return sql.length();
   }
 
   private static int afterWord(String sql, int from) {

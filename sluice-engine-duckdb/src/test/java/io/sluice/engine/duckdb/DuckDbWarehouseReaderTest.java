@@ -201,6 +201,18 @@ class DuckDbWarehouseReaderTest {
               "SELECT 1; DROP TABLE revenue",
               "SELECT E'\\'' ; DROP TABLE revenue; --'",
               "EXPLAIN ANALYZE COPY (SELECT 1) TO '/tmp/sluice-attack.csv'",
+              // EXPLAIN with options runs what it explains under ANALYZE: the lake's folder is
+              // readable, so a COPY there must be refused before DuckDB sees it.
+              "EXPLAIN (ANALYZE) COPY (SELECT 1) TO '" + lake + "/x.csv'",
+              "EXPLAIN (ANALYZE, FORMAT JSON) COPY (SELECT 1) TO '" + lake + "/x.csv'",
+              "EXPLAIN (FORMAT JSON) COPY (SELECT 1) TO '" + lake + "/x.csv'",
+              "EXPLAIN ( ANALYZE ) CREATE TABLE memory.evil AS SELECT 1",
+              "EXPLAIN (FORMAT ')') COPY (SELECT 1) TO '" + lake + "/x.csv'",
+              "EXPLAIN (ANALYZE) ATTACH '" + lake + "/x.duckdb' AS x",
+              "EXPLAIN (ANALYZE /* ) */) COPY (SELECT 1) TO '" + lake + "/x.csv'",
+              "EXPLAIN (ANALYZE -- )\n) COPY (SELECT 1) TO '" + lake + "/x.csv'",
+              "EXPLAIN (SUMMARIZE) COPY (SELECT 1) TO '" + lake + "/x.csv'",
+              "/* */ EXPLAIN\n(ANALYZE)\nCOPY (SELECT 1) TO '" + lake + "/x.csv'",
               "SELECT getenv('HOME')",
               "SELECT * FROM query('DROP TABLE revenue')",
               "SELECT * FROM read_parquet('https://example.com/x.parquet')")) {
@@ -213,6 +225,21 @@ class DuckDbWarehouseReaderTest {
           .hasMessageContaining("COPY is refused");
       assertThatThrownBy(() -> rows(reader, "SELECT 1; SELECT 2"))
           .hasMessageContaining("Only one statement at a time");
+      assertThatThrownBy(() -> rows(reader, "SELECT * FROM memory.evil"))
+          .hasMessageContaining("evil");
+      assertThatThrownBy(() -> rows(reader, "EXPLAIN (ANALYZE) COPY (SELECT 1) TO 'x.csv'"))
+          .hasMessageContaining("COPY is refused");
+      assertThat(rows(reader, "EXPLAIN (FORMAT JSON) SELECT total FROM revenue")).isNotEmpty();
+      assertThat(rows(reader, "EXPLAIN (ANALYZE) SELECT total FROM revenue")).isNotEmpty();
+      assertThat(rows(reader, "EXPLAIN (SELECT total FROM revenue)")).isNotEmpty();
+      // A syntax error is the parser's, with where it is; nothing that did not parse is run.
+      assertThatThrownBy(() -> rows(reader, "EXPLAIN SELECT * FRM revenue"))
+          .hasMessageContaining("Parser Error: syntax error at or near \"revenue\"")
+          .hasMessageContaining("at character 22");
+      // A read followed by a write is refused as that, not as "SELECT is refused".
+      assertThatThrownBy(() -> rows(reader, "SELECT 1; DROP TABLE revenue"))
+          .hasMessageContaining("a second statement after a semicolon")
+          .hasMessageNotContaining("SELECT is refused");
       assertThatThrownBy(() -> rows(reader, "SELECT * FROM read_text('/etc/passwd')"))
           .hasMessageContaining("file system operations are disabled");
       // The sandbox is unchanged after the attacks and the warehouse intact.
