@@ -14,9 +14,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The issue's acceptance for live dashboards, in real headless Chromium: records pushed at 1,000
- * per second for 20 s into {@code sluice serve}; for every micro-batch the processor published, the
- * time from its publication (the instant the server stamps on the event) to the browser's DOM
- * showing a value that includes it has a 99th percentile of at most 1 s.
+ * per second for 20 s into {@code sluice serve}; for every publication of the processor, the time
+ * from the landing (lake commit) of the first micro-batch it covers (the instant the server stamps
+ * on the event as {@code landedAt}) to the browser's DOM showing a value that includes it has a
+ * 99th percentile of at most 1 s.
  *
  * <p>Both instants are wall-clock milliseconds of this machine: the server's {@code Clock} and the
  * page's {@code Date.now()}. The page records each event and each panel it drew ({@code
@@ -65,14 +66,14 @@ class LiveDashboardBrowserTest {
       @SuppressWarnings("unchecked")
       List<Map<String, Object>> renders =
           (List<Map<String, Object>>) browser.script("return window.sluiceDashboard.renders;");
-      List<Long> latencies = latencies(events, renders, "count", "publishedAt");
+      // The acceptance counts from the landing (the commit of the first batch a publication
+      // covers), so the wait for the warehouse snapshot readers query is inside the figure.
+      List<Long> latencies = latencies(events, renders, "count", "landedAt");
       String report =
-          report("publication", latencies, events.size())
+          report("commit of its first batch", latencies, events.size())
               + "\n"
               + report(
-                  "commit of its first batch",
-                  latencies(events, renders, "count", "landedAt"),
-                  events.size());
+                  "publication", latencies(events, renders, "count", "publishedAt"), events.size());
       System.out.println(report);
       Files.createDirectories(Path.of("target"));
       Files.writeString(Path.of("target", "live-dashboard-latency.txt"), report + "\n");
