@@ -238,6 +238,13 @@ final class ServeApi implements OrchestrationEndpoint, AutoCloseable {
       // Recorded in the run history with its error; the log gets the stack trace.
       LOG.error("Run {} asked for through the API failed", queued.id(), e);
     }
+    try {
+      // Readers (the console, /v1/query) see what the run landed; under sluice ui no processor
+      // publishes.
+      runtime.publishSnapshotNow(clock);
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot publish the warehouse for readers after run {}", queued.id(), e);
+    }
   }
 
   @Override

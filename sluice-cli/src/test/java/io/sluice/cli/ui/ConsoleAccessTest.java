@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Who may do what in the console and the APIs, over real HTTP: tokens, roles, cookie, CSRF. */
 class ConsoleAccessTest {
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
   @TempDir static Path scratch;
   private static ShopConsole shop;
   private final HttpClient client = HttpClient.newHttpClient();
@@ -109,6 +112,45 @@ class ConsoleAccessTest {
                 .header("X-Sluice-Console", "1")
                 .POST(HttpRequest.BodyPublishers.noBody()));
     assertThat(console.statusCode()).as(console.body()).isEqualTo(200);
+  }
+
+  @Test
+  void readersSeeWhatARunAskedForThroughTheApiLandedThoughNoProcessorPublishes() throws Exception {
+    String operator = "Bearer " + ShopConsole.OPERATOR_TOKEN;
+    String count = "SELECT count(*) FROM lake.orders";
+    long before = firstCell(count);
+    io.sluice.cli.demo.ShopGenerator.appendBatch(
+        shop.project(), io.sluice.cli.demo.ShopGenerator.Options.defaults().withOrders(200), 1);
+    HttpResponse<String> queued =
+        send(
+            at("/v1/runs")
+                .header("Authorization", operator)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"select\": [\"source:orders\"]}")));
+    assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
+    String id = JSON.readTree(queued.body()).get("id").asText();
+    String status = "queued";
+    for (int attempt = 0;
+        attempt < 600 && List.of("queued", "running").contains(status);
+        attempt++) {
+      java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
+      status =
+          JSON.readTree(send(at("/v1/runs/" + id).header("Authorization", operator)).body())
+              .get("status")
+              .asText();
+    }
+    assertThat(status).isIn("ok", "quality-failed"); // a batch of the demo may fall below 0.9
+    assertThat(firstCell(count)).isGreaterThan(before);
+  }
+
+  private long firstCell(String sql) throws Exception {
+    HttpResponse<String> answer =
+        send(
+            at("/v1/query")
+                .header("Authorization", "Bearer " + ShopConsole.VIEWER_TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(sql)));
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    return JSON.readTree(answer.body()).get("rows").get(0).get(0).asLong();
   }
 
   @Test

@@ -202,16 +202,29 @@ public final class ProjectRuntime implements AutoCloseable {
    * #nextPublicationMillis} or later).
    */
   public boolean publishSnapshot(Clock clock) {
+    return publishSnapshot(clock, false);
+  }
+
+  /**
+   * Publishes the warehouse for readers now if it changed, whatever the throttle says: after a run
+   * asked for through the API or the console, which nothing else would publish under {@code sluice
+   * ui}.
+   */
+  public void publishSnapshotNow(Clock clock) {
+    publishSnapshot(clock, true);
+  }
+
+  private boolean publishSnapshot(Clock clock, boolean now) {
     return runExclusively(
         () -> {
-          long now = clock.millis();
-          if (now < nextPublicationMillis() && now >= lastPublished) {
+          long millis = clock.millis();
+          if (!now && millis < nextPublicationMillis() && millis >= lastPublished) {
             return true;
           }
           long start = System.nanoTime();
           engine.publishSnapshot();
           lastPublicationMillis = (System.nanoTime() - start) / 1_000_000;
-          lastPublished = now;
+          lastPublished = millis;
           if (LOG.isDebugEnabled() && lastPublicationMillis > 0) {
             LOG.debug("Published the warehouse for readers in {} ms", lastPublicationMillis);
           }
