@@ -57,8 +57,12 @@ class LiveDashboardBrowserTest {
       new WebDriverWait(browser.driver(), java.time.Duration.ofSeconds(60))
           .until(
               driver ->
+                  // Read in the page: the panel replaces its element on each draw, so a handle
+                  // taken here could be stale by the time its attribute is asked for.
                   total.equals(
-                      browser.await("#panel-count .stat-value").getAttribute("data-value")));
+                      browser.script(
+                          "const value = document.querySelector('#panel-count .stat-value');"
+                              + " return value && value.getAttribute('data-value');")));
 
       @SuppressWarnings("unchecked")
       List<Map<String, Object>> events =
