@@ -84,7 +84,7 @@ final class SchedulerHost implements AutoCloseable {
           Scheduler.builder(
                   project,
                   runtime.history(),
-                  request -> runtime.run(request, clock, RunListener.NONE))
+                  request -> runtime.runAndPublish(request, clock, RunListener.NONE))
               .clock(clock)
               .newData(runtime::hasNewInput)
               .onRunEnded(onRunEnded);

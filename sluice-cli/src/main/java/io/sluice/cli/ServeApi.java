@@ -233,17 +233,10 @@ final class ServeApi implements OrchestrationEndpoint, AutoCloseable {
           queued,
           RunListener.all(runListeners),
           true,
-          listener -> runtime.run(queued.request(), clock, listener));
+          listener -> runtime.runAndPublish(queued.request(), clock, listener));
     } catch (RuntimeException e) {
       // Recorded in the run history with its error; the log gets the stack trace.
       LOG.error("Run {} asked for through the API failed", queued.id(), e);
-    }
-    try {
-      // Readers (the console, /v1/query) see what the run landed; under sluice ui no processor
-      // publishes.
-      runtime.publishSnapshotNow(clock);
-    } catch (RuntimeException e) {
-      LOG.warn("Cannot publish the warehouse for readers after run {}", queued.id(), e);
     }
   }
 
@@ -381,9 +374,22 @@ final class ServeApi implements OrchestrationEndpoint, AutoCloseable {
               failed.put("status", BackfillRecord.FAILED);
               failed.put("error", String.valueOf(e.getMessage()));
               pendingBackfills.put(request.id(), failed);
+            } finally {
+              publishForReaders();
             }
           });
       return json;
+    }
+  }
+
+  /**
+   * What a backfill landed, for readers: no micro-batch's publication follows it under sluice ui.
+   */
+  private void publishForReaders() {
+    try {
+      runtime.publishSnapshotNow(clock);
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot publish the warehouse for readers after a backfill", e);
     }
   }
 

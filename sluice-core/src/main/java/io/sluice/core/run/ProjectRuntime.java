@@ -455,6 +455,23 @@ public final class ProjectRuntime implements AutoCloseable {
   }
 
   /**
+   * Like {@link #run(RunRequest, Clock, RunListener)}, then publishes the warehouse for readers at
+   * once (see {@link #publishSnapshotNow}): for runs that the scheduler, the API or a backfill
+   * asked for, which no micro-batch's publication follows (under {@code sluice ui} there is none).
+   */
+  public RunSummary runAndPublish(RunRequest request, Clock clock, RunListener listener) {
+    try {
+      return run(request, clock, listener);
+    } finally {
+      try {
+        publishSnapshotNow(clock);
+      } catch (RuntimeException e) {
+        LOG.warn("Cannot publish the warehouse for readers after a run", e);
+      }
+    }
+  }
+
+  /**
    * Whether a source that {@code select} and {@code exclude} select has input no run has landed
    * (the scheduler's {@code new-data} trigger): plans each source's connector against its committed
    * positions, without reading a record or waiting for a run in progress.
