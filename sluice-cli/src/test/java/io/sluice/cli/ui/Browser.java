@@ -23,9 +23,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * WebDriver, for the console's browser tests.
  *
  * <p>When the browser is not installed, the tests abort (skipped) with a loud message on stderr,
- * unless {@code SLUICE_REQUIRE_BROWSER} is set (as {@code .ci/run} sets it after installing them):
- * then they fail. Screenshots go to {@code target/ui-screenshots}, and also to the folder named by
- * the {@code sluice.ui.screenshots} system property (e.g. {@code docs/ui}) when it is set.
+ * unless {@code SLUICE_REQUIRE_BROWSER} is set: then they fail ({@code .ci/run} installs the
+ * browser first and stops when it cannot). Screenshots go to {@code target/ui-screenshots}, and
+ * also to the folder named by the {@code sluice.ui.screenshots} system property (e.g. {@code
+ * docs/ui}) when it is set.
  */
 public final class Browser implements AutoCloseable {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
