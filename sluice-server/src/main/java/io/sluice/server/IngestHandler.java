@@ -40,7 +40,6 @@ final class IngestHandler extends Handler.Abstract {
   private static final Pattern RECORDS = Pattern.compile("/v1/streams/([^/]+)/records/?");
   private static final int FIRST_BUFFER = 64 * 1024;
   private static final int RETRY_AFTER_SECONDS = 1;
-  private static final long MAX_DISCARD_BYTES = 64 * 1024;
   private static final String OPENAPI_SERVER = "http://SLUICE_SERVER";
 
   private final ServerSettings settings;
@@ -102,7 +101,7 @@ final class IngestHandler extends Handler.Abstract {
       }
       if (console.isPresent() && path.equals("/")) {
         requireMethod(request, "GET");
-        closeUnlessBodyDone(request, response);
+        UnreadBodies.closeUnlessDone(request, response);
         response.getHeaders().put(HttpHeader.LOCATION, "/ui/");
         send(response, callback, 302, "text/plain; charset=utf-8", new byte[0]);
         return true;
@@ -115,7 +114,7 @@ final class IngestHandler extends Handler.Abstract {
         if (metrics.isEmpty()) {
           throw new HttpError(404, "no metrics are served here");
         }
-        closeUnlessBodyDone(request, response);
+        UnreadBodies.closeUnlessDone(request, response);
         String type = metricsType(request.getHeaders().get(HttpHeader.ACCEPT));
         send(response, callback, 200, type, metrics.get().scrape(type).getBytes(UTF_8));
       } else if (path.equals("/v1/query")) {
@@ -123,14 +122,14 @@ final class IngestHandler extends Handler.Abstract {
         query(request, response, callback);
       } else if (path.equals("/v1/openapi.yaml")) {
         requireMethod(request, "GET");
-        closeUnlessBodyDone(request, response);
+        UnreadBodies.closeUnlessDone(request, response);
         send(response, callback, 200, "application/yaml", openApi(request));
       } else if (OrchestrationRoutes.handles(path)) {
         OrchestrationRoutes.Answer answer = orchestration.handle(request, path, access(request));
         if (answer.location() != null) {
           response.getHeaders().put(HttpHeader.LOCATION, answer.location());
         }
-        closeUnlessBodyDone(request, response);
+        UnreadBodies.closeUnlessDone(request, response);
         send(response, callback, answer.status(), "application/json", answer.body());
       } else {
         Matcher records = RECORDS.matcher(path);
@@ -867,7 +866,7 @@ final class IngestHandler extends Handler.Abstract {
     // Starting, the server already accepts pushes: up, though nothing lands yet.
     Object state = body.get("status");
     int code = "ok".equals(state) || "starting".equals(state) ? 200 : 503;
-    closeUnlessBodyDone(request, response);
+    UnreadBodies.closeUnlessDone(request, response);
     send(response, callback, code, "application/json", render(g -> JsonValues.write(g, body)));
   }
 
@@ -891,8 +890,8 @@ final class IngestHandler extends Handler.Abstract {
                   ? OrchestrationRoutes.allow(path)
                   : path.startsWith("/v1/streams/") || path.equals("/v1/query") ? "POST" : "GET");
     }
-    if (!bodyRead && !discardArrived(request)) {
-      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    if (!bodyRead) {
+      UnreadBodies.closeUnlessDone(request, response);
     }
     if (error.retryAfterSeconds() > 0) {
       response
@@ -905,41 +904,6 @@ final class IngestHandler extends Handler.Abstract {
         error.status(),
         "application/json",
         errorJson(json, error.getMessage()));
-  }
-
-  /**
-   * Before an answer to a request whose body the route did not read (a POST that takes none, a GET
-   * that came with one): discards what arrived, and asks for the connection to be closed when the
-   * body is not all there. Without this the client may send its next request on a connection the
-   * server closes once the answer is out, and read no answer at all.
-   */
-  private static void closeUnlessBodyDone(Request request, Response response) {
-    if (!discardArrived(request)) {
-      response.getHeaders().put(HttpHeader.CONNECTION, "close");
-    }
-  }
-
-  /**
-   * Discards what has already arrived of a refused request's body, without waiting for more;
-   * returns whether that was all of it (so the connection can serve the client's next request).
-   */
-  private static boolean discardArrived(Request request) {
-    long discarded = 0;
-    while (discarded <= MAX_DISCARD_BYTES) {
-      Content.Chunk chunk = request.read();
-      if (chunk == null) {
-        return false;
-      }
-      discarded += chunk.remaining();
-      chunk.release();
-      if (Content.Chunk.isFailure(chunk)) {
-        return false;
-      }
-      if (chunk.isLast()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The documented error body, {@code {"error": reason}}. */

@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sluice.server.Access;
+import io.sluice.server.UnreadBodies;
 import io.sluice.server.WebConsole;
 import java.io.IOException;
 import java.io.InputStream;
@@ -98,6 +99,8 @@ public final class Console implements WebConsole {
         page(request, response, callback, access, path);
       }
     } catch (PageException e) {
+      // A refusal may come before the body was read (a POST to a page, a 401 on an endpoint).
+      UnreadBodies.closeUnlessDone(request, response);
       if (path.startsWith("/ui/api/")) {
         sendJson(response, callback, e.status(), Map.of("error", e.getMessage()));
       } else {

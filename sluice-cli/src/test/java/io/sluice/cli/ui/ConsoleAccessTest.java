@@ -1,13 +1,20 @@
 package io.sluice.cli.ui;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -175,5 +182,70 @@ class ConsoleAccessTest {
     assertThat(send(at("/v1/runs").header("Authorization", "Bearer nope")).statusCode())
         .isEqualTo(401);
     assertThat(send(at("/ui/").header("Cookie", "sluice_token=nope")).statusCode()).isEqualTo(303);
+  }
+
+  /**
+   * A refusal sent before the request's body was read must not leave the client a connection the
+   * server then closes: a client that reuses it reads no answer at all ("header parser received no
+   * bytes", as CI saw once). Either the connection serves the next request, or the refusal says
+   * {@code Connection: close}.
+   */
+  @Test
+  void aRefusalBeforeTheBodyNeverLeavesAConnectionThatAnswersNothing() throws Exception {
+    String body = "{\"sql\":\"SELECT 1\"}";
+    String head =
+        "POST /ui/api/sql HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Sluice-Console: 1\r\n"
+            + "Content-Type: application/json\r\nContent-Length: "
+            + body.length()
+            + "\r\n\r\n";
+    // The body has not come yet when the 401 goes out: the answer must close the connection.
+    try (Socket socket = rawSocket()) {
+      write(socket, head);
+      String answer = readHead(socket);
+      assertThat(answer).startsWith("HTTP/1.1 401").containsIgnoringCase("connection: close");
+    }
+    // The body came whole with its head: either it is discarded and the connection goes on, or
+    // the answer says close.
+    try (Socket socket = rawSocket()) {
+      write(socket, head + body);
+      String answer = readHead(socket);
+      assertThat(answer).startsWith("HTTP/1.1 401");
+      if (!answer.toLowerCase(Locale.ROOT).contains("connection: close")) {
+        skipBody(socket, answer);
+        write(socket, "GET /ui/login HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        assertThat(readHead(socket)).startsWith("HTTP/1.1 200");
+      }
+    }
+  }
+
+  private static Socket rawSocket() throws IOException {
+    Socket socket = new Socket("127.0.0.1", shop.uri().getPort());
+    socket.setSoTimeout(10_000);
+    return socket;
+  }
+
+  private static void write(Socket socket, String text) throws IOException {
+    socket.getOutputStream().write(text.getBytes(UTF_8));
+    socket.getOutputStream().flush();
+  }
+
+  /** The status line and headers of the next answer, up to the blank line. */
+  private static String readHead(Socket socket) throws IOException {
+    StringBuilder head = new StringBuilder();
+    InputStream in = socket.getInputStream();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new EOFException("the server closed the connection without an answer");
+      }
+      head.append((char) b);
+    }
+    return head.toString();
+  }
+
+  private static void skipBody(Socket socket, String head) throws IOException {
+    Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    assertThat(length.find()).as("a Content-Length in %s", head).isTrue();
+    socket.getInputStream().readNBytes(Integer.parseInt(length.group(1)));
   }
 }
