@@ -312,6 +312,15 @@ public final class IngestServer implements AutoCloseable {
   }
 
   /**
+   * How many requests the handlers hold now: a test that stops the server with one in flight waits
+   * until it is, since a request still being parsed does not hold the stop.
+   */
+  long requestsInFlight() {
+    GracefulHandler graceful = server.getDescendant(GracefulHandler.class);
+    return graceful == null ? 0 : graceful.getCurrentRequestCount();
+  }
+
+  /**
    * Stops accepting connections and waits (up to 30 s) for requests in flight to be answered, so
    * that every record a client was told is durable is in the log.
    */
