@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sluice.config.DidYouMean;
 import io.sluice.server.Access;
 import io.sluice.server.UnreadBodies;
 import io.sluice.server.WebConsole;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -130,7 +132,10 @@ public final class Console implements WebConsole {
       throw new PageException(403, "This page needs the operator token.");
     }
     Html body = new Html();
-    match.item().render(request(request, access, match.tail(), new byte[0]), body);
+    match
+        .item()
+        .render(
+            request(request, access, match.tail(), new byte[0], match.item().parameters()), body);
     sendPage(response, callback, 200, layout(match.item().title(), access, path, body.toString()));
   }
 
@@ -275,12 +280,17 @@ public final class Console implements WebConsole {
               ? "sign in first: this needs the viewer or operator token"
               : "this needs the operator token; the viewer token may only read");
     }
+    Set<String> accepted = endpoint.parameters();
     if (endpoint instanceof EventStream stream) {
-      stream.open(request(request, access, match.tail(), new byte[0]), request, response, callback);
+      stream.open(
+          request(request, access, match.tail(), new byte[0], accepted),
+          request,
+          response,
+          callback);
       return;
     }
     byte[] body = request.getMethod().equals("GET") ? new byte[0] : body(request);
-    Object answer = endpoint.answer(request(request, access, match.tail(), body));
+    Object answer = endpoint.answer(request(request, access, match.tail(), body, accepted));
     sendJson(response, callback, 200, answer);
   }
 
@@ -335,8 +345,41 @@ public final class Console implements WebConsole {
     return null;
   }
 
-  private PageRequest request(Request request, Access access, String tail, byte[] body) {
-    return new PageRequest(context, access, tail, parameters(request), body);
+  /**
+   * The request for a page or an endpoint that takes the query parameters {@code accepted}.
+   *
+   * @throws PageException (400) naming a parameter it does not take
+   */
+  private PageRequest request(
+      Request request, Access access, String tail, byte[] body, Set<String> accepted) {
+    Map<String, String> parameters = parameters(request);
+    for (String name : parameters.keySet()) {
+      if (!takes(accepted, name)) {
+        List<String> names = accepted.stream().sorted().toList();
+        throw PageException.badRequest(
+            "unknown parameter '"
+                + name
+                + "' for "
+                + Request.getPathInContext(request)
+                + DidYouMean.hint(name, names)
+                + (names.isEmpty()
+                    ? "; it takes none"
+                    : "; it takes: " + String.join(", ", names)));
+      }
+    }
+    return new PageRequest(context, access, tail, parameters, body);
+  }
+
+  private static boolean takes(Set<String> accepted, String name) {
+    if (accepted.contains(name)) {
+      return true;
+    }
+    for (String pattern : accepted) {
+      if (pattern.endsWith("*") && name.startsWith(pattern.substring(0, pattern.length() - 1))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Map<String, String> parameters(Request request) {

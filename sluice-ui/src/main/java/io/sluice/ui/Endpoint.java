@@ -1,6 +1,7 @@
 package io.sluice.ui;
 
 import io.sluice.server.Access;
+import java.util.Set;
 
 /**
  * A JSON endpoint of the console ({@code /ui/api/...}) for what a page's script needs that the
@@ -19,6 +20,15 @@ public interface Endpoint {
 
   /** What the caller needs: viewer access for reads, operator access for what changes anything. */
   Access needs();
+
+  /**
+   * The query parameters it takes; a name ending in {@code *} takes every name with that prefix
+   * (e.g. {@code var.*}). The console refuses any other with a 400 that names it, so that a
+   * mistyped filter is an error, not a page that silently shows everything.
+   */
+  default Set<String> parameters() {
+    return Set.of();
+  }
 
   /**
    * Answers the request; called from HTTP threads, concurrently.

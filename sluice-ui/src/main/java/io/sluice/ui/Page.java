@@ -1,6 +1,7 @@
 package io.sluice.ui;
 
 import io.sluice.server.Access;
+import java.util.Set;
 
 /**
  * One page of the console, at {@link #path()} and below it ({@code /ui/runs} also answers {@code
@@ -27,6 +28,15 @@ public interface Page {
    * @throws PageException to answer with a status and a message instead of the page
    */
   void render(PageRequest request, Html html) throws Exception;
+
+  /**
+   * The query parameters it takes; a name ending in {@code *} takes every name with that prefix
+   * (e.g. {@code var.*}). The console refuses any other with a 400 that names it, so that a
+   * mistyped filter is an error, not a page that silently shows everything.
+   */
+  default Set<String> parameters() {
+    return Set.of();
+  }
 
   /** What a page needs to be seen: the viewer token at least. */
   default Access needs() {

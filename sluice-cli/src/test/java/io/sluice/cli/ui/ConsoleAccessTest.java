@@ -184,6 +184,37 @@ class ConsoleAccessTest {
     assertThat(send(at("/ui/").header("Cookie", "sluice_token=nope")).statusCode()).isEqualTo(303);
   }
 
+  @Test
+  void aParameterAPageDoesNotTakeIsRefusedByName() throws Exception {
+    String viewer = "Bearer " + ShopConsole.VIEWER_TOKEN;
+    HttpResponse<String> typo = send(at("/ui/runs?stauts=failed").header("Authorization", viewer));
+    assertThat(typo.statusCode()).isEqualTo(400);
+    assertThat(typo.body())
+        .contains("unknown parameter &#39;stauts&#39; for /ui/runs")
+        .contains("did you mean &#39;status&#39;?")
+        .contains("it takes: backfill, limit, status, trigger");
+    HttpResponse<String> none = send(at("/ui/lake?table=x").header("Authorization", viewer));
+    assertThat(none.statusCode()).isEqualTo(400);
+    assertThat(none.body()).contains("it takes none");
+    HttpResponse<String> endpoint =
+        send(
+            at("/ui/api/dashboards/sales/panels/revenue_total?rnage=7d")
+                .header("Authorization", viewer));
+    assertThat(endpoint.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(endpoint.body()).path("error").asText())
+        .contains("unknown parameter 'rnage'")
+        .contains("did you mean 'range'?");
+    // What a page takes still works, prefixes included.
+    assertThat(
+            send(at("/ui/runs?status=failed&limit=10").header("Authorization", viewer))
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(
+            send(at("/ui/dashboards/sales?range=7d&var.segment=").header("Authorization", viewer))
+                .statusCode())
+        .isEqualTo(200);
+  }
+
   /**
    * A refusal sent before the request's body was read must not leave the client a connection the
    * server then closes: a client that reuses it reads no answer at all ("header parser received no

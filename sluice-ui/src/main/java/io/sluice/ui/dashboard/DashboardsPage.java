@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The dashboards of {@code dashboards/*.yaml}: {@code /ui/dashboards} lists them, {@code
@@ -28,6 +29,11 @@ public final class DashboardsPage implements Page {
   static final List<String> RANGES = List.of("15m", "1h", "6h", "1d", "7d", "30d", "365d");
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Override
+  public Set<String> parameters() {
+    return Set.of("range", PanelDataEndpoint.VARIABLE_PREFIX + "*");
+  }
 
   @Override
   public String path() {

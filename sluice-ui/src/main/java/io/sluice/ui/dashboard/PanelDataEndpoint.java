@@ -13,6 +13,7 @@ import io.sluice.ui.PageRequest;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code GET /ui/api/dashboards/NAME/panels/ID?range=24h&var.NAME=VALUE}: a panel's rows, queried
@@ -25,6 +26,11 @@ public final class PanelDataEndpoint implements Endpoint {
 
   /** The longest time range a page may ask for. */
   static final Duration MAX_RANGE = Duration.ofDays(3650);
+
+  @Override
+  public Set<String> parameters() {
+    return Set.of("range", VARIABLE_PREFIX + "*");
+  }
 
   @Override
   public String method() {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The overview ({@code /ui/}): each source with its connector, freshness (the age of its last batch
@@ -34,6 +35,11 @@ import java.util.Optional;
  */
 public final class OverviewPage implements Page {
   private static final int DEFAULT_WINDOW_MINUTES = 15;
+
+  @Override
+  public Set<String> parameters() {
+    return Set.of("window");
+  }
 
   @Override
   public String path() {

@@ -47,6 +47,11 @@ public final class PipelinePage implements Page {
   private static final Logger LOG = LoggerFactory.getLogger(PipelinePage.class);
 
   @Override
+  public Set<String> parameters() {
+    return Set.of("model");
+  }
+
+  @Override
   public String path() {
     return "/ui/pipeline";
   }

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -45,6 +46,11 @@ public final class QualityPage implements Page {
 
   private static final int TABLE_ROWS = 20;
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Override
+  public Set<String> parameters() {
+    return Set.of("source", "batches", "runs");
+  }
 
   @Override
   public String path() {

@@ -7,6 +7,7 @@ import io.sluice.ui.PageRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code GET
@@ -17,6 +18,11 @@ public final class QuarantineEndpoint implements Endpoint {
   @Override
   public String method() {
     return "GET";
+  }
+
+  @Override
+  public Set<String> parameters() {
+    return QuarantineRecords.PARAMETERS;
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The quarantine browser ({@code /ui/quarantine}): how many records each rule keeps in quarantine
@@ -23,6 +24,11 @@ public final class QuarantinePage implements Page {
   @Override
   public String path() {
     return "/ui/quarantine";
+  }
+
+  @Override
+  public Set<String> parameters() {
+    return QuarantineRecords.PARAMETERS;
   }
 
   @Override

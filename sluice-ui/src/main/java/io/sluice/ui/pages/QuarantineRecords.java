@@ -120,20 +120,10 @@ final class QuarantineRecords {
    * The query a request asks for.
    *
    * @param fallback the source when the request names none; empty: the request must name one
-   * @throws PageException (400) for an unknown parameter or source, or a malformed value
+   * @throws PageException (400) for an unknown source or a malformed value (the console has refused
+   *     parameters outside {@link #PARAMETERS})
    */
   static Query query(PageRequest request, Optional<String> fallback) {
-    for (String name : request.parameters().keySet()) {
-      if (!PARAMETERS.contains(name)) {
-        throw PageException.badRequest(
-            "unknown parameter '"
-                + name
-                + "'"
-                + DidYouMean.hint(name, PARAMETERS)
-                + "; the quarantine takes: "
-                + String.join(", ", PARAMETERS.stream().sorted().toList()));
-      }
-    }
     Project project = request.console().project();
     List<String> sources = project.sources().stream().map(SourceDef::name).toList();
     String source =

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The runs ({@code /ui/runs}): a timeline and a table of the run history, filtered by status and
@@ -41,6 +42,11 @@ public final class RunsPage implements Page {
   private static final int TIMELINE_WIDTH = 1000;
   private static final int LANE_HEIGHT = 14;
   private static final Duration TIMELINE_SPAN = Duration.ofDays(1);
+
+  @Override
+  public Set<String> parameters() {
+    return Set.of("status", "trigger", "limit", "backfill");
+  }
 
   @Override
   public String path() {

@@ -8,6 +8,7 @@ import io.sluice.ui.Page;
 import io.sluice.ui.PageRequest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 /**
  * The read-only SQL console ({@code /ui/sql}): a query box (Run, or Ctrl-Enter), the result as a
@@ -21,6 +22,11 @@ public final class SqlPage implements Page {
   @Override
   public String path() {
     return "/ui/sql";
+  }
+
+  @Override
+  public Set<String> parameters() {
+    return Set.of("q");
   }
 
   @Override
