@@ -208,6 +208,36 @@ class ServeRunsApiTest {
   }
 
   @Test
+  void aRunOfAModelWhoseSourceNeverLandedFailsWithAUserErrorThatSaysSo() throws Exception {
+    StreamProject.create(dir);
+    Files.writeString(
+        dir.resolve("sluice.yaml"),
+        "name: live\nserve:\n  port: 0\n  trigger-interval-ms: 50\n  query-token-env: QT\n");
+    try (ServeSession session =
+        ServeSession.start(
+            ProjectLoader.load(dir), Optional.empty(), Map.of("QT", TOKEN), summary -> {}, false)) {
+      // No processor (as under sluice ui): its first pass would make the source's tables.
+      HttpResponse<String> asked =
+          send(session, "POST", "/v1/runs", TOKEN, "{\"select\": [\"per_user\"]}");
+      assertThat(asked.statusCode()).as(asked.body()).isEqualTo(202);
+      String id = JSON.readTree(asked.body()).get("id").asText();
+      JsonNode run =
+          await(
+              session,
+              "/v1/runs/" + id,
+              r -> !List.of("queued", "running").contains(r.get("status").asText()));
+      assertThat(run.get("status").asText()).isEqualTo("failed");
+      JsonNode attempt = run.get("attempts").get(0);
+      assertThat(attempt.get("error-category").asText()).isEqualTo("user");
+      assertThat(run.get("error").asText())
+          .contains("source 'events' has landed nothing yet")
+          .contains("clean.events")
+          .contains("land the source first")
+          .doesNotContain("No value present");
+    }
+  }
+
+  @Test
   void aFailedRunIsRetriedWithItsSelectionAndLinkedToIt() throws Exception {
     StreamProject.create(dir);
     Files.writeString(

@@ -1018,7 +1018,16 @@ public final class PipelineRunner {
   private LakeTable cleanTable(String source) {
     return cleanTables.computeIfAbsent(
         source,
-        name -> lake.load(new io.sluice.api.lake.TableId(LakeLayout.CLEAN, name)).orElseThrow());
+        name ->
+            lake.load(new io.sluice.api.lake.TableId(LakeLayout.CLEAN, name))
+                .orElseThrow(
+                    () ->
+                        SluiceException.user(
+                            "source '%s' has landed nothing yet (the lake has no table %s.%s),"
+                                + " so the models that read it cannot be built: land the source"
+                                + " first (a run that selects it, or its first micro-batch under"
+                                + " serve)",
+                            name, LakeLayout.CLEAN, name)));
   }
 
   private String sourceRelation(String source) {
