@@ -10,35 +10,19 @@ import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Who may do what in the console and the APIs, over real HTTP: tokens, roles, cookie, CSRF. */
 class ConsoleAccessTest {
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       new com.fasterxml.jackson.databind.ObjectMapper();
-  @TempDir static Path scratch;
-  private static ShopConsole shop;
+  @RegisterExtension static final ShopConsole.PerClass shop = ShopConsole.perClass();
   private final HttpClient client = HttpClient.newHttpClient();
-
-  @BeforeAll
-  static void serveTheShop() {
-    shop = ShopConsole.start(scratch.resolve("shop"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (shop != null) {
-      shop.close();
-    }
-  }
 
   private HttpResponse<String> send(HttpRequest.Builder request)
       throws IOException, InterruptedException {

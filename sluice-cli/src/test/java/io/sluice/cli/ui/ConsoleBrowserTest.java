@@ -2,33 +2,16 @@ package io.sluice.cli.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The console's frame in real headless Chromium: sign-in, navigation, roles. */
 class ConsoleBrowserTest {
-  @TempDir static Path scratch;
-  private static ShopConsole shop;
-
-  @BeforeAll
-  static void serveTheShop() {
-    Browser.requireInstalled();
-    shop = ShopConsole.start(scratch.resolve("shop"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (shop != null) {
-      shop.close();
-    }
-  }
+  @RegisterExtension static final ShopConsole.PerClass shop = ShopConsole.perClass().withBrowser();
 
   @Test
   void aVisitorWithoutATokenIsSentToTheLoginAndAWrongTokenIsRefused() {
-    try (Browser browser = Browser.open(shop.uri(), scratch.resolve("b1"))) {
+    try (Browser browser = Browser.open(shop.uri(), shop.scratch().resolve("b1"))) {
       browser.go("/ui/");
       browser.await("#token");
       assertThat(browser.currentPath()).isEqualTo("/ui/login");
@@ -40,7 +23,7 @@ class ConsoleBrowserTest {
 
   @Test
   void theViewerSeesTheOverviewOfEverySourceButNoOperatorControls() {
-    try (Browser browser = Browser.open(shop.uri(), scratch.resolve("b2"))) {
+    try (Browser browser = Browser.open(shop.uri(), shop.scratch().resolve("b2"))) {
       browser.signIn(ShopConsole.VIEWER_TOKEN).go("/ui/");
       browser.await("#sources tbody tr");
       assertThat(browser.all("#sources tbody tr")).hasSize(3);
@@ -52,7 +35,7 @@ class ConsoleBrowserTest {
 
   @Test
   void theOperatorIsSignedInAsOperator() {
-    try (Browser browser = Browser.open(shop.uri(), scratch.resolve("b3"))) {
+    try (Browser browser = Browser.open(shop.uri(), shop.scratch().resolve("b3"))) {
       browser.signIn(ShopConsole.OPERATOR_TOKEN).go("/ui/");
       assertThat(browser.await("header .who").getText()).contains("operator");
     }

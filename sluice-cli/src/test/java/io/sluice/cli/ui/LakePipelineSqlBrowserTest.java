@@ -2,11 +2,8 @@ package io.sluice.cli.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.Keys;
 
 /**
@@ -15,25 +12,11 @@ import org.openqa.selenium.Keys;
  * and the console runs a query with Ctrl-Enter and shows the sandbox's refusal of a file read.
  */
 class LakePipelineSqlBrowserTest {
-  @TempDir static Path scratch;
-  private static ShopConsole shop;
-
-  @BeforeAll
-  static void serveTheShop() {
-    Browser.requireInstalled();
-    shop = ShopConsole.start(scratch.resolve("shop"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (shop != null) {
-      shop.close();
-    }
-  }
+  @RegisterExtension static final ShopConsole.PerClass shop = ShopConsole.perClass().withBrowser();
 
   @Test
   void theViewerClicksThroughTheGraphToLineageAndTablesAndQueriesTheWarehouse() {
-    try (Browser browser = Browser.open(shop.uri(), scratch.resolve("browser"))) {
+    try (Browser browser = Browser.open(shop.uri(), shop.scratch().resolve("browser"))) {
       browser.signIn(ShopConsole.VIEWER_TOKEN).go("/ui/pipeline");
       browser.await("#pipeline-graph a[data-node='source:orders']");
       // 3 sources with 3 lake tables each, 3 models, 2 dashboards.

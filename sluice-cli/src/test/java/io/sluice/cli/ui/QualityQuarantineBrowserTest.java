@@ -10,13 +10,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -31,21 +29,7 @@ class QualityQuarantineBrowserTest {
   private static final String FILTERED =
       "/ui/quarantine?source=clicks&rule=" + URLEncoder.encode(RULE, StandardCharsets.UTF_8);
 
-  @TempDir static Path scratch;
-  private static ShopConsole shop;
-
-  @BeforeAll
-  static void serveTheShop() {
-    Browser.requireInstalled();
-    shop = ShopConsole.start(scratch.resolve("shop"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (shop != null) {
-      shop.close();
-    }
-  }
+  @RegisterExtension static final ShopConsole.PerClass shop = ShopConsole.perClass().withBrowser();
 
   private static long quarantined(String query) {
     return ConsoleHttp.get(shop.uri(), ShopConsole.VIEWER_TOKEN, "/ui/api/quarantine?" + query)
@@ -60,7 +44,7 @@ class QualityQuarantineBrowserTest {
     long expected =
         quarantined("source=clicks&rule=" + URLEncoder.encode(RULE, StandardCharsets.UTF_8));
     assertThat(expected).isPositive();
-    try (Browser browser = Browser.open(shop.uri(), scratch.resolve("viewer"))) {
+    try (Browser browser = Browser.open(shop.uri(), shop.scratch().resolve("viewer"))) {
       browser.signIn(ShopConsole.VIEWER_TOKEN).go("/ui/quarantine");
       browser.await("#counts tbody tr");
       browser.await("#filter-source option[value='clicks']").click();
@@ -128,7 +112,7 @@ class QualityQuarantineBrowserTest {
     Files.writeString(
         clicks, source.replace(declared, "accepted_values: [" + String.join(", ", accepted) + "]"));
 
-    try (Browser browser = Browser.open(shop.uri(), scratch.resolve("operator"))) {
+    try (Browser browser = Browser.open(shop.uri(), shop.scratch().resolve("operator"))) {
       browser.signIn(ShopConsole.OPERATOR_TOKEN).go(FILTERED);
       browser.await("#records tbody tr");
       assertThat(browser.await("#replay").isDisplayed()).isTrue();
@@ -158,7 +142,7 @@ class QualityQuarantineBrowserTest {
   @Test
   @Order(3)
   void theQualityPageShowsEachSourcesTrendFailuresWarningsAndRuns() {
-    try (Browser browser = Browser.open(shop.uri(), scratch.resolve("quality"))) {
+    try (Browser browser = Browser.open(shop.uri(), shop.scratch().resolve("quality"))) {
       browser.signIn(ShopConsole.VIEWER_TOKEN).go("/ui/quality");
       for (String source : List.of("clicks", "customers", "orders")) {
         browser.await("#trend-" + source + "[data-drawn='true']");

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The quarantine browser's endpoints on the shop example: {@code GET /ui/api/quarantine} (filters,
@@ -17,20 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (dry runs only: nothing here changes the lake).
  */
 class QuarantineApiTest {
-  @TempDir static Path scratch;
-  private static ShopConsole shop;
-
-  @BeforeAll
-  static void serveTheShop() {
-    shop = ShopConsole.start(scratch.resolve("shop"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (shop != null) {
-      shop.close();
-    }
-  }
+  @RegisterExtension static final ShopConsole.PerClass shop = ShopConsole.perClass();
 
   private static ConsoleHttp.Answer list(String query) {
     return ConsoleHttp.get(shop.uri(), ShopConsole.VIEWER_TOKEN, "/ui/api/quarantine?" + query);

@@ -20,7 +20,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -34,36 +34,35 @@ class RunsBrowserTest {
   private static final String ENDED =
       ":not([data-status=\"queued\"]):not([data-status=\"running\"])";
 
-  @TempDir static Path scratch;
-  private static ShopConsole shop;
+  // Orders are stale one second after they landed: the overview shows the breach.
+  @RegisterExtension
+  static final ShopConsole.PerClass shop =
+      ShopConsole.perClass()
+          .withBrowser()
+          .adjusted(
+              project -> {
+                try {
+                  Path yaml = project.resolve("sluice.yaml");
+                  String text = Files.readString(yaml);
+                  assertThat(text).contains("max-age: 2h");
+                  Files.writeString(yaml, text.replace("max-age: 2h", "max-age: 1s"));
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+
   private static Browser operator;
 
   @BeforeAll
-  static void serveTheShop() {
-    Browser.requireInstalled();
-    Path project = scratch.resolve("shop");
-    ShopConsole.prepare(project, 200);
-    try {
-      // Orders are stale one second after they landed: the overview shows the breach.
-      Path yaml = project.resolve("sluice.yaml");
-      String text = Files.readString(yaml);
-      assertThat(text).contains("max-age: 2h");
-      Files.writeString(yaml, text.replace("max-age: 2h", "max-age: 1s"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    shop = ShopConsole.serve(project);
-    operator = Browser.open(shop.uri(), scratch.resolve("operator"));
+  static void signIn() {
+    operator = Browser.open(shop.uri(), shop.scratch().resolve("operator"));
     operator.signIn(ShopConsole.OPERATOR_TOKEN);
   }
 
   @AfterAll
-  static void stop() {
+  static void signOut() {
     if (operator != null) {
       operator.close();
-    }
-    if (shop != null) {
-      shop.close();
     }
   }
 
@@ -212,7 +211,7 @@ class RunsBrowserTest {
 
   @Test
   void theViewerSeesNoControlsAndTheServerRefusesItsForgedRequests() {
-    try (Browser viewer = Browser.open(shop.uri(), scratch.resolve("viewer"))) {
+    try (Browser viewer = Browser.open(shop.uri(), shop.scratch().resolve("viewer"))) {
       viewer.signIn(ShopConsole.VIEWER_TOKEN).go("/ui/runs");
       viewer.await("#runs tbody tr");
       for (String control :

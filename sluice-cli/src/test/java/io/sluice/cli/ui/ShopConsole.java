@@ -13,8 +13,14 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The shop example as a user has it after {@code sluice demo}: generated data, one {@code sluice
@@ -33,12 +39,6 @@ public final class ShopConsole implements AutoCloseable {
   private ShopConsole(Path project, ServeSession session) {
     this.project = project;
     this.session = session;
-  }
-
-  /** Creates the project in {@code project}, runs it once, and serves its console. */
-  public static ShopConsole start(Path project) {
-    prepare(project, 200);
-    return serve(project);
   }
 
   /** The shop example with {@code orders} orders of data and the console's tokens, run once. */
@@ -90,5 +90,83 @@ public final class ShopConsole implements AutoCloseable {
   @Override
   public void close() {
     session.close();
+  }
+
+  /**
+   * One served shop for a test class, started before its tests and stopped after them:
+   * {@code @RegisterExtension static final ShopConsole.PerClass shop = ShopConsole.perClass();}. It
+   * works in a folder of its own, {@link #scratch()}, deleted at the end.
+   */
+  public static PerClass perClass() {
+    return new PerClass(false, project -> {});
+  }
+
+  /** The extension of one shop per class; see {@link #perClass()}. */
+  public static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+    private final boolean browser;
+    private final Consumer<Path> adjust;
+    private Path scratch;
+    private ShopConsole console;
+
+    private PerClass(boolean browser, Consumer<Path> adjust) {
+      this.browser = browser;
+      this.adjust = adjust;
+    }
+
+    /** Also the browser: the class's tests abort, loudly, when Chromium is not installed. */
+    public PerClass withBrowser() {
+      return new PerClass(true, adjust);
+    }
+
+    /** Changes the project after its first run and before it is served. */
+    public PerClass adjusted(Consumer<Path> change) {
+      return new PerClass(browser, change);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+      if (browser) {
+        Browser.requireInstalled();
+      }
+      scratch = Files.createTempDirectory("sluice-shop-console");
+      Path project = scratch.resolve("shop");
+      prepare(project, 200);
+      adjust.accept(project);
+      console = serve(project);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+      try {
+        if (console != null) {
+          console.close();
+        }
+      } finally {
+        if (scratch != null) {
+          try (Stream<Path> paths = Files.walk(scratch)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+              Files.deleteIfExists(path);
+            }
+          }
+        }
+      }
+    }
+
+    /** A folder for the class's own files (browser profiles, outputs), deleted at the end. */
+    public Path scratch() {
+      return scratch;
+    }
+
+    public URI uri() {
+      return console.uri();
+    }
+
+    public Path project() {
+      return console.project();
+    }
+
+    public ServeSession session() {
+      return console.session();
+    }
   }
 }

@@ -2,12 +2,9 @@ package io.sluice.cli.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -16,25 +13,11 @@ import org.openqa.selenium.WebElement;
  * Browser}).
  */
 class ShopDashboardsBrowserTest {
-  @TempDir static Path scratch;
-  private static ShopConsole shop;
-
-  @BeforeAll
-  static void serveTheShop() {
-    Browser.requireInstalled();
-    shop = ShopConsole.start(scratch.resolve("shop"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (shop != null) {
-      shop.close();
-    }
-  }
+  @RegisterExtension static final ShopConsole.PerClass shop = ShopConsole.perClass().withBrowser();
 
   @Test
   void listsBothDashboards() {
-    try (Browser browser = Browser.open(shop.uri(), scratch.resolve("b1"))) {
+    try (Browser browser = Browser.open(shop.uri(), shop.scratch().resolve("b1"))) {
       browser.signIn(ShopConsole.VIEWER_TOKEN).go("/ui/dashboards");
       browser.await("#dashboards tbody tr");
       assertThat(browser.all("#dashboards tbody tr a"))
@@ -45,7 +28,7 @@ class ShopDashboardsBrowserTest {
 
   @Test
   void drawsEveryPanelOfTheSalesDashboardAndRequeriesOnAFilter() {
-    try (Browser browser = Browser.open(shop.uri(), scratch.resolve("b2"))) {
+    try (Browser browser = Browser.open(shop.uri(), shop.scratch().resolve("b2"))) {
       browser.signIn(ShopConsole.VIEWER_TOKEN).go("/ui/dashboards/sales");
       everyPanelDrawn(browser);
       assertThat(browser.all("#panel-revenue_by_day .uplot")).hasSize(1);
@@ -76,7 +59,7 @@ class ShopDashboardsBrowserTest {
 
   @Test
   void drawsEveryPanelOfThePipelineHealthDashboard() {
-    try (Browser browser = Browser.open(shop.uri(), scratch.resolve("b3"))) {
+    try (Browser browser = Browser.open(shop.uri(), shop.scratch().resolve("b3"))) {
       browser.signIn(ShopConsole.VIEWER_TOKEN).go("/ui/dashboards/pipeline-health");
       everyPanelDrawn(browser);
       assertThat(browser.all("#panel-quarantine_sample tbody tr")).isNotEmpty();

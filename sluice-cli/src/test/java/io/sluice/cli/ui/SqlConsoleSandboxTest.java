@@ -14,10 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The SQL console and {@code POST /v1/query} over HTTP, as the viewer: every attempt to reach a
@@ -27,22 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * of the shop's models.
  */
 class SqlConsoleSandboxTest {
-  @TempDir static Path scratch;
-  private static ShopConsole shop;
+  @RegisterExtension static final ShopConsole.PerClass shop = ShopConsole.perClass();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  @BeforeAll
-  static void serveTheShop() {
-    shop = ShopConsole.start(scratch.resolve("shop"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (shop != null) {
-      shop.close();
-    }
-  }
 
   /** An attack, and a word its refusal must contain. */
   private record Attack(String sql, String refusal) {}
@@ -133,7 +118,7 @@ class SqlConsoleSandboxTest {
   @Test
   void theConsoleAndTheQueryApiRefuseFileReadsWritesSettingsExtensionsAndTheEnvironment()
       throws Exception {
-    Path out = Files.createDirectories(scratch.resolve("attacks"));
+    Path out = Files.createDirectories(shop.scratch().resolve("attacks"));
     JsonNode before = console("SELECT count(*) AS n, sum(revenue) AS r FROM daily_revenue");
     assertThat(before.path("rows").get(0).get(0).asLong()).isPositive();
     List<String> notRefused = new ArrayList<>();
