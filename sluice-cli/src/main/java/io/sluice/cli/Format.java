@@ -59,18 +59,4 @@ final class Format {
   static String rate(long rows, long millis) {
     return millis <= 0 ? "-" : count(Math.round(rows * 1000.0 / millis));
   }
-
-  static String bytes(long bytes) {
-    if (bytes < 1024) {
-      return bytes + " B";
-    }
-    double value = bytes;
-    String[] units = {"KiB", "MiB", "GiB", "TiB"};
-    int unit = -1;
-    while (value >= 1024 && unit < units.length - 1) {
-      value /= 1024;
-      unit++;
-    }
-    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
-  }
 }

@@ -1,6 +1,7 @@
 package io.sluice.cli;
 
 import io.sluice.api.source.Split;
+import io.sluice.config.Sizes;
 import io.sluice.core.run.RunListener;
 import io.sluice.core.run.RunSummary;
 import java.io.PrintWriter;
@@ -33,7 +34,7 @@ final class ProgressListener implements RunListener, AutoCloseable {
               .showSpeed()
               .build();
     } else {
-      out.printf("%s: reading %d files (%s)%n", source, splits.size(), Format.bytes(bytes));
+      out.printf("%s: reading %d files (%s)%n", source, splits.size(), Sizes.format(bytes));
       out.flush();
     }
   }

@@ -2,6 +2,7 @@ package io.sluice.cli;
 
 import io.sluice.api.engine.StepMeter;
 import io.sluice.api.engine.StepTiming;
+import io.sluice.config.Sizes;
 import io.sluice.core.alert.AlertMonitor;
 import io.sluice.core.project.Project;
 import io.sluice.core.run.ProjectRuntime;
@@ -159,7 +160,7 @@ final class RunCommand implements Callable<Integer> {
               s.source() + (s.recovered() ? " (recovered)" : ""),
               s.batchId().isEmpty() ? "-" : s.batchId(),
               Format.count(s.files()),
-              Format.bytes(s.bytes()),
+              Sizes.format(s.bytes()),
               Format.count(s.rowsRead()),
               Format.count(s.rowsValid()),
               Format.count(s.rowsQuarantined()),

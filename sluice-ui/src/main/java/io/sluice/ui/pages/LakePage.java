@@ -7,6 +7,7 @@ import io.sluice.api.lake.LakeTable;
 import io.sluice.api.lake.PartitionField;
 import io.sluice.api.lake.Snapshot;
 import io.sluice.api.lake.TableId;
+import io.sluice.config.Sizes;
 import io.sluice.core.project.ModelDef;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.SourceDef;
@@ -112,7 +113,7 @@ public final class LakePage implements Page {
           html.element("td", "class=\"num\"", snapshots.size())
               .element("td", "class=\"num\"", compaction.files())
               .element("td", "class=\"num\"", compaction.rows())
-              .element("td", "class=\"num\"", bytes(compaction.bytes()))
+              .element("td", "class=\"num\"", Sizes.format(compaction.bytes()))
               .element(
                   "td",
                   current == null
@@ -297,7 +298,8 @@ public final class LakePage implements Page {
                 + compaction.small()
                 + " small file(s) in all).");
     List<List<?>> facts = new ArrayList<>();
-    facts.add(List.of("data files", compaction.files() + " (" + bytes(compaction.bytes()) + ")"));
+    facts.add(
+        List.of("data files", compaction.files() + " (" + Sizes.format(compaction.bytes()) + ")"));
     facts.add(List.of("rows", compaction.rows()));
     facts.add(List.of("snapshots kept", snapshots.size()));
     if (!snapshots.isEmpty()) {
@@ -347,7 +349,7 @@ public final class LakePage implements Page {
               partition.files(),
               partition.small(),
               partition.rows(),
-              bytes(partition.bytes()),
+              Sizes.format(partition.bytes()),
               partition.small() >= maintenance.minFiles() ? "due" : ""));
     }
     html.table(
@@ -375,7 +377,7 @@ public final class LakePage implements Page {
               fileName(file.path()),
               partition(partitioning, file.partition()),
               file.recordCount(),
-              bytes(file.sizeBytes())));
+              Sizes.format(file.sizeBytes())));
     }
     html.table("id=\"data-files\"", List.of("file", "partition", "rows", "size"), fileRows)
         .raw("</details></section>");
@@ -537,21 +539,6 @@ public final class LakePage implements Page {
   private static String fileName(String path) {
     int slash = path.lastIndexOf('/', path.lastIndexOf('/') - 1);
     return slash < 0 ? path : "…" + path.substring(slash);
-  }
-
-  /** A size such as {@code 512 B}, {@code 3.4 KiB}, {@code 12.0 MiB}. */
-  static String bytes(long bytes) {
-    if (bytes < 1024) {
-      return bytes + " B";
-    }
-    double value = bytes;
-    String[] units = {"KiB", "MiB", "GiB", "TiB"};
-    int unit = -1;
-    while (value >= 1024 && unit < units.length - 1) {
-      value /= 1024;
-      unit++;
-    }
-    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
   }
 
   /**
