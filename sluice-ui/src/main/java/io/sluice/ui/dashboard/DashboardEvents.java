@@ -46,6 +46,9 @@ public final class DashboardEvents implements AutoCloseable {
   private volatile ContinuousProcessor.Publication last;
   private volatile boolean closed;
 
+  /** Notified whenever a stream opens or ends. */
+  private final Object streamsChanged = new Object();
+
   private record Subscriber(DashboardDef dashboard, SseStream stream) {}
 
   /**
@@ -105,6 +108,30 @@ public final class DashboardEvents implements AutoCloseable {
   }
 
   /**
+   * Waits until {@code count} streams are open, at most {@code timeout}; returns whether they are.
+   * A client that went away is noticed at the next write to its stream.
+   */
+  boolean awaitStreams(int count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (streamsChanged) {
+      while (subscribers.size() != count) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(streamsChanged, left);
+      }
+      return true;
+    }
+  }
+
+  private void streamsChanged() {
+    synchronized (streamsChanged) {
+      streamsChanged.notifyAll();
+    }
+  }
+
+  /**
    * Answers {@code request} with a stream of {@code dashboard}'s events, until the client goes away
    * or {@link #close()}. Returns at once; {@code callback} completes when the stream ends.
    *
@@ -117,9 +144,17 @@ public final class DashboardEvents implements AutoCloseable {
       return false;
     }
     Subscriber[] self = new Subscriber[1];
-    SseStream stream = new SseStream(response, callback, () -> subscribers.remove(self[0]));
+    SseStream stream =
+        new SseStream(
+            response,
+            callback,
+            () -> {
+              subscribers.remove(self[0]);
+              streamsChanged();
+            });
     self[0] = new Subscriber(dashboard, stream);
     subscribers.add(self[0]);
+    streamsChanged();
     request.addFailureListener(stream::fail);
     response.setStatus(200);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");

@@ -123,11 +123,9 @@ class DashboardEventsLimitTest {
   }
 
   private void awaitStreams(int count) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (events.streams() != count && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(events.streams()).isEqualTo(count);
+    assertThat(events.awaitStreams(count, Duration.ofSeconds(30)))
+        .as("%d streams open (now %d)", count, events.streams())
+        .isTrue();
   }
 
   @Test
@@ -168,10 +166,9 @@ class DashboardEventsLimitTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     Instant at = Instant.parse("2026-12-03T12:00:00Z");
     long seq = 0;
-    while (events.streams() > 0 && System.nanoTime() < deadline) {
+    do {
       events.publish(new ContinuousProcessor.Publication(++seq, at, at, Set.of("lake.orders")));
-      Thread.sleep(10);
-    }
+    } while (!events.awaitStreams(0, Duration.ofMillis(10)) && System.nanoTime() < deadline);
     awaitStreams(0);
     HttpResponse<InputStream> again = open();
     assertThat(again.statusCode()).isEqualTo(200);
