@@ -102,6 +102,11 @@ public final class RunRecorder {
     }
     Outcome outcome = attempt(1, listener, run);
     RunRecord.Attempt attempt = outcome.attempt();
+    if (outcome.failure().isPresent() && attempt.summary().isEmpty()) {
+      // It failed before the pipeline started (checking the project, opening the engine or the
+      // lake), so no listener heard it end: alerts would miss it.
+      tellFailedBeforeStart(queued, attempt, listener, outcome.failure().get());
+    }
     if (keepIdle || attempt.summary().map(s -> !idle(s)).orElse(true)) {
       LOG.info(
           "Run {} ({}) ended {}{}",
@@ -125,6 +130,29 @@ public final class RunRecorder {
       history.save(ended);
     }
     return summary;
+  }
+
+  private void tellFailedBeforeStart(
+      RunRecord queued, RunRecord.Attempt attempt, RunListener listener, RuntimeException failure) {
+    Instant ended = attempt.endedAt().orElse(clock.instant());
+    RunSummary failed =
+        new RunSummary(
+            queued.id(),
+            attempt.startedAt().toString(),
+            ended.toEpochMilli() - attempt.startedAt().toEpochMilli(),
+            RunStatus.FAILED,
+            attempt.error(),
+            List.of(),
+            List.of(),
+            List.of(),
+            queued.request().trigger(),
+            queued.request().select(),
+            attempt.errorCategory().orElse(ErrorCategory.INTERNAL));
+    try {
+      listener.runFinished(failed);
+    } catch (RuntimeException listenerFailure) {
+      failure.addSuppressed(listenerFailure);
+    }
   }
 
   /**

@@ -93,6 +93,58 @@ class RunRecorderTest {
   }
 
   @Test
+  void aRunThatFailsBeforeItsPipelineStartsIsStillHeardToEndFailed() {
+    // Listeners (alerts) learn that a run ended from runFinished, which the pipeline calls; a run
+    // that fails before it (checking the project, opening the engine) must still be heard.
+    List<RunSummary> heard = new java.util.ArrayList<>();
+    RunListener listener =
+        new RunListener() {
+          @Override
+          public void runFinished(RunSummary summary) {
+            heard.add(summary);
+          }
+        };
+    SluiceException failure = SluiceException.external("the warehouse file is locked", null);
+    RunRequest request =
+        new RunRequest(List.of("daily_revenue"), List.of(), false, Optional.empty(), "manual");
+    assertThatThrownBy(
+            () ->
+                recorder.record(
+                    request,
+                    listener,
+                    l -> {
+                      throw failure;
+                    }))
+        .isSameAs(failure);
+    RunRecord run = history.list(10, "").get(0);
+    assertThat(heard)
+        .singleElement()
+        .satisfies(
+            summary -> {
+              assertThat(summary.runId()).isEqualTo(run.id());
+              assertThat(summary.status()).isEqualTo(RunStatus.FAILED);
+              assertThat(summary.errorCategory()).isEqualTo(ErrorCategory.EXTERNAL);
+              assertThat(summary.error()).isEqualTo("the warehouse file is locked");
+              assertThat(summary.trigger()).isEqualTo("manual");
+              assertThat(summary.select()).containsExactly("daily_revenue");
+            });
+    // A run whose pipeline heard its own end is not told twice.
+    heard.clear();
+    RunSummary partial = SqliteRunHistoryTest.summary(T0, RunStatus.FAILED);
+    assertThatThrownBy(
+            () ->
+                recorder.record(
+                    RunRequest.all("manual"),
+                    listener,
+                    l -> {
+                      l.runFinished(partial);
+                      throw failure;
+                    }))
+        .isSameAs(failure);
+    assertThat(heard).containsExactly(partial);
+  }
+
+  @Test
   void aFailedAttemptKeepsWhatTheRunDidBeforeItFailed() {
     RunSummary partial = SqliteRunHistoryTest.summary(T0, RunStatus.FAILED);
     RunRecorder.Outcome outcome =

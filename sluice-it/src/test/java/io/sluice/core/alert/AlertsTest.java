@@ -1,10 +1,12 @@
 package io.sluice.core.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.api.ErrorCategory;
+import io.sluice.api.SluiceException;
 import io.sluice.core.orchestrate.EventSink;
 import io.sluice.core.orchestrate.FreshnessEvaluator;
 import io.sluice.core.orchestrate.RefreshTimes;
@@ -356,6 +358,29 @@ class AlertsTest {
     assertThat(states)
         .containsExactly(
             "backlog firing", "growing firing", "backlog resolved", "growing resolved");
+  }
+
+  @Test
+  void aRunThatFailsBeforeItsPipelineStartsFires() throws Exception {
+    Project project =
+        ProjectLoader.load(
+            project("- {name: failing, kind: run-failed, target: manual, channels: [ops]}\n"));
+    // A real fault before the pipeline: the warehouse file is not a DuckDB database.
+    Path warehouse = project.stateDirectory().resolve("warehouse.duckdb");
+    Files.createDirectories(warehouse.getParent());
+    Files.writeString(warehouse, "not a database, but a file someone overwrote");
+    try (AlertMonitor monitor = monitor(project)) {
+      assertThatThrownBy(
+              () ->
+                  ProjectRuntime.runOnce(
+                      project, RunRequest.all("manual"), clock, monitor.listener()))
+          .isInstanceOf(SluiceException.class);
+      assertThat(monitor.flush(FLUSH)).isTrue();
+      List<String> bodies = receiver.bodies("/hook");
+      assertThat(bodies).as("one message for the failed run").hasSize(1);
+      JsonNode message = JSON.readTree(bodies.get(0));
+      assertThat(message.toString()).contains("failing").contains("firing").contains("manual");
+    }
   }
 
   @Test
