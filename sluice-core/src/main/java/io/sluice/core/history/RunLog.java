@@ -24,12 +24,19 @@ final class RunLog implements RunListener {
 
   private final Clock clock;
   private final RunListener delegate;
+  private final java.util.Optional<String> runId;
   private final Deque<String> lines = new ArrayDeque<>();
   private RunSummary summary;
 
-  RunLog(Clock clock, RunListener delegate) {
+  /**
+   * @param runId the run's id in the history: the summary the pipeline tells is passed on, and
+   *     kept, under it (the pipeline names a run by its start time), so that what listeners report
+   *     (alerts' links to /ui/runs/ID) finds the run
+   */
+  RunLog(Clock clock, RunListener delegate, java.util.Optional<String> runId) {
     this.clock = clock;
     this.delegate = delegate;
+    this.runId = runId;
   }
 
   /** Adds a line. */
@@ -135,7 +142,8 @@ final class RunLog implements RunListener {
   }
 
   @Override
-  public void runFinished(RunSummary finished) {
+  public void runFinished(RunSummary told) {
+    RunSummary finished = runId.map(told::withRunId).orElse(told);
     synchronized (this) {
       summary = finished;
     }

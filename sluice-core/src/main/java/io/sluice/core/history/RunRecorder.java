@@ -100,7 +100,7 @@ public final class RunRecorder {
     if (keepIdle) {
       history.save(running);
     }
-    Outcome outcome = attempt(1, listener, run);
+    Outcome outcome = attempt(Optional.of(queued.id()), 1, listener, run);
     RunRecord.Attempt attempt = outcome.attempt();
     if (outcome.failure().isPresent() && attempt.summary().isEmpty()) {
       // It failed before the pipeline started (checking the project, opening the engine or the
@@ -177,10 +177,15 @@ public final class RunRecorder {
    * @param listener told about the attempt's progress as well
    */
   public Outcome attempt(int number, RunListener listener, Run work) {
+    return attempt(Optional.empty(), number, listener, work);
+  }
+
+  private Outcome attempt(Optional<String> runId, int number, RunListener listener, Run work) {
     Instant started = clock.instant();
-    RunLog log = new RunLog(clock, listener);
+    RunLog log = new RunLog(clock, listener, runId);
     try {
-      RunSummary summary = work.run(log);
+      RunSummary ran = work.run(log);
+      RunSummary summary = runId.map(ran::withRunId).orElse(ran);
       return new Outcome(
           new RunRecord.Attempt(
               number,

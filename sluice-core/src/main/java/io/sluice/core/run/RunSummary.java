@@ -74,6 +74,23 @@ public record RunSummary(
         List.of());
   }
 
+  /** This summary under {@code id}: the id of the run in the run history. */
+  public RunSummary withRunId(String id) {
+    return new RunSummary(
+        id,
+        startedAt,
+        millis,
+        status,
+        error,
+        sources,
+        models,
+        tests,
+        trigger,
+        select,
+        errorCategory,
+        timings);
+  }
+
   /**
    * This summary with {@code first} before its timings and {@code last} after them: the steps of
    * the run outside the pipeline (its start, opening the engine and the lake, closing them).

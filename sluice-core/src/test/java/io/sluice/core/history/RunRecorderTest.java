@@ -55,13 +55,14 @@ class RunRecorderTest {
               return done;
             });
 
-    assertThat(returned).isSameAs(done);
     RunRecord run = history.list(10, "").get(0);
+    // Under the run's id in the history (the pipeline names a run by its start time).
+    assertThat(returned).isEqualTo(done.withRunId(run.id()));
     assertThat(run.status()).isEqualTo(RunStatus.TESTS_FAILED);
     assertThat(run.endedAt()).contains(T0);
     assertThat(run.attempts()).hasSize(1);
     RunRecord.Attempt attempt = run.attempts().get(0);
-    assertThat(attempt.summary()).contains(done);
+    assertThat(attempt.summary()).contains(returned);
     assertThat(attempt.log())
         .contains("10:00:00.000 source orders: batch 000003, 100 read, 90 landed, 10 quarantined")
         .contains("warning: freshness orders.fresh: 2 days old")
@@ -141,7 +142,14 @@ class RunRecorderTest {
                       throw failure;
                     }))
         .isSameAs(failure);
-    assertThat(heard).containsExactly(partial);
+    assertThat(heard)
+        .singleElement()
+        .satisfies(
+            summary -> {
+              assertThat(summary.status()).isEqualTo(RunStatus.FAILED);
+              // Under the run's id in the history, not the pipeline's start time.
+              assertThat(summary.runId()).isEqualTo(history.list(10, "").get(0).id());
+            });
   }
 
   @Test
