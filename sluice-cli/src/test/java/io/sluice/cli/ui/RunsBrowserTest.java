@@ -101,6 +101,33 @@ class RunsBrowserTest {
   }
 
   @Test
+  void theListShowsARunAskedForElsewhereWithoutBeingReloaded() throws Exception {
+    operator.go("/ui/runs");
+    operator.await("#runs tbody tr");
+    operator.type("#trigger-select", "typed, not sent");
+    // Someone else asks for a run, through the API.
+    java.net.http.HttpResponse<String> asked =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(shop.uri().resolve("/v1/runs"))
+                    .header("Authorization", "Bearer " + ShopConsole.OPERATOR_TOKEN)
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"select\": [\"source:customers\"]}"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(asked.statusCode()).as(asked.body()).isEqualTo(202);
+    String id =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(asked.body()).get("id").asText();
+    operator.await("#runs tbody tr[data-run=\"" + id + "\"][data-status=\"ok\"]");
+    // The list changed in place: what was typed in the form is still there.
+    assertThat(operator.script("return document.getElementById('trigger-select').value"))
+        .isEqualTo("typed, not sent");
+    operator.await("#runs[data-refreshed-at]");
+  }
+
+  @Test
   void theOperatorRetriesAFailedRunAndTheRetryIsLinkedToIt() {
     String failed;
     try (RunHistory history = RunHistories.open(ProjectLoader.load(shop.project()))) {

@@ -5,6 +5,8 @@
 (function () {
   const NOTICE = "runs-notice";
   const ENDED = s => s !== "queued" && s !== "running";
+  // How often the list of runs looks for new runs and changed states, while the page is seen.
+  const LIST_REFRESH_MS = 3000;
 
   function words(text) {
     return text.split(/[\s,]+/).filter(w => w.length > 0);
@@ -50,6 +52,39 @@
       })
       .catch(fail)
       .finally(() => { button.disabled = false; });
+  }
+
+  function bindRetries(root) {
+    root.querySelectorAll("button.retry").forEach(b => b.addEventListener("click", () => retry(b)));
+  }
+
+  /**
+   * Keeps the list of runs and its timeline current, with the page's own filters: every few
+   * seconds while the page is seen, it renders the page again and swaps them in when the list
+   * changed. The forms keep what was typed in them.
+   */
+  async function keepListCurrent() {
+    for (;;) {
+      await wait(LIST_REFRESH_MS);
+      if (document.hidden) continue;
+      let fresh;
+      try {
+        const response = await fetch(location.href, { credentials: "same-origin" });
+        if (!response.ok) continue; // signed out, or the server is stopping: keep what is shown
+        fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+      } catch (error) {
+        continue; // the server is away for a moment; the next round tries again
+      }
+      const runs = document.getElementById("runs");
+      const next = fresh.getElementById("runs");
+      if (!runs || !next || runs.tBodies[0].innerHTML === next.tBodies[0].innerHTML) continue;
+      runs.replaceWith(document.adoptNode(next));
+      bindRetries(next);
+      const timeline = document.getElementById("timeline");
+      const nextTimeline = fresh.getElementById("timeline");
+      if (timeline && nextTimeline) timeline.replaceWith(document.adoptNode(nextTimeline));
+      next.dataset.refreshedAt = String(Date.now());
+    }
   }
 
   function retry(button) {
@@ -204,11 +239,14 @@
     if (trigger) trigger.addEventListener("submit", triggerRun);
     const backfill = document.getElementById("backfill-form");
     if (backfill) backfill.addEventListener("submit", startBackfill);
-    document.querySelectorAll("button.retry").forEach(b => b.addEventListener("click", () => retry(b)));
+    bindRetries(document);
     document.querySelectorAll("button.schedule-toggle").forEach(b => b.addEventListener("click", () => toggleSchedule(b)));
     const run = document.getElementById("run");
     if (run && !ENDED(run.dataset.status)) {
       setTimeout(() => location.reload(), 1000); // a run's page follows it until it ended
+    }
+    if (!run && document.getElementById("runs")) {
+      keepListCurrent();
     }
     const followed = document.getElementById("backfill");
     if (followed && followed.dataset.backfill) {
