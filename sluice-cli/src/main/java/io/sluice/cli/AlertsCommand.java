@@ -1,6 +1,7 @@
 package io.sluice.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.core.alert.AlertMonitor;
 import io.sluice.core.alert.AlertState;
 import io.sluice.core.alert.AlertStore;
 import io.sluice.core.alert.ChannelStatus;
@@ -26,7 +27,9 @@ import picocli.CommandLine.Spec;
     description = {
       "List the alert rules of sluice.yaml with the alerts that fire or are pending (target, since,",
       "last value and observation), and each channel's deliveries with its last failure, as the",
-      "last process that evaluated them stored them (<state-dir>/alerts.json)."
+      "last process that evaluated them stored them (<state-dir>/alerts.json).",
+      "With --test, post a test message to every channel (or --channel NAME) now and say whether",
+      "each was delivered: exit 1 when one was not."
     })
 final class AlertsCommand implements Callable<Integer> {
   @Mixin ProjectOptions options;
@@ -38,6 +41,16 @@ final class AlertsCommand implements Callable<Integer> {
       defaultValue = "table")
   OutputFormat format;
 
+  @Option(
+      names = "--test",
+      description =
+          "Post a test message to the channels now (with their attempts), instead of listing;"
+              + " records nothing.")
+  boolean test;
+
+  @Option(names = "--channel", paramLabel = "NAME", description = "With --test: only this channel.")
+  String channel;
+
   enum OutputFormat {
     table,
     json
@@ -48,6 +61,13 @@ final class AlertsCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Project project = options.load();
     ProjectOptions.printWarnings(project, spec.commandLine().getErr());
+    if (channel != null && !test) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--channel goes with --test: it names the channel to test");
+    }
+    if (test) {
+      return test(project, out);
+    }
     AlertStore.Contents stored = new AlertStore(project.stateDirectory()).read();
     if (format == OutputFormat.json) {
       out.println(
@@ -123,6 +143,40 @@ final class AlertsCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  private int test(Project project, PrintWriter out) throws Exception {
+    Map<String, java.util.Optional<String>> results =
+        AlertMonitor.test(
+            project,
+            java.util.Optional.ofNullable(channel),
+            java.time.Clock.systemUTC(),
+            System.getenv(),
+            io.sluice.core.orchestrate.Sleeper.REAL);
+    if (format == OutputFormat.json) {
+      List<Map<String, Object>> json = new ArrayList<>();
+      results.forEach(
+          (name, failure) -> {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("channel", name);
+            one.put("delivered", failure.isEmpty());
+            one.put("error", failure.orElse(null));
+            json.add(one);
+          });
+      out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+    } else {
+      TextTable table = new TextTable(List.of("channel", "test message", "error"));
+      results.forEach(
+          (name, failure) ->
+              table.add(
+                  List.of(
+                      name,
+                      failure.isEmpty() ? "delivered" : "NOT delivered",
+                      failure.orElse(""))));
+      table.print(out);
+    }
+    out.flush();
+    return results.values().stream().allMatch(java.util.Optional::isEmpty) ? 0 : 1;
   }
 
   private static String number(double value) {

@@ -1,11 +1,16 @@
 package io.sluice.cli;
 
 import static io.sluice.cli.Sluice.sluice;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +68,88 @@ class AlertsCommandTest {
         .doesNotContain("s3cr3t");
     Sluice.Result json = sluice("alerts", "-p", project.toString(), "-f", "json");
     assertThat(json.out()).contains("\"state\" : \"firing\"").contains("\"failing\" : true");
+  }
+
+  @Test
+  void testPostsAMessageToEachChannelNowAndSaysWhichWereNotDelivered() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    List<String> received = new CopyOnWriteArrayList<>();
+    HttpServer webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    webhook.createContext(
+        "/",
+        exchange -> {
+          received.add(
+              exchange.getRequestURI().getPath()
+                  + " "
+                  + new String(exchange.getRequestBody().readAllBytes(), UTF_8));
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    webhook.start();
+    try {
+      String base = "http://127.0.0.1:" + webhook.getAddress().getPort();
+      Files.writeString(project.resolve("slack.url"), base + "/slack/T0/secret\n");
+      Files.writeString(project.resolve("hook.url"), base + "/hook\n");
+      Files.writeString(
+          project.resolve("down.url"), "http://127.0.0.1:" + closedPort + "/down/s3cr3t\n");
+      Files.createDirectories(project.resolve("sources"));
+      Files.writeString(
+          project.resolve("sluice.yaml"),
+          """
+          name: alerting
+          alerts:
+            channels:
+              - {name: team, format: slack, url-file: slack.url}
+              - {name: ops, url-file: hook.url}
+              - {name: pager, url-file: down.url, max-attempts: 1}
+            rules:
+              - {name: failed, kind: run-failed, channels: [team, ops, pager]}
+          """);
+      Files.writeString(
+          project.resolve("sources/orders.yaml"), "path: data/*.csv\ncolumns: [{name: id}]\n");
+
+      Sluice.Result all = sluice("alerts", "-p", project.toString(), "--test");
+
+      assertThat(all.exit()).as("a channel was not delivered to").isEqualTo(1);
+      assertThat(all.out())
+          .containsPattern("team +delivered")
+          .containsPattern("ops +delivered")
+          .containsPattern("pager +NOT delivered +cannot connect")
+          .doesNotContain("s3cr3t")
+          .doesNotContain("secret");
+      assertThat(received).hasSize(2);
+      assertThat(received)
+          .anySatisfy(
+              body ->
+                  assertThat(body)
+                      .startsWith("/slack/T0/secret {\"text\":\"Sluice test message")
+                      .contains("channel team"))
+          .anySatisfy(
+              body ->
+                  assertThat(body)
+                      .startsWith("/hook {")
+                      .contains("\"state\":\"test\"")
+                      .contains("\"project\":\"alerting\""));
+
+      Sluice.Result one = sluice("alerts", "-p", project.toString(), "--test", "--channel", "ops");
+      assertThat(one.exit()).as(one.err()).isZero();
+      assertThat(one.out()).contains("ops").doesNotContain("team").doesNotContain("pager");
+      assertThat(received).hasSize(3);
+
+      Sluice.Result typo = sluice("alerts", "-p", project.toString(), "--test", "--channel", "opz");
+      assertThat(typo.exit()).isNotZero();
+      assertThat(typo.err()).contains("No alert channel 'opz'").contains("did you mean 'ops'");
+      Sluice.Result alone = sluice("alerts", "-p", project.toString(), "--channel", "ops");
+      assertThat(alone.exit()).isNotZero();
+      assertThat(alone.err()).contains("--channel goes with --test");
+      // A test is not a delivery of an alert: the channels' records are untouched.
+      assertThat(sluice("alerts", "-p", project.toString()).out()).containsPattern("pager +0 +0");
+    } finally {
+      webhook.stop(0);
+    }
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,7 +129,7 @@ final class AlertDelivery implements AutoCloseable {
         }
       }
       if (dropped) {
-        failed(target, "the delivery queue is full (" + QUEUE_LIMIT + " messages wait)", 0);
+        failed(target, "the delivery queue is full (" + QUEUE_LIMIT + " messages wait)");
       }
     }
   }
@@ -179,7 +180,7 @@ final class AlertDelivery implements AutoCloseable {
       try {
         deliver(next);
       } catch (InterruptedException e) {
-        failed(next.target(), "stopped before it was delivered", 0);
+        failed(next.target(), "stopped before it was delivered");
         return;
       } finally {
         synchronized (this) {
@@ -192,6 +193,29 @@ final class AlertDelivery implements AutoCloseable {
 
   private void deliver(Pending pending) throws InterruptedException {
     Target target = pending.target();
+    Optional<String> failure = post(target, pending.body());
+    if (failure.isEmpty()) {
+      synchronized (this) {
+        statuses.put(target.name(), statuses.get(target.name()).delivered(clock.instant()));
+      }
+      onStatus.accept(statuses());
+    } else {
+      failed(target, failure.get());
+    }
+  }
+
+  /**
+   * Posts {@code body} to channel {@code name} now, on the caller's thread, with the channel's
+   * attempts and backoff, and records nothing (a test message); returns why it failed, or empty
+   * when it was delivered.
+   */
+  Optional<String> probe(String name, String body) throws InterruptedException {
+    Target target = requireNonNull(targets.get(name), "no channel " + name);
+    return post(target, body);
+  }
+
+  /** Posts with the target's attempts; returns why the last one failed, or empty. */
+  private Optional<String> post(Target target, String body) throws InterruptedException {
     String reason = "";
     Duration backoff = target.initialBackoff();
     for (int attempt = 1; attempt <= target.maxAttempts(); attempt++) {
@@ -204,34 +228,26 @@ final class AlertDelivery implements AutoCloseable {
               .timeout(target.timeout())
               .header("Content-Type", "application/json; charset=utf-8")
               .header("User-Agent", "sluice-alerts")
-              .POST(HttpRequest.BodyPublishers.ofString(pending.body(), StandardCharsets.UTF_8))
+              .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
               .build();
       try {
         HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
         int code = response.statusCode();
         if (code >= 200 && code < 300) {
-          synchronized (this) {
-            statuses.put(target.name(), statuses.get(target.name()).delivered(clock.instant()));
-          }
-          onStatus.accept(statuses());
-          return;
+          return Optional.empty();
         }
         reason = "the webhook answered HTTP " + code;
         if (code < 500) {
-          break; // the request is wrong (a revoked URL, a refused body): retrying cannot help
+          return Optional.of(reason); // a revoked URL, a refused body: retrying cannot help
         }
       } catch (IOException e) {
         reason = describe(e, target.url());
       }
     }
-    failed(target, reason, target.maxAttempts());
+    return Optional.of(reason + " (" + target.maxAttempts() + " attempts)");
   }
 
-  private void failed(Target target, String reason, int attempts) {
-    String message =
-        attempts > 0 && !reason.startsWith("the webhook answered HTTP 4")
-            ? reason + " (" + attempts + " attempts)"
-            : reason;
+  private void failed(Target target, String message) {
     LOG.warn("Alert delivery to channel '{}' failed: {}", target.name(), message);
     synchronized (this) {
       statuses.put(target.name(), statuses.get(target.name()).failed(message, clock.instant()));

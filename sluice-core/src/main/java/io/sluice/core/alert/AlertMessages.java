@@ -118,6 +118,33 @@ public final class AlertMessages {
     return body.toString();
   }
 
+  /**
+   * A test message ({@code sluice alerts --test}), in Slack's form or the generic one, whose {@code
+   * state} is {@code test}: no rule fired.
+   */
+  public static String test(String project, String channel, java.time.Instant at, boolean slack) {
+    String text =
+        "Sluice test message: alerts of project "
+            + project
+            + " sent to channel "
+            + channel
+            + " arrive here (sent "
+            + at
+            + " by sluice alerts --test; no rule fired)";
+    ObjectNode body = JSON.createObjectNode();
+    if (slack) {
+      body.put("text", text);
+      return body.toString();
+    }
+    body.put("project", project);
+    body.put("kind", "test");
+    body.put("state", "test");
+    body.put("channel", channel);
+    body.put("sent_at", at.toString());
+    body.put("detail", text);
+    return body.toString();
+  }
+
   private static String heading(AlertNotification alert) {
     if (!alert.firing()) {
       return "RESOLVED";

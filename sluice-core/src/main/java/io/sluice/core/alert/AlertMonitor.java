@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.sluice.api.ErrorCategory;
 import io.sluice.api.Secrets;
 import io.sluice.api.SluiceException;
+import io.sluice.config.DidYouMean;
 import io.sluice.core.history.RunRecord;
 import io.sluice.core.orchestrate.EventSink;
 import io.sluice.core.orchestrate.FreshnessEvaluator;
@@ -126,6 +127,53 @@ public final class AlertMonitor implements AutoCloseable {
       targets.add(target(channel, environment));
     }
     return Optional.of(new AlertMonitor(project, clock, targets, sleeper));
+  }
+
+  /**
+   * Sends a test message to each of the project's channels, or to {@code only}, now, with each
+   * channel's attempts, and records nothing ({@code sluice alerts --test}): whether a webhook's URL
+   * and the network between are right before a real alert needs them.
+   *
+   * @return per channel, in the project's order, why delivery failed, or empty when it was
+   *     delivered
+   * @throws SluiceException when the project has no channels, {@code only} is not one, or a
+   *     channel's URL cannot be read
+   */
+  public static Map<String, Optional<String>> test(
+      Project project,
+      Optional<String> only,
+      Clock clock,
+      Map<String, String> environment,
+      Sleeper sleeper)
+      throws InterruptedException {
+    List<String> names = project.alerts().channels().stream().map(Alerts.Channel::name).toList();
+    if (names.isEmpty()) {
+      throw SluiceException.user(
+          "Project '%s' declares no alert channels: add them under alerts.channels in sluice.yaml"
+              + " (docs/alerts.md)",
+          project.name());
+    }
+    if (only.isPresent() && !names.contains(only.get())) {
+      throw SluiceException.user(
+          "No alert channel '%s'%s; the project's channels: %s",
+          only.get(), DidYouMean.hint(only.get(), names), String.join(", ", names));
+    }
+    List<AlertDelivery.Target> targets = new ArrayList<>();
+    for (Alerts.Channel channel : project.alerts().channels()) {
+      if (only.isEmpty() || only.get().equals(channel.name())) {
+        targets.add(target(channel, environment));
+      }
+    }
+    Map<String, Optional<String>> results = new LinkedHashMap<>();
+    try (AlertDelivery delivery =
+        new AlertDelivery(targets, List.of(), clock, sleeper, statuses -> {})) {
+      for (AlertDelivery.Target target : targets) {
+        String body =
+            AlertMessages.test(project.name(), target.name(), clock.instant(), target.slack());
+        results.put(target.name(), delivery.probe(target.name(), body));
+      }
+    }
+    return results;
   }
 
   private static AlertDelivery.Target target(
