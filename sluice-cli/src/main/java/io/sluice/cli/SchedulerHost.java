@@ -73,6 +73,20 @@ final class SchedulerHost implements AutoCloseable {
       Clock clock,
       Optional<Instant> until,
       Consumer<RunRecord> onRunEnded) {
+    return start(runtime, attempt, clock, until, onRunEnded, RunListener.NONE);
+  }
+
+  /**
+   * As {@link #start(ProjectRuntime, SchedulerLock.Attempt, Clock, Optional, Consumer)}, with
+   * {@code listener} told about each attempt of a scheduled run as it runs (metrics).
+   */
+  static SchedulerHost start(
+      ProjectRuntime runtime,
+      SchedulerLock.Attempt attempt,
+      Clock clock,
+      Optional<Instant> until,
+      Consumer<RunRecord> onRunEnded,
+      RunListener listener) {
     Project project = runtime.project();
     if (!attempt.acquired()) {
       return new SchedulerHost(
@@ -84,7 +98,7 @@ final class SchedulerHost implements AutoCloseable {
           Scheduler.builder(
                   project,
                   runtime.history(),
-                  request -> runtime.runAndPublish(request, clock, RunListener.NONE))
+                  request -> runtime.runAndPublish(request, clock, listener))
               .clock(clock)
               .newData(runtime::hasNewInput)
               .onRunEnded(onRunEnded);

@@ -146,7 +146,8 @@ final class ServeMetrics implements AutoCloseable {
   }
 
   /**
-   * Adds the dataset meters, read from {@code figures} (once the processor has read the history).
+   * Adds the dataset meters, read from {@code figures} (once the processor, or under {@code sluice
+   * ui} a thread of its own, has read the history).
    */
   void bind(QualityMetrics figures) {
     quality = figures;
@@ -160,8 +161,9 @@ final class ServeMetrics implements AutoCloseable {
   }
 
   /**
-   * Records a micro-batch that landed records (after {@link QualityMetrics#record}). A failure is
-   * logged, never thrown: the batch has committed, and metrics must not make it look failed.
+   * Records a micro-batch that landed records, or a scheduled or API run (after {@link
+   * QualityMetrics#record} or {@link QualityMetrics#recordRun}). A failure is logged, never thrown:
+   * the batch has committed, and metrics must not make it look failed.
    */
   void record(RunSummary summary) {
     try {
@@ -187,7 +189,8 @@ final class ServeMetrics implements AutoCloseable {
     for (RunSummary.Timing timing : summary.timings()) {
       Timer.builder("sluice.step.duration")
           .description(
-              "Wall time per step of the micro-batches (as sluice run --timings names them).")
+              "Wall time per step of the micro-batches and runs (as sluice run --timings names"
+                  + " them).")
           .tag("step", timing.figures().name())
           .serviceLevelObjectives(DURATION_BUCKETS)
           .register(registry)

@@ -17,6 +17,7 @@ import io.sluice.core.run.ContinuousProcessor;
 import io.sluice.core.run.ProjectRuntime;
 import io.sluice.core.run.QualityMetrics;
 import io.sluice.core.run.QualityReport;
+import io.sluice.core.run.RunListener;
 import io.sluice.core.run.RunSummary;
 import io.sluice.server.IngestServer;
 import io.sluice.server.ServerSettings;
@@ -34,6 +35,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running {@code sluice serve}: the project's runtime, the ingest server in front of its log, and
@@ -47,12 +50,16 @@ import java.util.function.Consumer;
  * HTTP, stream, JVM and process metrics but none per dataset yet ({@link ServeMetrics}).
  */
 public final class ServeSession implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ServeSession.class);
+
   private final ProjectRuntime runtime;
   private final Clock clock = Clock.systemUTC();
   private final Consumer<RunSummary> onBatch;
   // Set once by the processor thread when the lake is open; null while starting.
   private volatile ContinuousProcessor processor;
   private final ServeMetrics metrics;
+  // The per-dataset figures behind /metrics, from the lake's history, once read; null before.
+  private volatile QualityMetrics quality;
   private volatile Throwable failure; // what kept the processor from starting
   // Guards the hand-over of the processor against a close while starting.
   private final Object startLock = new Object();
@@ -93,6 +100,7 @@ public final class ServeSession implements AutoCloseable {
     this.sqlEndpoint = sqlEndpoint;
     this.api = new ServeApi(runtime, clock, () -> scheduler);
     alerts.ifPresent(monitor -> api.addRunListener(monitor.listener()));
+    api.addRunListener(runMetrics());
     this.processorThread =
         new Thread(
             () -> {
@@ -105,23 +113,71 @@ public final class ServeSession implements AutoCloseable {
             "sluice-processor");
   }
 
+  /**
+   * Reads the datasets' figures from the lake's history and binds them to the metrics. Under the
+   * runtime's lock, which every run holds while it commits and tells its end: a run that ended
+   * before is in the history, one that ends after is added by {@link #runMetrics()}, none twice.
+   */
+  private QualityMetrics readQualityMetrics() {
+    QualityMetrics read =
+        runtime.runExclusively(
+            () -> {
+              QualityMetrics figures =
+                  new QualityMetrics(QualityReport.of(runtime.project(), runtime.lake()));
+              quality = figures;
+              return figures;
+            });
+    metrics.bind(read);
+    return read;
+  }
+
+  /** Adds the batches of scheduled runs and runs asked for through the API to the metrics. */
+  private RunListener runMetrics() {
+    return new RunListener() {
+      @Override
+      public void runFinished(RunSummary summary) {
+        QualityMetrics figures = quality;
+        if (figures != null) { // else the history, read later, has the run
+          figures.recordRun(summary, clock.instant());
+          metrics.record(summary);
+        }
+      }
+    };
+  }
+
+  private void readMetricsInBackground() {
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                readQualityMetrics();
+              } catch (RuntimeException e) {
+                LOG.warn(
+                    "/metrics has no per-dataset figures: the lake's history cannot be read: {}",
+                    e.getMessage(),
+                    e);
+              }
+            },
+            "sluice-metrics-history");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
   /** The processor thread: the slow part of the start, then the batches until stopped. */
   private void process() {
     ContinuousProcessor created;
     try {
-      QualityMetrics quality =
-          new QualityMetrics(QualityReport.of(runtime.project(), runtime.lake()));
+      QualityMetrics figures = readQualityMetrics();
       created =
           new ContinuousProcessor(
               runtime,
               clock,
               summary -> {
-                quality.record(summary, clock.instant());
+                figures.record(summary, clock.instant());
                 metrics.record(summary);
                 onBatch.accept(summary);
               },
               dashboardEvents::publish);
-      metrics.bind(quality);
     } catch (RuntimeException | Error e) {
       failure = e;
       // Nothing can land: stop listening, so that the command ends with this error.
@@ -248,7 +304,11 @@ public final class ServeSession implements AutoCloseable {
               tls(project, env));
       if (processing) {
         session.processorThread.start();
-      } // without a processor (sluice ui), close() ends the wait of awaitStopped
+      } else {
+        // Without a processor (sluice ui), close() ends the wait of awaitStopped; the datasets'
+        // metrics come from the history, read here in the background, and the runs that follow.
+        session.readMetricsInBackground();
+      }
       if (schedulerLock.isPresent()) {
         session.scheduler =
             Optional.of(
@@ -257,7 +317,8 @@ public final class ServeSession implements AutoCloseable {
                     schedulerLock.get(),
                     session.clock,
                     Optional.empty(),
-                    run -> session.alerts.ifPresent(monitor -> monitor.runEnded(run))));
+                    run -> session.alerts.ifPresent(monitor -> monitor.runEnded(run)),
+                    session.runMetrics()));
       }
       return session;
     } catch (RuntimeException e) {

@@ -59,11 +59,20 @@ public final class QualityMetrics {
     }
   }
 
-  /** Adds a pass that landed records, finished at {@code at}. */
+  /** Adds a micro-batch (a pass of the processor) that landed records, finished at {@code at}. */
   public synchronized void record(RunSummary run, Instant at) {
     requireNonNull(run, "run is null");
     microBatches++;
     microBatchRows += run.rowsRead();
+    recordRun(run, at);
+  }
+
+  /**
+   * Adds the batches a run landed (a scheduled run, one asked for through the API), finished at
+   * {@code at}; not a micro-batch. Also the batches a failed run committed before it failed.
+   */
+  public synchronized void recordRun(RunSummary run, Instant at) {
+    requireNonNull(run, "run is null");
     for (RunSummary.SourceRun source : run.sources()) {
       if (source.batchId().isEmpty()) {
         continue;
