@@ -269,10 +269,17 @@ public final class ServeSession implements AutoCloseable {
       metrics =
           new ServeMetrics(
               runtime.ingestLog(), streams.stream().map(StreamEndpoint::name).toList());
+      SqlQueryMeters queries = new SqlQueryMeters(metrics.registry());
+      java.util.function.Supplier<WarehouseReader> readers =
+          () -> ProjectRuntime.openReader(project, serve.queryTimeout(), serve.queryMaxBytes());
       if (sqlPassword.isPresent()) {
-        sqlEndpoint = Optional.of(startSqlEndpoint(serve.sql(), sqlPassword.get(), runtime));
+        sqlEndpoint =
+            Optional.of(
+                startSqlEndpoint(
+                    serve.sql(), sqlPassword.get(), queries.metered("pgwire", readers)));
       }
-      Optional<io.sluice.server.QueryEndpoint> query = queryEndpoint(project, runtime, env);
+      Optional<io.sluice.server.QueryEndpoint> query =
+          queryEndpoint(project, queries.metered("http", readers)::get, env);
       Optional<String> viewerToken = viewerToken(project, env);
       ServeSession session =
           new ServeSession(runtime, streams, onBatch, sqlEndpoint, alerts, processing, metrics);
@@ -283,9 +290,7 @@ public final class ServeSession implements AutoCloseable {
                   runtime,
                   session::consoleStatus,
                   Optional.of(session.api),
-                  () ->
-                      ProjectRuntime.openReader(
-                          project, serve.queryTimeout(), serve.queryMaxBytes()),
+                  queries.metered("console", readers)::get,
                   token -> access(token, operatorToken, viewerToken),
                   session.clock,
                   session.dashboardEvents));
@@ -389,7 +394,9 @@ public final class ServeSession implements AutoCloseable {
   }
 
   private static PgWireServer startSqlEndpoint(
-      Project.SqlEndpointConfig sql, String password, ProjectRuntime runtime) {
+      Project.SqlEndpointConfig sql,
+      String password,
+      java.util.function.Supplier<WarehouseReader> readers) {
     PgWireSettings settings =
         new PgWireSettings(
             sql.host(),
@@ -400,7 +407,7 @@ public final class ServeSession implements AutoCloseable {
             PgWireSettings.DEFAULT_MAX_MESSAGE_BYTES,
             sql.maxRows());
     try {
-      return PgWireServer.start(settings, new WarehouseSqlBackend(runtime.project()));
+      return PgWireServer.start(settings, new WarehouseSqlBackend(readers));
     } catch (IOException e) {
       throw new SluiceException(
           io.sluice.api.ErrorCategory.USER,
@@ -536,7 +543,7 @@ public final class ServeSession implements AutoCloseable {
 
   /** The query endpoint, when the project gives it a token. */
   private static java.util.Optional<io.sluice.server.QueryEndpoint> queryEndpoint(
-      Project project, ProjectRuntime runtime, Map<String, String> env) {
+      Project project, io.sluice.server.QueryEndpoint.Readers readers, Map<String, String> env) {
     Project.ServeConfig serve = project.serve();
     if (serve.queryTokenEnv().isEmpty() && serve.queryTokenFile().isEmpty()) {
       return java.util.Optional.empty();
@@ -550,10 +557,7 @@ public final class ServeSession implements AutoCloseable {
             serve.queryTokenEnv(),
             serve.queryTokenFile(),
             env);
-    return java.util.Optional.of(
-        new io.sluice.server.QueryEndpoint(
-            token,
-            () -> ProjectRuntime.openReader(project, serve.queryTimeout(), serve.queryMaxBytes())));
+    return java.util.Optional.of(new io.sluice.server.QueryEndpoint(token, readers));
   }
 
   public URI uri() {

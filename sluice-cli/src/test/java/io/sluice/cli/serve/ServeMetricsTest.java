@@ -39,7 +39,11 @@ class ServeMetricsTest {
           "sluice_jvm_gc_concurrent_phase_time_seconds",
           "sluice_jvm_gc_concurrent_phase_time_seconds_max",
           "sluice_system_load_average_1m",
-          "sluice_process_cpu_seconds_total");
+          "sluice_process_cpu_seconds_total",
+          // with the first query over the network (UiMetricsTest)
+          "sluice_sql_queries_seconds",
+          "sluice_sql_queries_seconds_max",
+          "sluice_sql_rows_total");
 
   @TempDir Path dir;
 

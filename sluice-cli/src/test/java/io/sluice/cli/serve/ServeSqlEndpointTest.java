@@ -151,6 +151,24 @@ class ServeSqlEndpointTest {
               .hasMessageNotContaining("root:");
         }
       }
+      // Counted in /metrics: the statements the endpoint's readers ran, and those they refused
+      // (the writes above are refused before any reader, by the endpoint's own policy).
+      PrometheusText metrics =
+          PrometheusText.parse(
+              client
+                  .send(
+                      java.net.http.HttpRequest.newBuilder(session.uri().resolve("/metrics"))
+                          .build(),
+                      java.net.http.HttpResponse.BodyHandlers.ofString())
+                  .body());
+      assertThat(
+              metrics.value(
+                  "sluice_sql_queries_seconds_count", "endpoint", "pgwire", "outcome", "ok"))
+          .isGreaterThanOrEqualTo(10);
+      assertThat(
+              metrics.value(
+                  "sluice_sql_queries_seconds_count", "endpoint", "pgwire", "outcome", "refused"))
+          .isEqualTo(3);
 
       // the pipeline still lands after all that
       StreamProject.push(client, session.uri(), StreamProject.event("last", "bob", "2.00"));

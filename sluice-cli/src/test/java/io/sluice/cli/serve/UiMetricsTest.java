@@ -62,6 +62,40 @@ class UiMetricsTest {
     assertThat(after.value("sluice_microbatches_total")).isZero();
   }
 
+  @Test
+  void queriesAreCountedPerEndpointAndOutcome() throws Exception {
+    assertThat(query("/v1/query", "SELECT 1 AS one").statusCode()).isEqualTo(200);
+    assertThat(query("/v1/query", "COPY (SELECT 1) TO 'x.csv'").statusCode()).isEqualTo(400);
+    assertThat(query("/ui/api/sql", "SELECT range FROM range(3)").statusCode()).isEqualTo(200);
+
+    PrometheusText metrics = PrometheusText.parse(metrics());
+    assertThat(
+            metrics.value("sluice_sql_queries_seconds_count", "endpoint", "http", "outcome", "ok"))
+        .isEqualTo(1);
+    assertThat(
+            metrics.value(
+                "sluice_sql_queries_seconds_count", "endpoint", "http", "outcome", "refused"))
+        .isEqualTo(1);
+    assertThat(metrics.value("sluice_sql_rows_total", "endpoint", "http")).isEqualTo(1);
+    // The console's own pages query too; its SQL console's three rows are among them.
+    assertThat(
+            metrics.value(
+                "sluice_sql_queries_seconds_count", "endpoint", "console", "outcome", "ok"))
+        .isGreaterThanOrEqualTo(1);
+    assertThat(metrics.value("sluice_sql_rows_total", "endpoint", "console"))
+        .isGreaterThanOrEqualTo(3);
+  }
+
+  /** A query through {@code path}: its SQL as the body of /v1/query, as JSON for the console. */
+  private HttpResponse<String> query(String path, String sql) throws Exception {
+    String body =
+        path.equals("/v1/query") ? sql : JSON.writeValueAsString(java.util.Map.of("sql", sql));
+    return send(
+        HttpRequest.newBuilder(shop.uri().resolve(path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
     return client.send(
         request.header("Authorization", "Bearer " + ShopConsole.OPERATOR_TOKEN).build(),
