@@ -92,6 +92,7 @@ final class SqlQueryMeters {
     private final long start;
     private final Counter rows;
     private String outcome = "ok";
+    private long returned; // counted here, added to the counter once, at the close
     private boolean recorded;
 
     MeteredCursor(QueryCursor cursor, String endpoint, long start, Counter rows) {
@@ -116,7 +117,7 @@ final class SqlQueryMeters {
       try {
         boolean more = cursor.next();
         if (more) {
-          rows.increment();
+          returned++;
         }
         return more;
       } catch (RuntimeException e) {
@@ -142,6 +143,7 @@ final class SqlQueryMeters {
       } finally {
         if (!recorded) {
           recorded = true;
+          rows.increment(returned);
           record(endpoint, outcome, start);
         }
       }
