@@ -27,6 +27,8 @@ public final class PanelDataEndpoint implements Endpoint {
   /** The longest time range a page may ask for. */
   static final Duration MAX_RANGE = Duration.ofDays(3650);
 
+  private final PanelResults results = new PanelResults();
+
   @Override
   public Set<String> parameters() {
     return Set.of("range", VARIABLE_PREFIX + "*");
@@ -73,16 +75,27 @@ public final class PanelDataEndpoint implements Endpoint {
               }
             });
     long sequence = request.console().dashboardEvents().sequence();
-    PanelQuery.Choice choice =
-        new PanelQuery.Choice(values, range, request.console().clock().instant());
-    try (WarehouseReader reader = request.console().readers().open()) {
-      PanelQuery.Result result = PanelQuery.run(dashboard, panel, choice, reader);
+    java.time.Instant now = request.console().clock().instant();
+    PanelQuery.Choice choice = new PanelQuery.Choice(values, range, now);
+    try {
+      PanelResults.Answer answer =
+          results.get(
+              new PanelResults.Key(
+                  dashboard.name(), panel.id(), panel.sql(), values, range, sequence),
+              now,
+              () -> {
+                try (WarehouseReader reader = request.console().readers().open()) {
+                  return PanelQuery.run(dashboard, panel, choice, reader);
+                }
+              });
+      PanelQuery.Result result = answer.result();
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("seq", sequence);
       json.put("columns", result.columns());
       json.put("rows", result.rows());
       json.put("truncated", result.truncated());
       json.put("millis", result.millis());
+      json.put("shared", answer.shared());
       return json;
     } catch (QueryLimitException e) {
       throw new PageException(
