@@ -119,16 +119,14 @@ public final class ServeSession implements AutoCloseable {
    * before is in the history, one that ends after is added by {@link #runMetrics()}, none twice.
    */
   private QualityMetrics readQualityMetrics() {
-    QualityMetrics read =
-        runtime.runExclusively(
-            () -> {
-              QualityMetrics figures =
-                  new QualityMetrics(QualityReport.of(runtime.project(), runtime.lake()));
-              quality = figures;
-              return figures;
-            });
-    metrics.bind(read);
-    return read;
+    return runtime.runExclusively(
+        () -> {
+          QualityMetrics figures =
+              new QualityMetrics(QualityReport.of(runtime.project(), runtime.lake()));
+          metrics.bind(figures);
+          quality = figures;
+          return figures;
+        });
   }
 
   /** Adds the batches of scheduled runs and runs asked for through the API to the metrics. */
