@@ -10,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The log excerpt of an attempt ({@code sluice runs logs}): a line per event of the run (a source
@@ -24,7 +25,7 @@ final class RunLog implements RunListener {
 
   private final Clock clock;
   private final RunListener delegate;
-  private final java.util.Optional<String> runId;
+  private final Optional<String> runId;
   private final Deque<String> lines = new ArrayDeque<>();
   private RunSummary summary;
 
@@ -33,7 +34,7 @@ final class RunLog implements RunListener {
    *     kept, under it (the pipeline names a run by its start time), so that what listeners report
    *     (alerts' links to /ui/runs/ID) finds the run
    */
-  RunLog(Clock clock, RunListener delegate, java.util.Optional<String> runId) {
+  RunLog(Clock clock, RunListener delegate, Optional<String> runId) {
     this.clock = clock;
     this.delegate = delegate;
     this.runId = runId;
