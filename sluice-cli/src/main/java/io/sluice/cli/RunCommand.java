@@ -117,10 +117,31 @@ final class RunCommand implements Callable<Integer> {
           ProjectRuntime.runOnce(
               project, request, Clock.systemUTC(), RunListener.all(listeners), before);
     } finally {
-      alerts.ifPresent(monitor -> monitor.close(ALERT_DELIVERY_WAIT));
+      alerts.ifPresent(
+          monitor -> {
+            checkFreshness(project, monitor);
+            monitor.close(ALERT_DELIVERY_WAIT);
+          });
     }
     printSummary(out, summary, project.quality().warnWeight());
     return summary;
+  }
+
+  /**
+   * At the run's end, the freshness SLAs the alert rules watch: {@code sluice run} has no periodic
+   * checks, and a project run from cron would otherwise never hear that a source stopped landing.
+   * Opens the project read-only; a failure is logged, never the run's.
+   */
+  private static void checkFreshness(Project project, AlertMonitor monitor) {
+    if (!monitor.watchesFreshness()) {
+      return;
+    }
+    try (ProjectRuntime runtime = ProjectRuntime.open(project, true)) {
+      monitor.checkFreshness(io.sluice.core.orchestrate.RefreshTimes.of(runtime));
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger("io.sluice.alerts")
+          .warn("Cannot check the freshness alert rules after the run: {}", e.getMessage());
+    }
   }
 
   /** How long a run waits at its end for its alert messages to be delivered. */

@@ -5,10 +5,18 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.sluice.core.project.ProjectLoader;
+import io.sluice.core.run.ProjectRuntime;
+import io.sluice.core.run.RunListener;
+import io.sluice.core.run.RunRequest;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -77,18 +85,7 @@ class AlertsCommandTest {
       closedPort = socket.getLocalPort();
     }
     List<String> received = new CopyOnWriteArrayList<>();
-    HttpServer webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    webhook.createContext(
-        "/",
-        exchange -> {
-          received.add(
-              exchange.getRequestURI().getPath()
-                  + " "
-                  + new String(exchange.getRequestBody().readAllBytes(), UTF_8));
-          exchange.sendResponseHeaders(204, -1);
-          exchange.close();
-        });
-    webhook.start();
+    HttpServer webhook = receiver(received);
     try {
       String base = "http://127.0.0.1:" + webhook.getAddress().getPort();
       Files.writeString(project.resolve("slack.url"), base + "/slack/T0/secret\n");
@@ -150,6 +147,74 @@ class AlertsCommandTest {
     } finally {
       webhook.stop(0);
     }
+  }
+
+  @Test
+  void sluiceRunChecksTheFreshnessSlasAtItsEndAndABreachFiresOnceAcrossRuns() throws Exception {
+    List<String> received = new CopyOnWriteArrayList<>();
+    HttpServer webhook = receiver(received);
+    try {
+      Files.createDirectories(project.resolve("sources"));
+      Files.createDirectories(project.resolve("data"));
+      Files.writeString(
+          project.resolve("hook.url"),
+          "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook\n");
+      Files.writeString(
+          project.resolve("sluice.yaml"),
+          """
+          name: alerting
+          freshness:
+            - {name: orders_hourly, target: source:orders, max-age: 1h}
+          alerts:
+            channels:
+              - {name: ops, url-file: hook.url}
+            rules:
+              - {name: late, kind: freshness, target: orders, channels: [ops]}
+          """);
+      Files.writeString(
+          project.resolve("sources/orders.yaml"),
+          "path: data/*.csv\ncolumns: [{name: id, type: bigint}]\n");
+      Files.writeString(project.resolve("data/a.csv"), "id\n1\n2\n");
+      // The orders landed two days ago (a run on a clock set back), and nothing since.
+      ProjectRuntime.runOnce(
+          ProjectLoader.load(project),
+          RunRequest.all("manual"),
+          Clock.fixed(Instant.now().minus(Duration.ofDays(2)), ZoneOffset.UTC),
+          RunListener.NONE);
+
+      Sluice.Result first = sluice("run", "-p", project.toString(), "--progress", "never");
+      Sluice.Result second = sluice("run", "-p", project.toString(), "--progress", "never");
+
+      assertThat(first.exit()).as(first.err()).isZero();
+      assertThat(second.exit()).as(second.err()).isZero();
+      assertThat(received).as("one message: the breach, not one per run").hasSize(1);
+      assertThat(received.get(0))
+          .contains("\"rule\":\"late\"")
+          .contains("\"state\":\"firing\"")
+          .contains("\"target\":\"orders_hourly\"")
+          .contains("breached (max-age 1h)");
+      assertThat(sluice("alerts", "-p", project.toString()).out())
+          .containsPattern("late +freshness +orders_hourly +FIRING");
+    } finally {
+      webhook.stop(0);
+    }
+  }
+
+  /** A webhook on the loopback interface that answers 204 and keeps "PATH BODY" of each post. */
+  private static HttpServer receiver(List<String> received) throws java.io.IOException {
+    HttpServer webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    webhook.createContext(
+        "/",
+        exchange -> {
+          received.add(
+              exchange.getRequestURI().getPath()
+                  + " "
+                  + new String(exchange.getRequestBody().readAllBytes(), UTF_8));
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    webhook.start();
+    return webhook;
   }
 
   @Test

@@ -265,6 +265,32 @@ public final class AlertMonitor implements AutoCloseable {
   }
 
   /** Observes the freshness SLAs' states (unknown ones, never refreshed, are not observed). */
+  /** Whether a rule watches the freshness SLAs. */
+  public boolean watchesFreshness() {
+    return !rules(Alerts.Kind.FRESHNESS).isEmpty();
+  }
+
+  /**
+   * Evaluates the freshness SLAs once, now, for the rules that watch them: for a process that runs
+   * no periodic checks ({@code sluice run}, at its end), so that a cron-driven project hears of a
+   * source that stopped landing. The alerts' state in {@code alerts.json} spans the processes: a
+   * breach fires once, not once per run.
+   */
+  public void checkFreshness(RefreshTimes times) {
+    if (!watchesFreshness()) {
+      return;
+    }
+    List<FreshnessState> states;
+    try {
+      states = new FreshnessEvaluator(project, times, EventSink.NONE).evaluate(clock.instant());
+    } catch (RuntimeException e) {
+      lastCheckError = e.getMessage();
+      LOG.error("Checking the freshness alert rules failed", e);
+      return;
+    }
+    freshness(states);
+  }
+
   public void freshness(List<FreshnessState> states) {
     guarded(
         () -> {
