@@ -10,6 +10,7 @@ import io.sluice.api.SluiceException;
 import io.sluice.api.engine.QueryCursor;
 import io.sluice.api.engine.QueryLimitException;
 import io.sluice.api.engine.WarehouseReader;
+import io.sluice.server.MeterBuckets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,21 +27,8 @@ import java.util.function.Supplier;
  * sluice_sql_rows_total} rows returned.
  */
 final class SqlQueryMeters {
-  /** Bucket bounds of the query duration histogram. */
-  private static final Duration[] BUCKETS = {
-    Duration.ofMillis(5),
-    Duration.ofMillis(10),
-    Duration.ofMillis(25),
-    Duration.ofMillis(50),
-    Duration.ofMillis(100),
-    Duration.ofMillis(250),
-    Duration.ofMillis(500),
-    Duration.ofSeconds(1),
-    Duration.ofMillis(2500),
-    Duration.ofSeconds(5),
-    Duration.ofSeconds(10),
-    Duration.ofSeconds(30)
-  };
+  /** Bucket bounds of the query duration histogram: those of the HTTP requests. */
+  private static final Duration[] BUCKETS = MeterBuckets.latency();
 
   private final MeterRegistry registry;
 

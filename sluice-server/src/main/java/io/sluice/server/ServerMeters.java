@@ -30,21 +30,7 @@ final class ServerMeters {
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
 
   /** Bucket bounds of the request-duration histogram, from a health check to a slow query. */
-  private static final Duration[] REQUEST_BUCKETS = {
-    Duration.ofMillis(1),
-    Duration.ofMillis(5),
-    Duration.ofMillis(10),
-    Duration.ofMillis(25),
-    Duration.ofMillis(50),
-    Duration.ofMillis(100),
-    Duration.ofMillis(250),
-    Duration.ofMillis(500),
-    Duration.ofSeconds(1),
-    Duration.ofMillis(2500),
-    Duration.ofSeconds(5),
-    Duration.ofSeconds(10),
-    Duration.ofSeconds(30)
-  };
+  private static final Duration[] REQUEST_BUCKETS = MeterBuckets.latency();
 
   private final MeterRegistry registry;
   private final Map<String, StreamCounters> streams = new ConcurrentHashMap<>();
