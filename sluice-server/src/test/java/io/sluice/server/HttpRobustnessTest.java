@@ -189,15 +189,14 @@ class HttpRobustnessTest {
     String rest = "\"pad\":\"" + "x".repeat(89) + "\"}\n";
     try (RawHttp inFlight = new RawHttp(server.uri(), 20_000);
         RawHttp keptAlive = new RawHttp(server.uri(), 20_000)) {
-      inFlight.send(RawHttp.postHead("/v1/streams/open/records", 1 + rest.length()) + "{");
       keptAlive.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
       assertThat(keptAlive.read().status()).isEqualTo(200);
+      // The answer is read before the server counts its request done.
+      awaitRequestsInFlight(server, 0);
+      inFlight.send(RawHttp.postHead("/v1/streams/open/records", 1 + rest.length()) + "{");
       // The push holds the stop open only once the handler has it; a head still being parsed
       // does not (the stop would then end at once and close both connections).
-      for (int attempt = 0; attempt < 2_000 && server.server.requestsInFlight() == 0; attempt++) {
-        java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
-      }
-      assertThat(server.server.requestsInFlight()).as("the push reached the handler").isEqualTo(1);
+      awaitRequestsInFlight(server, 1);
       int port = server.uri().getPort();
       keptAlive.send("GET /health HTTP/1.1\r\nHost: x\r\n"); // the head is not complete yet
       CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::close);
@@ -221,6 +220,13 @@ class HttpRobustnessTest {
       assertThat(inFlight.read().status()).as("the push in flight is taken").isEqualTo(200);
       stopping.get(20, java.util.concurrent.TimeUnit.SECONDS);
     }
+  }
+
+  private static void awaitRequestsInFlight(ServerFixture server, long count) {
+    for (int attempt = 0; attempt < 2_000 && server.server.requestsInFlight() != count; attempt++) {
+      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+    }
+    assertThat(server.server.requestsInFlight()).as("requests at the handlers").isEqualTo(count);
   }
 
   @Test
