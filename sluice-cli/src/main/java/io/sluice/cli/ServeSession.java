@@ -60,6 +60,9 @@ public final class ServeSession implements AutoCloseable {
   private final ServeMetrics metrics;
   // The per-dataset figures behind /metrics, from the lake's history, once read; null before.
   private volatile QualityMetrics quality;
+  // Numbers the publications told to the dashboards: the processor's and the runs'.
+  private final java.util.concurrent.atomic.AtomicLong publications =
+      new java.util.concurrent.atomic.AtomicLong();
   private volatile Throwable failure; // what kept the processor from starting
   // Guards the hand-over of the processor against a close while starting.
   private final Object startLock = new Object();
@@ -90,8 +93,10 @@ public final class ServeSession implements AutoCloseable {
       ServeMetrics metrics) {
     this.processing = processing;
     this.dashboardEvents =
+        // Live with or without a processor: runs asked for through the API and scheduled runs
+        // publish what they changed too.
         new io.sluice.ui.dashboard.DashboardEvents(
-            io.sluice.ui.dashboard.DashboardEvents.DEFAULT_MAX_STREAMS, processing);
+            io.sluice.ui.dashboard.DashboardEvents.DEFAULT_MAX_STREAMS, true);
     this.runtime = runtime;
     this.alerts = alerts;
     this.streams = streams;
@@ -101,6 +106,7 @@ public final class ServeSession implements AutoCloseable {
     this.api = new ServeApi(runtime, clock, () -> scheduler);
     alerts.ifPresent(monitor -> api.addRunListener(monitor.listener()));
     api.addRunListener(runMetrics());
+    api.addPublishedListener(this::runPublished);
     this.processorThread =
         new Thread(
             () -> {
@@ -161,6 +167,42 @@ public final class ServeSession implements AutoCloseable {
     reader.start();
   }
 
+  /**
+   * Tells the open dashboard pages what a publication for readers changed, numbering the
+   * publications of the processor and of the runs in one sequence.
+   */
+  private void publishChanges(
+      java.time.Instant landedAt, java.time.Instant publishedAt, java.util.Set<String> changed) {
+    if (changed.isEmpty()) {
+      return;
+    }
+    synchronized (publications) {
+      dashboardEvents.publish(
+          new ContinuousProcessor.Publication(
+              publications.incrementAndGet(), landedAt, publishedAt, changed));
+    }
+  }
+
+  /** A run (scheduled, or asked for through the API) whose warehouse readers now see. */
+  private void runPublished(RunSummary summary) {
+    java.time.Instant ended =
+        java.time.Instant.parse(summary.startedAt()).plusMillis(Math.max(0, summary.millis()));
+    publishChanges(
+        ended, clock.instant(), io.sluice.core.dashboard.WarehouseRelations.changedBy(summary));
+  }
+
+  /** The last attempt of a scheduled run, when it ended without an error (so it published). */
+  private static Optional<RunSummary> published(io.sluice.core.history.RunRecord run) {
+    if (run.attempts().isEmpty()) {
+      return Optional.empty();
+    }
+    io.sluice.core.history.RunRecord.Attempt last = run.attempts().get(run.attempts().size() - 1);
+    return last.status() == io.sluice.core.run.RunStatus.FAILED
+            || last.status() == io.sluice.core.run.RunStatus.CANCELLED
+        ? Optional.empty()
+        : last.summary();
+  }
+
   /** The processor thread: the slow part of the start, then the batches until stopped. */
   private void process() {
     ContinuousProcessor created;
@@ -175,7 +217,9 @@ public final class ServeSession implements AutoCloseable {
                 metrics.record(summary);
                 onBatch.accept(summary);
               },
-              dashboardEvents::publish);
+              published ->
+                  publishChanges(
+                      published.landedAt(), published.publishedAt(), published.changed()));
     } catch (RuntimeException | Error e) {
       failure = e;
       // Nothing can land: stop listening, so that the command ends with this error.
@@ -320,7 +364,10 @@ public final class ServeSession implements AutoCloseable {
                     schedulerLock.get(),
                     session.clock,
                     Optional.empty(),
-                    run -> session.alerts.ifPresent(monitor -> monitor.runEnded(run)),
+                    run -> {
+                      session.alerts.ifPresent(monitor -> monitor.runEnded(run));
+                      published(run).ifPresent(session::runPublished);
+                    },
                     session.runMetrics()));
       }
       return session;

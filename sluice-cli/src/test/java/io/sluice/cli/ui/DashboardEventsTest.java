@@ -104,6 +104,48 @@ class DashboardEventsTest {
     }
   }
 
+  @Test
+  void aRunAskedForThroughTheApiIsAnnouncedUnderSluiceUiToo() throws Exception {
+    // sluice ui has no processor: its dashboards are live through the runs it makes.
+    HttpClient client = HttpClient.newHttpClient();
+    Path project = scratch.resolve("shop");
+    ShopConsole.prepare(project, 200);
+    List<String> lines = new ArrayList<>();
+    try (ShopConsole shop = ShopConsole.serve(project)) {
+      HttpResponse<InputStream> response =
+          client.send(
+              HttpRequest.newBuilder(shop.uri().resolve("/ui/api/dashboard-events/sales"))
+                  .header("Authorization", "Bearer " + ShopConsole.VIEWER_TOKEN)
+                  .build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      BufferedReader events =
+          new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+      assertThat(next(events, lines)).isEqualTo("hello");
+      assertThat(JSON.readTree(data(lines)).get("live").asBoolean()).isTrue();
+
+      HttpResponse<String> asked =
+          client.send(
+              HttpRequest.newBuilder(shop.uri().resolve("/v1/runs"))
+                  .header("Authorization", "Bearer " + ShopConsole.OPERATOR_TOKEN)
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"select\": [\"orders_enriched\"], \"full-refresh\": true}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(asked.statusCode()).as(asked.body()).isEqualTo(202);
+
+      assertThat(next(events, lines)).isEqualTo("change");
+      JsonNode change = JSON.readTree(data(lines));
+      assertThat(change.get("seq").asLong()).isEqualTo(1);
+      List<String> panels = new ArrayList<>();
+      change.get("panels").forEach(p -> panels.add(p.asText()));
+      // Every panel of the sales dashboard reads orders_enriched, or a model built on it.
+      assertThat(panels).contains("revenue_total", "orders_by_status", "funnel");
+      response.body().close();
+    }
+  }
+
   /** Reads up to the end of the next event (comments skipped); returns its name. */
   private static String next(BufferedReader events, List<String> lines) throws Exception {
     lines.clear();
