@@ -19,7 +19,6 @@ import io.sluice.core.run.ProjectRuntime;
 import io.sluice.core.run.RunListener;
 import io.sluice.core.run.RunRequest;
 import io.sluice.core.run.RunStatus;
-import io.sluice.core.run.RunSummary;
 import io.sluice.server.OrchestrationEndpoint;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,9 +61,6 @@ final class ServeApi implements OrchestrationEndpoint, AutoCloseable {
   private final Backfills backfills;
   // Told about every run asked for through the API, as it runs and when it ends (alerts, ...).
   private final List<RunListener> runListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-  // Told about every run asked for through the API once readers can see what it landed.
-  private final List<java.util.function.Consumer<RunSummary>> publishedListeners =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
   // Backfills asked for that have no record yet (queued, or failed before their first step): what
   // GET /v1/backfills/ID answers meanwhile.
   private final Map<String, Map<String, Object>> pendingBackfills =
@@ -106,14 +102,6 @@ final class ServeApi implements OrchestrationEndpoint, AutoCloseable {
   /** Adds a listener told about every run asked for through the API (on the API's run thread). */
   void addRunListener(RunListener listener) {
     runListeners.add(java.util.Objects.requireNonNull(listener, "listener is null"));
-  }
-
-  /**
-   * Adds a listener told about every run asked for through the API that ended without an error,
-   * once the warehouse it wrote is published for readers (on the API's run thread).
-   */
-  void addPublishedListener(java.util.function.Consumer<RunSummary> listener) {
-    publishedListeners.add(java.util.Objects.requireNonNull(listener, "listener is null"));
   }
 
   private RunHistory history() {
@@ -241,15 +229,11 @@ final class ServeApi implements OrchestrationEndpoint, AutoCloseable {
 
   private void execute(RunRecorder recorder, RunRecord queued) {
     try {
-      RunSummary summary =
-          recorder.record(
-              queued,
-              RunListener.all(runListeners),
-              true,
-              listener -> runtime.runAndPublish(queued.request(), clock, listener));
-      for (java.util.function.Consumer<RunSummary> listener : publishedListeners) {
-        listener.accept(summary);
-      }
+      recorder.record(
+          queued,
+          RunListener.all(runListeners),
+          true,
+          listener -> runtime.runAndPublish(queued.request(), clock, listener));
     } catch (RuntimeException e) {
       // Recorded in the run history with its error; the log gets the stack trace.
       LOG.error("Run {} asked for through the API failed", queued.id(), e);

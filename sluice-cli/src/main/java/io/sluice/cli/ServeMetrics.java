@@ -16,6 +16,7 @@ import io.sluice.api.log.IngestLog;
 import io.sluice.core.run.ContinuousProcessor;
 import io.sluice.core.run.QualityMetrics;
 import io.sluice.core.run.RunSummary;
+import io.sluice.server.MeterBuckets;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
@@ -45,20 +46,7 @@ final class ServeMetrics implements AutoCloseable {
   private static final long LAG_SAMPLE_MILLIS = 250;
 
   /** Bucket bounds of the batch and step duration histograms. */
-  private static final Duration[] DURATION_BUCKETS = {
-    Duration.ofMillis(10),
-    Duration.ofMillis(50),
-    Duration.ofMillis(100),
-    Duration.ofMillis(250),
-    Duration.ofMillis(500),
-    Duration.ofSeconds(1),
-    Duration.ofMillis(2500),
-    Duration.ofSeconds(5),
-    Duration.ofSeconds(10),
-    Duration.ofSeconds(30),
-    Duration.ofMinutes(1),
-    Duration.ofMinutes(5)
-  };
+  private static final Duration[] DURATION_BUCKETS = MeterBuckets.work();
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -106,7 +106,7 @@ public final class ServeSession implements AutoCloseable {
     this.api = new ServeApi(runtime, clock, () -> scheduler);
     alerts.ifPresent(monitor -> api.addRunListener(monitor.listener()));
     api.addRunListener(runMetrics());
-    api.addPublishedListener(this::runPublished);
+    runtime.onRunPublished(this::runPublished);
     this.processorThread =
         new Thread(
             () -> {
@@ -183,24 +183,15 @@ public final class ServeSession implements AutoCloseable {
     }
   }
 
-  /** A run (scheduled, or asked for through the API) whose warehouse readers now see. */
+  /**
+   * A run (scheduled, or asked for through the API: {@link ProjectRuntime#runAndPublish}) whose
+   * warehouse readers now see.
+   */
   private void runPublished(RunSummary summary) {
     java.time.Instant ended =
         java.time.Instant.parse(summary.startedAt()).plusMillis(Math.max(0, summary.millis()));
     publishChanges(
         ended, clock.instant(), io.sluice.core.dashboard.WarehouseRelations.changedBy(summary));
-  }
-
-  /** The last attempt of a scheduled run, when it ended without an error (so it published). */
-  private static Optional<RunSummary> published(io.sluice.core.history.RunRecord run) {
-    if (run.attempts().isEmpty()) {
-      return Optional.empty();
-    }
-    io.sluice.core.history.RunRecord.Attempt last = run.attempts().get(run.attempts().size() - 1);
-    return last.status() == io.sluice.core.run.RunStatus.FAILED
-            || last.status() == io.sluice.core.run.RunStatus.CANCELLED
-        ? Optional.empty()
-        : last.summary();
   }
 
   /** The processor thread: the slow part of the start, then the batches until stopped. */
@@ -364,10 +355,7 @@ public final class ServeSession implements AutoCloseable {
                     schedulerLock.get(),
                     session.clock,
                     Optional.empty(),
-                    run -> {
-                      session.alerts.ifPresent(monitor -> monitor.runEnded(run));
-                      published(run).ifPresent(session::runPublished);
-                    },
+                    run -> session.alerts.ifPresent(monitor -> monitor.runEnded(run)),
                     session.runMetrics()));
       }
       return session;

@@ -41,6 +41,9 @@ public final class ProjectRuntime implements AutoCloseable {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(ProjectRuntime.class);
   private final Project project;
+  // Told about every run of runAndPublish that ended without an error, once published.
+  private final List<java.util.function.Consumer<RunSummary>> publishedRuns =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Engine engine;
   // Opened on first use: a query on the warehouse needs no lake, and opening one (Iceberg catalog,
   // Hadoop configuration, SQLite) costs a few hundred milliseconds of every start.
@@ -460,8 +463,9 @@ public final class ProjectRuntime implements AutoCloseable {
    * asked for, which no micro-batch's publication follows (under {@code sluice ui} there is none).
    */
   public RunSummary runAndPublish(RunRequest request, Clock clock, RunListener listener) {
+    RunSummary summary;
     try {
-      return run(request, clock, listener);
+      summary = run(request, clock, listener);
     } finally {
       try {
         publishSnapshotNow(clock);
@@ -469,6 +473,22 @@ public final class ProjectRuntime implements AutoCloseable {
         LOG.warn("Cannot publish the warehouse for readers after a run", e);
       }
     }
+    for (java.util.function.Consumer<RunSummary> published : publishedRuns) {
+      try {
+        published.accept(summary);
+      } catch (RuntimeException e) {
+        LOG.warn("A listener of published runs failed", e);
+      }
+    }
+    return summary;
+  }
+
+  /**
+   * Adds a listener told, on the run's thread, about every run of {@link #runAndPublish} that ended
+   * without an error, once readers can see what it wrote (the open dashboards of serve and ui).
+   */
+  public void onRunPublished(java.util.function.Consumer<RunSummary> listener) {
+    publishedRuns.add(java.util.Objects.requireNonNull(listener, "listener is null"));
   }
 
   /**

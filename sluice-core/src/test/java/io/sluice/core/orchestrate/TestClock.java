@@ -10,23 +10,23 @@ import java.time.ZoneOffset;
  * A clock a test sets and advances; its {@link #sleeper()} advances it instead of waiting, so that
  * backoffs pass at once. Safe to read from the threads attempts run on.
  */
-final class TestClock extends Clock {
+public final class TestClock extends Clock {
   private volatile Instant now;
 
-  TestClock(Instant start) {
+  public TestClock(Instant start) {
     this.now = start;
   }
 
-  void set(Instant instant) {
+  public void set(Instant instant) {
     now = instant;
   }
 
-  void advance(Duration duration) {
+  public void advance(Duration duration) {
     now = now.plus(duration);
   }
 
   /** Waits by advancing this clock. */
-  Sleeper sleeper() {
+  public Sleeper sleeper() {
     return this::advance;
   }
 

@@ -11,6 +11,7 @@ import io.sluice.core.orchestrate.EventSink;
 import io.sluice.core.orchestrate.FreshnessEvaluator;
 import io.sluice.core.orchestrate.RefreshTimes;
 import io.sluice.core.orchestrate.Sleeper;
+import io.sluice.core.orchestrate.TestClock;
 import io.sluice.core.project.Project;
 import io.sluice.core.project.ProjectLoader;
 import io.sluice.core.run.ProjectRuntime;
@@ -21,11 +22,8 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +46,7 @@ class AlertsTest {
 
   @TempDir Path temp;
   private WebhookReceiver receiver;
-  private final SteppedClock clock = new SteppedClock(Instant.parse("2026-12-03T08:00:00Z"));
+  private final TestClock clock = new TestClock(Instant.parse("2026-12-03T08:00:00Z"));
   private final List<Duration> backoffs = new CopyOnWriteArrayList<>();
   private final Sleeper recordingSleeper = backoffs::add;
   private int batch;
@@ -517,33 +515,5 @@ class AlertsTest {
     assertThat(fired.get("ids").get("target").asText()).isEqualTo("source:orders");
     assertThat(fired.get("detail").asText()).contains("breached (max-age 1h)");
     assertThat(JSON.readTree(bodies.get(1)).get("state").asText()).isEqualTo("resolved");
-  }
-
-  /** A clock the test advances. */
-  private static final class SteppedClock extends Clock {
-    private volatile Instant now;
-
-    SteppedClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("UTC only");
-    }
   }
 }
