@@ -188,6 +188,23 @@ class ConsoleAccessTest {
     assertThat(JSON.readTree(endpoint.body()).path("error").asText())
         .contains("unknown parameter 'rnage'")
         .contains("did you mean 'range'?");
+    // A variable the dashboard does not have, or a value its variable does not have, is named.
+    HttpResponse<String> noVariable =
+        send(
+            at("/ui/api/dashboards/sales/panels/revenue_total?var.segmnet=retail")
+                .header("Authorization", viewer));
+    assertThat(noVariable.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(noVariable.body()).path("error").asText())
+        .contains("dashboard 'sales' has no variable 'segmnet'")
+        .contains("did you mean 'segment'?");
+    assertThat(
+            send(at("/ui/dashboards/sales?var.segmnet=retail").header("Authorization", viewer))
+                .body())
+        .contains("has no variable &#39;segmnet&#39;");
+    HttpResponse<String> noValue =
+        send(at("/ui/dashboards/sales?var.segment=nosuch").header("Authorization", viewer));
+    assertThat(noValue.statusCode()).isEqualTo(400);
+    assertThat(noValue.body()).contains("&#39;nosuch&#39; is not a value of variable");
     // What a page takes still works, prefixes included.
     assertThat(
             send(at("/ui/runs?status=failed&limit=10").header("Authorization", viewer))

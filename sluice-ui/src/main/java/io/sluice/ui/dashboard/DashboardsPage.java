@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -139,9 +140,10 @@ public final class DashboardsPage implements Page {
     }
     html.raw("</select></label>");
     if (!dashboard.variables().isEmpty()) {
+      Map<String, String> chosen = PanelDataEndpoint.chosen(request, dashboard);
       try (WarehouseReader reader = request.console().readers().open()) {
         for (DashboardDef.Variable variable : dashboard.variables()) {
-          variable(request, variable, reader, html);
+          variable(chosen, variable, reader, html);
         }
       } catch (SluiceException e) {
         html.element(
@@ -170,12 +172,22 @@ public final class DashboardsPage implements Page {
         .raw("<script src=\"/ui/static/dashboard.js\" defer></script>");
   }
 
+  /**
+   * @throws PageException (400) for a chosen value that is not one of the variable's
+   */
   private static void variable(
-      PageRequest request, DashboardDef.Variable variable, WarehouseReader reader, Html html) {
+      Map<String, String> choices,
+      DashboardDef.Variable variable,
+      WarehouseReader reader,
+      Html html) {
     List<String> values = PanelQuery.values(variable, reader);
+    String given = choices.get(variable.name());
+    if (given != null && !given.isBlank() && !values.contains(given)) {
+      throw PageException.badRequest(
+          "'" + given + "' is not a value of variable '" + variable.name() + "'");
+    }
     String chosen =
-        request
-            .parameter(PanelDataEndpoint.VARIABLE_PREFIX + variable.name())
+        Optional.ofNullable(given)
             .filter(values::contains)
             .or(() -> PanelQuery.defaultValue(variable, values))
             .orElse("");

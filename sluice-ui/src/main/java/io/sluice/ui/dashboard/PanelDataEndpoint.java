@@ -4,6 +4,7 @@ import io.sluice.api.SluiceException;
 import io.sluice.api.engine.QueryLimitException;
 import io.sluice.api.engine.WarehouseReader;
 import io.sluice.config.ConfigType;
+import io.sluice.config.DidYouMean;
 import io.sluice.core.dashboard.PanelQuery;
 import io.sluice.core.project.DashboardDef;
 import io.sluice.server.Access;
@@ -12,6 +13,7 @@ import io.sluice.ui.PageException;
 import io.sluice.ui.PageRequest;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -65,15 +67,7 @@ public final class PanelDataEndpoint implements Endpoint {
                     PageException.notFound(
                         "dashboard '" + dashboard.name() + "' has no panel '" + parts[2] + "'"));
     Duration range = range(request, dashboard);
-    Map<String, String> values = new LinkedHashMap<>();
-    request
-        .parameters()
-        .forEach(
-            (name, value) -> {
-              if (name.startsWith(VARIABLE_PREFIX)) {
-                values.put(name.substring(VARIABLE_PREFIX.length()), value);
-              }
-            });
+    Map<String, String> values = chosen(request, dashboard);
     long sequence = request.console().dashboardEvents().sequence();
     java.time.Instant now = request.console().clock().instant();
     PanelQuery.Choice choice = new PanelQuery.Choice(values, range, now);
@@ -103,6 +97,39 @@ public final class PanelDataEndpoint implements Endpoint {
     } catch (SluiceException e) {
       throw PageException.badRequest(e.getMessage());
     }
+  }
+
+  /**
+   * The variables' values the request chose ({@code var.NAME=VALUE}), by name.
+   *
+   * @throws PageException (400) for a name the dashboard has no variable for
+   */
+  static Map<String, String> chosen(PageRequest request, DashboardDef dashboard) {
+    List<String> names = dashboard.variables().stream().map(DashboardDef.Variable::name).toList();
+    Map<String, String> values = new LinkedHashMap<>();
+    request
+        .parameters()
+        .forEach(
+            (parameter, value) -> {
+              if (!parameter.startsWith(VARIABLE_PREFIX)) {
+                return;
+              }
+              String name = parameter.substring(VARIABLE_PREFIX.length());
+              if (!names.contains(name)) {
+                throw PageException.badRequest(
+                    "dashboard '"
+                        + dashboard.name()
+                        + "' has no variable '"
+                        + name
+                        + "'"
+                        + DidYouMean.hint(name, names)
+                        + (names.isEmpty()
+                            ? "; it has none"
+                            : "; its variables: " + String.join(", ", names)));
+              }
+              values.put(name, value);
+            });
+    return values;
   }
 
   /** The {@code range} parameter, or the dashboard's time range. */
