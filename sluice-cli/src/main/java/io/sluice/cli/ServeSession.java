@@ -690,16 +690,7 @@ public final class ServeSession implements AutoCloseable {
                 runtime.project().serve().queryTimeout(),
                 runtime.project().serve().queryMaxBytes());
         QueryCursor cursor = reader.query(sql)) {
-      List<List<Object>> rows = new ArrayList<>();
-      boolean truncated = false;
-      while (cursor.next()) {
-        if (rows.size() == maxRows) {
-          truncated = true;
-          break;
-        }
-        rows.add(cursor.row());
-      }
-      return new QueryResult(cursor.columns(), cursor.types(), rows, truncated);
+      return cursor.fetch(maxRows, value -> value);
     }
   }
 

@@ -34,6 +34,27 @@ public interface QueryCursor extends AutoCloseable {
   @Override
   void close();
 
+  /**
+   * Reads the rest of the rows, at most {@code maxRows} of them, each value passed through {@code
+   * cell}; {@link QueryResult#truncated()} says whether more rows followed.
+   */
+  default QueryResult fetch(int maxRows, java.util.function.UnaryOperator<Object> cell) {
+    List<List<Object>> rows = new java.util.ArrayList<>();
+    boolean truncated = false;
+    while (next()) {
+      if (rows.size() == maxRows) {
+        truncated = true;
+        break;
+      }
+      List<Object> row = new java.util.ArrayList<>(columns().size());
+      for (Object value : row()) {
+        row.add(cell.apply(value));
+      }
+      rows.add(row);
+    }
+    return new QueryResult(columns(), types(), rows, truncated);
+  }
+
   /** A cursor over rows already in memory. */
   static QueryCursor of(QueryResult result) {
     java.util.Objects.requireNonNull(result, "result is null");

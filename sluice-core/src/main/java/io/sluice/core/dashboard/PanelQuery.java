@@ -2,6 +2,7 @@ package io.sluice.core.dashboard;
 
 import io.sluice.api.SluiceException;
 import io.sluice.api.engine.QueryCursor;
+import io.sluice.api.engine.QueryResult;
 import io.sluice.api.engine.WarehouseReader;
 import io.sluice.core.project.DashboardDef;
 import java.math.BigDecimal;
@@ -97,20 +98,9 @@ public final class PanelQuery {
         String type = cursor.types().get(i);
         columns.add(new Column(cursor.columns().get(i), type, kind(type)));
       }
-      List<List<Object>> rows = new ArrayList<>();
-      boolean truncated = false;
-      while (cursor.next()) {
-        if (rows.size() == panel.maxRows()) {
-          truncated = true;
-          break;
-        }
-        List<Object> row = new ArrayList<>(columns.size());
-        for (Object value : cursor.row()) {
-          row.add(plain(value));
-        }
-        rows.add(row);
-      }
-      return new Result(columns, rows, truncated, (System.nanoTime() - start) / 1_000_000);
+      QueryResult fetched = cursor.fetch(panel.maxRows(), PanelQuery::plain);
+      return new Result(
+          columns, fetched.rows(), fetched.truncated(), (System.nanoTime() - start) / 1_000_000);
     }
   }
 

@@ -5,15 +5,14 @@ import io.sluice.api.ErrorCategory;
 import io.sluice.api.SluiceException;
 import io.sluice.api.engine.QueryCursor;
 import io.sluice.api.engine.QueryLimitException;
+import io.sluice.api.engine.QueryResult;
 import io.sluice.api.engine.WarehouseReader;
 import io.sluice.server.Access;
 import io.sluice.ui.Endpoint;
 import io.sluice.ui.PageException;
 import io.sluice.ui.PageRequest;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,24 +68,12 @@ public final class SqlEndpoint implements Endpoint {
     long started = System.nanoTime();
     try (WarehouseReader reader = request.console().readers().open();
         QueryCursor cursor = reader.query(sqlNode.asText())) {
-      List<List<Object>> rows = new ArrayList<>();
-      boolean truncated = false;
-      while (cursor.next()) {
-        if (rows.size() == maxRows) {
-          truncated = true;
-          break;
-        }
-        List<Object> row = new ArrayList<>(cursor.columns().size());
-        for (Object value : cursor.row()) {
-          row.add(cell(value));
-        }
-        rows.add(row);
-      }
+      QueryResult result = cursor.fetch(maxRows, SqlEndpoint::cell);
       Map<String, Object> answer = new LinkedHashMap<>();
-      answer.put("columns", cursor.columns());
-      answer.put("types", cursor.types());
-      answer.put("rows", rows);
-      answer.put("truncated", truncated);
+      answer.put("columns", result.columns());
+      answer.put("types", result.types());
+      answer.put("rows", result.rows());
+      answer.put("truncated", result.truncated());
       answer.put("maxRows", maxRows);
       answer.put("millis", (System.nanoTime() - started) / 1_000_000);
       reader
